@@ -1,0 +1,46 @@
+import type { ReactNode } from "react";
+import { Form, Link, useLocation } from "@remix-run/react";
+import { Button, Menu } from "antd";
+import { NAV } from "./nav";
+
+export const PLATFORM_NAME = "浙江省专业技术职务任职资格申报与评审管理服务平台";
+
+export interface ShellUser { username: string; displayName: string | null; role: keyof typeof NAV; roleLabel: string; profileCompleted: boolean }
+
+export function AppShell({ user, children }: { user: ShellUser | null; children: ReactNode }) {
+  const location = useLocation();
+  const items = user && (user.role !== "applicant" || user.profileCompleted) ? NAV[user.role] : [];
+  const active = items.filter((i) => location.pathname === i.to || location.pathname.startsWith(`${i.to}/`)).map((i) => i.to);
+  return (
+    <>
+      <a className="skip-link" href="#main">跳到主要内容</a>
+      <header className="app-header">
+        <Link to="/" className="app-brand">
+          {PLATFORM_NAME}
+          <small>浙江省人力资源和社会保障厅</small>
+        </Link>
+        {user ? (
+          <div className="app-user">
+            <span>
+              {user.displayName ?? user.username}（{user.roleLabel}）
+            </span>
+            <Form method="post" action="/logout">
+              <Button size="small" htmlType="submit">退出登录</Button>
+            </Form>
+          </div>
+        ) : null}
+      </header>
+      {items.length ? (
+        <nav className="app-nav" aria-label="主导航">
+          <Menu
+            mode="horizontal"
+            selectedKeys={active}
+            items={items.map((i) => ({ key: i.to, label: <Link to={i.to}>{i.label}</Link> }))}
+          />
+        </nav>
+      ) : null}
+      <main id="main" className="app-main">{children}</main>
+      <footer className="app-footer">主办：浙江省人力资源和社会保障厅</footer>
+    </>
+  );
+}

@@ -1,0 +1,15 @@
+// Navigation per role. An entry is listed only once the feature behind it exists.
+import type { Role } from "../../db/models";
+
+export interface NavItem { to: string; label: string }
+
+export const NAV: Record<Role, NavItem[]> = {
+  applicant: [
+    { to: "/home", label: "个人中心" },
+    { to: "/profile", label: "个人基本信息" },
+  ],
+  unit_reviewer: [{ to: "/staff", label: "工作台" }],
+  dept_reviewer: [{ to: "/staff", label: "工作台" }],
+  acceptance_office: [{ to: "/staff", label: "工作台" }],
+  admin: [{ to: "/admin/users", label: "用户管理" }],
+};

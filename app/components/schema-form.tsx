@@ -1,0 +1,76 @@
+// Renders a published form with RJSF (antd theme) in Chinese. Validation in the browser uses
+// the same Ajv options, formats and messages as the server (engine/validator.ts); the server's
+// per-field errors come back as `extraErrors` and show on the right field.
+import { useMemo, useState } from "react";
+import Form from "@rjsf/antd";
+import type { RJSFValidationError, UiSchema } from "@rjsf/utils";
+import { customizeValidator } from "@rjsf/validator-ajv8";
+import localizeZh from "ajv-i18n/localize/zh";
+import { Alert } from "antd";
+import { AJV_OPTIONS, CUSTOM_FORMATS, messageFor, toErrorSchema, type FieldErrors } from "~/engine/validator";
+import { translateString } from "./rjsf-zh";
+import { widgets } from "./widgets";
+
+export const browserValidator = customizeValidator({ ajvOptionsOverrides: AJV_OPTIONS, customFormats: CUSTOM_FORMATS }, localizeZh);
+
+export function transformErrors(errors: RJSFValidationError[]): RJSFValidationError[] {
+  return errors
+    .filter((e) => e.name !== "if" && e.name !== "anyOf" && e.name !== "oneOf")
+    .map((e) => ({ ...e, message: messageFor(e.name ?? "", e.params ?? {}, e.message) }));
+}
+
+export interface SchemaFormProps {
+  schema: Record<string, any>;
+  uiSchema: Record<string, any>;
+  formData?: Record<string, unknown>;
+  serverErrors?: FieldErrors;
+  formContext?: Record<string, unknown>;
+  submitText: string;
+  submitting?: boolean;
+  readonly?: boolean;
+  onSubmit: (data: Record<string, unknown>) => void;
+  onChange?: (data: Record<string, unknown>) => void;
+}
+
+export function SchemaForm(props: SchemaFormProps) {
+  const [clientErrorCount, setClientErrorCount] = useState(0);
+  const extraErrors = useMemo(() => (props.serverErrors ? toErrorSchema(props.serverErrors) : undefined), [props.serverErrors]);
+  const formLevel = props.serverErrors?.[""] ?? [];
+  const uiSchema: UiSchema = {
+    ...props.uiSchema,
+    "ui:submitButtonOptions": {
+      submitText: props.submitText,
+      norender: !!props.readonly,
+      props: { disabled: props.submitting, type: "primary" },
+    },
+  };
+  return (
+    <div className="schema-form">
+      {clientErrorCount > 0 ? (
+        <Alert type="error" showIcon style={{ marginBottom: 16 }} title={`有 ${clientErrorCount} 处填写有误，请按字段下方的提示修改`} />
+      ) : null}
+      {formLevel.length ? <Alert type="error" showIcon style={{ marginBottom: 16 }} title={formLevel.join("；")} /> : null}
+      <Form
+        schema={props.schema}
+        uiSchema={uiSchema}
+        formData={props.formData}
+        validator={browserValidator}
+        widgets={widgets}
+        formContext={props.formContext}
+        translateString={translateString}
+        transformErrors={transformErrors}
+        extraErrors={extraErrors}
+        showErrorList={false}
+        noHtml5Validate
+        focusOnFirstError
+        readonly={props.readonly}
+        onError={(errs) => setClientErrorCount(errs.length)}
+        onChange={({ formData }) => props.onChange?.(formData ?? {})}
+        onSubmit={({ formData }) => {
+          setClientErrorCount(0);
+          props.onSubmit(formData ?? {});
+        }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,196 @@
+// Form registry: forms/**/*.json → published versions in the DB → compiled validators.
+// A published (formId, version) never changes; records store the version they were saved with.
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import type { ValidateFunction } from "ajv";
+import type { Db } from "~/utils/db.server";
+import { singleton } from "~/utils/singleton.server";
+import { createAjv, toFieldErrors, type FieldErrors } from "./validator";
+import { checkDictionaryRefs, dictionaryFields, DICTIONARIES } from "./dictionaries.server";
+
+export interface FormDefinition {
+  id: string;
+  version: number;
+  kind: string;
+  title: string;
+  schema: Record<string, any>;
+  uiSchema: Record<string, any>;
+  meta: Record<string, any>;
+}
+export interface PublishedForm extends FormDefinition {
+  hash: string;
+  createdBy: string;
+  createdAt: Date;
+}
+
+export class FormConfigError extends Error {
+  constructor(public problems: string[]) {
+    super(`表单定义有误：\n${problems.join("\n")}`);
+  }
+}
+
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  if (v && typeof v === "object") {
+    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as any)[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(v);
+}
+
+export function hashForm(f: Pick<FormDefinition, "kind" | "title" | "schema" | "uiSchema" | "meta">): string {
+  return crypto.createHash("sha256").update(canonical({ kind: f.kind, title: f.title, schema: f.schema, uiSchema: f.uiSchema, meta: f.meta ?? {} })).digest("hex");
+}
+
+const strictAjv = () => singleton("ajv.strict", () => createAjv({ strict: true, strictRequired: false, allowUnionTypes: true }));
+const runtimeAjv = () => singleton("ajv.runtime", () => createAjv());
+const validatorCache = () => singleton("ajv.validators", () => new Map<string, ValidateFunction>());
+const stats = singleton("ajv.stats", () => ({ hits: 0, misses: 0 }));
+
+/** Problems with one form definition (meta-schema, strict schema compile, references). */
+export function checkFormDefinition(def: unknown, source: string): string[] {
+  const ajv = strictAjv();
+  const metaSchema = readMetaSchema();
+  const checkMeta = ajv.getSchema(metaSchema.$id) ?? ajv.compile(metaSchema);
+  if (!checkMeta(def)) {
+    return Object.entries(toFieldErrors(checkMeta.errors)).map(([p, m]) => `${source}: ${p || "(根)"} ${m.join("；")}`);
+  }
+  const form = def as FormDefinition;
+  const problems: string[] = [];
+  try {
+    ajv.compile({ ...form.schema, $id: undefined });
+  } catch (e) {
+    problems.push(`${source}: schema 无法编译：${(e as Error).message}`);
+  }
+  for (const f of dictionaryFields(form.schema)) {
+    if (!DICTIONARIES[f.dictionary]) problems.push(`${source}: 字段 ${f.path.join(".")} 引用了未知字典 "${f.dictionary}"`);
+  }
+  return problems;
+}
+
+let metaCache: any;
+function readMetaSchema() {
+  metaCache ??= JSON.parse(fs.readFileSync(path.join(formsDir(), "_meta", "form.schema.json"), "utf8"));
+  return metaCache;
+}
+
+let formsRoot: string | undefined;
+export function formsDir() {
+  return formsRoot ?? path.join(process.env.PROJECT_ROOT ?? process.cwd(), "forms");
+}
+export function setFormsDir(dir: string) {
+  formsRoot = dir;
+}
+
+/** Every form file under forms/ (not _meta), checked. Throws FormConfigError listing all problems. */
+export function readFormFiles(dir = formsDir()): { file: string; def: FormDefinition }[] {
+  const files = (fs.readdirSync(dir, { recursive: true }) as string[])
+    .filter((f) => f.endsWith(".json") && !f.split(path.sep).includes("_meta"))
+    .sort();
+  const out: { file: string; def: FormDefinition }[] = [];
+  const problems: string[] = [];
+  const seen = new Map<string, string>();
+  for (const rel of files) {
+    const source = `forms/${rel}`;
+    let def: unknown;
+    try {
+      def = JSON.parse(fs.readFileSync(path.join(dir, rel), "utf8"));
+    } catch (e) {
+      problems.push(`${source}: 不是合法的 JSON：${(e as Error).message}`);
+      continue;
+    }
+    const p = checkFormDefinition(def, source);
+    if (p.length) { problems.push(...p); continue; }
+    const form = def as FormDefinition;
+    const key = `${form.id}@${form.version}`;
+    if (seen.has(key)) problems.push(`${source}: ${key} 与 ${seen.get(key)} 重复`);
+    seen.set(key, source);
+    out.push({ file: source, def: { ...form, meta: form.meta ?? {} } });
+  }
+  if (problems.length) throw new FormConfigError(problems);
+  return out;
+}
+
+/**
+ * Publishes the form files into the DB. A file version already published with the same content
+ * is skipped; one published with different content is an error (published versions are immutable).
+ */
+export async function syncFormFiles(db: Db, dir = formsDir()) {
+  const { FormVersion } = db.models;
+  const problems: string[] = [];
+  let published = 0;
+  for (const { file, def } of readFormFiles(dir)) {
+    const hash = hashForm(def);
+    const existing = await FormVersion.findOne({ where: { formId: def.id, version: def.version } });
+    if (existing) {
+      if (existing.hash !== hash) {
+        problems.push(`${file}: ${def.id} 的第 ${def.version} 版已发布且内容不同；已发布的版本不可修改，请把 version 加 1`);
+      }
+      continue;
+    }
+    await FormVersion.create({
+      formId: def.id, version: def.version, kind: def.kind, title: def.title,
+      schema: def.schema, uiSchema: def.uiSchema, meta: def.meta, hash, createdBy: `seed:${file}`,
+    });
+    published++;
+  }
+  if (problems.length) throw new FormConfigError(problems);
+  return { published };
+}
+
+const publishedCache = () => singleton("forms.published", () => new Map<string, PublishedForm>());
+
+function toPublished(row: any): PublishedForm {
+  return {
+    id: row.formId, version: row.version, kind: row.kind, title: row.title,
+    schema: row.schema, uiSchema: row.uiSchema, meta: row.meta ?? {},
+    hash: row.hash, createdBy: row.createdBy, createdAt: row.createdAt,
+  };
+}
+
+/** A published form: the given version, or the latest. Published versions are cached forever. */
+export async function getForm(db: Db, formId: string, version?: number): Promise<PublishedForm | null> {
+  const { FormVersion } = db.models;
+  if (version === undefined) {
+    const latest = await FormVersion.max("version", { where: { formId } });
+    if (latest === null || latest === undefined) return null;
+    version = Number(latest);
+  }
+  const key = `${db.sequelize.getDialect()}:${db.sequelize.config.database}:${db.sequelize.options.storage ?? ""}:${formId}@${version}`;
+  const cache = publishedCache();
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const row = await FormVersion.findOne({ where: { formId, version } });
+  if (!row) return null;
+  const form = toPublished(row.get({ plain: true }));
+  cache.set(key, form);
+  return form;
+}
+
+export function compiledValidator(form: Pick<PublishedForm, "hash" | "schema">): ValidateFunction {
+  const cache = validatorCache();
+  let fn = cache.get(form.hash);
+  if (fn) {
+    stats.hits++;
+    return fn;
+  }
+  stats.misses++;
+  fn = runtimeAjv().compile({ ...form.schema, $id: undefined });
+  cache.set(form.hash, fn);
+  return fn;
+}
+
+export function validatorStats() {
+  return { ...stats, size: validatorCache().size };
+}
+
+export type ValidationResult = { ok: true; data: Record<string, unknown> } | { ok: false; fieldErrors: FieldErrors };
+
+/** Validates a record against a published form: schema (Ajv) then dictionary references (DB). */
+export async function validateRecord(db: Db, form: PublishedForm, data: unknown): Promise<ValidationResult> {
+  const validate = compiledValidator(form);
+  if (!validate(data)) return { ok: false, fieldErrors: toFieldErrors(validate.errors) };
+  const refErrors = await checkDictionaryRefs(db, form.schema, data);
+  if (Object.keys(refErrors).length) return { ok: false, fieldErrors: refErrors };
+  return { ok: true, data: data as Record<string, unknown> };
+}

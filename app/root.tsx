@@ -1,0 +1,80 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLoaderData, useRouteError, Link } from "@remix-run/react";
+import { ConfigProvider, Result, Button } from "antd";
+import zhCN from "antd/locale/zh_CN";
+import dayjs from "dayjs";
+import "dayjs/locale/zh-cn";
+import { AppShell, PLATFORM_NAME } from "./components/app-shell";
+import appCss from "./styles/app.css";
+import { getUser } from "./utils/auth.server";
+import { ROLE_LABELS } from "./utils/users.server";
+
+dayjs.locale("zh-cn");
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: appCss }];
+export const meta: MetaFunction = () => [{ title: PLATFORM_NAME }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getUser(request);
+  return json({
+    user: user && { username: user.username, displayName: user.displayName, role: user.role, roleLabel: ROLE_LABELS[user.role], profileCompleted: user.profileCompleted },
+  });
+}
+
+const theme = { token: { colorPrimary: "#0f4c9c", borderRadius: 4 } };
+
+function Document({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="zh-CN">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <ConfigProvider locale={zhCN} theme={theme}>
+          {children}
+        </ConfigProvider>
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  const { user } = useLoaderData<typeof loader>();
+  return (
+    <Document>
+      <AppShell user={user}>
+        <Outlet />
+      </AppShell>
+    </Document>
+  );
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  let status = 500;
+  let text = "系统繁忙，请稍后再试。如问题持续，请联系系统管理员。";
+  if (isRouteErrorResponse(error)) {
+    status = error.status;
+    if (status === 404) text = typeof error.data === "string" && error.data ? error.data : "页面不存在或您无权查看";
+    else if (status === 403) text = typeof error.data === "string" && error.data ? error.data : "您没有访问此页面的权限";
+    else if (status < 500 && typeof error.data === "string") text = error.data;
+  }
+  return (
+    <Document>
+      <AppShell user={null}>
+        <Result
+          status={status === 404 ? "404" : status === 403 ? "403" : "error"}
+          title={status}
+          subTitle={text}
+          extra={<Link to="/"><Button type="primary">返回首页</Button></Link>}
+        />
+      </AppShell>
+    </Document>
+  );
+}

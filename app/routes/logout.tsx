@@ -1,0 +1,5 @@
+import { redirect, type ActionFunctionArgs } from "@remix-run/node";
+import { logout } from "~/utils/auth.server";
+
+export const action = ({ request }: ActionFunctionArgs) => logout(request);
+export const loader = () => redirect("/");

@@ -1,0 +1,36 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { Card, Descriptions, Empty, Tag, Typography } from "antd";
+import { requireRole } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { loadScopes, ROLE_LABELS, SCOPE_LABELS } from "~/utils/users.server";
+
+export const meta: MetaFunction = () => [{ title: "工作台 - 职称申报评审平台" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireRole(request, ["unit_reviewer", "dept_reviewer", "acceptance_office"]);
+  const scopes = await loadScopes(getDb(), user.id);
+  return json({ role: ROLE_LABELS[user.role], name: user.displayName ?? user.username, scopes: scopes.map((s) => ({ ...s, kindLabel: SCOPE_LABELS[s.kind] })) });
+}
+
+export default function StaffHome() {
+  const { role, name, scopes } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <Card>
+        <Typography.Title level={3}>工作台</Typography.Title>
+        <Descriptions column={1} bordered size="small">
+          <Descriptions.Item label="姓名">{name}</Descriptions.Item>
+          <Descriptions.Item label="角色">{role}</Descriptions.Item>
+          <Descriptions.Item label="管辖范围">
+            {scopes.length ? scopes.map((s) => <Tag key={`${s.kind}-${s.refId}`}>{s.kindLabel}：{s.label}</Tag>) : "未设置（请联系系统管理员）"}
+          </Descriptions.Item>
+        </Descriptions>
+      </Card>
+      <Card title="待办事项" style={{ marginTop: 16 }}>
+        <Empty description="暂无待处理事项" />
+      </Card>
+    </>
+  );
+}

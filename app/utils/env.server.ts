@@ -1,0 +1,76 @@
+// The one place that reads process.env. Everything else asks getEnv(); it is checked once
+// (at first use, which server.ts makes happen at boot) and a bad value stops the process
+// with a message naming the variable.
+import fs from "node:fs";
+import path from "node:path";
+
+export interface Env {
+  nodeEnv: "development" | "production" | "test";
+  port: number;
+  /** Postgres URL, or null for the embedded SQLite default. */
+  databaseUrl: string | null;
+  sqlitePath: string;
+  sessionSecrets: string[];
+  demoMode: boolean;
+  chromiumPath: string;
+  /** Extra origins allowed on non-GET requests (behind a proxy), besides the request's own. */
+  trustedOrigins: string[];
+  /** Directory for uploads and other runtime files. */
+  dataDir: string;
+  projectRoot: string;
+  logSql: boolean;
+}
+
+function bool(v: string | undefined, def: boolean) {
+  if (v === undefined || v === "") return def;
+  if (/^(1|true|yes|on)$/i.test(v)) return true;
+  if (/^(0|false|no|off)$/i.test(v)) return false;
+  throw new Error(`环境变量取值无效：${v}（应为 true/false）`);
+}
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const projectRoot = path.resolve(source.PROJECT_ROOT ?? process.cwd());
+  const nodeEnv = (source.NODE_ENV ?? "development") as Env["nodeEnv"];
+  if (!["development", "production", "test"].includes(nodeEnv)) {
+    throw new Error(`NODE_ENV must be development, production or test, got "${nodeEnv}"`);
+  }
+  const port = Number(source.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT is not a port: ${source.PORT}`);
+  const databaseUrl = source.DATABASE_URL?.trim() || null;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new Error("DATABASE_URL must be a postgres:// URL (leave it unset for the embedded SQLite default)");
+  }
+  const dataDir = path.resolve(projectRoot, source.DATA_DIR ?? "var");
+  const sqlitePath = path.resolve(projectRoot, source.SQLITE_PATH ?? path.join(dataDir, "zcps.sqlite"));
+  const secrets = (source.SESSION_SECRET ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  if (secrets.length === 0) {
+    if (nodeEnv === "production" && !bool(source.DEMO_MODE, false)) {
+      throw new Error("SESSION_SECRET is required in production (comma-separated list, newest first)");
+    }
+    secrets.push("dev-only-session-secret-change-me");
+  }
+  return {
+    nodeEnv,
+    port,
+    databaseUrl,
+    sqlitePath,
+    sessionSecrets: secrets,
+    demoMode: bool(source.DEMO_MODE, false),
+    chromiumPath: source.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    trustedOrigins: (source.TRUSTED_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+    dataDir,
+    projectRoot,
+    logSql: bool(source.LOG_SQL, false),
+  };
+}
+
+let cached: Env | undefined;
+export function getEnv(): Env {
+  if (!cached) {
+    // A .env file in the project root, if any; variables already set win.
+    const file = path.resolve(process.env.PROJECT_ROOT ?? process.cwd(), ".env");
+    if (fs.existsSync(file)) process.loadEnvFile(file);
+    cached = readEnv();
+  }
+  return cached;
+}

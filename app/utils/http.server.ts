@@ -1,0 +1,56 @@
+// Small response helpers shared by routes: a user-facing error is a Chinese message with a
+// status, never a stack trace.
+import { json } from "@remix-run/node";
+
+export class UserError extends Error {
+  constructor(message: string, public status = 400, public fieldErrors?: Record<string, string[]>) {
+    super(message);
+  }
+}
+
+export function notFound(message = "页面不存在或您无权查看") {
+  return new Response(message, { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+}
+
+export function forbidden(message = "您没有访问此页面的权限") {
+  return new Response(message, { status: 403, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+}
+
+/** Runs an action body; a UserError becomes a JSON error response with its status. */
+export async function handleUserErrors<T>(fn: () => Promise<T>) {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof UserError) {
+      return json({ ok: false as const, error: e.message, fieldErrors: e.fieldErrors ?? {} }, { status: e.status });
+    }
+    throw e;
+  }
+}
+
+/** Reads a JSON or form-encoded body without throwing on bad input. */
+export async function readBody(request: Request): Promise<Record<string, unknown>> {
+  const type = request.headers.get("Content-Type") ?? "";
+  const length = Number(request.headers.get("Content-Length") ?? 0);
+  if (length > 2_000_000) throw new UserError("提交的内容过大", 413);
+  try {
+    if (type.includes("application/json")) {
+      const text = await request.text();
+      if (text.length > 2_000_000) throw new UserError("提交的内容过大", 413);
+      const v = JSON.parse(text);
+      if (!v || typeof v !== "object" || Array.isArray(v)) throw new UserError("提交的数据格式不正确");
+      return v;
+    }
+    const fd = await request.formData();
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of fd.entries()) {
+      if (typeof v !== "string") continue;
+      if (k in out) out[k] = ([] as unknown[]).concat(out[k], v);
+      else out[k] = v;
+    }
+    return out;
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError("提交的数据格式不正确");
+  }
+}

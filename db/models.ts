@@ -1,0 +1,195 @@
+// Sequelize models, defined per instance (tests open SQLite and Postgres side by side).
+import { DataTypes, Model, type ModelStatic, type Sequelize, type Optional } from "sequelize";
+
+type Row<A, C extends keyof A = never> = Model<A, Optional<A, C>> & A;
+type Static<A, C extends keyof A = never> = ModelStatic<Row<A, C>>;
+
+export const ROLES = ["applicant", "unit_reviewer", "dept_reviewer", "acceptance_office", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+export const SCOPE_KINDS = ["unit", "department", "committee"] as const;
+export type ScopeKind = (typeof SCOPE_KINDS)[number];
+
+export interface UserAttrs {
+  id: number;
+  username: string;
+  passwordHash: string;
+  role: Role;
+  displayName: string | null;
+  isDemo: boolean;
+  failedLoginCount: number;
+  firstFailedAt: Date | null;
+  lockedUntil: Date | null;
+  profileCompletedAt: Date | null;
+  lastLoginAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+export interface UserScopeAttrs { id: number; userId: number; kind: ScopeKind; refId: number }
+export interface SessionAttrs { id: string; data: Record<string, unknown>; expiresAt: Date | null; userId: number | null }
+export interface AffiliationAttrs { id: number; name: string; sortOrder: number }
+export interface DepartmentAttrs { id: number; name: string; region: string | null }
+export interface UnitAttrs {
+  id: number;
+  name: string;
+  creditCode: string;
+  affiliationId: number;
+  departmentId: number | null;
+  region: string | null;
+  pinyinInitials: string;
+  pinyinFull: string;
+}
+export interface CommitteeAttrs { id: number; name: string }
+export interface FormVersionAttrs {
+  id: number;
+  formId: string;
+  version: number;
+  kind: string;
+  title: string;
+  schema: Record<string, unknown>;
+  uiSchema: Record<string, unknown>;
+  meta: Record<string, unknown>;
+  hash: string;
+  createdBy: string;
+  createdAt: Date;
+}
+export interface ProfileAttrs {
+  id: number;
+  userId: number;
+  formId: string;
+  formVersion: number;
+  unitId: number | null;
+  data: Record<string, unknown>;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+export interface AuditLogAttrs {
+  id: number;
+  actorId: number | null;
+  actorRole: string | null;
+  entityType: string;
+  entityId: string;
+  action: string;
+  fromState: string | null;
+  toState: string | null;
+  comment: string | null;
+  createdAt: Date;
+}
+
+export interface Models {
+  User: Static<UserAttrs, "id" | "displayName" | "isDemo" | "failedLoginCount" | "firstFailedAt" | "lockedUntil" | "profileCompletedAt" | "lastLoginAt" | "createdAt" | "updatedAt">;
+  UserScope: Static<UserScopeAttrs, "id">;
+  Session: Static<SessionAttrs, "expiresAt" | "userId">;
+  Affiliation: Static<AffiliationAttrs, "id" | "sortOrder">;
+  Department: Static<DepartmentAttrs, "id" | "region">;
+  Unit: Static<UnitAttrs, "id" | "departmentId" | "region">;
+  Committee: Static<CommitteeAttrs, "id">;
+  FormVersion: Static<FormVersionAttrs, "id" | "createdAt" | "meta">;
+  Profile: Static<ProfileAttrs, "id" | "version" | "createdAt" | "updatedAt" | "unitId">;
+  AuditLog: Static<AuditLogAttrs, "id" | "createdAt" | "actorId" | "actorRole" | "fromState" | "toState" | "comment">;
+}
+
+export function defineModels(sequelize: Sequelize): Models {
+  const J = sequelize.getDialect() === "postgres" ? DataTypes.JSONB : DataTypes.JSON;
+  const User = sequelize.define("User", {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    username: { type: DataTypes.STRING(64), allowNull: false, unique: true },
+    passwordHash: { type: DataTypes.STRING(255), allowNull: false },
+    role: { type: DataTypes.STRING(32), allowNull: false },
+    displayName: { type: DataTypes.STRING(64) },
+    isDemo: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+    failedLoginCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+    firstFailedAt: { type: DataTypes.DATE },
+    lockedUntil: { type: DataTypes.DATE },
+    profileCompletedAt: { type: DataTypes.DATE },
+    lastLoginAt: { type: DataTypes.DATE },
+  }, { tableName: "users" }) as Models["User"];
+
+  const UserScope = sequelize.define("UserScope", {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    userId: { type: DataTypes.INTEGER, allowNull: false },
+    kind: { type: DataTypes.STRING(16), allowNull: false },
+    refId: { type: DataTypes.INTEGER, allowNull: false },
+  }, { tableName: "user_scopes", timestamps: false }) as Models["UserScope"];
+
+  const Session = sequelize.define("Session", {
+    id: { type: DataTypes.STRING(64), primaryKey: true },
+    data: { type: J, allowNull: false },
+    expiresAt: { type: DataTypes.DATE },
+    userId: { type: DataTypes.INTEGER },
+  }, { tableName: "sessions" }) as Models["Session"];
+
+  const Affiliation = sequelize.define("Affiliation", {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    name: { type: DataTypes.STRING(64), allowNull: false, unique: true },
+    sortOrder: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+  }, { tableName: "affiliations", timestamps: false }) as Models["Affiliation"];
+
+  const Department = sequelize.define("Department", {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    name: { type: DataTypes.STRING(128), allowNull: false, unique: true },
+    region: { type: DataTypes.STRING(32) },
+  }, { tableName: "departments", timestamps: false }) as Models["Department"];
+
+  const Unit = sequelize.define("Unit", {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    name: { type: DataTypes.STRING(128), allowNull: false },
+    creditCode: { type: DataTypes.STRING(18), allowNull: false, unique: true },
+    affiliationId: { type: DataTypes.INTEGER, allowNull: false },
+    departmentId: { type: DataTypes.INTEGER },
+    region: { type: DataTypes.STRING(32) },
+    pinyinInitials: { type: DataTypes.STRING(128), allowNull: false },
+    pinyinFull: { type: DataTypes.STRING(512), allowNull: false },
+  }, { tableName: "units", timestamps: false }) as Models["Unit"];
+
+  const Committee = sequelize.define("Committee", {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    name: { type: DataTypes.STRING(128), allowNull: false, unique: true },
+  }, { tableName: "committees", timestamps: false }) as Models["Committee"];
+
+  const FormVersion = sequelize.define("FormVersion", {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    formId: { type: DataTypes.STRING(128), allowNull: false },
+    version: { type: DataTypes.INTEGER, allowNull: false },
+    kind: { type: DataTypes.STRING(32), allowNull: false },
+    title: { type: DataTypes.STRING(128), allowNull: false },
+    schema: { type: J, allowNull: false },
+    uiSchema: { type: J, allowNull: false },
+    meta: { type: J, allowNull: false, defaultValue: {} },
+    hash: { type: DataTypes.STRING(64), allowNull: false },
+    createdBy: { type: DataTypes.STRING(64), allowNull: false },
+  }, { tableName: "form_versions", updatedAt: false }) as Models["FormVersion"];
+
+  const Profile = sequelize.define("Profile", {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    userId: { type: DataTypes.INTEGER, allowNull: false, unique: true },
+    formId: { type: DataTypes.STRING(128), allowNull: false },
+    formVersion: { type: DataTypes.INTEGER, allowNull: false },
+    unitId: { type: DataTypes.INTEGER },
+    data: { type: J, allowNull: false },
+    // Optimistic lock, managed by the writers (conditional UPDATE … WHERE version = ?).
+    version: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+  }, { tableName: "profiles" }) as Models["Profile"];
+
+  const AuditLog = sequelize.define("AuditLog", {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    actorId: { type: DataTypes.INTEGER },
+    actorRole: { type: DataTypes.STRING(32) },
+    entityType: { type: DataTypes.STRING(32), allowNull: false },
+    entityId: { type: DataTypes.STRING(64), allowNull: false },
+    action: { type: DataTypes.STRING(32), allowNull: false },
+    fromState: { type: DataTypes.STRING(32) },
+    toState: { type: DataTypes.STRING(32) },
+    comment: { type: DataTypes.TEXT },
+  }, { tableName: "audit_logs", updatedAt: false }) as Models["AuditLog"];
+
+  Unit.belongsTo(Affiliation, { foreignKey: "affiliationId", as: "affiliation" });
+  Unit.belongsTo(Department, { foreignKey: "departmentId", as: "department" });
+  UserScope.belongsTo(User, { foreignKey: "userId" });
+  User.hasMany(UserScope, { foreignKey: "userId", as: "scopes" });
+  Profile.belongsTo(User, { foreignKey: "userId" });
+  Profile.belongsTo(Unit, { foreignKey: "unitId", as: "unit" });
+  User.hasOne(Profile, { foreignKey: "userId", as: "profile" });
+
+  return { User, UserScope, Session, Affiliation, Department, Unit, Committee, FormVersion, Profile, AuditLog };
+}

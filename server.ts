@@ -1,0 +1,70 @@
+// Production/dev HTTP server: Express serves static assets, refuses cross-origin writes, and
+// hands every other request to the Remix build. The database is migrated on boot.
+import path from "node:path";
+import express from "express";
+import { createRequestHandler } from "@remix-run/express";
+import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
+import { getEnv } from "./app/utils/env.server";
+import { getDb } from "./app/utils/db.server";
+import { originAllowed } from "./app/utils/csrf.server";
+import { purgeExpiredSessions } from "./app/utils/session.server";
+import { setupDatabase } from "./db/setup";
+import { DEMO_PASSWORD } from "./db/seeders/demo";
+import { FormConfigError } from "./app/engine/form-registry.server";
+
+async function main() {
+  const env = getEnv();
+  const db = getDb();
+  let setup;
+  try {
+    setup = await setupDatabase(db, { demo: env.demoMode });
+  } catch (e) {
+    if (e instanceof FormConfigError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const buildPath = path.join(env.projectRoot, "build", "index.js");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const build: ServerBuild = require(buildPath);
+
+  const app = express();
+  app.disable("x-powered-by");
+  // Behind a reverse proxy, X-Forwarded-Proto decides the Secure cookie flag.
+  app.set("trust proxy", "loopback");
+  app.use("/build", express.static(path.join(env.projectRoot, "public/build"), { immutable: true, maxAge: "1y" }));
+  app.use(express.static(path.join(env.projectRoot, "public"), { maxAge: "1h" }));
+  app.use((req, res, next) => {
+    const ok = originAllowed({
+      method: req.method,
+      path: req.path,
+      origin: req.get("origin"),
+      referer: req.get("referer"),
+      selfOrigin: `${req.protocol}://${req.get("host")}`,
+      trusted: env.trustedOrigins,
+    });
+    if (ok) return next();
+    res.status(403).type("text/plain; charset=utf-8").send("请求来源校验失败：请从本站页面提交（跨站请求已被拒绝）");
+  });
+  app.all("*", createRequestHandler({ build, mode: env.nodeEnv }));
+
+  const server = app.listen(env.port, () => {
+    const port = (server.address() as { port: number }).port;
+    console.log(`职称申报评审平台已启动：http://localhost:${port}  （数据库：${db.sequelize.getDialect()}）`);
+    if (setup.demo) {
+      console.log(`演示模式：以下演示账户的密码均为 ${DEMO_PASSWORD}`);
+      for (const a of setup.demo) console.log(`  ${a.username.padEnd(16)} ${a.label}`);
+    }
+    if (env.nodeEnv === "development") broadcastDevReady(build);
+  });
+  setInterval(() => purgeExpiredSessions().catch(() => {}), 60 * 60 * 1000).unref();
+  const stop = () => server.close(() => db.sequelize.close().finally(() => process.exit(0)));
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
