@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The whole test suite: install, build, then unit + integration (SQLite, and Postgres when
+# TEST_DATABASE_URL is set) + browser tests. Ends with "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install.sh || { echo "0 passed, 1 failed"; exit 1; }
+mkdir -p var
+rm -f var/test-results.json
+NODE_ENV=test npx vitest run --reporter=default --reporter=json --outputFile.json=var/test-results.json
+rc=$?
+node scripts/test-summary.mjs var/test-results.json
+exit $rc

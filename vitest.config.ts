@@ -1,0 +1,41 @@
+// Test projects: pure unit tests once; every DB/HTTP test on SQLite and, when
+// TEST_DATABASE_URL is set, again on Postgres; browser tests in real Chromium.
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+const alias = { "~": path.resolve(__dirname, "app") };
+const pg = !!process.env.TEST_DATABASE_URL;
+const integration = (name: string, db: string) => ({
+  resolve: { alias },
+  test: {
+    name,
+    include: ["tests/integration/**/*.test.ts"],
+    env: { TEST_DB: db },
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    maxWorkers: 2,
+    minWorkers: 1,
+    projects: [
+      { resolve: { alias }, test: { name: "unit", include: ["tests/unit/**/*.test.ts", "app/**/*.test.ts"] } },
+      integration("sqlite", "sqlite"),
+      ...(pg ? [integration("postgres", "postgres")] : []),
+      {
+        resolve: { alias },
+        test: {
+          name: "browser",
+          include: ["tests/browser/**/*.test.ts"],
+          env: { TEST_DB: "sqlite" },
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
