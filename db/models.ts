@@ -1,8 +1,8 @@
 // Sequelize models, defined per instance (tests open SQLite and Postgres side by side).
 import { DataTypes, Model, type ModelStatic, type Sequelize, type Optional } from "sequelize";
 
-type Row<A, C extends keyof A = never> = Model<A, Optional<A, C>> & A;
-type Static<A, C extends keyof A = never> = ModelStatic<Row<A, C>>;
+type Row<A extends object, C extends keyof A = never> = Model<A, Optional<A, C>> & A;
+type Static<A extends object, C extends keyof A = never> = ModelStatic<Row<A, C>>;
 
 export const ROLES = ["applicant", "unit_reviewer", "dept_reviewer", "acceptance_office", "admin"] as const;
 export type Role = (typeof ROLES)[number];

@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 bash scripts/install.sh || { echo "0 passed, 1 failed"; exit 1; }
 mkdir -p var
 rm -f var/test-results.json
+echo "[test] typecheck"
+if ! npx tsc --noEmit; then echo "typecheck failed"; echo "0 passed, 1 failed"; exit 1; fi
 NODE_ENV=test npx vitest run --reporter=default --reporter=json --outputFile.json=var/test-results.json
 rc=$?
 node scripts/test-summary.mjs var/test-results.json

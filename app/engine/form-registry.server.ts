@@ -138,7 +138,14 @@ export async function syncFormFiles(db: Db, dir = formsDir()) {
   return { published };
 }
 
-const publishedCache = () => singleton("forms.published", () => new Map<string, PublishedForm>());
+// Published versions never change, so they are cached for the life of the process, per database.
+const publishedCaches = () => singleton("forms.published", () => new WeakMap<object, Map<string, PublishedForm>>());
+function publishedCache(db: Db) {
+  const all = publishedCaches();
+  let cache = all.get(db.sequelize);
+  if (!cache) all.set(db.sequelize, (cache = new Map()));
+  return cache;
+}
 
 function toPublished(row: any): PublishedForm {
   return {
@@ -156,8 +163,8 @@ export async function getForm(db: Db, formId: string, version?: number): Promise
     if (latest === null || latest === undefined) return null;
     version = Number(latest);
   }
-  const key = `${db.sequelize.getDialect()}:${db.sequelize.config.database}:${db.sequelize.options.storage ?? ""}:${formId}@${version}`;
-  const cache = publishedCache();
+  const key = `${formId}@${version}`;
+  const cache = publishedCache(db);
   const hit = cache.get(key);
   if (hit) return hit;
   const row = await FormVersion.findOne({ where: { formId, version } });

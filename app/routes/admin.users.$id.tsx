@@ -23,8 +23,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!user) throw notFound("用户不存在");
   const [scopes, departments, committees] = await Promise.all([
     loadScopes(db, user.id),
-    db.models.Department.findAll({ attributes: ["id", "name"], order: [["name", "ASC"]], raw: true }),
-    db.models.Committee.findAll({ attributes: ["id", "name"], order: [["name", "ASC"]], raw: true }),
+    db.models.Department.findAll({ attributes: ["id", "name"], order: [["name", "ASC"]] }).then((r) => r.map((d) => ({ id: d.id, name: d.name }))),
+    db.models.Committee.findAll({ attributes: ["id", "name"], order: [["name", "ASC"]] }).then((r) => r.map((c) => ({ id: c.id, name: c.name }))),
   ]);
   return json({ user: user.get({ plain: true }), scopes, departments, committees, roles: ROLE_LABELS, roleScopeKinds: ROLE_SCOPE_KINDS, scopeLabels: SCOPE_LABELS });
 }

@@ -1,7 +1,8 @@
-import { hash, verify, Algorithm } from "@node-rs/argon2";
+import { hash, verify } from "@node-rs/argon2";
 
 // argon2id with the OWASP-recommended minimum (19 MiB, 2 passes).
-const OPTIONS = { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 };
+// algorithm 2 = Argon2id (the package exports it as a const enum, unusable under isolatedModules).
+const OPTIONS = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 };
 
 export function hashPassword(password: string) {
   return hash(password, OPTIONS);
