@@ -6,7 +6,7 @@ import Form from "@rjsf/antd";
 import type { RJSFValidationError, UiSchema } from "@rjsf/utils";
 import { customizeValidator } from "@rjsf/validator-ajv8";
 import localizeZh from "ajv-i18n/localize/zh";
-import { Alert } from "antd";
+import { Alert, Form as AntForm } from "antd";
 import { AJV_OPTIONS, CUSTOM_FORMATS, messageFor, toErrorSchema, type FieldErrors } from "~/engine/validator";
 import { translateString } from "./rjsf-zh";
 import { widgets } from "./widgets";
@@ -50,27 +50,31 @@ export function SchemaForm(props: SchemaFormProps) {
         <Alert type="error" showIcon style={{ marginBottom: 16 }} title={`有 ${clientErrorCount} 处填写有误，请按字段下方的提示修改`} />
       ) : null}
       {formLevel.length ? <Alert type="error" showIcon style={{ marginBottom: 16 }} title={formLevel.join("；")} /> : null}
-      <Form
-        schema={props.schema}
-        uiSchema={uiSchema}
-        formData={props.formData}
-        validator={browserValidator}
-        widgets={widgets}
-        formContext={props.formContext}
-        translateString={translateString}
-        transformErrors={transformErrors}
-        extraErrors={extraErrors}
-        showErrorList={false}
-        noHtml5Validate
-        focusOnFirstError
-        readonly={props.readonly}
-        onError={(errs) => setClientErrorCount(errs.length)}
-        onChange={({ formData }) => props.onChange?.(formData ?? {})}
-        onSubmit={({ formData }) => {
-          setClientErrorCount(0);
-          props.onSubmit(formData ?? {});
-        }}
-      />
+      {/* The theme's Form.Items take their layout from an antd Form; without one they fall back to
+          horizontal, which leaves a 32px-high label box above every field. */}
+      <AntForm component={false} layout="vertical">
+        <Form
+          schema={props.schema}
+          uiSchema={uiSchema}
+          formData={props.formData}
+          validator={browserValidator}
+          widgets={widgets}
+          formContext={props.formContext}
+          translateString={translateString}
+          transformErrors={transformErrors}
+          extraErrors={extraErrors}
+          showErrorList={false}
+          noHtml5Validate
+          focusOnFirstError
+          readonly={props.readonly}
+          onError={(errs) => setClientErrorCount(errs.length)}
+          onChange={({ formData }) => props.onChange?.(formData ?? {})}
+          onSubmit={({ formData }) => {
+            setClientErrorCount(0);
+            props.onSubmit(formData ?? {});
+          }}
+        />
+      </AntForm>
     </div>
   );
 }

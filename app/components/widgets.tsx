@@ -1,6 +1,8 @@
 // Engine widgets named in uiSchemas ("ui:widget"). Domain-agnostic: a widget knows a kind of
 // value (a unit from the directory, a year-month), never a particular form.
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState, type ComponentType } from "react";
+import { CloseCircleFilled } from "@ant-design/icons";
+import { Widgets as ThemeWidgets } from "@rjsf/antd";
 import { DatePicker, Select, Typography } from "antd";
 import dayjs from "dayjs";
 import type { WidgetProps } from "@rjsf/utils";
@@ -57,7 +59,7 @@ export function UnitSearchWidget(props: WidgetProps) {
         placeholder={placeholder}
         disabled={disabled || readonly}
         loading={loading}
-        allowClear
+        allowClear={{ clearIcon: <CloseCircleFilled />, label: "清除" }}
         style={{ width: "100%" }}
         notFoundContent={hint ?? "输入关键字查找"}
         options={selectOptions}
@@ -106,4 +108,17 @@ export function YearMonthWidget(props: WidgetProps) {
   );
 }
 
-export const widgets = { "unit-search": UnitSearchWidget, "year-month": YearMonthWidget };
+/** A theme widget with a Chinese prompt when the uiSchema gives none (the theme passes an empty
+ * placeholder, which also leaves a blank first row in a select's list). */
+function withPlaceholder(Widget: ComponentType<WidgetProps>, text: string) {
+  const Wrapped = (props: WidgetProps) => <Widget {...props} placeholder={props.placeholder || text} />;
+  Wrapped.displayName = `WithPlaceholder(${Widget.displayName ?? Widget.name})`;
+  return Wrapped;
+}
+
+export const widgets = {
+  SelectWidget: withPlaceholder(ThemeWidgets.SelectWidget, "请选择"),
+  DateWidget: withPlaceholder(ThemeWidgets.DateWidget, "请选择日期"),
+  "unit-search": UnitSearchWidget,
+  "year-month": YearMonthWidget,
+};

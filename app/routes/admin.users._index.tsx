@@ -48,6 +48,7 @@ export default function AdminUsers() {
         rowKey="id"
         dataSource={rows}
         locale={{ emptyText: "没有符合条件的用户" }}
+        scroll={{ x: "max-content" }}
         pagination={{
           current: page, pageSize, total, showSizeChanger: true, showTotal: (t) => `共 ${t} 个用户`,
           onChange: (p, s) => go({ page: p, pageSize: s }),
