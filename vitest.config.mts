@@ -1,6 +1,9 @@
 // Test projects: pure unit tests once; every DB/HTTP test on SQLite and, when
 // TEST_DATABASE_URL is set, again on Postgres; browser tests in real Chromium.
 import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const __dirname = path.dirname(fileURLToPath(import.meta.url));
 import { defineConfig } from "vitest/config";
 
 const alias = { "~": path.resolve(__dirname, "app") };

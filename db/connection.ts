@@ -1,7 +1,7 @@
 // Builds a Sequelize instance for Postgres (DATABASE_URL) or the embedded SQLite file.
 import fs from "node:fs";
 import path from "node:path";
-import { Sequelize } from "sequelize";
+import { Sequelize, Transaction } from "sequelize";
 import pg from "pg";
 import sqlite3 from "sqlite3";
 
@@ -32,6 +32,9 @@ export function createSequelize(target: DbTarget): Sequelize {
     // WAL/busy-timeout pragmas below apply to every query.
     pool: { max: 1, min: 1, idle: 60_000 },
     retry: { max: 5, match: [/SQLITE_BUSY/] },
+    // BEGIN IMMEDIATE: a transaction takes the write lock up front and waits (busy_timeout) for
+    // another writer, instead of failing with SQLITE_BUSY when it upgrades from read to write.
+    transactionType: Transaction.TYPES.IMMEDIATE,
   });
   sequelize.addHook("afterConnect", async (conn: unknown) => {
     const db = conn as sqlite3.Database;

@@ -28,23 +28,43 @@ export async function handleUserErrors<T>(fn: () => Promise<T>) {
   }
 }
 
+export const MAX_BODY_BYTES = 2_000_000;
+// Past this we stop draining and let the connection drop.
+const DRAIN_LIMIT_BYTES = 20_000_000;
+
+/** The body as text, refusing (413) more than MAX_BODY_BYTES. An over-long body is drained so
+ * the client reads our answer instead of a connection reset. */
+async function readText(request: Request): Promise<string> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size <= MAX_BODY_BYTES) chunks.push(value);
+    else if (size > DRAIN_LIMIT_BYTES) {
+      await reader.cancel();
+      break;
+    }
+  }
+  if (size > MAX_BODY_BYTES) throw new UserError("提交的内容过大", 413);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 /** Reads a JSON or form-encoded body without throwing on bad input. */
 export async function readBody(request: Request): Promise<Record<string, unknown>> {
   const type = request.headers.get("Content-Type") ?? "";
-  const length = Number(request.headers.get("Content-Length") ?? 0);
-  if (length > 2_000_000) throw new UserError("提交的内容过大", 413);
+  const text = await readText(request);
   try {
     if (type.includes("application/json")) {
-      const text = await request.text();
-      if (text.length > 2_000_000) throw new UserError("提交的内容过大", 413);
       const v = JSON.parse(text);
       if (!v || typeof v !== "object" || Array.isArray(v)) throw new UserError("提交的数据格式不正确");
       return v;
     }
-    const fd = await request.formData();
     const out: Record<string, unknown> = {};
-    for (const [k, v] of fd.entries()) {
-      if (typeof v !== "string") continue;
+    for (const [k, v] of new URLSearchParams(text)) {
       if (k in out) out[k] = ([] as unknown[]).concat(out[k], v);
       else out[k] = v;
     }

@@ -1,5 +1,6 @@
 // 个人基本信息: one record per applicant, validated by the latest published "profile" form.
 // The form's meta says which field is the work unit (scoping) and which is the display name.
+import { UniqueConstraintError } from "sequelize";
 import type { Db } from "./db.server";
 import { getForm, validateRecord, type PublishedForm } from "~/engine/form-registry.server";
 import { UserError } from "./http.server";
@@ -35,31 +36,38 @@ export async function saveProfile(db: Db, userId: number, data: unknown, expecte
   const unitField = form.meta.unitField as string | undefined;
   const nameField = form.meta.displayNameField as string | undefined;
   const unitId = unitField ? (result.data[unitField] as number | undefined) ?? null : null;
+  const values = { data: result.data, formId: form.id, formVersion: form.version, unitId };
   const { Profile, User, AuditLog } = db.models;
   const conflict = new UserError("个人信息已在其他页面被修改，请刷新页面后重新填写", 409);
-  await db.sequelize.transaction(async (transaction) => {
-    const existing = await Profile.findOne({ where: { userId }, transaction });
-    if (existing) {
-      if (expectedVersion === null || existing.version !== expectedVersion) throw conflict;
-      // Conditional update on the version column: a concurrent writer makes this match 0 rows.
-      const [n] = await Profile.update(
-        { data: result.data, formId: form.id, formVersion: form.version, unitId, version: existing.version + 1 },
-        { where: { id: existing.id, version: expectedVersion }, transaction },
-      );
-      if (n !== 1) throw conflict;
-    } else {
-      if (expectedVersion !== null) throw conflict;
-      await Profile.create({ userId, data: result.data, formId: form.id, formVersion: form.version, unitId }, { transaction });
-    }
-    const user = await User.findByPk(userId, { transaction });
-    if (user) {
-      if (!user.profileCompletedAt) user.profileCompletedAt = new Date();
-      if (nameField && typeof result.data[nameField] === "string") user.displayName = result.data[nameField] as string;
-      await user.save({ transaction });
-    }
-    await AuditLog.create({
-      actorId: userId, actorRole: "applicant", entityType: "profile", entityId: String(userId),
-      action: existing ? "update" : "create", toState: `${form.id}@${form.version}`,
-    }, { transaction });
-  });
+  try {
+    await db.sequelize.transaction(async (transaction) => {
+      const existing = await Profile.findOne({ where: { userId }, transaction });
+      if (existing) {
+        if (expectedVersion === null || existing.version !== expectedVersion) throw conflict;
+        // Conditional update on the version column: a concurrent writer makes this match 0 rows.
+        const [n] = await Profile.update(
+          { ...values, version: existing.version + 1 },
+          { where: { id: existing.id, version: expectedVersion }, transaction },
+        );
+        if (n !== 1) throw conflict;
+      } else {
+        if (expectedVersion !== null) throw conflict;
+        await Profile.create({ userId, ...values }, { transaction });
+      }
+      const user = await User.findByPk(userId, { transaction });
+      if (user) {
+        if (!user.profileCompletedAt) user.profileCompletedAt = new Date();
+        if (nameField && typeof result.data[nameField] === "string") user.displayName = result.data[nameField] as string;
+        await user.save({ transaction });
+      }
+      await AuditLog.create({
+        actorId: userId, actorRole: "applicant", entityType: "profile", entityId: String(userId),
+        action: existing ? "update" : "create", toState: `${form.id}@${form.version}`,
+      }, { transaction });
+    });
+  } catch (e) {
+    // Two first saves at once: the unique index on userId lets only one in.
+    if (e instanceof UniqueConstraintError) throw conflict;
+    throw e;
+  }
 }
