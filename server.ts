@@ -1,6 +1,7 @@
 // Production/dev HTTP server: Express serves static assets, refuses cross-origin writes, and
 // hands every other request to the Remix build. The database is migrated on boot.
 import path from "node:path";
+import compression from "compression";
 import express from "express";
 import { createRequestHandler } from "@remix-run/express";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
@@ -33,6 +34,7 @@ async function main() {
   app.disable("x-powered-by");
   // Behind a reverse proxy, X-Forwarded-Proto decides the Secure cookie flag.
   app.set("trust proxy", "loopback");
+  app.use(compression());
   app.use("/build", express.static(path.join(env.projectRoot, "public/build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(env.projectRoot, "public"), { maxAge: "1h" }));
   app.use((req, res, next) => {

@@ -6,13 +6,18 @@ import zhCN from "antd/locale/zh_CN";
 import dayjs from "dayjs";
 import "dayjs/locale/zh-cn";
 import { AppShell, PLATFORM_NAME } from "./components/app-shell";
+import antdCss from "./styles/antd.css";
 import appCss from "./styles/app.css";
+import { theme } from "./components/theme";
 import { getUser } from "./utils/auth.server";
 import { ROLE_LABELS } from "./utils/users.server";
 
 dayjs.locale("zh-cn");
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: appCss }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: antdCss },
+  { rel: "stylesheet", href: appCss },
+];
 export const meta: MetaFunction = () => [{ title: PLATFORM_NAME }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -21,8 +26,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
     user: user && { username: user.username, displayName: user.displayName, role: user.role, roleLabel: ROLE_LABELS[user.role], profileCompleted: user.profileCompleted },
   });
 }
-
-const theme = { token: { colorPrimary: "#0f4c9c", borderRadius: 4 } };
 
 function Document({ children }: { children: React.ReactNode }) {
   return (

@@ -6,4 +6,4 @@ bash scripts/ensure-system-deps.sh
 echo "[install] npm packages"
 npm install --no-audit --no-fund --loglevel=error
 echo "[install] building"
-npx remix build >/dev/null
+npm run build --silent >/dev/null
