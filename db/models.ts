@@ -76,6 +76,35 @@ export interface AuditLogAttrs {
   createdAt: Date;
 }
 
+export const ENTRY_STATUSES = ["pending", "returned", "approved"] as const;
+export type EntryStatus = (typeof ENTRY_STATUSES)[number];
+export interface AchievementEntryAttrs {
+  id: number;
+  userId: number;
+  categoryId: string;
+  formVersion: number;
+  data: Record<string, unknown>;
+  title: string;
+  status: EntryStatus;
+  returnReason: string | null;
+  version: number;
+  submittedAt: Date;
+  reviewedAt: Date | null;
+  reviewerId: number | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+export interface StoredFileAttrs {
+  id: number;
+  key: string;
+  ownerId: number;
+  originalName: string;
+  mimeType: string;
+  size: number;
+  sha256: string;
+  createdAt: Date;
+}
+
 export interface Models {
   User: Static<UserAttrs, "id" | "displayName" | "isDemo" | "failedLoginCount" | "firstFailedAt" | "lockedUntil" | "profileCompletedAt" | "lastLoginAt" | "createdAt" | "updatedAt">;
   UserScope: Static<UserScopeAttrs, "id">;
@@ -87,6 +116,8 @@ export interface Models {
   FormVersion: Static<FormVersionAttrs, "id" | "createdAt" | "meta">;
   Profile: Static<ProfileAttrs, "id" | "version" | "createdAt" | "updatedAt" | "unitId">;
   AuditLog: Static<AuditLogAttrs, "id" | "createdAt" | "actorId" | "actorRole" | "fromState" | "toState" | "comment">;
+  AchievementEntry: Static<AchievementEntryAttrs, "id" | "title" | "returnReason" | "version" | "reviewedAt" | "reviewerId" | "createdAt" | "updatedAt">;
+  StoredFile: Static<StoredFileAttrs, "id" | "createdAt">;
 }
 
 export function defineModels(sequelize: Sequelize): Models {
@@ -183,6 +214,34 @@ export function defineModels(sequelize: Sequelize): Models {
     comment: { type: DataTypes.TEXT },
   }, { tableName: "audit_logs", updatedAt: false }) as Models["AuditLog"];
 
+  const AchievementEntry = sequelize.define("AchievementEntry", {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    userId: { type: DataTypes.INTEGER, allowNull: false },
+    categoryId: { type: DataTypes.STRING(128), allowNull: false },
+    formVersion: { type: DataTypes.INTEGER, allowNull: false },
+    data: { type: J, allowNull: false },
+    title: { type: DataTypes.STRING(255), allowNull: false, defaultValue: "" },
+    status: { type: DataTypes.STRING(16), allowNull: false },
+    returnReason: { type: DataTypes.TEXT },
+    // Optimistic lock, managed by the writers (conditional UPDATE … WHERE version = ?).
+    version: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+    submittedAt: { type: DataTypes.DATE, allowNull: false },
+    reviewedAt: { type: DataTypes.DATE },
+    reviewerId: { type: DataTypes.INTEGER },
+  }, { tableName: "achievement_entries" }) as Models["AchievementEntry"];
+
+  const StoredFile = sequelize.define("StoredFile", {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    key: { type: DataTypes.STRING(64), allowNull: false, unique: true },
+    ownerId: { type: DataTypes.INTEGER, allowNull: false },
+    originalName: { type: DataTypes.STRING(255), allowNull: false },
+    mimeType: { type: DataTypes.STRING(100), allowNull: false },
+    size: { type: DataTypes.INTEGER, allowNull: false },
+    sha256: { type: DataTypes.STRING(64), allowNull: false },
+  }, { tableName: "stored_files", updatedAt: false }) as Models["StoredFile"];
+
+  AchievementEntry.belongsTo(User, { foreignKey: "userId", as: "owner" });
+  AchievementEntry.belongsTo(Profile, { foreignKey: "userId", targetKey: "userId", as: "ownerProfile" });
   Unit.belongsTo(Affiliation, { foreignKey: "affiliationId", as: "affiliation" });
   Unit.belongsTo(Department, { foreignKey: "departmentId", as: "department" });
   UserScope.belongsTo(User, { foreignKey: "userId" });
@@ -191,5 +250,5 @@ export function defineModels(sequelize: Sequelize): Models {
   Profile.belongsTo(Unit, { foreignKey: "unitId", as: "unit" });
   User.hasOne(Profile, { foreignKey: "userId", as: "profile" });
 
-  return { User, UserScope, Session, Affiliation, Department, Unit, Committee, FormVersion, Profile, AuditLog };
+  return { User, UserScope, Session, Affiliation, Department, Unit, Committee, FormVersion, Profile, AuditLog, AchievementEntry, StoredFile };
 }

@@ -7,6 +7,7 @@ import type { ValidateFunction } from "ajv";
 import type { Db } from "~/utils/db.server";
 import { singleton } from "~/utils/singleton.server";
 import { createAjv, toFieldErrors, type FieldErrors } from "./validator";
+import { checkRules, type FieldRule } from "./rules";
 import { checkDictionaryRefs, dictionaryFields, DICTIONARIES } from "./dictionaries.server";
 
 export interface FormDefinition {
@@ -197,6 +198,8 @@ export type ValidationResult = { ok: true; data: Record<string, unknown> } | { o
 export async function validateRecord(db: Db, form: PublishedForm, data: unknown): Promise<ValidationResult> {
   const validate = compiledValidator(form);
   if (!validate(data)) return { ok: false, fieldErrors: toFieldErrors(validate.errors) };
+  const ruleErrors = checkRules(form.meta.rules as FieldRule[] | undefined, data);
+  if (Object.keys(ruleErrors).length) return { ok: false, fieldErrors: ruleErrors };
   const refErrors = await checkDictionaryRefs(db, form.schema, data);
   if (Object.keys(refErrors).length) return { ok: false, fieldErrors: refErrors };
   return { ok: true, data: data as Record<string, unknown> };

@@ -1,5 +1,6 @@
 // Migrations are listed here (not globbed) so they load the same under tsx, vitest and the
 // Remix bundle. Append new ones; never edit a released one.
 import * as m0001 from "./0001-init";
+import * as m0002 from "./0002-archive";
 
-export const migrations = [m0001];
+export const migrations = [m0001, m0002];

@@ -1,0 +1,37 @@
+// Reviewer scope: which applicants a staff user may see. Every read of an applicant's data by
+// staff goes through here; outside the scope is "not found".
+import { Op } from "sequelize";
+import type { Role } from "../../db/models";
+import type { Db } from "./db.server";
+
+export interface ReviewerScope {
+  userId: number;
+  role: Role;
+  /** Units whose applicants this reviewer sees (derived from unit or department scope). */
+  unitIds: number[];
+  departmentIds: number[];
+  committeeIds: number[];
+}
+
+export async function loadReviewerScope(db: Db, user: { id: number; role: Role }): Promise<ReviewerScope> {
+  const rows = await db.models.UserScope.findAll({ where: { userId: user.id }, raw: true });
+  const ids = (k: string) => rows.filter((r) => r.kind === k).map((r) => r.refId);
+  const departmentIds = ids("department");
+  let unitIds = ids("unit");
+  if (departmentIds.length && user.role === "dept_reviewer") {
+    const units = await db.models.Unit.findAll({ where: { departmentId: { [Op.in]: departmentIds } }, attributes: ["id"], raw: true });
+    unitIds = [...new Set([...unitIds, ...units.map((u) => u.id)])];
+  }
+  return { userId: user.id, role: user.role, unitIds, departmentIds, committeeIds: ids("committee") };
+}
+
+/** Sequelize `where` on Profile (as the applicant's profile) limiting rows to the scope's units. */
+export function applicantProfileWhere(scope: ReviewerScope) {
+  return { unitId: { [Op.in]: scope.unitIds.length ? scope.unitIds : [-1] } };
+}
+
+export async function applicantInScope(db: Db, scope: ReviewerScope, applicantId: number): Promise<boolean> {
+  if (!scope.unitIds.length) return false;
+  const p = await db.models.Profile.findOne({ where: { userId: applicantId, ...applicantProfileWhere(scope) }, attributes: ["id"] });
+  return !!p;
+}
