@@ -7,7 +7,7 @@ import localizeZh from "ajv-i18n/localize/zh";
 import { isValidCreditCode, isValidIdCard, isValidMobile, isValidYearMonth } from "./cn-codes";
 
 /** Engine annotations allowed inside a schema (they carry no validation of their own). */
-export const ENGINE_KEYWORDS = ["x-dictionary"];
+export const ENGINE_KEYWORDS = ["x-dictionary", "x-file"];
 
 export const AJV_OPTIONS: Options = {
   allErrors: true,
