@@ -1,0 +1,571 @@
+// Citation import: the export files that scholar services and reference managers produce
+// (BibTeX, RIS, EndNote .enw) → CSL-JSON items → drafts of a category's entries, with the
+// fields still missing, the fields failing validation and duplicates marked. A category switches
+// this on with meta.citationImport ({ formats, map: schemaField → CSL field, dedupe }); nothing
+// here names a category.
+//
+// Parsing is Citation.js (core + bibtex/ris/enw plugins). The format is always forced from our
+// own detection, so Citation.js never guesses a URL or an identifier and never goes to the
+// network.
+import * as citation from "@citation-js/core";
+import "@citation-js/plugin-bibtex";
+import "@citation-js/plugin-ris";
+import "@citation-js/plugin-enw";
+import type { ErrorObject } from "ajv";
+import { UserError } from "~/utils/http.server";
+import { compiledValidator, type PublishedForm } from "./form-registry.server";
+import { checkRules, type FieldRule } from "./rules";
+import { toFieldErrors, type FieldErrors } from "./validator";
+
+export type CitationFormat = "bibtex" | "ris" | "endnote";
+export const CITATION_FORMATS: CitationFormat[] = ["bibtex", "ris", "endnote"];
+export const FORMAT_LABELS: Record<CitationFormat, string> = { bibtex: "BibTeX", ris: "RIS", endnote: "EndNote" };
+/** File name endings offered by the upload input. */
+export const CITATION_FILE_ACCEPT = ".bib,.ris,.enw,.txt";
+export const MAX_CITATION_FILE_BYTES = 2 * 1024 * 1024;
+export const MAX_CITATION_RECORDS = 500;
+
+export interface CslName {
+  family?: string;
+  given?: string;
+  literal?: string;
+  suffix?: string;
+  "non-dropping-particle"?: string;
+  "dropping-particle"?: string;
+}
+export interface CslDate {
+  "date-parts"?: (number | string)[][];
+  raw?: string;
+  literal?: string;
+}
+export interface CslItem {
+  type?: string;
+  title?: string;
+  author?: CslName[];
+  issued?: CslDate;
+  DOI?: string;
+  [field: string]: unknown;
+}
+
+export interface CitationImportConfig {
+  formats?: CitationFormat[];
+  map: Record<string, string>;
+  dedupe?: { doi?: string; title?: string; year?: string };
+  selfRankField?: string;
+  importLabel?: string;
+  exportLabel?: string;
+  profileLinkField?: string;
+  profileLinkUrl?: string;
+  profileLinkLabel?: string;
+}
+
+export interface Duplicate {
+  by: "doi" | "title";
+  /** "archive": an entry the applicant already has; "file": an earlier row of the same file. */
+  against: "archive" | "file";
+  /** The earlier row (1-based) when against = "file"; the index into the existing list otherwise. */
+  row?: number;
+  index?: number;
+  message: string;
+}
+
+export interface CitationDraft {
+  /** 1-based position of the record in the file. */
+  row: number;
+  data: Record<string, unknown>;
+  /** Required fields (schema names) still empty. */
+  missing: string[];
+  /** Fields whose imported value fails validation (dotted path → Chinese messages). */
+  invalid: FieldErrors;
+  /** What the import could not carry over as is, per field (e.g. only a year, truncated). */
+  notes: Record<string, string>;
+  duplicate: Duplicate | null;
+  /** True when the draft passes the form's schema and declared rules. */
+  valid: boolean;
+  /** The record's title and year as in the file, for de-duplication when a mapped field was cut or left empty. */
+  source: { title: string | null; year: number | null };
+}
+
+const NO_RECORDS = "未能从文件中识别出任何文献记录，请确认导出格式为 BibTeX、RIS 或 EndNote";
+const NOT_TEXT = "所选文件不是文本格式的文献导出文件，请导出为 BibTeX、RIS 或 EndNote 格式后再试";
+const TOO_LARGE = `文件过大：不能超过 ${MAX_CITATION_FILE_BYTES / 1024 / 1024} MB`;
+
+/** The category's citation import settings, or null when the category has none. */
+export function citationImportOf(form: Pick<PublishedForm, "meta">): CitationImportConfig | null {
+  const c = form.meta?.citationImport as CitationImportConfig | undefined;
+  return c && typeof c === "object" && c.map ? c : null;
+}
+
+/** Problems with a form's citation import settings against its own schema (for contract tests). */
+export function checkCitationImportConfig(form: Pick<PublishedForm, "id" | "schema" | "meta">, profileSchema?: Record<string, any>): string[] {
+  const c = citationImportOf(form);
+  if (!c) return [];
+  const props = form.schema.properties ?? {};
+  const problems: string[] = [];
+  for (const [field, source] of Object.entries(c.map)) {
+    if (!props[field]) problems.push(`${form.id}: citationImport.map 的字段 ${field} 不在 schema 中`);
+    if (!source.trim()) problems.push(`${form.id}: citationImport.map.${field} 为空`);
+  }
+  for (const [k, field] of Object.entries(c.dedupe ?? {})) {
+    if (field && !props[field]) problems.push(`${form.id}: citationImport.dedupe.${k} 的字段 ${field} 不在 schema 中`);
+  }
+  if (c.selfRankField && !["integer", "number"].includes(props[c.selfRankField]?.type)) {
+    problems.push(`${form.id}: citationImport.selfRankField 应为整数字段`);
+  }
+  if (c.profileLinkField && profileSchema && !profileSchema.properties?.[c.profileLinkField]) {
+    problems.push(`${form.id}: citationImport.profileLinkField 的字段 ${c.profileLinkField} 不在个人基本信息中`);
+  }
+  return problems;
+}
+
+// ───────────────────────── reading the file ─────────────────────────
+
+const decoder = (label: string, fatal = true) => new TextDecoder(label, { fatal });
+
+/**
+ * The text of an uploaded export file: UTF-8 (with or without BOM), UTF-16 with BOM, or — as
+ * CNKI sometimes exports — GBK/GB18030. Binary files and files over 2 MB are refused.
+ */
+export function decodeCitationFile(bytes: Uint8Array): string {
+  if (bytes.byteLength > MAX_CITATION_FILE_BYTES) throw new UserError(TOO_LARGE, 413);
+  let text: string;
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) text = tryDecode("utf-8", bytes.subarray(3));
+  else if (bytes[0] === 0xff && bytes[1] === 0xfe) text = tryDecode("utf-16le", bytes.subarray(2));
+  else if (bytes[0] === 0xfe && bytes[1] === 0xff) text = tryDecode("utf-16be", bytes.subarray(2));
+  else {
+    try {
+      text = decoder("utf-8").decode(bytes);
+    } catch {
+      // GB18030 is a superset of GBK and GB2312; a binary file fails here too.
+      text = tryDecode("gb18030", bytes);
+    }
+  }
+  // NUL and other C0 controls (other than tab and line breaks) do not occur in these text formats.
+  if (/[\u0000-\u0008\u000e-\u001f]/.test(text.slice(0, 65536))) throw new UserError(NOT_TEXT);
+  return text;
+}
+
+function tryDecode(label: string, bytes: Uint8Array): string {
+  try {
+    return decoder(label).decode(bytes);
+  } catch {
+    throw new UserError(NOT_TEXT);
+  }
+}
+
+const normaliseText = (text: string) => text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
+
+const FORMAT_PATTERNS: Record<CitationFormat, RegExp> = {
+  endnote: /^%0 \S/m,
+  ris: /^TY {1,3}- ?\S/m,
+  bibtex: /^[ \t]*@[A-Za-z]+[ \t]*[{(]/m,
+};
+const EXTENSIONS: Record<string, CitationFormat> = { bib: "bibtex", bibtex: "bibtex", ris: "ris", enw: "endnote" };
+
+/** The format of an export file by its content; the file name's ending breaks a tie. */
+export function detectCitationFormat(text: string, filename?: string): CitationFormat | null {
+  const t = normaliseText(text);
+  const found = CITATION_FORMATS.map((f) => ({ f, at: t.search(FORMAT_PATTERNS[f]) })).filter((x) => x.at >= 0);
+  if (!found.length) return null;
+  const byName = EXTENSIONS[filename?.toLowerCase().match(/\.([a-z]+)$/)?.[1] ?? ""];
+  if (byName && found.some((x) => x.f === byName)) return byName;
+  return found.sort((a, b) => a.at - b.at)[0].f;
+}
+
+/** RIS: tag lines as the plugin expects them ("XX  - value"), nothing before the first record. */
+function prepareRis(text: string): string {
+  const lines = text.split("\n");
+  const first = lines.findIndex((l) => /^TY {1,3}-/.test(l));
+  return lines
+    .slice(first < 0 ? 0 : first)
+    .map((l) => l.replace(/^([A-Z][A-Z0-9]) {1,3}-(?: |$)/, "$1  - "))
+    .join("\n");
+}
+
+/** EndNote: one line per tag (continuation lines joined), nothing before the first record. */
+function prepareEndnote(text: string): string {
+  const out: string[] = [];
+  let started = false;
+  for (const line of text.split("\n")) {
+    if (/^%0 /.test(line)) started = true;
+    if (!started) continue;
+    const tag = line.match(/^%(\S)\s?(.*)$/);
+    if (tag) out.push(`%${tag[1]} ${tag[2].trim()}`);
+    else if (line.trim() && out.length) out[out.length - 1] += ` ${line.trim()}`;
+    else out.push("");
+  }
+  return out.join("\n");
+}
+
+const FORCE_TYPE: Record<CitationFormat, string> = { bibtex: "@bibtex/text", ris: "@ris/file", endnote: "@enw/file" };
+
+function runCitationJs(format: CitationFormat, text: string): CslItem[] {
+  const prepared = format === "ris" ? prepareRis(text) : format === "endnote" ? prepareEndnote(text) : text;
+  try {
+    const out = citation.plugins.input.chain(prepared, { forceType: FORCE_TYPE[format], generateGraph: false, target: "@csl/list+object" });
+    return Array.isArray(out) ? (out as CslItem[]) : [];
+  } catch (e) {
+    if (format === "bibtex") {
+      const line = String((e as Error)?.message ?? "").match(/at line (\d+)/)?.[1];
+      throw new UserError(`BibTeX 文件格式有误${line ? `（第 ${line} 行附近）` : ""}：常见原因是花括号 { } 不成对或缺少逗号，请检查文件或重新导出后再试`);
+    }
+    throw new UserError(`${FORMAT_LABELS[format]} 文件格式有误，未能读取其中的记录，请重新导出后再试`);
+  } finally {
+    // Citation.js keeps every log line in memory (logger._log); a long-running server must not.
+    if (Array.isArray(citation.logger?._log)) citation.logger._log.length = 0;
+  }
+}
+
+const DATE_FIELDS = ["issued", "published-print", "published-online", "event-date", "original-date", "accessed", "submitted", "available-date"];
+
+/** Fills CSL fields the plugins place elsewhere for some record types, and cleans identifiers. */
+function normaliseItem(raw: CslItem): CslItem {
+  const item: CslItem = { ...raw };
+  if (!hasDate(item.issued)) {
+    const alt = ["published-print", "published-online", "event-date", "original-date"].map((f) => item[f] as CslDate).find(hasDate);
+    if (alt) item.issued = alt;
+  }
+  if (!item["container-title"]) {
+    const alt = ["event-title", "collection-title", "event"].map((f) => item[f]).find((v) => typeof v === "string" && v.trim());
+    if (alt) item["container-title"] = alt;
+  }
+  if (typeof item.DOI === "string") item.DOI = cleanDoi(item.DOI);
+  if (typeof item.title === "string") item.title = collapse(item.title);
+  return item;
+}
+
+const hasContent = (i: CslItem) => !!((typeof i.title === "string" && i.title.trim()) || i.DOI || (Array.isArray(i.author) && i.author.length));
+
+/**
+ * The records of a citation export file as CSL-JSON items. `input` is the file's bytes (decoded
+ * here: UTF-8, BOM, GBK) or its text. The format is detected from the content (the file name's
+ * ending breaks a tie); `formats` limits which are accepted. A file with no records, a malformed
+ * file, one over 2 MB or over 500 records is refused with a Chinese message (UserError).
+ */
+export function parseCitations(input: string | Uint8Array, filename?: string, opts: { formats?: CitationFormat[] } = {}): CslItem[] {
+  if (typeof input === "string" && Buffer.byteLength(input, "utf8") > MAX_CITATION_FILE_BYTES) throw new UserError(TOO_LARGE, 413);
+  const text = normaliseText(typeof input === "string" ? input : decodeCitationFile(input));
+  const format = detectCitationFormat(text, filename);
+  if (!format) throw new UserError(NO_RECORDS);
+  const allowed = opts.formats?.length ? opts.formats : CITATION_FORMATS;
+  if (!allowed.includes(format)) {
+    throw new UserError(`不支持 ${FORMAT_LABELS[format]} 格式的文件，请导出为 ${allowed.map((f) => FORMAT_LABELS[f]).join("、")} 格式后再试`);
+  }
+  const items = runCitationJs(format, text).map(normaliseItem).filter(hasContent);
+  if (!items.length) throw new UserError(NO_RECORDS);
+  if (items.length > MAX_CITATION_RECORDS) {
+    throw new UserError(`文件中有 ${items.length} 条记录，一次最多导入 ${MAX_CITATION_RECORDS} 条，请分批导出后再导入`);
+  }
+  return items;
+}
+
+// ───────────────────────── CSL values ─────────────────────────
+
+const collapse = (s: string) => s.replace(/\s+/g, " ").trim();
+
+/** A DOI without resolver prefixes ("https://doi.org/", "doi:"), case kept. */
+export function cleanDoi(v: string): string {
+  return v.trim().replace(/^(?:https?:\/\/)?(?:dx\.)?doi\.org\//i, "").replace(/^doi:\s*/i, "").trim();
+}
+
+const isCjk = (s: string) => /[\u3400-\u9fff\uf900-\ufaff]/.test(s);
+
+/** One CSL name as people write it: 张三 (CJK, no space), "Wei Zhang" (given first) otherwise. */
+export function formatName(n: CslName): string {
+  if (n.literal) return collapse(n.literal);
+  const family = collapse([n["non-dropping-particle"], n.family].filter(Boolean).join(" "));
+  const given = collapse([n.given, n["dropping-particle"]].filter(Boolean).join(" "));
+  if (isCjk(family) || isCjk(given)) return family + given;
+  return collapse([given, family, n.suffix].filter(Boolean).join(" "));
+}
+
+function hasDate(d: unknown): d is CslDate {
+  if (!d || typeof d !== "object") return false;
+  const parts = (d as CslDate)["date-parts"]?.[0];
+  return (!!parts && parts.length > 0 && Number.isFinite(Number(parts[0]))) || !!(d as CslDate).raw || !!(d as CslDate).literal;
+}
+
+/** [year, month?, day?] of a CSL date, from date-parts or a raw/literal string. */
+export function dateParts(d: unknown): number[] {
+  if (!d || typeof d !== "object") return [];
+  const parts = (d as CslDate)["date-parts"]?.[0];
+  if (parts?.length) {
+    const nums = parts.map(Number);
+    const n = nums.findIndex((x) => !Number.isFinite(x) || x <= 0);
+    return n < 0 ? nums : nums.slice(0, n);
+  }
+  const text = (d as CslDate).raw ?? (d as CslDate).literal;
+  const m = typeof text === "string" ? text.match(/(\d{4})(?:\s*[-/.年]\s*(\d{1,2}))?(?:\s*[-/.月]\s*(\d{1,2}))?/) : null;
+  return m ? [m[1], m[2], m[3]].filter(Boolean).map(Number) : [];
+}
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** A CSL field as a plain string (names joined, dates ISO-like, arrays joined). */
+function cslText(item: CslItem, field: string): string | undefined {
+  const v = item[field];
+  if (v === undefined || v === null || v === "") return undefined;
+  if (DATE_FIELDS.includes(field)) {
+    const [y, m, d] = dateParts(v);
+    return y ? [String(y), m ? pad(m) : null, m && d ? pad(d) : null].filter(Boolean).join("-") : undefined;
+  }
+  if (Array.isArray(v)) {
+    const parts = v.map((x) => (x && typeof x === "object" ? formatName(x as CslName) : String(x))).filter(Boolean);
+    return parts.length ? parts.join(", ") : undefined;
+  }
+  if (field === "page") return collapse(String(v)).replace(/\s*(?:--|[–—−~])\s*/g, "-");
+  if (field === "DOI") return cleanDoi(String(v)) || undefined;
+  if (field === "ISSN" || field === "ISBN") return collapse(String(v));
+  return typeof v === "object" ? undefined : collapse(String(v)) || undefined;
+}
+
+// ───────────────────────── drafts ─────────────────────────
+
+const codePoints = (s: string) => Array.from(s).length;
+const cut = (s: string, n: number) => Array.from(s).slice(0, n).join("");
+
+function trimTo(field: string, s: string, max: number | undefined, notes: Record<string, string>, list = false): string {
+  if (max === undefined || codePoints(s) <= max) return s;
+  if (list) {
+    // A list of names is cut at a name, never inside one, and ends with 等 (et al.).
+    const names = s.split(", ");
+    while (names.length > 1 && codePoints(`${names.join(", ")} 等`) > max) names.pop();
+    const out = `${names.join(", ")} 等`;
+    if (codePoints(out) <= max) {
+      notes[field] = `作者较多，已保留前 ${names.length} 位`;
+      return out;
+    }
+  }
+  notes[field] = `原值超过 ${max} 个字符，已截断`;
+  return cut(s, max);
+}
+
+function convert(item: CslItem, source: string, field: string, prop: Record<string, any>, notes: Record<string, string>): unknown {
+  // A template such as "{volume}({issue}):{page}" joins several CSL fields into one.
+  if (source.includes("{")) {
+    let any = false;
+    const out = source.replace(/\{([A-Za-z-]+)\}/g, (_, f: string) => {
+      const t = cslText(item, f);
+      if (t) any = true;
+      return t ?? "";
+    });
+    if (!any) return undefined;
+    const cleaned = collapse(out.replace(/\(\s*\)|（\s*）|\[\s*\]/g, "").replace(/^[\s:：,，;；/-]+|[\s:：,，;；/-]+$/g, ""));
+    return cleaned ? trimTo(field, cleaned, prop.maxLength, notes) : undefined;
+  }
+  const value = item[source];
+  if (value === undefined || value === null || value === "") return undefined;
+  const type = Array.isArray(prop.type) ? prop.type.find((t: string) => t !== "null") : prop.type;
+
+  if (DATE_FIELDS.includes(source)) {
+    const [y, m, d] = dateParts(value);
+    if (!y) return undefined;
+    if (type === "integer" || type === "number") return y;
+    if (prop.format === "year-month") {
+      if (m) return `${y}-${pad(m)}`;
+      notes[field] = `文件中只有年份 ${y}，请补充月份`;
+      return undefined;
+    }
+    if (prop.format === "date") {
+      if (m && d) return `${y}-${pad(m)}-${pad(d)}`;
+      notes[field] = `文件中只有 ${m ? `${y}-${pad(m)}` : `年份 ${y}`}，请补充完整日期`;
+      return undefined;
+    }
+    if (prop.format) return undefined;
+    return cslText(item, source);
+  }
+
+  if (type === "array") {
+    const items = Array.isArray(value)
+      ? value.map((x) => (x && typeof x === "object" ? formatName(x as CslName) : collapse(String(x))))
+      : String(value).split(/\s*[;,，；、]\s*/);
+    const clean = items.map((s) => s.trim()).filter(Boolean);
+    const max = prop.items?.maxLength as number | undefined;
+    const limited = prop.maxItems !== undefined ? clean.slice(0, prop.maxItems) : clean;
+    return limited.length ? limited.map((s) => (max !== undefined ? cut(s, max) : s)) : undefined;
+  }
+
+  let text = cslText(item, source);
+  if (text === undefined) return undefined;
+  if (source === "ISSN" || source === "ISBN") {
+    if (source === "ISSN") {
+      const m = text.match(/(\d{4})-?(\d{3}[\dXx])/);
+      text = m ? `${m[1]}-${m[2].toUpperCase()}` : text;
+    } else text = text.split(/[,;\s]+/)[0];
+  }
+  if (type === "integer" || type === "number") {
+    const n = Number(text);
+    if (text !== "" && Number.isFinite(n) && (type === "number" || Number.isInteger(n))) return n;
+    notes[field] = `原值「${cut(text, 20)}」不是数字`;
+    return undefined;
+  }
+  if (type === "boolean") return undefined;
+  if (Array.isArray(prop.enum)) {
+    const hit = prop.enum.find((o: unknown) => String(o).toLowerCase() === text!.toLowerCase());
+    if (hit !== undefined) return hit;
+    notes[field] = `原值「${cut(text, 20)}」不在可选项中，请选择`;
+    return undefined;
+  }
+  return trimTo(field, text, prop.maxLength, notes, Array.isArray(value) && value.some((x) => x && typeof x === "object"));
+}
+
+const nameKey = (s: string) => s.normalize("NFKC").toLowerCase().replace(/[\s.·•・‧-]/g, "");
+
+/** 1-based position of `self` in the item's author list (names compared without spaces/dots). */
+export function authorRank(item: CslItem, self: string | null | undefined): number | null {
+  if (!self || !Array.isArray(item.author)) return null;
+  const key = nameKey(self);
+  if (!key) return null;
+  const i = item.author.findIndex((n) => {
+    const asWritten = nameKey(formatName(n));
+    const familyFirst = nameKey(`${n.family ?? ""}${n.given ?? ""}`);
+    return asWritten === key || familyFirst === key;
+  });
+  return i < 0 ? null : i + 1;
+}
+
+function requiredFields(schema: Record<string, any>): string[] {
+  return Array.isArray(schema.required) ? schema.required : [];
+}
+
+/**
+ * Validates one draft with the form's compiled validator: required fields still empty go to
+ * `missing`, every other failure to `invalid` (Chinese messages per field); declared rules too.
+ */
+export function checkDraft(form: Pick<PublishedForm, "hash" | "schema" | "meta">, data: Record<string, unknown>) {
+  const validate = compiledValidator(form);
+  const ok = validate(data);
+  const missing = new Set<string>();
+  const others: ErrorObject[] = [];
+  for (const e of ok ? [] : validate.errors ?? []) {
+    if (e.keyword === "required" && e.instancePath === "") missing.add(String((e.params as any).missingProperty));
+    else if (e.keyword === "minLength" && e.instancePath.split("/").length === 2 && data[e.instancePath.slice(1)] === "") {
+      missing.add(e.instancePath.slice(1));
+    } else others.push(e);
+  }
+  const invalid = toFieldErrors(others);
+  const ruleErrors = ok ? checkRules(form.meta?.rules as FieldRule[] | undefined, data) : {};
+  for (const [k, msgs] of Object.entries(ruleErrors)) invalid[k] = [...(invalid[k] ?? []), ...msgs];
+  const order = requiredFields(form.schema);
+  return {
+    missing: [...missing].sort((a, b) => order.indexOf(a) - order.indexOf(b)),
+    invalid,
+    valid: ok && Object.keys(ruleErrors).length === 0,
+  };
+}
+
+/**
+ * Maps CSL items into drafts of the form's records through meta.citationImport.map (dates to the
+ * field's format, names to "张三, 李四", identifiers cleaned, text cut to maxLength), fills the
+ * schema's defaults and the applicant's author rank (selfRankField, by `selfName`), and lists per
+ * draft what is missing or invalid. Duplicates are marked separately (markDuplicates).
+ */
+export function toDrafts(items: CslItem[], form: Pick<PublishedForm, "hash" | "schema" | "meta">, opts: { selfName?: string | null } = {}): CitationDraft[] {
+  const config = citationImportOf(form);
+  if (!config) throw new UserError("该类别不支持导入", 404);
+  const props: Record<string, any> = form.schema.properties ?? {};
+  return items.map((item, i) => {
+    const data: Record<string, unknown> = {};
+    const notes: Record<string, string> = {};
+    for (const [field, source] of Object.entries(config.map)) {
+      const prop = props[field];
+      if (!prop) continue;
+      const v = convert(item, source, field, prop, notes);
+      if (v !== undefined) data[field] = v;
+    }
+    if (config.selfRankField && props[config.selfRankField] && data[config.selfRankField] === undefined) {
+      const rank = authorRank(item, opts.selfName);
+      if (rank !== null) data[config.selfRankField] = rank;
+      else if (opts.selfName && Array.isArray(item.author) && item.author.length) notes[config.selfRankField] = `作者中未找到「${opts.selfName}」，请填写本人排名`;
+    }
+    for (const [field, prop] of Object.entries(props)) {
+      if (data[field] === undefined && prop && typeof prop === "object" && "default" in prop) data[field] = structuredClone(prop.default);
+    }
+    const check = checkDraft(form, data);
+    const source = { title: typeof item.title === "string" ? item.title : null, year: dateParts(item.issued)[0] ?? null };
+    return { row: i + 1, data, missing: check.missing, invalid: check.invalid, notes, duplicate: null, valid: check.valid, source };
+  });
+}
+
+// ───────────────────────── duplicates ─────────────────────────
+
+/** DOI for comparison: no resolver prefix, lower case. */
+export function doiKey(v: unknown): string | null {
+  if (typeof v !== "string") return null;
+  const k = cleanDoi(v).toLowerCase();
+  return k || null;
+}
+
+/** Title for comparison: NFKC, lower case, no whitespace, punctuation or symbols (CJK included). */
+export function titleKey(v: unknown): string | null {
+  if (typeof v !== "string") return null;
+  const k = v.normalize("NFKC").toLowerCase().replace(/<[^>]+>/g, "").replace(/[\s\p{P}\p{S}]+/gu, "");
+  return k || null;
+}
+
+export function yearKey(v: unknown): string | null {
+  if (typeof v === "number" && Number.isInteger(v)) return String(v);
+  const m = typeof v === "string" ? v.match(/(?:^|\D)(\d{4})(?:\D|$)/) : null;
+  return m ? m[1] : null;
+}
+
+interface WorkKey { doi: string | null; titles: string[]; year: string | null }
+interface Seen extends WorkKey { against: "archive" | "file"; row?: number; index?: number }
+
+function sameWork(a: WorkKey, b: WorkKey): "doi" | "title" | null {
+  if (a.doi && b.doi) return a.doi === b.doi ? "doi" : null;
+  if (a.titles.some((t) => b.titles.includes(t)) && (!a.year || !b.year || a.year === b.year)) return "title";
+  return null;
+}
+
+/**
+ * Marks drafts that repeat an existing entry (`existing`: the entries' data) or an earlier row of
+ * the same file: same DOI (case-insensitive, resolver prefix ignored) when both have one, else the
+ * same normalised title and year (a missing year matches any). A draft's title and year as they
+ * were in the file count too, so a title cut to the field's length still matches. Returns new drafts.
+ */
+export function markDuplicates(
+  drafts: CitationDraft[],
+  existing: Record<string, unknown>[],
+  dedupe: CitationImportConfig["dedupe"] | undefined,
+): CitationDraft[] {
+  if (!dedupe || (!dedupe.doi && !dedupe.title)) return drafts.map((d) => ({ ...d, duplicate: null }));
+  const keyOf = (data: Record<string, unknown>, source?: CitationDraft["source"]): WorkKey => {
+    const titles = dedupe.title ? [titleKey(data[dedupe.title]), titleKey(source?.title)] : [];
+    return {
+      doi: dedupe.doi ? doiKey(data[dedupe.doi]) : null,
+      titles: [...new Set(titles.filter((t): t is string => !!t))],
+      year: dedupe.year ? yearKey(data[dedupe.year]) ?? (source?.year ? String(source.year) : null) : null,
+    };
+  };
+  const seen: Seen[] = existing.map((data, index) => ({ ...keyOf(data ?? {}), against: "archive" as const, index }));
+  return drafts.map((d) => {
+    const key = keyOf(d.data, d.source);
+    let duplicate: Duplicate | null = null;
+    for (const s of seen) {
+      const by = sameWork(s, key);
+      if (!by) continue;
+      const what = by === "doi" ? "DOI 相同" : "题目和年份相同";
+      duplicate = s.against === "archive"
+        ? { by, against: "archive", index: s.index, message: `与已有条目重复（${what}）` }
+        : { by, against: "file", row: s.row, message: `与文件中第 ${s.row} 条重复（${what}）` };
+      break;
+    }
+    if (!duplicate) seen.push({ ...key, against: "file", row: d.row });
+    return { ...d, duplicate };
+  });
+}
+
+/** parse → drafts → duplicates, for a category's import preview. */
+export function previewImport(
+  input: string | Uint8Array,
+  filename: string | undefined,
+  form: Pick<PublishedForm, "hash" | "schema" | "meta">,
+  existing: Record<string, unknown>[],
+  opts: { selfName?: string | null } = {},
+): CitationDraft[] {
+  const config = citationImportOf(form);
+  if (!config) throw new UserError("该类别不支持导入", 404);
+  const items = parseCitations(input, filename, { formats: config.formats });
+  return markDuplicates(toDrafts(items, form, opts), existing, config.dedupe);
+}
