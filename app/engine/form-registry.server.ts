@@ -66,6 +66,97 @@ export function checkFormDefinition(def: unknown, source: string): string[] {
   for (const f of dictionaryFields(form.schema)) {
     if (!DICTIONARIES[f.dictionary]) problems.push(`${source}: 字段 ${f.path.join(".")} 引用了未知字典 "${f.dictionary}"`);
   }
+  problems.push(...checkFieldReferences(form).map((p) => `${source}: ${p}`));
+  return problems;
+}
+
+const NUMERIC = new Set(["number", "integer"]);
+const DATE_FORMATS = new Set(["date", "year-month"]);
+
+/** Which kind of value a declared rule can compare a field as: "number", "date" or null (not comparable). */
+function comparableKind(s: any): "number" | "date" | null {
+  if (!s || typeof s !== "object") return null;
+  if (NUMERIC.has(s.type)) return "number";
+  if (s.type === "string" && DATE_FORMATS.has(s.format)) return "date";
+  return null;
+}
+
+/** The schema of a dotted field path ("a.b" walks nested object properties), or undefined. */
+function fieldSchema(schema: Record<string, any>, dotted: string): any {
+  let node: any = schema;
+  for (const seg of dotted.split(".")) {
+    const props = node?.properties;
+    if (!props || typeof props !== "object" || !Object.prototype.hasOwnProperty.call(props, seg)) return undefined;
+    node = props[seg];
+  }
+  return node;
+}
+
+/**
+ * Every field a definition names outside its schema (uiSchema keys and ui:order, and the meta
+ * entries: title field, list columns, search, sort, declared rules, citation import mapping)
+ * must be a property of the schema, so a typo fails when the file is loaded, not on a page.
+ */
+export function checkFieldReferences(form: Pick<FormDefinition, "schema" | "uiSchema" | "meta">): string[] {
+  const props: Record<string, any> = form.schema?.properties ?? {};
+  const names = Object.keys(props);
+  const isField = (name: unknown) => typeof name === "string" && Object.prototype.hasOwnProperty.call(props, name);
+  const problems: string[] = [];
+  const ref = (where: string, name: unknown) => {
+    if (!isField(name)) problems.push(`${where} 引用的字段 "${String(name)}" 不在 schema.properties 中`);
+  };
+
+  const ui = form.uiSchema ?? {};
+  for (const key of Object.keys(ui)) if (!key.startsWith("ui:")) ref(`uiSchema`, key);
+  const order = ui["ui:order"];
+  if (order !== undefined) {
+    if (!Array.isArray(order) || order.some((k) => typeof k !== "string")) {
+      problems.push(`uiSchema.ui:order 应为字段名列表`);
+    } else {
+      const seen = new Set<string>();
+      for (const k of order as string[]) {
+        if (seen.has(k)) problems.push(`uiSchema.ui:order 中 "${k}" 重复`);
+        seen.add(k);
+        if (k !== "*") ref("uiSchema.ui:order", k);
+      }
+      if (!seen.has("*")) {
+        const missing = names.filter((n) => !seen.has(n));
+        if (missing.length) problems.push(`uiSchema.ui:order 缺少字段 ${missing.map((m) => `"${m}"`).join("、")}（或加入 "*" 表示其余字段）`);
+      }
+    }
+  }
+
+  const meta = form.meta ?? {};
+  for (const key of ["titleField", "unitField", "displayNameField"] as const) {
+    if (meta[key] !== undefined) ref(`meta.${key}`, meta[key]);
+  }
+  // An entry is named by its title field in lists, reviews and PDFs: every entry must have one.
+  if (isField(meta.titleField) && !(form.schema.required ?? []).includes(meta.titleField)) {
+    problems.push(`meta.titleField "${meta.titleField}" 应为必填字段（加入 schema.required）`);
+  }
+  (meta.listColumns ?? []).forEach((c: any, i: number) => {
+    ref(`meta.listColumns[${i}].field`, c.field);
+    if (c.to !== undefined) ref(`meta.listColumns[${i}].to`, c.to);
+  });
+  (meta.searchFields ?? []).forEach((f: string, i: number) => ref(`meta.searchFields[${i}]`, f));
+  if (meta.defaultSort) ref("meta.defaultSort.field", meta.defaultSort.field);
+  (meta.rules ?? []).forEach((r: any, i: number) => {
+    const a = fieldSchema(form.schema, r.field);
+    const b = fieldSchema(form.schema, r.than);
+    if (!a) problems.push(`meta.rules[${i}].field 引用的字段 "${r.field}" 不在 schema.properties 中`);
+    if (!b) problems.push(`meta.rules[${i}].than 引用的字段 "${r.than}" 不在 schema.properties 中`);
+    if (a && b) {
+      const [ka, kb] = [comparableKind(a), comparableKind(b)];
+      if (!ka || ka !== kb) {
+        problems.push(`meta.rules[${i}] 比较的字段 "${r.field}" 与 "${r.than}" 无法比较（应同为数字，或同为日期/年月）`);
+      }
+    }
+  });
+  const ci = meta.citationImport;
+  if (ci) {
+    for (const key of Object.keys(ci.map ?? {})) ref("meta.citationImport.map", key);
+    for (const [k, v] of Object.entries(ci.dedupe ?? {})) ref(`meta.citationImport.dedupe.${k}`, v);
+  }
   return problems;
 }
 
@@ -91,6 +182,9 @@ export function readFormFiles(dir = formsDir()): { file: string; def: FormDefini
   const out: { file: string; def: FormDefinition }[] = [];
   const problems: string[] = [];
   const seen = new Map<string, string>();
+  // Achievement categories are listed by meta.order: two categories may not share a position
+  // (versions of the same category may).
+  const orders = new Map<number, { id: string; source: string }>();
   for (const rel of files) {
     const source = `forms/${rel}`;
     let def: unknown;
@@ -106,6 +200,14 @@ export function readFormFiles(dir = formsDir()): { file: string; def: FormDefini
     const key = `${form.id}@${form.version}`;
     if (seen.has(key)) problems.push(`${source}: ${key} 与 ${seen.get(key)} 重复`);
     seen.set(key, source);
+    if (form.kind === "achievement" && typeof form.meta?.order === "number") {
+      const other = orders.get(form.meta.order);
+      if (other && other.id !== form.id) {
+        problems.push(`${source}: meta.order ${form.meta.order} 与 ${other.source}（${other.id}）重复；业绩类别的顺序不能相同`);
+      } else if (!other) {
+        orders.set(form.meta.order, { id: form.id, source });
+      }
+    }
     out.push({ file: source, def: { ...form, meta: form.meta ?? {} } });
   }
   if (problems.length) throw new FormConfigError(problems);

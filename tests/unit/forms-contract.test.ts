@@ -46,18 +46,84 @@ describe("forms/ contract", () => {
     return dir;
   }
   const good = { id: "x", version: 1, kind: "profile", title: "X", schema: { type: "object", properties: { a: { type: "string" } } }, uiSchema: {} };
+  const achievement = (meta: Record<string, unknown> = {}, order = 1, id = "achievement/x") => ({
+    id,
+    version: 1,
+    kind: "achievement",
+    title: "X",
+    schema: {
+      type: "object",
+      required: ["name"],
+      properties: {
+        name: { type: "string", maxLength: 20 },
+        start: { type: "string", format: "year-month", maxLength: 7 },
+        end: { type: "string", format: "date", maxLength: 10 },
+        rank: { type: "integer" },
+      },
+    },
+    uiSchema: { "ui:order": ["name", "*"] },
+    meta: { order, titleField: "name", listColumns: [{ field: "name" }], ...meta },
+  });
 
   it.each([
     ["broken JSON", "{", "不是合法的 JSON"],
     ["missing version", { ...good, version: undefined }, "version"],
     ["unknown keyword in schema (strict)", { ...good, schema: { type: "object", properties: { a: { type: "string", maxLenght: 3 } } } }, "无法编译"],
     ["unknown dictionary", { ...good, schema: { type: "object", properties: { a: { type: "integer", "x-dictionary": "planets" } } } }, "未知字典"],
+    ["uiSchema naming an unknown field", { ...good, uiSchema: { b: { "ui:widget": "textarea" } } }, `uiSchema 引用的字段 "b"`],
+    ["ui:order naming an unknown field", { ...good, uiSchema: { "ui:order": ["a", "b"] } }, `uiSchema.ui:order 引用的字段 "b"`],
+    ["ui:order leaving a field out", { ...good, schema: { type: "object", properties: { a: { type: "string" }, b: { type: "string" } } }, uiSchema: { "ui:order": ["a"] } }, `ui:order 缺少字段 "b"`],
+    ["an unknown title field", achievement({ titleField: "nmae" }), `meta.titleField 引用的字段 "nmae"`],
+    ["an optional title field", achievement({ titleField: "start" }), "应为必填字段"],
+    ["a list column range to an unknown field", achievement({ listColumns: [{ field: "start", to: "finish" }] }), "meta.listColumns[0].to"],
+    ["an unknown search field", achievement({ searchFields: ["name", "remark"] }), "meta.searchFields[1]"],
+    ["an unknown sort field", achievement({ defaultSort: { field: "date", order: "desc" } }), "meta.defaultSort.field"],
+    ["a rule on an unknown field", achievement({ rules: [{ kind: "not-before", field: "end", than: "begin", message: "m" }] }), "meta.rules[0].than"],
+    ["a rule comparing a date with a number", achievement({ rules: [{ kind: "not-after", field: "rank", than: "end", message: "m" }] }), "无法比较"],
+    ["a rule comparing text", achievement({ rules: [{ kind: "not-after", field: "name", than: "name", message: "m" }] }), "无法比较"],
+    ["citation import into an unknown field", achievement({ citationImport: { map: { name: "title", doi: "DOI" } } }), "meta.citationImport.map"],
+    ["citation dedupe on an unknown field", achievement({ citationImport: { map: { name: "title" }, dedupe: { title: "title" } } }), "meta.citationImport.dedupe.title"],
   ])("refuses a form file with %s, naming the file", (_, body, expected) => {
     const dir = withForms({ "bad.json": body });
     try {
       expect(() => readFormFiles(dir)).toThrow(FormConfigError);
       expect(() => readFormFiles(dir)).toThrow(expected);
       expect(() => readFormFiles(dir)).toThrow("forms/bad.json");
+    } finally {
+      fs.rmSync(dir, { recursive: true });
+    }
+  });
+
+  it("accepts an achievement whose meta names only its own fields", () => {
+    const ok = achievement({
+      listColumns: [{ field: "start", to: "end" }, { field: "name" }],
+      searchFields: ["name"],
+      defaultSort: { field: "start", order: "desc" },
+      rules: [{ kind: "not-before", field: "end", than: "start", message: "m" }],
+      citationImport: { map: { name: "title", start: "issued" }, dedupe: { title: "name", year: "start" } },
+    });
+    const dir = withForms({ "ok.json": ok });
+    try {
+      expect(readFormFiles(dir).map((f) => f.def.id)).toEqual(["achievement/x"]);
+    } finally {
+      fs.rmSync(dir, { recursive: true });
+    }
+  });
+
+  it("refuses two achievement categories at the same position, naming both files", () => {
+    const dir = withForms({
+      "a.json": achievement({}, 3, "achievement/a"),
+      "b.json": achievement({}, 3, "achievement/b"),
+      // a second version of the same category keeps its position
+      "a2.json": { ...achievement({}, 3, "achievement/a"), version: 2 },
+    });
+    try {
+      expect(() => readFormFiles(dir)).toThrow(/forms\/b\.json: meta\.order 3 与 forms\/a\.json/);
+      try {
+        readFormFiles(dir);
+      } catch (e) {
+        expect((e as FormConfigError).problems).toHaveLength(1);
+      }
     } finally {
       fs.rmSync(dir, { recursive: true });
     }
