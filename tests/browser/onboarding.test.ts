@@ -38,17 +38,17 @@ let browser: Browser;
 let page: Page;
 
 const pathname = () => new URL(page.url()).pathname;
-const waitForPath = (p: string) => page.waitForFunction((want) => location.pathname === want, { timeout: 15_000 }, p);
+const waitForPath = (p: string) => page.waitForFunction((want) => location.pathname === want, { timeout: 20_000 }, p);
 const text = (selector: string) => page.$eval(selector, (el) => (el as HTMLElement).innerText);
 
 /** Clicks an option of the antd Select dropdown that is currently open. */
 async function pickOption(label: string) {
   const option = await page.waitForSelector(
     `.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${label}"]`,
-    { visible: true, timeout: 10_000 },
+    { visible: true },
   );
   await option!.click();
-  await page.waitForSelector(".ant-select-dropdown:not(.ant-select-dropdown-hidden)", { hidden: true, timeout: 10_000 });
+  await page.waitForSelector(".ant-select-dropdown:not(.ant-select-dropdown-hidden)", { hidden: true });
 }
 
 /** An RJSF enum select: open it, narrow the list by typing, pick the option. */
@@ -80,7 +80,8 @@ async function submitProfile() {
 describe("首次登录：注册 → 个人基本信息 → 个人中心", () => {
   beforeAll(async () => {
     if (!fs.existsSync(path.join(ROOT, "build/index.js")) || !fs.existsSync(path.join(ROOT, "public/build"))) {
-      execSync("npx remix build", { cwd: ROOT, stdio: "inherit" });
+      // antd CSS extraction + remix build; vitest sets NODE_ENV=test, which would give a dev build.
+      execSync("npm run build", { cwd: ROOT, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
     }
     target = await createTestTarget("sqlite");
     server = await startServer(target);
@@ -91,7 +92,7 @@ describe("首次登录：注册 → 个人基本信息 → 个人中心", () => 
     });
     page = await browser.newPage();
     await page.setViewport({ width: 1280, height: 900 });
-    page.setDefaultTimeout(15_000);
+    page.setDefaultTimeout(20_000);
   });
 
   afterAll(async () => {
@@ -141,7 +142,10 @@ describe("首次登录：注册 → 个人基本信息 → 个人中心", () => 
 
     // 工作单位: server-side search by pinyin initials.
     await page.click("#root_unitId");
+    const searched = page.waitForResponse((r) => r.url().endsWith("/api/units?q=zjgydx"));
     await page.type("#root_unitId", "zjgydx");
+    const found = await (await searched).json();
+    expect(found.results.map((u: { name: string }) => u.name)).toContain("浙江工业大学");
     await pickOption("浙江工业大学");
     expect(await text("[data-testid='unit-detail']")).toMatch(/统一社会信用代码：[0-9A-Z]{18}/);
 
@@ -150,7 +154,11 @@ describe("首次登录：注册 → 个人基本信息 → 个人中心", () => 
     await chooseEnum("root_highestEducation", "大学本科");
     await page.type("#root_address", PERSON.address);
 
-    // A wrong check character: a Chinese message under 身份证号, nothing saved, still on /profile.
+    // A wrong check character: a Chinese message under 身份证号, nothing sent, still on /profile.
+    const posts: string[] = [];
+    page.on("request", (r) => {
+      if (r.method() === "POST") posts.push(new URL(r.url()).pathname);
+    });
     await submitProfile();
     await page.waitForSelector("#root_idNumber__error");
     expect(await text("#root_idNumber__error")).toContain("身份证号码不正确");
@@ -158,12 +166,14 @@ describe("首次登录：注册 → 个人基本信息 → 个人中心", () => 
     expect(await page.$$eval("[id$='__error']", (els) => els.map((e) => e.id))).toEqual(["root_idNumber__error"]);
     await new Promise((r) => setTimeout(r, 500));
     expect(pathname()).toBe("/profile");
+    expect(posts).toEqual([]);
 
     // Corrected: saved, and 个人中心 shows who and where.
     await replaceText("#root_idNumber", ID_VALID);
     expect(await page.$eval("#root_idNumber", (el) => (el as HTMLInputElement).value)).toBe(ID_VALID);
     await submitProfile();
     await waitForPath("/home");
+    expect(posts).toEqual(["/profile"]);
     await page.waitForFunction(() => document.querySelector("h3")?.textContent === "个人中心");
     const home = await text("main");
     expect(home).toContain(PERSON.name);
