@@ -26,12 +26,14 @@ const sample = (version: number, title = "样例") => ({
   id: "sample", version, kind: "achievement", title,
   schema: { type: "object", required: ["a"], properties: { a: { type: "string", maxLength: 3 } } },
   uiSchema: {},
+  meta: { order: 99, titleField: "a", listColumns: [{ field: "a" }] },
 });
 
 describe("form registry", () => {
   it("has published the profile form from forms/ at setup, with hash and author", async () => {
     const form = await getForm(ctx.db, "profile");
-    expect(form).toMatchObject({ id: "profile", version: 1, kind: "profile", title: "个人基本信息", createdBy: "seed:forms/profile.json" });
+    const file = JSON.parse(fs.readFileSync(path.join(FORMS, "profile.json"), "utf8"));
+    expect(form).toMatchObject({ id: "profile", version: file.version, kind: "profile", title: "个人基本信息", createdBy: "seed:forms/profile.json" });
     expect(form!.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(await getForm(ctx.db, "nope")).toBeNull();
     expect(await getForm(ctx.db, "profile", 99)).toBeNull();

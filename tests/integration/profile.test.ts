@@ -5,6 +5,7 @@ import { createTestTarget, type TestTarget } from "../helpers/db";
 import { startServer, type RunningServer } from "../helpers/server";
 import { Client } from "../helpers/http";
 import { openDb, type Db } from "~/utils/db.server";
+import { getForm } from "~/engine/form-registry.server";
 import { idNumber, uniqueName, unitId, validProfile } from "../helpers/fixtures";
 
 let target: TestTarget;
@@ -60,7 +61,8 @@ describe("saving", () => {
     expect(res.headers.get("location")).toBe("/home");
     const row = await db.models.Profile.findOne({ where: { userId: user.id } });
     expect(row?.formId).toBe("profile");
-    expect(row?.formVersion).toBe(1);
+    // Saved against the latest published profile form, whatever its number.
+    expect(row?.formVersion).toBe((await getForm(db, "profile"))!.version);
     expect(row?.unitId).toBe(unit);
     expect(row?.data.name).toBe("王小明");
     const home = await (await c.get("/home")).text();
@@ -73,6 +75,16 @@ describe("saving", () => {
     expect(again).toContain("王小明");
   });
 
+  it("binds a 百度学术 ScholarID (optional field of the profile form)", async () => {
+    const { c, user } = await newApplicant();
+    expect(await (await c.get("/profile")).text()).toContain("百度学术 ScholarID");
+    const res = await c.post("/profile", { data: validProfile(unit, { scholarId: "CN-BM75JUJJ" }), version: null }, { json: true });
+    expect(res.status).toBe(302);
+    const row = await db.models.Profile.findOne({ where: { userId: user.id } });
+    expect(row?.data.scholarId).toBe("CN-BM75JUJJ");
+    expect(await (await c.get("/profile")).text()).toContain("CN-BM75JUJJ");
+  });
+
   const cases: [string, Record<string, unknown>, string, string][] = [
     ["a wrong ID checksum", { idNumber: idNumber().slice(0, 17) + (idNumber().endsWith("0") ? "1" : "0") }, "idNumber", "身份证号码不正确"],
     ["a bad mobile number", { mobile: "1234567" }, "mobile", "手机号码不正确"],
@@ -83,6 +95,7 @@ describe("saving", () => {
     ["a unit id of the wrong type", { unitId: "1 OR 1=1" }, "unitId", "类型不正确"],
     ["a value outside the options", { gender: "未知" }, "gender", "请从给定选项中选择"],
     ["a bad year-month", { workStartDate: "2012-13" }, "workStartDate", "应为年月"],
+    ["a ScholarID that is a URL", { scholarId: "https://xueshu.baidu.com/scholarID/CN-BM75JUJJ" }, "scholarId", "格式不正确"],
   ];
   it.each(cases)("refuses %s with a message on the field and saves nothing", async (_, over, field, message) => {
     const { c, user } = await newApplicant();
