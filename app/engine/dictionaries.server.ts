@@ -29,7 +29,8 @@ export function dictionaryFields(schema: any, prefix: string[] = []): { path: st
   return out;
 }
 
-function valuesAt(data: unknown, path: string[], at: string[] = []): { path: string; value: unknown }[] {
+/** Values at a schema path ("*" = every array item), each with its dotted data path. */
+export function valuesAt(data: unknown, path: string[], at: string[] = []): { path: string; value: unknown }[] {
   if (path.length === 0) return data === undefined || data === null ? [] : [{ path: at.join("."), value: data }];
   const [head, ...rest] = path;
   if (head === "*") {

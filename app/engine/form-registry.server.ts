@@ -9,6 +9,8 @@ import { singleton } from "~/utils/singleton.server";
 import { createAjv, toFieldErrors, type FieldErrors } from "./validator";
 import { checkRules, type FieldRule } from "./rules";
 import { checkDictionaryRefs, dictionaryFields, DICTIONARIES } from "./dictionaries.server";
+import { checkFileRefs } from "./file-storage.server";
+import { fileFieldProblems } from "./file-kinds";
 
 export interface FormDefinition {
   id: string;
@@ -66,6 +68,7 @@ export function checkFormDefinition(def: unknown, source: string): string[] {
   for (const f of dictionaryFields(form.schema)) {
     if (!DICTIONARIES[f.dictionary]) problems.push(`${source}: 字段 ${f.path.join(".")} 引用了未知字典 "${f.dictionary}"`);
   }
+  for (const p of fileFieldProblems(form.schema)) problems.push(`${source}: ${p}`);
   problems.push(...checkFieldReferences(form).map((p) => `${source}: ${p}`));
   return problems;
 }
@@ -296,13 +299,20 @@ export function validatorStats() {
 
 export type ValidationResult = { ok: true; data: Record<string, unknown> } | { ok: false; fieldErrors: FieldErrors };
 
-/** Validates a record against a published form: schema (Ajv) then dictionary references (DB). */
-export async function validateRecord(db: Db, form: PublishedForm, data: unknown): Promise<ValidationResult> {
+/**
+ * Validates a record against a published form: schema (Ajv), declared rules, then references
+ * (DB): dictionary values, and, when `ownerId` is given, file keys (each must be a file of that
+ * owner, of a type the field accepts).
+ */
+export async function validateRecord(db: Db, form: PublishedForm, data: unknown, opts: { ownerId?: number } = {}): Promise<ValidationResult> {
   const validate = compiledValidator(form);
   if (!validate(data)) return { ok: false, fieldErrors: toFieldErrors(validate.errors) };
   const ruleErrors = checkRules(form.meta.rules as FieldRule[] | undefined, data);
   if (Object.keys(ruleErrors).length) return { ok: false, fieldErrors: ruleErrors };
   const refErrors = await checkDictionaryRefs(db, form.schema, data);
+  if (opts.ownerId !== undefined) {
+    for (const [path, msgs] of Object.entries(await checkFileRefs(db, form.schema, data, opts.ownerId))) (refErrors[path] ??= []).push(...msgs);
+  }
   if (Object.keys(refErrors).length) return { ok: false, fieldErrors: refErrors };
   return { ok: true, data: data as Record<string, unknown> };
 }

@@ -1,0 +1,374 @@
+// Stored files: evidence uploaded for schema file fields ("x-file", see file-kinds.ts).
+// An upload is streamed to disk (never held in memory) under a random key, its size limit is
+// enforced while streaming, and its type is taken from its bytes, never from its name.
+// Records reference files by key; checkFileRefs makes sure a record only names its owner's
+// files of an accepted type. Downloads are the owner's, or a reviewer's whose scope has the owner.
+import crypto from "node:crypto";
+import { once } from "node:events";
+import fs from "node:fs";
+import fsp from "node:fs/promises";
+import path from "node:path";
+import { Op } from "sequelize";
+import { fileTypeFromBuffer, fileTypeFromFile } from "file-type";
+import type { Role } from "../../db/models";
+import type { Db } from "~/utils/db.server";
+import { getEnv } from "~/utils/env.server";
+import { UserError } from "~/utils/http.server";
+import { applicantInScope, loadReviewerScope } from "~/utils/scope.server";
+import { acceptLabels, FILE_KEY_PATTERN, FILE_KINDS, fileSpecOf, formatBytes, kindLabel, type FileSpec } from "./file-kinds";
+import { valuesAt } from "./dictionaries.server";
+
+export interface FileInfo { name: string; size: number; mimeType: string }
+export interface StoredFileInfo extends FileInfo { key: string; sha256: string }
+
+// ---------------------------------------------------------------------------------------------
+// Where files live
+
+let uploadsRoot: string | undefined;
+/** `${dataDir}/uploads` unless set (tests). */
+export function uploadsDir() {
+  return uploadsRoot ?? path.join(getEnv().dataDir, "uploads");
+}
+export function setUploadsDir(dir: string | undefined) {
+  uploadsRoot = dir;
+}
+
+/** "f_" + 24 random bytes, base64url: 32 characters, unguessable, safe as a file name. */
+export function newFileKey() {
+  return `f_${crypto.randomBytes(24).toString("base64url")}`;
+}
+
+export function isFileKey(v: unknown): v is string {
+  return typeof v === "string" && v.length <= 52 && FILE_KEY_PATTERN.test(v);
+}
+
+/** Disk path of a key: uploads/<2 chars>/<key>. The shard is the 2 characters after "f_" (the
+ * first two are the same for every key). Only ever called with a checked key. */
+export function filePath(key: string) {
+  if (!isFileKey(key)) throw new Error(`not a file key: ${key}`);
+  return path.join(uploadsDir(), key.slice(2, 4), key);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names
+
+const MAX_NAME = 100;
+
+/** The user's file name made safe to store and show: the last path segment only, no control or
+ * bidirectional-override characters, no characters Windows refuses, at most 100 characters
+ * (the extension kept). Chinese is kept as is. */
+export function sanitizeFileName(raw: unknown): string {
+  let name = typeof raw === "string" ? raw.normalize("NFC") : "";
+  name = name.split(/[/\\]/).pop() ?? "";
+  name = name
+    // C0/C1 controls, and bidi controls that can disguise an extension ("‮fdp.exe").
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, "")
+    .replace(/[<>:"|?*]/g, "_")
+    .trim()
+    .replace(/^\.+/, "")
+    .trim();
+  if (!name) return "未命名文件";
+  const chars = Array.from(name);
+  if (chars.length <= MAX_NAME) return name;
+  const dot = name.lastIndexOf(".");
+  const ext = dot > 0 ? Array.from(name.slice(dot)) : [];
+  if (ext.length === 0 || ext.length > 16) return chars.slice(0, MAX_NAME).join("");
+  return chars.slice(0, MAX_NAME - ext.length).join("").trimEnd() + ext.join("");
+}
+
+/** Content-Disposition with an ASCII fallback and the real name as RFC 5987 filename*. */
+export function contentDisposition(name: string, mimeType: string) {
+  const inline = (mimeType.startsWith("image/") && mimeType !== "image/svg+xml") || mimeType === "application/pdf";
+  const ascii = name.replace(/[^\x20-\x7e]/g, "_").replace(/["\\%;]/g, "_") || "file";
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${inline ? "inline" : "attachment"}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Type detection (magic bytes)
+
+/** Bytes read from the start of a file to decide its type (file-type's own sample size). */
+export const HEAD_BYTES = 4100;
+
+export interface DetectedType {
+  /** Detected MIME type, or null when the bytes match no known binary format. */
+  mime: string | null;
+  /** What to call it in a message: "PDF", "HTML", "ZIP"… */
+  label: string;
+}
+
+const ZIP_SIGNATURES = [[0x50, 0x4b, 0x03, 0x04], [0x50, 0x4b, 0x05, 0x06], [0x50, 0x4b, 0x07, 0x08]];
+export function looksLikeZip(head: Uint8Array) {
+  return ZIP_SIGNATURES.some((sig) => sig.every((b, i) => head[i] === b));
+}
+
+/**
+ * The real type of a file from its bytes. `head` is its first HEAD_BYTES (or all of it). ZIP
+ * containers (DOCX, OFD) need the whole file: pass `file`, its path on disk; without it a ZIP
+ * container is reported as application/zip.
+ */
+export async function detectFileType(head: Uint8Array, file?: string): Promise<DetectedType> {
+  if (looksLikeZip(head)) {
+    if (!file) return { mime: "application/zip", label: "ZIP" };
+    const names = await zipEntryNames(file).catch(() => [] as string[]);
+    if (names.includes("OFD.xml")) return { mime: "application/ofd", label: kindLabel("application/ofd") };
+    const r = await fileTypeFromFile(file).catch(() => undefined);
+    return r ? labelled(r.mime, r.ext) : { mime: "application/zip", label: "ZIP" };
+  }
+  const r = await fileTypeFromBuffer(head).catch(() => undefined);
+  // XML is text: look closer (an SVG, an HTML page with an XML prolog).
+  if (r && r.mime !== "application/xml") return labelled(r.mime, r.ext);
+  return sniffText(head);
+}
+
+function labelled(mime: string, ext: string): DetectedType {
+  return { mime, label: FILE_KINDS[mime]?.label ?? ext.toUpperCase() };
+}
+
+/** Names a file that matches no binary signature: HTML, SVG/XML, plain text, or unknown. */
+function sniffText(head: Uint8Array): DetectedType {
+  if (head.includes(0)) return { mime: null, label: "无法识别的格式" };
+  const text = new TextDecoder("utf-8", { fatal: false }).decode(head.subarray(0, 1024)).replace(/^\ufeff/, "").toLowerCase();
+  const start = text.trimStart();
+  const html = { mime: "text/html", label: "HTML" };
+  const svg = { mime: "image/svg+xml", label: "SVG" };
+  if (/^<svg[\s>]/.test(start)) return svg;
+  if (start.startsWith("<?xml")) {
+    if (/<html[\s>]/.test(text)) return html;
+    if (/<svg[\s>]/.test(text)) return svg;
+    return { mime: "application/xml", label: "XML" };
+  }
+  if (/<(!doctype\s+html|html|head|body|script|iframe|meta|title|a\s|div|p>|!--)/.test(start.slice(0, 64)) || /<(html|script|body)[\s>]/.test(text)) return html;
+  return { mime: "text/plain", label: "文本文件" };
+}
+
+/** Entry names in a ZIP's central directory (read from the end of the file, bounded). */
+export async function zipEntryNames(file: string): Promise<string[]> {
+  const fh = await fsp.open(file, "r");
+  try {
+    const { size } = await fh.stat();
+    const tailLen = Math.min(size, 22 + 0xffff);
+    const tail = Buffer.alloc(tailLen);
+    await fh.read(tail, 0, tailLen, size - tailLen);
+    let eocd = -1;
+    for (let i = tailLen - 22; i >= 0; i--) {
+      if (tail.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
+    }
+    if (eocd < 0) return [];
+    const count = tail.readUInt16LE(eocd + 10);
+    const cdSize = tail.readUInt32LE(eocd + 12);
+    const cdOffset = tail.readUInt32LE(eocd + 16);
+    if (cdSize > 4 * 1024 * 1024 || cdOffset + cdSize > size) return [];
+    const cd = Buffer.alloc(cdSize);
+    await fh.read(cd, 0, cdSize, cdOffset);
+    const names: string[] = [];
+    for (let p = 0, n = 0; n < count && p + 46 <= cd.length && cd.readUInt32LE(p) === 0x02014b50; n++) {
+      const nameLen = cd.readUInt16LE(p + 28);
+      const extraLen = cd.readUInt16LE(p + 30);
+      const commentLen = cd.readUInt16LE(p + 32);
+      names.push(cd.toString("utf8", p + 46, p + 46 + nameLen));
+      p += 46 + nameLen + extraLen + commentLen;
+    }
+    return names;
+  } finally {
+    await fh.close();
+  }
+}
+
+function typeRefusal(detected: DetectedType, accept: string[]) {
+  const actual = detected.mime === null ? "无法识别文件格式" : `实际为 ${detected.label}`;
+  return new UserError(`文件类型不符：${actual}，仅允许 ${acceptLabels(accept)}`, 415);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Storing
+
+export interface StoreFileInput {
+  ownerId: number;
+  /** The name the browser sent; only its sanitized basename is kept. */
+  filename: string | undefined;
+  /** The file's bytes, as they arrive. */
+  data: AsyncIterable<Uint8Array>;
+  spec: FileSpec;
+}
+
+/**
+ * Streams an upload to `uploads/<shard>/<key>`, refusing (UserError, nothing left on disk or in
+ * the DB) a file over spec.maxSize (413, "文件超过 10 MB"), an empty one, or one whose bytes are not
+ * of a type in spec.accept (415). A refused type is noticed from the first 4 KB, without
+ * writing the rest.
+ */
+export async function storeFile(db: Db, input: StoreFileInput): Promise<StoredFileInfo> {
+  const { spec } = input;
+  const key = newFileKey();
+  const final = filePath(key);
+  const partial = `${final}.part`;
+  await fsp.mkdir(path.dirname(final), { recursive: true });
+  const out = fs.createWriteStream(partial, { flags: "wx", mode: 0o600 });
+  const failure = new Promise<never>((_, reject) => out.once("error", reject));
+  failure.catch(() => {});
+  const hash = crypto.createHash("sha256");
+  const head = Buffer.alloc(HEAD_BYTES);
+  let headLen = 0;
+  let size = 0;
+  let headChecked = false;
+  const checkHead = async () => {
+    headChecked = true;
+    const detected = await detectFileType(head.subarray(0, headLen));
+    if (detected.mime === "application/zip" && spec.accept.some((m) => ZIP_BASED.has(m))) return; // decided at the end
+    if (!detected.mime || !spec.accept.includes(detected.mime)) throw typeRefusal(detected, spec.accept);
+  };
+  try {
+    for await (const chunk of input.data) {
+      size += chunk.byteLength;
+      if (size > spec.maxSize) throw new UserError(`文件超过 ${formatBytes(spec.maxSize)}`, 413);
+      hash.update(chunk);
+      if (headLen < HEAD_BYTES) {
+        const n = Math.min(HEAD_BYTES - headLen, chunk.byteLength);
+        head.set(chunk.subarray(0, n), headLen);
+        headLen += n;
+        if (headLen === HEAD_BYTES) await checkHead();
+      }
+      if (!out.write(chunk)) await Promise.race([once(out, "drain"), failure]);
+    }
+    if (size === 0) throw new UserError("文件为空，请重新选择", 400);
+    if (!headChecked) await checkHead();
+    await Promise.race([new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve()))), failure]);
+    const detected = await detectFileType(head.subarray(0, headLen), partial);
+    if (!detected.mime || !spec.accept.includes(detected.mime)) throw typeRefusal(detected, spec.accept);
+    await fsp.rename(partial, final);
+    const info = { key, name: sanitizeFileName(input.filename), size, mimeType: detected.mime, sha256: hash.digest("hex") };
+    try {
+      await db.models.StoredFile.create({ key, ownerId: input.ownerId, originalName: info.name, mimeType: info.mimeType, size, sha256: info.sha256 });
+    } catch (e) {
+      await fsp.rm(final, { force: true });
+      throw e;
+    }
+    return info;
+  } catch (e) {
+    // Wait for the stream to close before unlinking, so a still-opening stream cannot recreate it.
+    if (!out.closed) await new Promise<void>((resolve) => { out.once("close", () => resolve()); out.destroy(); });
+    await fsp.rm(partial, { force: true });
+    throw e;
+  }
+}
+
+const ZIP_BASED = new Set(["application/vnd.openxmlformats-officedocument.wordprocessingml.document", "application/ofd"]);
+
+// ---------------------------------------------------------------------------------------------
+// File fields in schemas, and references from records
+
+/** The x-file spec of a top-level field, or a dotted path of object properties (array levels
+ * left out: "members.certificate"). Null when that field is not a file field. */
+export function fileFieldSpec(schema: unknown, field: string): FileSpec | null {
+  if (!field) return null;
+  const want = field.split(".");
+  const hit = fileFields(schema).find((f) => f.path.filter((s) => s !== "*").join(".") === want.join("."));
+  return hit?.spec ?? null;
+}
+
+export interface FileField {
+  /** Path to the field's value; "*" for an array level above it. */
+  path: string[];
+  spec: FileSpec;
+  /** The field is an array of keys (the usual shape) rather than one key. */
+  multiple: boolean;
+  title?: string;
+}
+
+/** Every x-file field in a schema, at any depth (walked like dictionaryFields). */
+export function fileFields(schema: any, prefix: string[] = []): FileField[] {
+  const out: FileField[] = [];
+  if (!schema || typeof schema !== "object") return out;
+  const spec = fileSpecOf(schema);
+  if (spec) {
+    out.push({ path: prefix, spec, multiple: schema.type === "array", title: typeof schema.title === "string" ? schema.title : undefined });
+    return out;
+  }
+  for (const [k, sub] of Object.entries<any>(schema.properties ?? {})) out.push(...fileFields(sub, [...prefix, k]));
+  if (schema.items && typeof schema.items === "object" && !Array.isArray(schema.items)) out.push(...fileFields(schema.items, [...prefix, "*"]));
+  return out;
+}
+
+/** Per-field Chinese errors for file keys in `data` that do not exist, are not `ownerId`'s, or
+ * whose type the field does not accept. Keyed by the field's dotted path. */
+export async function checkFileRefs(db: Db, schema: unknown, data: unknown, ownerId: number): Promise<Record<string, string[]>> {
+  const errors: Record<string, string[]> = {};
+  const refs: { path: string; key: unknown; n: number; spec: FileSpec }[] = [];
+  for (const f of fileFields(schema)) {
+    for (const v of valuesAt(data, f.path)) {
+      const keys = f.multiple ? (Array.isArray(v.value) ? v.value : []) : [v.value];
+      keys.forEach((key, i) => refs.push({ path: v.path, key, n: i + 1, spec: f.spec }));
+    }
+  }
+  if (refs.length === 0) return errors;
+  const wanted = [...new Set(refs.map((r) => r.key).filter(isFileKey))];
+  const rows = wanted.length
+    ? await db.models.StoredFile.findAll({ where: { key: { [Op.in]: wanted }, ownerId }, attributes: ["key", "originalName", "mimeType"], raw: true })
+    : [];
+  const byKey = new Map(rows.map((r) => [r.key, r]));
+  for (const r of refs) {
+    const row = isFileKey(r.key) ? byKey.get(r.key) : undefined;
+    const which = refs.filter((x) => x.path === r.path).length > 1 ? `第 ${r.n} 个文件` : "文件";
+    let msg: string | null = null;
+    // Someone else's key reads exactly like a missing one.
+    if (!row) msg = `${which}不存在或已失效，请重新上传`;
+    else if (!r.spec.accept.includes(row.mimeType)) msg = `${which}「${row.originalName}」是 ${kindLabel(row.mimeType)}，此处仅允许 ${acceptLabels(r.spec.accept)}`;
+    if (msg) (errors[r.path] ??= []).includes(msg) || errors[r.path].push(msg);
+  }
+  return errors;
+}
+
+/** Name, size and type of each existing key, for showing a record's files. Unknown keys are
+ * left out. Callers pass keys from a record the viewer may already see. */
+export async function describeFiles(db: Db, keys: unknown[]): Promise<Record<string, FileInfo>> {
+  const wanted = [...new Set(keys.filter(isFileKey))];
+  if (wanted.length === 0) return {};
+  const rows = await db.models.StoredFile.findAll({ where: { key: { [Op.in]: wanted } }, attributes: ["key", "originalName", "size", "mimeType"], raw: true });
+  return Object.fromEntries(rows.map((r) => [r.key, { name: r.originalName, size: r.size, mimeType: r.mimeType }]));
+}
+
+/** Every file key in a record, for describeFiles. */
+export function fileKeysIn(schema: unknown, data: unknown): string[] {
+  const out: string[] = [];
+  for (const f of fileFields(schema)) {
+    for (const v of valuesAt(data, f.path)) {
+      for (const k of f.multiple ? (Array.isArray(v.value) ? v.value : []) : [v.value]) if (isFileKey(k)) out.push(k);
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+const STAFF: Role[] = ["unit_reviewer", "dept_reviewer", "acceptance_office"];
+
+/**
+ * The stored file `key` if `viewer` may read it: its owner, or a reviewer whose scope includes
+ * the owner. Null otherwise, and for a key that does not exist, is malformed or whose bytes are
+ * gone: the caller answers all of these with the same 404.
+ */
+export async function findReadableFile(db: Db, viewer: { id: number; role: Role }, key: string) {
+  if (!isFileKey(key)) return null;
+  const row = await db.models.StoredFile.findOne({ where: { key }, raw: true });
+  if (!row) return null;
+  let allowed = row.ownerId === viewer.id;
+  if (!allowed && STAFF.includes(viewer.role)) {
+    allowed = await applicantInScope(db, await loadReviewerScope(db, viewer), row.ownerId);
+  }
+  if (!allowed) return null;
+  const file = filePath(key);
+  const stat = await fsp.stat(file).catch(() => null);
+  if (!stat?.isFile()) return null;
+  return { key, name: row.originalName, mimeType: row.mimeType, size: stat.size, path: file };
+}
+
+/** Limits for an upload to `field` of a published form (its latest version). The form and the
+ * field come from the URL: an unknown one is a 400 with a Chinese message. */
+export function uploadSpecFor(form: { id: string; schema: unknown } | null, field: string | null): FileSpec {
+  if (!form) throw new UserError("表单不存在，无法上传文件");
+  const spec = field ? fileFieldSpec(form.schema, field) : null;
+  if (!spec) throw new UserError(`表单「${form.id}」没有文件字段「${field ?? ""}」`);
+  return spec;
+}
