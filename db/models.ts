@@ -85,6 +85,7 @@ export interface AchievementEntryAttrs {
   formVersion: number;
   data: Record<string, unknown>;
   title: string;
+  searchText: string;
   status: EntryStatus;
   returnReason: string | null;
   version: number;
@@ -116,7 +117,7 @@ export interface Models {
   FormVersion: Static<FormVersionAttrs, "id" | "createdAt" | "meta">;
   Profile: Static<ProfileAttrs, "id" | "version" | "createdAt" | "updatedAt" | "unitId">;
   AuditLog: Static<AuditLogAttrs, "id" | "createdAt" | "actorId" | "actorRole" | "fromState" | "toState" | "comment">;
-  AchievementEntry: Static<AchievementEntryAttrs, "id" | "title" | "returnReason" | "version" | "reviewedAt" | "reviewerId" | "createdAt" | "updatedAt">;
+  AchievementEntry: Static<AchievementEntryAttrs, "id" | "title" | "searchText" | "returnReason" | "version" | "reviewedAt" | "reviewerId" | "createdAt" | "updatedAt">;
   StoredFile: Static<StoredFileAttrs, "id" | "createdAt">;
 }
 
@@ -221,6 +222,7 @@ export function defineModels(sequelize: Sequelize): Models {
     formVersion: { type: DataTypes.INTEGER, allowNull: false },
     data: { type: J, allowNull: false },
     title: { type: DataTypes.STRING(255), allowNull: false, defaultValue: "" },
+    searchText: { type: DataTypes.TEXT, allowNull: false, defaultValue: "" },
     status: { type: DataTypes.STRING(16), allowNull: false },
     returnReason: { type: DataTypes.TEXT },
     // Optimistic lock, managed by the writers (conditional UPDATE … WHERE version = ?).

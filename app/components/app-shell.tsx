@@ -34,6 +34,9 @@ export function AppShell({ user, children }: { user: ShellUser | null; children:
         <nav className="app-nav" aria-label="主导航">
           <Menu
             mode="horizontal"
+            // No "…" overflow menu: it is measured after hydration, so the server-rendered bar
+            // showed only "…" until then; the bar scrolls sideways on narrow screens instead.
+            disabledOverflow
             selectedKeys={active}
             items={items.map((i) => ({ key: i.to, label: <Link to={i.to}>{i.label}</Link> }))}
           />

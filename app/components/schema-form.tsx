@@ -8,6 +8,7 @@ import { customizeValidator } from "@rjsf/validator-ajv8";
 import localizeZh from "ajv-i18n/localize/zh";
 import { Alert, Form as AntForm } from "antd";
 import { AJV_OPTIONS, CUSTOM_FORMATS, messageFor, toErrorSchema, type FieldErrors } from "~/engine/validator";
+import { checkRules, type FieldRule } from "~/engine/rules";
 import { translateString } from "./rjsf-zh";
 import { widgets } from "./widgets";
 
@@ -30,6 +31,19 @@ export interface SchemaFormProps {
   readonly?: boolean;
   onSubmit: (data: Record<string, unknown>) => void;
   onChange?: (data: Record<string, unknown>) => void;
+  /** The form's declared cross-field rules (meta.rules), checked in the browser as on the server. */
+  rules?: FieldRule[];
+}
+
+function customValidator(rules: FieldRule[] | undefined) {
+  if (!rules?.length) return undefined;
+  return (formData: any, errors: any) => {
+    for (const [path, msgs] of Object.entries(checkRules(rules, formData))) {
+      const node = path.split(".").reduce((n: any, k) => n?.[k], errors);
+      for (const m of msgs) node?.addError(m);
+    }
+    return errors;
+  };
 }
 
 export function SchemaForm(props: SchemaFormProps) {
@@ -62,6 +76,7 @@ export function SchemaForm(props: SchemaFormProps) {
           formContext={props.formContext}
           translateString={translateString}
           transformErrors={transformErrors}
+          customValidate={customValidator(props.rules)}
           extraErrors={extraErrors}
           showErrorList={false}
           noHtml5Validate

@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { ValidateFunction } from "ajv";
 import type { Db } from "~/utils/db.server";
+import { getEnv } from "~/utils/env.server";
 import { singleton } from "~/utils/singleton.server";
 import { createAjv, toFieldErrors, type FieldErrors } from "./validator";
 import { checkRules, type FieldRule } from "./rules";
@@ -169,12 +170,8 @@ function readMetaSchema() {
   return metaCache;
 }
 
-let formsRoot: string | undefined;
 export function formsDir() {
-  return formsRoot ?? path.join(process.env.PROJECT_ROOT ?? process.cwd(), "forms");
-}
-export function setFormsDir(dir: string) {
-  formsRoot = dir;
+  return getEnv().formsDir;
 }
 
 /** Every form file under forms/ (not _meta), checked. Throws FormConfigError listing all problems. */

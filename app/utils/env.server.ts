@@ -17,6 +17,8 @@ export interface Env {
   trustedOrigins: string[];
   /** Directory for uploads and other runtime files. */
   dataDir: string;
+  /** The form definition files (default <project>/forms). */
+  formsDir: string;
   projectRoot: string;
   logSql: boolean;
 }
@@ -59,6 +61,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     chromiumPath: source.CHROMIUM_PATH ?? "/usr/bin/chromium",
     trustedOrigins: (source.TRUSTED_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
     dataDir,
+    formsDir: path.resolve(projectRoot, source.FORMS_DIR ?? "forms"),
     projectRoot,
     logSql: bool(source.LOG_SQL, false),
   };

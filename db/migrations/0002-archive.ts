@@ -13,6 +13,8 @@ export async function up({ context: qi }: { context: QueryInterface }) {
     formVersion: { type: DataTypes.INTEGER, allowNull: false },
     data: { type: J, allowNull: false },
     title: { type: DataTypes.STRING(255), allowNull: false, defaultValue: "" },
+    // Lower-cased values of the category's searchFields, for LIKE search on both dialects.
+    searchText: { type: DataTypes.TEXT, allowNull: false, defaultValue: "" },
     status: { type: DataTypes.STRING(16), allowNull: false },
     returnReason: { type: DataTypes.TEXT },
     version: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },

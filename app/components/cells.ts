@@ -1,0 +1,16 @@
+// How a stored value reads in a table cell or summary: the same for every form and category.
+export function cellText(v: unknown): string {
+  if (v === undefined || v === null || v === "") return "—";
+  if (typeof v === "boolean") return v ? "是" : "否";
+  if (Array.isArray(v)) {
+    if (v.every((x) => typeof x === "string" && x.startsWith("f_"))) return v.length ? `${v.length} 个文件` : "—";
+    return v.map(cellText).join("、");
+  }
+  if (typeof v === "object") return Object.values(v as Record<string, unknown>).map(cellText).join(" ");
+  return String(v);
+}
+
+export function rangeText(a: unknown, b: unknown): string {
+  if ((a === undefined || a === null || a === "") && (b === undefined || b === null || b === "")) return "—";
+  return `${cellText(a)} 至 ${b === undefined || b === null || b === "" ? "今" : cellText(b)}`;
+}

@@ -1,0 +1,12 @@
+// Audit rows as timeline items (who did what, when, with what comment).
+const ACTIONS: Record<string, string> = {
+  create: "提交", resubmit: "修改并重新提交", approve: "审核通过", return: "退回", delete: "删除",
+};
+
+export function historyItems(rows: { action: string; comment: string | null; createdAt: Date | string; actorRole: string | null }[]) {
+  return rows.map((r) => ({
+    key: `${r.action}-${String(r.createdAt)}`,
+    color: r.action === "return" ? "red" : r.action === "approve" ? "green" : "blue",
+    content: `${new Date(r.createdAt).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false })} ${r.actorRole === "applicant" ? "申请人" : "单位经办人"}${ACTIONS[r.action] ?? r.action}${r.comment ? `：${r.comment}` : ""}`,
+  }));
+}

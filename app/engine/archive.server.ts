@@ -1,0 +1,325 @@
+// 业绩档案库: the generic archive engine. A category is any published form of kind
+// "achievement" (forms/achievements/*.json or a version published later); nothing here names
+// one. Entries store the form version they were validated against.
+import { Op, type WhereOptions } from "sequelize";
+import type { AchievementEntryAttrs, EntryStatus } from "../../db/models";
+import type { Db } from "~/utils/db.server";
+import { UserError } from "~/utils/http.server";
+import { applicantProfileWhere, type ReviewerScope } from "~/utils/scope.server";
+import { ENTRY_TRANSITIONS, canDo, type EntryAction } from "./entry-status";
+import { compiledValidator, getForm, validateRecord, type PublishedForm } from "./form-registry.server";
+import { toFieldErrors, type FieldErrors } from "./validator";
+import { checkRules, type FieldRule } from "./rules";
+
+export const CATEGORY_KIND = "achievement";
+const ID_PREFIX = `${CATEGORY_KIND}/`;
+
+export interface Category {
+  id: string;
+  slug: string;
+  version: number;
+  title: string;
+  order: number;
+  icon: string | null;
+  form: PublishedForm;
+}
+
+export interface ListColumn { field: string; title: string; to?: string; sortable: boolean; width?: number }
+
+export const slugOf = (categoryId: string) => categoryId.slice(ID_PREFIX.length);
+export const categoryIdOf = (slug: string) => `${ID_PREFIX}${slug}`;
+
+function toCategory(form: PublishedForm): Category {
+  return {
+    id: form.id, slug: slugOf(form.id), version: form.version, title: form.title,
+    order: Number(form.meta.order ?? 999), icon: (form.meta.icon as string) ?? null, form,
+  };
+}
+
+/** Every category (latest version), in the configured order. */
+export async function listCategories(db: Db): Promise<Category[]> {
+  const rows = await db.models.FormVersion.findAll({
+    where: { kind: CATEGORY_KIND },
+    attributes: ["formId", [db.sequelize.fn("MAX", db.sequelize.col("version")), "latest"]],
+    group: ["formId"],
+    raw: true,
+  }) as unknown as { formId: string; latest: number }[];
+  const forms = await Promise.all(rows.map((r) => getForm(db, r.formId, Number(r.latest))));
+  return forms.filter((f): f is PublishedForm => !!f).map(toCategory).sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));
+}
+
+export async function getCategory(db: Db, slug: string, version?: number): Promise<Category | null> {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(slug)) return null;
+  const form = await getForm(db, categoryIdOf(slug), version);
+  return form && form.kind === CATEGORY_KIND ? toCategory(form) : null;
+}
+
+/** Table columns declared by the category (titles default to the schema's field titles). */
+export function listColumns(form: PublishedForm): ListColumn[] {
+  const props = form.schema.properties ?? {};
+  return ((form.meta.listColumns as any[]) ?? []).map((c) => ({
+    field: c.field, to: c.to, width: c.width, sortable: c.sortable !== false,
+    title: c.title ?? props[c.field]?.title ?? c.field,
+  }));
+}
+
+function entryTitle(form: PublishedForm, data: Record<string, unknown>) {
+  const v = data[form.meta.titleField as string];
+  return (typeof v === "string" ? v : v === undefined || v === null ? "" : String(v)).slice(0, 255);
+}
+
+function searchTextOf(form: PublishedForm, data: Record<string, unknown>) {
+  const fields = (form.meta.searchFields as string[] | undefined) ?? [form.meta.titleField as string];
+  return fields.map((f) => data[f]).filter((v) => typeof v === "string" || typeof v === "number").join(" ").toLowerCase().slice(0, 4000);
+}
+
+async function validateEntry(db: Db, form: PublishedForm, data: unknown) {
+  const result = await validateRecord(db, form, data);
+  if (!result.ok) throw new UserError("请按提示修改后再保存", 422, result.fieldErrors);
+  return result.data;
+}
+
+function refuse(action: EntryAction): never {
+  throw new UserError(ENTRY_TRANSITIONS[action].refusal, 409);
+}
+
+const CONFLICT = "该业绩已在其他页面被修改或已被审核，请刷新后重试";
+
+export type EntryRow = AchievementEntryAttrs;
+
+/** Counts per category and status for one applicant. */
+export async function categoryCounts(db: Db, userId: number) {
+  const rows = (await db.models.AchievementEntry.findAll({
+    where: { userId },
+    attributes: ["categoryId", "status", [db.sequelize.fn("COUNT", db.sequelize.col("id")), "n"]],
+    group: ["categoryId", "status"],
+    raw: true,
+  })) as unknown as { categoryId: string; status: EntryStatus; n: number }[];
+  const out: Record<string, Record<EntryStatus, number>> = {};
+  for (const r of rows) {
+    out[r.categoryId] ??= { pending: 0, returned: 0, approved: 0 };
+    out[r.categoryId][r.status] = Number(r.n);
+  }
+  return out;
+}
+
+export interface ListOptions { q?: string; status?: string | null; sort?: string | null; order?: "asc" | "desc"; offset: number; pageSize: number }
+
+/**
+ * One applicant's entries of a category. An applicant has tens of entries per category, so
+ * sorting by any declared column happens in memory (portable across SQLite and Postgres JSON).
+ */
+export async function listEntries(db: Db, userId: number, category: Category, opts: ListOptions) {
+  const where: WhereOptions = { userId, categoryId: category.id };
+  if (opts.status && ["pending", "returned", "approved"].includes(opts.status)) Object.assign(where, { status: opts.status });
+  if (opts.q) Object.assign(where, { searchText: { [Op.like]: `%${opts.q.toLowerCase().replace(/[%_\\]/g, "")}%` } });
+  const rows = (await db.models.AchievementEntry.findAll({ where, limit: 5000, order: [["id", "DESC"]] })).map((r) => r.get({ plain: true }));
+  const columns = listColumns(category.form);
+  const def = category.form.meta.defaultSort as { field: string; order?: "asc" | "desc" } | undefined;
+  const sortField = columns.find((c) => c.field === opts.sort && c.sortable)?.field ?? (opts.sort === "submittedAt" ? "submittedAt" : def?.field);
+  const order = opts.sort ? opts.order ?? "asc" : def?.order ?? "desc";
+  if (sortField) {
+    const key = (r: EntryRow) => (sortField === "submittedAt" ? r.submittedAt.toISOString() : (r.data[sortField] as any));
+    rows.sort((a, b) => {
+      const x = key(a), y = key(b);
+      if (x === y) return 0;
+      if (x === undefined || x === null) return 1;
+      if (y === undefined || y === null) return -1;
+      const c = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y), "zh-CN");
+      return order === "desc" ? -c : c;
+    });
+  }
+  return { rows: rows.slice(opts.offset, opts.offset + opts.pageSize), total: rows.length };
+}
+
+export async function getOwnEntry(db: Db, userId: number, id: number): Promise<EntryRow | null> {
+  if (!Number.isInteger(id) || id <= 0) return null;
+  const row = await db.models.AchievementEntry.findOne({ where: { id, userId } });
+  return row ? row.get({ plain: true }) : null;
+}
+
+/**
+ * The form an entry is edited with: pending/returned entries open in the category's newest
+ * version with their data carried over (fields the new version dropped are removed and named;
+ * fields the new version refuses are flagged); approved entries stay in their own version.
+ */
+export async function entryForEdit(db: Db, category: Category, entry: EntryRow) {
+  const editable = canDo("save", entry.status, "owner");
+  if (!editable || entry.formVersion === category.version) {
+    const form = entry.formVersion === category.version ? category.form : (await getForm(db, category.id, entry.formVersion))!;
+    return { form, data: entry.data, upgraded: false, dropped: [] as string[], flagged: {} as FieldErrors };
+  }
+  const form = category.form;
+  const props = form.schema.properties ?? {};
+  const closed = form.schema.additionalProperties === false;
+  const data: Record<string, unknown> = {};
+  const dropped: string[] = [];
+  for (const [k, v] of Object.entries(entry.data)) {
+    if (closed && !(k in props)) dropped.push(k);
+    else data[k] = v;
+  }
+  const validate = compiledValidator(form);
+  const flagged = validate(data) ? checkRules(form.meta.rules as FieldRule[] | undefined, data) : toFieldErrors(validate.errors);
+  return { form, data, upgraded: true, dropped, flagged };
+}
+
+async function audit(db: Db, t: any, actor: { id: number; role: string }, entryId: number, action: string, from: string | null, to: string | null, comment: string | null = null) {
+  await db.models.AuditLog.create({
+    actorId: actor.id, actorRole: actor.role, entityType: "achievement-entry", entityId: String(entryId),
+    action, fromState: from, toState: to, comment,
+  }, { transaction: t });
+}
+
+/** New entries (one or many, e.g. an import) → 待审核, in one transaction. */
+export async function createEntries(db: Db, userId: number, category: Category, datas: unknown[]) {
+  const form = category.form;
+  const valid: Record<string, unknown>[] = [];
+  for (const [i, d] of datas.entries()) {
+    // A post with no data at all reads as an empty form: the user sees what is required.
+    const r = await validateRecord(db, form, d ?? {});
+    if (!r.ok) {
+      throw new UserError(datas.length > 1 ? `第 ${i + 1} 条记录有误，请按提示修改` : "请按提示修改后再保存", 422, r.fieldErrors);
+    }
+    valid.push(r.data);
+  }
+  const now = new Date();
+  return db.sequelize.transaction(async (t) => {
+    const rows = [];
+    for (const data of valid) {
+      const row = await db.models.AchievementEntry.create({
+        userId, categoryId: category.id, formVersion: form.version, data, title: entryTitle(form, data),
+        searchText: searchTextOf(form, data), status: "pending", submittedAt: now,
+      }, { transaction: t });
+      await audit(db, t, { id: userId, role: "applicant" }, row.id, "create", null, "pending");
+      rows.push(row.get({ plain: true }));
+    }
+    return rows;
+  });
+}
+
+export async function createEntry(db: Db, userId: number, category: Category, data: unknown) {
+  return (await createEntries(db, userId, category, [data]))[0];
+}
+
+/** 保存 = resubmit: validates with the newest version, back to 待审核. */
+export async function updateEntry(db: Db, userId: number, category: Category, id: number, data: unknown, expectedVersion: number) {
+  const entry = await getOwnEntry(db, userId, id);
+  if (!entry || entry.categoryId !== category.id) throw new UserError("业绩不存在", 404);
+  if (!canDo("save", entry.status, "owner")) refuse("save");
+  const form = category.form;
+  const clean = await validateEntry(db, form, data ?? {});
+  return db.sequelize.transaction(async (t) => {
+    const [n] = await db.models.AchievementEntry.update({
+      data: clean, formVersion: form.version, title: entryTitle(form, clean), searchText: searchTextOf(form, clean),
+      status: "pending", returnReason: null, submittedAt: new Date(), version: expectedVersion + 1,
+    }, { where: { id, userId, version: expectedVersion, status: { [Op.in]: ENTRY_TRANSITIONS.save.from as string[] } }, transaction: t });
+    if (n !== 1) throw new UserError(CONFLICT, 409);
+    await audit(db, t, { id: userId, role: "applicant" }, id, "resubmit", entry.status, "pending");
+  });
+}
+
+export async function deleteEntry(db: Db, userId: number, id: number, expectedVersion: number) {
+  const entry = await getOwnEntry(db, userId, id);
+  if (!entry) throw new UserError("业绩不存在", 404);
+  if (!canDo("delete", entry.status, "owner")) refuse("delete");
+  await db.sequelize.transaction(async (t) => {
+    const n = await db.models.AchievementEntry.destroy({
+      where: { id, userId, version: expectedVersion, status: { [Op.in]: ENTRY_TRANSITIONS.delete.from as string[] } }, transaction: t,
+    });
+    if (n !== 1) throw new UserError(CONFLICT, 409);
+    await audit(db, t, { id: userId, role: "applicant" }, id, "delete", entry.status, null);
+  });
+}
+
+// ───────────────────────── reviewer side ─────────────────────────
+
+export interface QueueFilters { categoryId?: string | null; applicant?: string; from?: string | null; to?: string | null; offset: number; pageSize: number }
+
+/** 待审核 entries of applicants in the reviewer's units, oldest first. */
+export async function reviewQueue(db: Db, scope: ReviewerScope, f: QueueFilters) {
+  const where: WhereOptions & Record<string, unknown> = { status: "pending" };
+  if (f.categoryId) where.categoryId = f.categoryId;
+  const range: Record<symbol, Date> = {};
+  if (f.from && /^\d{4}-\d{2}-\d{2}$/.test(f.from)) range[Op.gte] = new Date(`${f.from}T00:00:00+08:00`);
+  if (f.to && /^\d{4}-\d{2}-\d{2}$/.test(f.to)) range[Op.lt] = new Date(new Date(`${f.to}T00:00:00+08:00`).getTime() + 86_400_000);
+  if (Object.getOwnPropertySymbols(range).length) where.submittedAt = range;
+  const ownerWhere = f.applicant ? { [Op.or]: [{ displayName: { [Op.like]: `%${f.applicant.replace(/[%_\\]/g, "")}%` } }, { username: f.applicant }] } : undefined;
+  const { rows, count } = await db.models.AchievementEntry.findAndCountAll({
+    where,
+    include: [
+      { association: "ownerProfile", attributes: ["unitId"], where: applicantProfileWhere(scope), required: true, include: [{ association: "unit", attributes: ["name"] }] },
+      { association: "owner", attributes: ["id", "username", "displayName"], where: ownerWhere, required: true },
+    ],
+    order: [["submittedAt", "ASC"], ["id", "ASC"]],
+    offset: f.offset,
+    limit: f.pageSize,
+    distinct: true,
+  });
+  return {
+    total: count,
+    rows: rows.map((r: any) => ({
+      id: r.id, version: r.version, categoryId: r.categoryId, title: r.title, status: r.status, submittedAt: r.submittedAt,
+      applicant: r.owner.displayName ?? r.owner.username, unit: r.ownerProfile?.unit?.name ?? "",
+    })),
+  };
+}
+
+/** An entry the reviewer may see, or null (→ 404) when it is outside the scope. */
+export async function getEntryForReviewer(db: Db, scope: ReviewerScope, id: number) {
+  if (!Number.isInteger(id) || id <= 0) return null;
+  const row: any = await db.models.AchievementEntry.findOne({
+    where: { id },
+    include: [
+      { association: "ownerProfile", attributes: ["unitId"], where: applicantProfileWhere(scope), required: true, include: [{ association: "unit", attributes: ["name"] }] },
+      { association: "owner", attributes: ["id", "username", "displayName"] },
+    ],
+  });
+  if (!row) return null;
+  return {
+    entry: row.get({ plain: true }) as EntryRow,
+    applicant: row.owner.displayName ?? row.owner.username,
+    applicantId: row.owner.id as number,
+    unit: row.ownerProfile?.unit?.name ?? "",
+  };
+}
+
+export async function entryHistory(db: Db, id: number) {
+  const rows = await db.models.AuditLog.findAll({ where: { entityType: "achievement-entry", entityId: String(id) }, order: [["id", "ASC"]], raw: true });
+  return rows;
+}
+
+/** 通过 / 退回 one entry; the version guards against deciding on data the applicant just changed. */
+export async function decide(db: Db, reviewer: { id: number; role: string }, scope: ReviewerScope, id: number, action: "approve" | "return", reason: string | null, expectedVersion: number) {
+  const found = await getEntryForReviewer(db, scope, id);
+  if (!found) throw new UserError("业绩不存在或不在您的审核范围内", 404);
+  const text = (reason ?? "").trim();
+  if (action === "return" && !text) throw new UserError("请填写退回原因", 400, { reason: ["请填写退回原因"] });
+  if (text.length > 500) throw new UserError("退回原因不能超过 500 个字符", 400, { reason: ["不能超过 500 个字符"] });
+  if (!canDo(action, found.entry.status, "reviewer")) refuse(action);
+  const to = ENTRY_TRANSITIONS[action].to as EntryStatus;
+  await db.sequelize.transaction(async (t) => {
+    const [n] = await db.models.AchievementEntry.update(
+      { status: to, returnReason: action === "return" ? text : null, reviewedAt: new Date(), reviewerId: reviewer.id, version: expectedVersion + 1 },
+      { where: { id, status: "pending", version: expectedVersion }, transaction: t },
+    );
+    if (n !== 1) throw new UserError("该业绩已被申请人修改或已被他人审核，请刷新后重试", 409);
+    await audit(db, t, reviewer, id, action, "pending", to, text || null);
+  });
+}
+
+/** Batch 通过: each row decided on its own; conflicts and out-of-scope rows are reported, not fatal. */
+export async function batchApprove(db: Db, reviewer: { id: number; role: string }, scope: ReviewerScope, items: { id: number; version: number }[]) {
+  const done: number[] = [];
+  const failed: { id: number; reason: string }[] = [];
+  for (const it of items.slice(0, 200)) {
+    try {
+      await decide(db, reviewer, scope, it.id, "approve", null, it.version);
+      done.push(it.id);
+    } catch (e) {
+      if (e instanceof UserError) failed.push({ id: it.id, reason: e.message });
+      else throw e;
+    }
+  }
+  return { done, failed };
+}
+
