@@ -11,11 +11,11 @@ import * as citation from "@citation-js/core";
 import "@citation-js/plugin-bibtex";
 import "@citation-js/plugin-ris";
 import "@citation-js/plugin-enw";
-import type { ErrorObject } from "ajv";
 import { UserError } from "~/utils/http.server";
+import { checkDraftWith, type DraftCheck } from "./draft-check";
 import { compiledValidator, type PublishedForm } from "./form-registry.server";
-import { checkRules, type FieldRule } from "./rules";
-import { toFieldErrors, type FieldErrors } from "./validator";
+import type { FieldRule } from "./rules";
+import type { FieldErrors } from "./validator";
 
 export type CitationFormat = "bibtex" | "ris" | "endnote";
 export const CITATION_FORMATS: CitationFormat[] = ["bibtex", "ris", "endnote"];
@@ -424,34 +424,12 @@ export function authorRank(item: CslItem, self: string | null | undefined): numb
   return i < 0 ? null : i + 1;
 }
 
-function requiredFields(schema: Record<string, any>): string[] {
-  return Array.isArray(schema.required) ? schema.required : [];
-}
-
 /**
  * Validates one draft with the form's compiled validator: required fields still empty go to
  * `missing`, every other failure to `invalid` (Chinese messages per field); declared rules too.
  */
-export function checkDraft(form: Pick<PublishedForm, "hash" | "schema" | "meta">, data: Record<string, unknown>) {
-  const validate = compiledValidator(form);
-  const ok = validate(data);
-  const missing = new Set<string>();
-  const others: ErrorObject[] = [];
-  for (const e of ok ? [] : validate.errors ?? []) {
-    if (e.keyword === "required" && e.instancePath === "") missing.add(String((e.params as any).missingProperty));
-    else if (e.keyword === "minLength" && e.instancePath.split("/").length === 2 && data[e.instancePath.slice(1)] === "") {
-      missing.add(e.instancePath.slice(1));
-    } else others.push(e);
-  }
-  const invalid = toFieldErrors(others);
-  const ruleErrors = ok ? checkRules(form.meta?.rules as FieldRule[] | undefined, data) : {};
-  for (const [k, msgs] of Object.entries(ruleErrors)) invalid[k] = [...(invalid[k] ?? []), ...msgs];
-  const order = requiredFields(form.schema);
-  return {
-    missing: [...missing].sort((a, b) => order.indexOf(a) - order.indexOf(b)),
-    invalid,
-    valid: ok && Object.keys(ruleErrors).length === 0,
-  };
+export function checkDraft(form: Pick<PublishedForm, "hash" | "schema" | "meta">, data: Record<string, unknown>): DraftCheck {
+  return checkDraftWith(compiledValidator(form), form.schema, form.meta?.rules as FieldRule[] | undefined, data);
 }
 
 /**
@@ -568,4 +546,79 @@ export function previewImport(
   if (!config) throw new UserError("该类别不支持导入", 404);
   const items = parseCitations(input, filename, { formats: config.formats });
   return markDuplicates(toDrafts(items, form, opts), existing, config.dedupe);
+}
+
+// ───────────────────────── import ─────────────────────────
+
+/** A row the applicant confirmed in the preview (possibly edited). */
+export interface ImportRow {
+  row: number;
+  data: Record<string, unknown>;
+  /** The applicant ticked a row the preview marked as a duplicate: import it anyway. */
+  allowDuplicate?: boolean;
+  source?: CitationDraft["source"];
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+
+function readRows(rows: unknown): ImportRow[] {
+  const bad = new UserError("提交的数据格式不正确");
+  if (!Array.isArray(rows)) throw bad;
+  if (!rows.length) throw new UserError("请至少勾选一条记录");
+  if (rows.length > MAX_CITATION_RECORDS) throw new UserError(`一次最多导入 ${MAX_CITATION_RECORDS} 条`);
+  const seen = new Set<number>();
+  return rows.map((r) => {
+    if (!isPlainObject(r) || !Number.isInteger(r.row) || (r.row as number) < 1 || seen.has(r.row as number) || !isPlainObject(r.data)) throw bad;
+    seen.add(r.row as number);
+    const src = isPlainObject(r.source) ? r.source : {};
+    return {
+      row: r.row as number,
+      data: r.data,
+      allowDuplicate: r.allowDuplicate === true,
+      source: {
+        title: typeof src.title === "string" ? src.title.slice(0, 1000) : null,
+        year: Number.isInteger(src.year) ? (src.year as number) : null,
+      },
+    };
+  });
+}
+
+/**
+ * The server's side of 【导入】: re-checks every confirmed row against the category's form and
+ * refuses the whole import, naming the rows (1-based, as in the preview), while any row still
+ * misses a required field or has a wrong value (fieldErrors keyed "row.field"). Rows that now
+ * repeat an existing entry or an earlier confirmed row are skipped unless the applicant ticked
+ * them knowingly (allowDuplicate) — so a second click on 【导入】 imports nothing twice.
+ */
+export function prepareImport(
+  form: Pick<PublishedForm, "hash" | "schema" | "meta">,
+  rows: unknown,
+  existing: Record<string, unknown>[],
+): { datas: Record<string, unknown>[]; skipped: { row: number; message: string }[] } {
+  const config = citationImportOf(form);
+  if (!config) throw new UserError("该类别不支持导入", 404);
+  const confirmed = readRows(rows);
+  const fieldErrors: Record<string, string[]> = {};
+  const badRows: number[] = [];
+  const drafts: CitationDraft[] = confirmed.map((r) => {
+    const check = checkDraft(form, r.data);
+    if (!check.valid) {
+      badRows.push(r.row);
+      for (const f of check.missing) fieldErrors[`${r.row}.${f}`] = ["此项为必填项"];
+      for (const [f, msgs] of Object.entries(check.invalid)) fieldErrors[f ? `${r.row}.${f}` : String(r.row)] = msgs;
+    }
+    return { row: r.row, data: r.data, missing: check.missing, invalid: check.invalid, notes: {}, duplicate: null, valid: check.valid, source: r.source ?? { title: null, year: null } };
+  });
+  if (badRows.length) {
+    const list = badRows.slice(0, 20).join("、") + (badRows.length > 20 ? " 等" : "");
+    throw new UserError(`第 ${list} 条还有必填项未填写或填写有误，请补充后再导入，或取消勾选这些记录`, 422, fieldErrors);
+  }
+  const marked = markDuplicates(drafts, existing, config.dedupe);
+  const datas: Record<string, unknown>[] = [];
+  const skipped: { row: number; message: string }[] = [];
+  marked.forEach((d, i) => {
+    if (d.duplicate && !confirmed[i].allowDuplicate) skipped.push({ row: d.row, message: d.duplicate.message });
+    else datas.push(d.data);
+  });
+  return { datas, skipped };
 }

@@ -8,7 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   checkCitationImportConfig, checkDraft, detectCitationFormat, doiKey, markDuplicates, MAX_CITATION_FILE_BYTES, parseCitations,
-  previewImport, titleKey, toDrafts, type CitationDraft, type CslItem,
+  prepareImport, previewImport, titleKey, toDrafts, type CitationDraft, type CslItem,
 } from "~/engine/citation-import.server";
 import { hashForm, readFormFiles } from "~/engine/form-registry.server";
 import { UserError } from "~/utils/http.server";
@@ -371,6 +371,47 @@ describe("markDuplicates", () => {
   it("previewImport = parse → drafts → duplicates with the category's settings", () => {
     const drafts = previewImport(file("papers.enw"), "papers.enw", paperLike, [{ doi: "10.15951/J.TMGCXB.2021.08.010" }]);
     expect(drafts.map((d) => d.duplicate?.by ?? null)).toEqual([null, "doi", null, null, "doi"]);
+  });
+});
+
+describe("prepareImport (the server side of 【导入】)", () => {
+  const drafts = () => toDrafts(parse("papers.bib"), paperLike, { selfName: "张伟" });
+  const complete = (d: CitationDraft, over: Record<string, unknown> = {}) => ({
+    row: d.row, source: d.source, data: { rank: 1, published: `${d.source.year}-01`, ...d.data, level: "北大核心", ...over },
+  });
+
+  it("passes complete rows through, skipping rows already in the archive unless ticked knowingly", () => {
+    const [a, b, c] = drafts();
+    const existing = [{ title: "x", doi: "10.11897/sp.j.1016.2021.02515" }];
+    const out = prepareImport(paperLike, [complete(a), complete(b), complete(c)], existing);
+    expect(out.datas.map((d) => d.title)).toEqual([a.data.title, c.data.title]);
+    expect(out.skipped).toEqual([{ row: 2, message: "与已有条目重复（DOI 相同）" }]);
+    const forced = prepareImport(paperLike, [complete(a), { ...complete(b), allowDuplicate: true }], existing);
+    expect(forced.datas).toHaveLength(2);
+    // A second click on 【导入】 after the first went through imports nothing again.
+    const again = prepareImport(paperLike, [complete(a), complete(c)], out.datas);
+    expect(again).toEqual({ datas: [], skipped: [{ row: 1, message: "与已有条目重复（DOI 相同）" }, { row: 3, message: "与已有条目重复（题目和年份相同）" }] });
+  });
+
+  it("refuses the whole import while rows miss required fields or have wrong values, naming them", () => {
+    const [a, b, c] = drafts();
+    const e = refused(() => prepareImport(paperLike, [complete(a), { row: b.row, data: b.data }, complete(c, { issn: "12" })], []));
+    expect(e.status).toBe(422);
+    expect(e.message).toBe("第 2、3 条还有必填项未填写或填写有误，请补充后再导入，或取消勾选这些记录");
+    expect(e.fieldErrors).toEqual({
+      "2.rank": ["此项为必填项"], "2.published": ["此项为必填项"], "2.level": ["此项为必填项"], "3.issn": ["格式不正确"],
+    });
+    expect(refused(() => prepareImport(paperLike, [complete(a, { isAdmin: true })], [])).fieldErrors).toEqual({ 1: ["不允许的字段：isAdmin"] });
+  });
+
+  it.each([
+    ["not a list", { row: 1 }, "提交的数据格式不正确"],
+    ["an empty list", [], "请至少勾选一条记录"],
+    ["a row without data", [{ row: 1 }], "提交的数据格式不正确"],
+    ["the same row twice", [{ row: 1, data: {} }, { row: 1, data: {} }], "提交的数据格式不正确"],
+    ["too many rows", Array.from({ length: 501 }, (_, i) => ({ row: i + 1, data: {} })), "一次最多导入 500 条"],
+  ])("refuses %s", (_, rows, message) => {
+    expect(refused(() => prepareImport(paperLike, rows, [])).message).toBe(message);
   });
 });
 
