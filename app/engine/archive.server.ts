@@ -73,8 +73,9 @@ function searchTextOf(form: PublishedForm, data: Record<string, unknown>) {
   return fields.map((f) => data[f]).filter((v) => typeof v === "string" || typeof v === "number").join(" ").toLowerCase().slice(0, 4000);
 }
 
-async function validateEntry(db: Db, form: PublishedForm, data: unknown) {
-  const result = await validateRecord(db, form, data);
+async function validateEntry(db: Db, form: PublishedForm, data: unknown, ownerId: number) {
+  // ownerId: evidence files referenced by the entry must be the applicant's own uploads.
+  const result = await validateRecord(db, form, data, { ownerId });
   if (!result.ok) throw new UserError("请按提示修改后再保存", 422, result.fieldErrors);
   return result.data;
 }
@@ -176,7 +177,7 @@ export async function createEntries(db: Db, userId: number, category: Category, 
   const valid: Record<string, unknown>[] = [];
   for (const [i, d] of datas.entries()) {
     // A post with no data at all reads as an empty form: the user sees what is required.
-    const r = await validateRecord(db, form, d ?? {});
+    const r = await validateRecord(db, form, d ?? {}, { ownerId: userId });
     if (!r.ok) {
       throw new UserError(datas.length > 1 ? `第 ${i + 1} 条记录有误，请按提示修改` : "请按提示修改后再保存", 422, r.fieldErrors);
     }
@@ -207,7 +208,7 @@ export async function updateEntry(db: Db, userId: number, category: Category, id
   if (!entry || entry.categoryId !== category.id) throw new UserError("业绩不存在", 404);
   if (!canDo("save", entry.status, "owner")) refuse("save");
   const form = category.form;
-  const clean = await validateEntry(db, form, data ?? {});
+  const clean = await validateEntry(db, form, data ?? {}, userId);
   return db.sequelize.transaction(async (t) => {
     const [n] = await db.models.AchievementEntry.update({
       data: clean, formVersion: form.version, title: entryTitle(form, clean), searchText: searchTextOf(form, clean),

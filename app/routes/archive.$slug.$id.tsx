@@ -9,6 +9,7 @@ import { SchemaForm } from "~/components/schema-form";
 import { StatusTag } from "~/components/status-tag";
 import { entryForEdit, entryHistory, getOwnEntry, updateEntry } from "~/engine/archive.server";
 import { canDo } from "~/engine/entry-status";
+import { describeFiles, fileKeysIn } from "~/engine/file-storage.server";
 import { requireApplicant } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, notFound, readBody, UserError } from "~/utils/http.server";
@@ -25,7 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const entry = await getOwnEntry(db, user.id, intParam(params.id));
   if (!entry || entry.categoryId !== category.id) throw notFound("业绩不存在");
   const view = await entryForEdit(db, category, entry);
-  const history = await entryHistory(db, entry.id);
+  const [history, files] = await Promise.all([entryHistory(db, entry.id), describeFiles(db, fileKeysIn(view.form.schema, view.data))]);
   return json({
     slug: category.slug,
     title: category.title,
@@ -37,6 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     dropped: view.dropped,
     flagged: view.flagged,
     history: historyItems(history),
+    files,
   });
 }
 
@@ -95,7 +97,7 @@ export default function EntryPage() {
         onChange={setData}
         readonly={!d.editable}
         serverErrors={serverErrors}
-        formContext={{ formId: d.form.id }}
+        formContext={{ formId: d.form.id, files: d.files }}
         submitText="保存"
         submitting={busy}
         onSubmit={(v) => submit(JSON.stringify({ data: v, version: d.entry.version }), { method: "post", encType: "application/json" })}

@@ -9,6 +9,7 @@ import { SchemaForm } from "~/components/schema-form";
 import { StatusTag } from "~/components/status-tag";
 import { decide, entryHistory, getEntryForReviewer } from "~/engine/archive.server";
 import { canDo } from "~/engine/entry-status";
+import { describeFiles, fileKeysIn } from "~/engine/file-storage.server";
 import { getForm } from "~/engine/form-registry.server";
 import { requireRole } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
@@ -28,7 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { entry } = found;
   const form = await getForm(db, entry.categoryId, entry.formVersion);
   if (!form) throw notFound();
-  const history = await entryHistory(db, entry.id);
+  const [history, files] = await Promise.all([entryHistory(db, entry.id), describeFiles(db, fileKeysIn(form.schema, entry.data))]);
   return json({
     entry: { id: entry.id, version: entry.version, status: entry.status, returnReason: entry.returnReason, data: entry.data, submittedAt: entry.submittedAt, formVersion: entry.formVersion },
     applicant: found.applicant,
@@ -37,6 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     form: { id: form.id, schema: form.schema, uiSchema: form.uiSchema },
     decidable: canDo("approve", entry.status, "reviewer"),
     history: historyItems(history),
+    files,
   });
 }
 
@@ -76,7 +78,7 @@ export default function ReviewEntry() {
         <Descriptions.Item label="状态"><StatusTag status={d.entry.status as EntryStatus} /></Descriptions.Item>
         <Descriptions.Item label="表单版本">第 {d.entry.formVersion} 版</Descriptions.Item>
       </Descriptions>
-      <SchemaForm schema={d.form.schema} uiSchema={d.form.uiSchema} formData={d.entry.data} readonly submitText="" formContext={{ formId: d.form.id }} onSubmit={() => {}} />
+      <SchemaForm schema={d.form.schema} uiSchema={d.form.uiSchema} formData={d.entry.data} readonly submitText="" formContext={{ formId: d.form.id, files: d.files }} onSubmit={() => {}} />
       {error ? <Alert type="error" showIcon role="alert" title={error.error} style={{ margin: "16px 0" }} /> : null}
       {d.decidable ? (
         <Card size="small" title="审核意见" style={{ marginTop: 16 }}>

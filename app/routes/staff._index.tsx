@@ -1,7 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { Card, Descriptions, Empty, Tag, Typography } from "antd";
+import { Link, useLoaderData } from "@remix-run/react";
+import { Badge, Card, Descriptions, Empty, Tag, Typography } from "antd";
+import { reviewQueue } from "~/engine/archive.server";
+import { loadReviewerScope } from "~/utils/scope.server";
 import { requireRole } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { loadScopes, ROLE_LABELS, SCOPE_LABELS } from "~/utils/users.server";
@@ -10,12 +12,18 @@ export const meta: MetaFunction = () => [{ title: "工作台 - 职称申报评�
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ["unit_reviewer", "dept_reviewer", "acceptance_office"]);
-  const scopes = await loadScopes(getDb(), user.id);
-  return json({ role: ROLE_LABELS[user.role], name: user.displayName ?? user.username, scopes: scopes.map((s) => ({ ...s, kindLabel: SCOPE_LABELS[s.kind] })) });
+  const db = getDb();
+  const scopes = await loadScopes(db, user.id);
+  const queues: { label: string; to: string; count: number }[] = [];
+  if (user.role === "unit_reviewer") {
+    const { total } = await reviewQueue(db, await loadReviewerScope(db, user), { offset: 0, pageSize: 1 });
+    queues.push({ label: "待审核业绩", to: "/review/entries", count: total });
+  }
+  return json({ role: ROLE_LABELS[user.role], name: user.displayName ?? user.username, scopes: scopes.map((s) => ({ ...s, kindLabel: SCOPE_LABELS[s.kind] })), queues });
 }
 
 export default function StaffHome() {
-  const { role, name, scopes } = useLoaderData<typeof loader>();
+  const { role, name, scopes, queues } = useLoaderData<typeof loader>();
   return (
     <>
       <Card>
@@ -29,7 +37,17 @@ export default function StaffHome() {
         </Descriptions>
       </Card>
       <Card title="待办事项" style={{ marginTop: 16 }}>
-        <Empty description="暂无待处理事项" />
+        {queues.some((q) => q.count > 0) ? (
+          <ul className="queue-list">
+            {queues.map((q) => (
+              <li key={q.to}>
+                <Link to={q.to}>{q.label}</Link> <Badge count={q.count} showZero overflowCount={9999} />
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <Empty description="暂无待处理事项" />
+        )}
       </Card>
     </>
   );
