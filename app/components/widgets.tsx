@@ -1,11 +1,12 @@
 // Engine widgets named in uiSchemas ("ui:widget"). Domain-agnostic: a widget knows a kind of
 // value (a unit from the directory, a year-month), never a particular form.
 import { useEffect, useMemo, useRef, useState, type ComponentType } from "react";
-import { CloseCircleFilled } from "@ant-design/icons";
+import { CloseCircleFilled, CloseOutlined, DeleteOutlined, PaperClipOutlined, UploadOutlined } from "@ant-design/icons";
 import { Widgets as ThemeWidgets } from "@rjsf/antd";
-import { DatePicker, Select, Typography } from "antd";
+import { Button, DatePicker, Progress, Select, Typography, Upload } from "antd";
 import dayjs from "dayjs";
 import type { WidgetProps } from "@rjsf/utils";
+import { acceptAttribute, acceptLabels, fileSpecOf, formatBytes } from "~/engine/file-kinds";
 
 export interface UnitOption { id: number; name: string; creditCode: string; affiliation: string; department: string }
 
@@ -108,6 +109,165 @@ export function YearMonthWidget(props: WidgetProps) {
   );
 }
 
+export interface UploadedFile { name: string; size: number; mimeType: string }
+interface PendingUpload { uid: string; name: string; percent: number; error?: string }
+
+/** POSTs one file to /files; resolves with the stored file or rejects with a Chinese message. */
+function uploadFile(url: string, file: File, onProgress: (percent: number) => void) {
+  return new Promise<UploadedFile & { key: string }>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", url);
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(Math.floor((e.loaded / e.total) * 100));
+    xhr.onload = () => {
+      let body: any = null;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        // Not JSON: a login page after the session ended, or a proxy's error page.
+      }
+      if (xhr.status === 200 && body?.key) resolve(body);
+      else if (new URL(xhr.responseURL || url, location.href).pathname === "/login") reject(new Error("登录已失效，请重新登录后再上传"));
+      else reject(new Error(body?.error ?? (xhr.status === 413 ? "文件过大" : `上传失败（${xhr.status}），请重试`)));
+    };
+    xhr.onerror = () => reject(new Error("网络错误，上传失败，请重试"));
+    const data = new FormData();
+    data.append("file", file);
+    xhr.send(data);
+  });
+}
+
+/**
+ * 证明材料: evidence files for a schema file field ("x-file"; see engine/file-kinds.ts). Value:
+ * the list of stored-file keys (or one key for a string field). Uploads go to
+ * /files?form=<formContext.formId>&field=<field name, or ui:options.field for a nested field>;
+ * names of files already in the record come from formContext.files (describeFiles).
+ */
+export function FileUploadWidget(props: WidgetProps) {
+  const { id, name, value, onChange, disabled, readonly, schema, options, registry } = props;
+  const spec = fileSpecOf(schema);
+  const multiple = schema.type === "array";
+  const maxItems = multiple ? (typeof schema.maxItems === "number" ? schema.maxItems : Infinity) : 1;
+  const formId: string | undefined = registry.formContext?.formId;
+  const field = typeof options.field === "string" ? options.field : name;
+  const [known, setKnown] = useState<Record<string, UploadedFile>>(() => registry.formContext?.files ?? {});
+  const [pending, setPending] = useState<PendingUpload[]>([]);
+  const keys: string[] = multiple ? (Array.isArray(value) ? value : []) : typeof value === "string" && value ? [value] : [];
+  // The latest list, also between a change and the re-render it causes (uploads finish together).
+  const keysRef = useRef(keys);
+  keysRef.current = keys;
+  const ctxFiles = registry.formContext?.files;
+  useEffect(() => {
+    if (ctxFiles) setKnown((k) => ({ ...ctxFiles, ...k }));
+  }, [ctxFiles]);
+
+  const setKeys = (next: string[]) => {
+    keysRef.current = next;
+    onChange(multiple ? next : next[next.length - 1]);
+  };
+  const inFlight = pending.filter((p) => !p.error).length;
+  const room = maxItems - keys.length - inFlight;
+
+  const start = (file: File) => {
+    const uid = `${Date.now()}-${Math.random()}`;
+    const fail = (error: string) => setPending((p) => [...p.filter((x) => x.uid !== uid), { uid, name: file.name, percent: 0, error }]);
+    if (!spec || !formId) return fail("此字段暂不能上传文件（表单未配置）");
+    if (file.size > spec.maxSize) return fail(`文件超过 ${formatBytes(spec.maxSize)}`);
+    setPending((p) => [...p, { uid, name: file.name, percent: 0 }]);
+    const url = `/files?form=${encodeURIComponent(formId)}&field=${encodeURIComponent(field)}`;
+    uploadFile(url, file, (percent) => setPending((p) => p.map((x) => (x.uid === uid ? { ...x, percent } : x)))).then(
+      (stored) => {
+        setKnown((k) => ({ ...k, [stored.key]: { name: stored.name, size: stored.size, mimeType: stored.mimeType } }));
+        setPending((p) => p.filter((x) => x.uid !== uid));
+        setKeys(multiple ? [...keysRef.current, stored.key] : [stored.key]);
+      },
+      (e: Error) => fail(e.message),
+    );
+  };
+
+  const hint = spec
+    ? `允许的类型：${acceptLabels(spec.accept)}；单个文件不超过 ${formatBytes(spec.maxSize)}${multiple && Number.isFinite(maxItems) ? `；最多 ${maxItems} 个` : ""}`
+    : "";
+  const full = room <= 0;
+  return (
+    <div className="file-upload" data-field={field}>
+      {readonly ? null : (
+        <div className="file-upload-picker">
+          <Upload
+            id={id}
+            accept={spec ? acceptAttribute(spec.accept) : undefined}
+            multiple={multiple && maxItems > 1}
+            fileList={[]}
+            showUploadList={false}
+            disabled={disabled || full}
+            beforeUpload={(file, batch) => {
+              // Only as many of one selection as there is room for; the rest get a message.
+              const index = batch.indexOf(file);
+              if (index >= room) {
+                const uid = `${Date.now()}-${Math.random()}`;
+                setPending((p) => [...p, { uid, name: file.name, percent: 0, error: `最多 ${maxItems} 个文件，未上传` }]);
+              } else start(file as File);
+              return false;
+            }}
+          >
+            <Button icon={<UploadOutlined />} disabled={disabled || full}>
+              {keys.length ? "继续上传" : "上传文件"}
+            </Button>
+          </Upload>
+          {hint ? (
+            <Typography.Text type="secondary" className="file-upload-hint" style={{ display: "block", marginTop: 4, fontSize: 12 }}>
+              {hint}
+            </Typography.Text>
+          ) : null}
+        </div>
+      )}
+      <ul className="file-upload-list" style={{ listStyle: "none", padding: 0, margin: keys.length || pending.length ? "8px 0 0" : 0 }}>
+        {keys.map((key) => {
+          const f = known[key];
+          return (
+            <li key={key} style={{ display: "flex", alignItems: "center", gap: 8, padding: "2px 0" }}>
+              <PaperClipOutlined aria-hidden />
+              <a href={`/files/${key}`} target="_blank" rel="noopener noreferrer" style={{ overflowWrap: "anywhere" }}>
+                {f?.name ?? "已上传的文件"}
+              </a>
+              {f ? <Typography.Text type="secondary" style={{ fontSize: 12, whiteSpace: "nowrap" }}>{formatBytes(f.size)}</Typography.Text> : null}
+              {readonly || disabled ? null : (
+                <Button
+                  type="text"
+                  size="small"
+                  danger
+                  icon={<DeleteOutlined />}
+                  aria-label={`删除 ${f?.name ?? "文件"}`}
+                  title="删除"
+                  onClick={() => setKeys(keysRef.current.filter((k) => k !== key))}
+                />
+              )}
+            </li>
+          );
+        })}
+        {pending.map((p) => (
+          <li key={p.uid} style={{ padding: "2px 0" }} role={p.error ? "alert" : undefined}>
+            {p.error ? (
+              <span style={{ display: "flex", alignItems: "center", gap: 8 }}>
+                <Typography.Text type="danger" style={{ overflowWrap: "anywhere" }}>
+                  「{p.name}」上传失败：{p.error}
+                </Typography.Text>
+                <Button type="text" size="small" icon={<CloseOutlined />} aria-label="关闭提示" title="关闭" onClick={() => setPending((all) => all.filter((x) => x.uid !== p.uid))} />
+              </span>
+            ) : (
+              <span>
+                <Typography.Text style={{ overflowWrap: "anywhere" }}>正在上传「{p.name}」</Typography.Text>
+                <Progress percent={p.percent} status="active" size="small" aria-label={`「${p.name}」上传进度`} />
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
+      {readonly && keys.length === 0 ? <Typography.Text type="secondary">未上传</Typography.Text> : null}
+    </div>
+  );
+}
+
 /** A theme widget with a Chinese prompt when the uiSchema gives none (the theme passes an empty
  * placeholder, which also leaves a blank first row in a select's list). */
 function withPlaceholder(Widget: ComponentType<WidgetProps>, text: string) {
@@ -121,4 +281,5 @@ export const widgets = {
   DateWidget: withPlaceholder(ThemeWidgets.DateWidget, "请选择日期"),
   "unit-search": UnitSearchWidget,
   "year-month": YearMonthWidget,
+  "file-upload": FileUploadWidget,
 };
