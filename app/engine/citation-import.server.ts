@@ -88,7 +88,8 @@ export interface CitationDraft {
 
 const NO_RECORDS = "未能从文件中识别出任何文献记录，请确认导出格式为 BibTeX、RIS 或 EndNote";
 const NOT_TEXT = "所选文件不是文本格式的文献导出文件，请导出为 BibTeX、RIS 或 EndNote 格式后再试";
-const TOO_LARGE = `文件过大：不能超过 ${MAX_CITATION_FILE_BYTES / 1024 / 1024} MB`;
+export const CITATION_FILE_TOO_LARGE = `文件过大：不能超过 ${MAX_CITATION_FILE_BYTES / 1024 / 1024} MB`;
+const TOO_LARGE = CITATION_FILE_TOO_LARGE;
 
 /** The category's citation import settings, or null when the category has none. */
 export function citationImportOf(form: Pick<PublishedForm, "meta">): CitationImportConfig | null {
@@ -621,4 +622,47 @@ export function prepareImport(
     else datas.push(d.data);
   });
   return { datas, skipped };
+}
+
+/** A field the import preview shows and lets the applicant fill in. */
+export interface PreviewField {
+  name: string;
+  title: string;
+  type: string;
+  required: boolean;
+  enum?: unknown[];
+  format?: string;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+}
+
+/**
+ * The columns of the import preview, in the form's ui:order: every field the import fills
+ * (map, selfRankField) and every other required or yes/no field; file and nested fields are left
+ * to the entry's own edit page.
+ */
+export function previewFields(form: Pick<PublishedForm, "schema" | "uiSchema" | "meta">): PreviewField[] {
+  const config = citationImportOf(form);
+  const props: Record<string, any> = form.schema.properties ?? {};
+  const required: string[] = Array.isArray(form.schema.required) ? form.schema.required : [];
+  const wanted = (name: string) => {
+    const p = props[name];
+    if (!p || typeof p !== "object" || p["x-file"] || p.type === "object" || (p.type === "array" && !config?.map[name])) return false;
+    return !!config?.map[name] || config?.selfRankField === name || required.includes(name) || p.type === "boolean";
+  };
+  const order: string[] = Array.isArray(form.uiSchema?.["ui:order"]) ? form.uiSchema["ui:order"].filter((k: string) => k !== "*") : [];
+  const names = [...order.filter((k) => k in props), ...Object.keys(props).filter((k) => !order.includes(k))];
+  return names.filter(wanted).map((name) => {
+    const p = props[name];
+    const type = Array.isArray(p.type) ? p.type.find((t: string) => t !== "null") : p.type;
+    return {
+      name, title: p.title ?? name, type: type ?? "string", required: required.includes(name),
+      ...(Array.isArray(p.enum) ? { enum: p.enum } : {}),
+      ...(p.format ? { format: p.format } : {}),
+      ...(p.maxLength !== undefined ? { maxLength: p.maxLength } : {}),
+      ...(p.minimum !== undefined ? { minimum: p.minimum } : {}),
+      ...(p.maximum !== undefined ? { maximum: p.maximum } : {}),
+    };
+  });
 }
