@@ -5,6 +5,7 @@ import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Alert, Button, Card, Descriptions, Space, Timeline, Typography } from "antd";
 import { useState } from "react";
+import { RecordView } from "~/components/record-view";
 import { SchemaForm } from "~/components/schema-form";
 import { StatusTag } from "~/components/status-tag";
 import { entryForEdit, entryHistory, getOwnEntry, updateEntry } from "~/engine/archive.server";
@@ -89,19 +90,22 @@ export default function EntryPage() {
         />
       ) : null}
       {error ? <Alert type="error" showIcon role="alert" title={error.error} style={{ marginBottom: 16 }} /> : null}
+      {d.editable ? (
       <SchemaForm
         schema={d.form.schema}
         uiSchema={d.form.uiSchema}
         rules={d.form.rules as any}
         formData={data}
         onChange={setData}
-        readonly={!d.editable}
         serverErrors={serverErrors}
         formContext={{ formId: d.form.id, files: d.files }}
         submitText="保存"
         submitting={busy}
         onSubmit={(v) => submit(JSON.stringify({ data: v, version: d.entry.version }), { method: "post", encType: "application/json" })}
       />
+      ) : (
+        <RecordView schema={d.form.schema} uiSchema={d.form.uiSchema} data={d.data} files={d.files} />
+      )}
       <Typography.Title level={5} style={{ marginTop: 24 }}>审核记录</Typography.Title>
       <Timeline items={d.history} />
     </Card>

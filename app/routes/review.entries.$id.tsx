@@ -5,7 +5,7 @@ import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@r
 import { Alert, Button, Card, Descriptions, Input, Space, Timeline, Typography } from "antd";
 import { useState } from "react";
 import { historyItems } from "~/components/history";
-import { SchemaForm } from "~/components/schema-form";
+import { RecordView } from "~/components/record-view";
 import { StatusTag } from "~/components/status-tag";
 import { decide, entryHistory, getEntryForReviewer } from "~/engine/archive.server";
 import { canDo } from "~/engine/entry-status";
@@ -78,7 +78,7 @@ export default function ReviewEntry() {
         <Descriptions.Item label="状态"><StatusTag status={d.entry.status as EntryStatus} /></Descriptions.Item>
         <Descriptions.Item label="表单版本">第 {d.entry.formVersion} 版</Descriptions.Item>
       </Descriptions>
-      <SchemaForm schema={d.form.schema} uiSchema={d.form.uiSchema} formData={d.entry.data} readonly submitText="" formContext={{ formId: d.form.id, files: d.files }} onSubmit={() => {}} />
+      <RecordView schema={d.form.schema} uiSchema={d.form.uiSchema} data={d.entry.data} files={d.files} />
       {error ? <Alert type="error" showIcon role="alert" title={error.error} style={{ margin: "16px 0" }} /> : null}
       {d.decidable ? (
         <Card size="small" title="审核意见" style={{ marginTop: 16 }}>

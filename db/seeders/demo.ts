@@ -5,6 +5,16 @@ import { createUser, type ScopeInput } from "../../app/utils/users.server";
 import { saveProfile } from "../../app/utils/profile.server";
 import { idCardCheckChar } from "../../app/engine/cn-codes";
 import { committeeNames } from "./reference-data";
+import { createEntry, getCategory } from "../../app/engine/archive.server";
+
+// A few archive entries so the demo applicant's 业绩档案库 and the unit reviewer's queue are
+// not empty. Keyed by category slug; a slug the install does not have is skipped.
+const DEMO_ENTRIES: [string, Record<string, unknown>][] = [
+  ["education", { startDate: "2008-09", endDate: "2012-06", school: "浙江大学", major: "化学工程与工艺", education: "大学本科", degree: "学士", studyMode: "全日制", graduationStatus: "毕业", isHighest: false, diplomaNumber: "103351201205001234", degreeCertNumber: "1033542012001234" }],
+  ["work", { startDate: "2012-07", unitName: "浙江工业大学", department: "化学工程学院", technicalWork: "化工过程研发与教学", position: "实验师", witness: "王建国", witnessPhone: "0571-88320000", description: "负责化工原理实验教学与催化反应工艺研究。" }],
+  ["paper", { title: "固定床反应器中甲醇制烯烃催化剂失活动力学研究", authors: "张明, 李华, 王芳", authorRank: 1, isCorrespondingAuthor: true, journal: "化工学报", publishDate: "2022-05", volume: "73", issue: "5", pages: "2011-2020", issn: "0438-1157", cn: "11-1946/TQ", indexedBy: "EI", doi: "10.11949/0438-1157.20220101" }],
+  ["award", { awardDate: "2021-12", projectName: "绿色催化工艺关键技术研究与应用", awardName: "浙江省科学技术进步奖", level: "省部级", grade: "二等奖", rank: 3, memberCount: 9, grantor: "浙江省人民政府", certificateNumber: "2021-J-2-045-R03" }],
+];
 
 export const DEMO_PASSWORD = "Zcps2026demo";
 
@@ -37,6 +47,10 @@ export async function seedDemo(db: Db) {
         graduateSchool: "浙江大学", graduateMajor: "化学工程与技术", graduationDate: "2012-06",
         address: "浙江省杭州市西湖区留和路288号", postcode: "310023",
       }, null);
+      for (const [slug, data] of DEMO_ENTRIES) {
+        const category = await getCategory(db, slug);
+        if (category) await createEntry(db, user.id, category, data);
+      }
     }
   }
   return accounts;
