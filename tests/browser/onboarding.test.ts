@@ -39,6 +39,9 @@ let page: Page;
 
 const pathname = () => new URL(page.url()).pathname;
 const waitForPath = (p: string) => page.waitForFunction((want) => location.pathname === want, { timeout: 20_000 }, p);
+/** Server-rendered HTML shows before React hydrates it; input or clicks before then are lost. */
+const hydrated = () =>
+  page.waitForFunction(() => Object.keys(document.querySelector("main") ?? {}).some((k) => k.startsWith("__reactFiber$")));
 const text = (selector: string) => page.$eval(selector, (el) => (el as HTMLElement).innerText);
 
 /** Clicks an option of the antd Select dropdown that is currently open. */
@@ -67,10 +70,20 @@ async function typeDate(id: string, value: string) {
   await page.waitForFunction((sel, v) => (document.querySelector(sel) as HTMLInputElement).value === v, {}, `#${id}`, value);
 }
 
-async function replaceText(selector: string, value: string) {
-  await page.click(selector, { count: 3 });
-  await page.keyboard.press("Backspace");
-  await page.type(selector, value);
+/**
+ * Puts `value` into a text input or textarea, replacing what is there: all but the last character
+ * arrive as one input event (React's onChange sees it like a paste), the last one as a real
+ * keystroke. Typing every character re-renders the whole form each time, which makes the test
+ * slow on a loaded machine.
+ */
+async function fill(selector: string, value: string) {
+  await page.$eval(selector, (el, v) => {
+    const proto = el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+    Object.getOwnPropertyDescriptor(proto, "value")!.set!.call(el, v);
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+  }, value.slice(0, -1));
+  await page.type(selector, value.slice(-1));
+  expect(await page.$eval(selector, (el) => (el as HTMLInputElement).value)).toBe(value);
 }
 
 async function submitProfile() {
@@ -104,6 +117,7 @@ describe("首次登录：注册 → 个人基本信息 → 个人中心", () => 
   it("registers, is held on the profile form until it is valid, then lands on 个人中心", async () => {
     // / sends a visitor to the applicant login page.
     await page.goto(`${server.url}/`, { waitUntil: "networkidle0" });
+    await hydrated();
     expect(pathname()).toBe("/login");
     expect(await text("h3")).toBe("个人用户登录");
 
@@ -127,18 +141,19 @@ describe("首次登录：注册 → 个人基本信息 → 个人中心", () => 
     // 个人中心 is out of reach until the profile is saved.
     await page.goto(`${server.url}/home`, { waitUntil: "networkidle0" });
     expect(pathname()).toBe("/profile");
+    await hydrated();
     await page.waitForSelector("#root_name");
 
     // Every required field.
-    await page.type("#root_name", PERSON.name);
+    await fill("#root_name", PERSON.name);
     await page.click("#root_gender-0"); // 男
     expect(await page.$eval("#root_gender-0", (el) => (el as HTMLInputElement).checked)).toBe(true);
     await typeDate("root_birthDate", PERSON.birthDate);
-    await page.type("#root_idNumber", ID_WRONG);
+    await fill("#root_idNumber", ID_WRONG);
     await chooseEnum("root_ethnicity", "汉族");
     await chooseEnum("root_politicalStatus", "群众");
-    await page.type("#root_mobile", PERSON.mobile);
-    await page.type("#root_email", PERSON.email);
+    await fill("#root_mobile", PERSON.mobile);
+    await fill("#root_email", PERSON.email);
 
     // 工作单位: server-side search by pinyin initials.
     await page.click("#root_unitId");
@@ -150,9 +165,9 @@ describe("首次登录：注册 → 个人基本信息 → 个人中心", () => 
     expect(await text("[data-testid='unit-detail']")).toMatch(/统一社会信用代码：[0-9A-Z]{18}/);
 
     await typeDate("root_workStartDate", PERSON.workStartDate);
-    await page.type("#root_currentSpecialty", PERSON.specialty);
+    await fill("#root_currentSpecialty", PERSON.specialty);
     await chooseEnum("root_highestEducation", "大学本科");
-    await page.type("#root_address", PERSON.address);
+    await fill("#root_address", PERSON.address);
 
     // A wrong check character: a Chinese message under 身份证号, nothing sent, still on /profile.
     const posts: string[] = [];
@@ -169,8 +184,7 @@ describe("首次登录：注册 → 个人基本信息 → 个人中心", () => 
     expect(posts).toEqual([]);
 
     // Corrected: saved, and 个人中心 shows who and where.
-    await replaceText("#root_idNumber", ID_VALID);
-    expect(await page.$eval("#root_idNumber", (el) => (el as HTMLInputElement).value)).toBe(ID_VALID);
+    await fill("#root_idNumber", ID_VALID);
     await submitProfile();
     await waitForPath("/home");
     expect(posts).toEqual(["/profile"]);
