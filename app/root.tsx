@@ -1,6 +1,6 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLoaderData, useRouteError, Link } from "@remix-run/react";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLoaderData, useRouteError, useRouteLoaderData, Link } from "@remix-run/react";
 import { ConfigProvider, Result, Button } from "antd";
 import zhCN from "antd/locale/zh_CN";
 import dayjs from "dayjs";
@@ -15,6 +15,7 @@ import { ROLE_LABELS } from "./utils/users.server";
 dayjs.locale("zh-cn");
 
 export const links: LinksFunction = () => [
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
   { rel: "stylesheet", href: antdCss },
   { rel: "stylesheet", href: appCss },
 ];
@@ -60,6 +61,8 @@ export default function App() {
 
 export function ErrorBoundary() {
   const error = useRouteError();
+  // Keep the signed-in header (name, 退出登录, menu) on 403/404 pages when the root loader ran.
+  const user = useRouteLoaderData<typeof loader>("root")?.user ?? null;
   let status = 500;
   let text = "系统繁忙，请稍后再试。如问题持续，请联系系统管理员。";
   if (isRouteErrorResponse(error)) {
@@ -70,7 +73,7 @@ export function ErrorBoundary() {
   }
   return (
     <Document>
-      <AppShell user={null}>
+      <AppShell user={user}>
         <Result
           status={status === 404 ? "404" : status === 403 ? "403" : "error"}
           title={status}
