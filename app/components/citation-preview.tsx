@@ -186,7 +186,7 @@ export function CitationPreview({ fields, schema, rules, drafts, importLabel, bu
               const p = problems(r);
               const server = Object.entries(serverErrors ?? {}).filter(([k]) => k === String(r.row) || k.startsWith(`${r.row}.`));
               return (
-                <Space direction="vertical" size={2}>
+                <Space orientation="vertical" size={2}>
                   <Space size={4} wrap>
                     {r.duplicate ? <Tooltip title={r.duplicate.message}><Tag color="orange">重复</Tag></Tooltip> : null}
                     {p.length ? null : <Tag color="green">可导入</Tag>}
