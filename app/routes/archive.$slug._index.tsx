@@ -13,7 +13,7 @@ import { getDb } from "~/utils/db.server";
 import { handleUserErrors, readBody, UserError } from "~/utils/http.server";
 import { listParams } from "~/utils/pagination";
 import { loadProfile } from "~/utils/profile.server";
-import { intParam, NOTICES, requireCategory } from "~/utils/route-params.server";
+import { intParam, requireCategory } from "~/utils/route-params.server";
 import type { EntryStatus } from "../../db/models";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.category.title ?? "业绩"} - 我的业绩档案库` }];
@@ -98,7 +98,7 @@ export default function CategoryEntries() {
         />
       ) : null}
       <div style={{ height: 16 }} />
-      <Notice texts={{ ...NOTICES }} />
+      <Notice />
       {result && "error" in result ? <Alert type="error" showIcon role="alert" title={result.error} style={{ marginBottom: 16 }} /> : null}
       <Form method="get" role="search">
         <Space wrap style={{ marginBottom: 16 }}>

@@ -11,7 +11,7 @@ import { requireRole } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, readBody, UserError } from "~/utils/http.server";
 import { listParams } from "~/utils/pagination";
-import { NOTICES } from "~/utils/route-params.server";
+
 import { loadReviewerScope } from "~/utils/scope.server";
 
 export const meta: MetaFunction = () => [{ title: "业绩审核 - 职称申报评审平台" }];
@@ -68,7 +68,7 @@ export default function ReviewQueue() {
   return (
     <Card>
       <Typography.Title level={3}>业绩审核</Typography.Title>
-      <Notice texts={NOTICES} />
+      <Notice />
       {result && "error" in result ? <Alert type="error" showIcon role="alert" title={result.error} style={{ marginBottom: 16 }} /> : null}
       {d.scopeEmpty ? <Alert type="warning" showIcon title="您的账户尚未设置管辖单位，请联系系统管理员。" style={{ marginBottom: 16 }} /> : null}
       <Form method="get" role="search">
