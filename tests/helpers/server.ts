@@ -3,7 +3,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
-import type { TestTarget } from "./db";
+import { openDb, type Db } from "../../app/utils/db.server";
+import { createTestTarget, type TestTarget } from "./db";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -65,5 +66,22 @@ export async function startServer(target: TestTarget, env: Record<string, string
         child.kill("SIGTERM");
         setTimeout(() => child.kill("SIGKILL"), 5000).unref();
       }),
+  };
+}
+
+export interface TestServer { target: TestTarget; server: RunningServer; db: Db; stop(): Promise<void> }
+
+/** A fresh database, the built server on it, and a DB handle for assertions — one per test file. */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const target = await createTestTarget();
+  const server = await startServer(target, env);
+  const db = openDb({ databaseUrl: target.databaseUrl, sqlitePath: target.sqlitePath });
+  return {
+    target, server, db,
+    async stop() {
+      await db.sequelize.close();
+      await server.stop();
+      await target.drop();
+    },
   };
 }

@@ -1,13 +1,14 @@
 // Access per route and role: anonymous → login, applicants kept out of staff/admin pages,
 // staff kept out of applicant pages, the profile gate on every applicant route, admin role edits.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestTarget, type TestTarget } from "../helpers/db";
-import { startServer, type RunningServer } from "../helpers/server";
+import { type TestTarget } from "../helpers/db";
+import { startTestServer, type RunningServer, type TestServer } from "../helpers/server";
 import { Client } from "../helpers/http";
-import { openDb, type Db } from "~/utils/db.server";
+import { type Db } from "~/utils/db.server";
 import { createUser } from "~/utils/users.server";
 import { uniqueName, unitId, validProfile } from "../helpers/fixtures";
 
+let ctx: TestServer;
 let target: TestTarget;
 let server: RunningServer;
 let db: Db;
@@ -23,15 +24,10 @@ async function userClient(role: string, scopes = {}) {
 }
 
 beforeAll(async () => {
-  target = await createTestTarget();
-  server = await startServer(target);
-  db = openDb({ databaseUrl: target.databaseUrl, sqlitePath: target.sqlitePath });
+  ctx = await startTestServer();
+  ({ target, server, db } = ctx);
 });
-afterAll(async () => {
-  await db?.sequelize.close();
-  await server?.stop();
-  await target?.drop();
-});
+afterAll(async () => ctx?.stop());
 
 const APPLICANT_ROUTES = ["/home", "/profile"];
 const STAFF_ROUTES = ["/staff"];

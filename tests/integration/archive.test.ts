@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestTarget, type TestTarget } from "../helpers/db";
-import { startServer, type RunningServer } from "../helpers/server";
+import { startServer, startTestServer, type RunningServer, type TestServer } from "../helpers/server";
 import { Client } from "../helpers/http";
 import { openDb, type Db } from "~/utils/db.server";
 import { createUser } from "~/utils/users.server";
@@ -21,6 +21,7 @@ const fixture = (file: string) => {
 };
 const EDU = fixture(CATEGORY_FILES[0]);
 
+let ctx: TestServer;
 let target: TestTarget;
 let server: RunningServer;
 let db: Db;
@@ -60,15 +61,10 @@ async function addEntry(c: Client, slug = EDU.slug, data = EDU.samples.valid[0])
 }
 
 beforeAll(async () => {
-  target = await createTestTarget();
-  server = await startServer(target);
-  db = openDb({ databaseUrl: target.databaseUrl, sqlitePath: target.sqlitePath });
+  ctx = await startTestServer();
+  ({ target, server, db } = ctx);
 });
-afterAll(async () => {
-  await db?.sequelize.close();
-  await server?.stop();
-  await target?.drop();
-});
+afterAll(async () => ctx?.stop());
 
 describe("every category (table-driven over forms/achievements)", () => {
   let a: Awaited<ReturnType<typeof applicant>>;

@@ -1,26 +1,22 @@
 // Registration, login, lockout, logout, session regeneration, cookie flags, CSRF — over HTTP
 // against the built server and a real database.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestTarget, type TestTarget } from "../helpers/db";
-import { startServer, type RunningServer } from "../helpers/server";
+import { type TestTarget } from "../helpers/db";
+import { startServer, startTestServer, type RunningServer, type TestServer } from "../helpers/server";
 import { Client } from "../helpers/http";
-import { openDb, type Db } from "~/utils/db.server";
+import { type Db } from "~/utils/db.server";
 import { uniqueName } from "../helpers/fixtures";
 
+let ctx: TestServer;
 let target: TestTarget;
 let server: RunningServer;
 let db: Db;
 
 beforeAll(async () => {
-  target = await createTestTarget();
-  server = await startServer(target);
-  db = openDb({ databaseUrl: target.databaseUrl, sqlitePath: target.sqlitePath });
+  ctx = await startTestServer();
+  ({ target, server, db } = ctx);
 });
-afterAll(async () => {
-  await db?.sequelize.close();
-  await server?.stop();
-  await target?.drop();
-});
+afterAll(async () => ctx?.stop());
 
 async function register(c: Client, username = uniqueName(), password = "Passw0rd123") {
   const res = await c.post("/register", { username, password, confirmPassword: password });

@@ -4,10 +4,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestTarget, type TestTarget } from "../helpers/db";
-import { startServer, type RunningServer } from "../helpers/server";
+import { type TestTarget } from "../helpers/db";
+import { startTestServer, type RunningServer, type TestServer } from "../helpers/server";
 import { Client } from "../helpers/http";
-import { openDb, type Db } from "~/utils/db.server";
+import { type Db } from "~/utils/db.server";
 import { idNumber, uniqueName, unitId, validProfile } from "../helpers/fixtures";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -19,20 +19,16 @@ const plain = defs.find((d) => !d.meta?.citationImport);
 const slugOf = (d: any) => String(d.id).replace(/^achievement\//, "");
 const ROUTE = "routes/archive.$slug.import";
 
+let ctx: TestServer;
 let target: TestTarget;
 let server: RunningServer;
 let db: Db;
 
 beforeAll(async () => {
-  target = await createTestTarget();
-  server = await startServer(target);
-  db = openDb({ databaseUrl: target.databaseUrl, sqlitePath: target.sqlitePath });
+  ctx = await startTestServer();
+  ({ target, server, db } = ctx);
 });
-afterAll(async () => {
-  await db?.sequelize.close();
-  await server?.stop();
-  await target?.drop();
-});
+afterAll(async () => ctx?.stop());
 
 async function applicant(profile: Record<string, unknown> = {}) {
   const c = new Client(server.url);

@@ -1,13 +1,14 @@
 // 个人基本信息: the first-login gate, a valid save, and every kind of bad input refused on the
 // right field with nothing saved; concurrent saves → 409.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestTarget, type TestTarget } from "../helpers/db";
-import { startServer, type RunningServer } from "../helpers/server";
+import { type TestTarget } from "../helpers/db";
+import { startTestServer, type RunningServer, type TestServer } from "../helpers/server";
 import { Client } from "../helpers/http";
-import { openDb, type Db } from "~/utils/db.server";
+import { type Db } from "~/utils/db.server";
 import { getForm } from "~/engine/form-registry.server";
 import { idNumber, uniqueName, unitId, validProfile } from "../helpers/fixtures";
 
+let ctx: TestServer;
 let target: TestTarget;
 let server: RunningServer;
 let db: Db;
@@ -15,16 +16,11 @@ let unit: number;
 const ROUTE = "routes/profile";
 
 beforeAll(async () => {
-  target = await createTestTarget();
-  server = await startServer(target);
-  db = openDb({ databaseUrl: target.databaseUrl, sqlitePath: target.sqlitePath });
+  ctx = await startTestServer();
+  ({ target, server, db } = ctx);
   unit = await unitId(db);
 });
-afterAll(async () => {
-  await db?.sequelize.close();
-  await server?.stop();
-  await target?.drop();
-});
+afterAll(async () => ctx?.stop());
 
 async function newApplicant() {
   const c = new Client(server.url);

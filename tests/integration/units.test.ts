@@ -1,29 +1,25 @@
 // 工作单位「输入关键字查找」 over HTTP: name fragment, pinyin initials, credit code, edge queries.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestTarget, type TestTarget } from "../helpers/db";
-import { startServer, type RunningServer } from "../helpers/server";
+import { type TestTarget } from "../helpers/db";
+import { startTestServer, type RunningServer, type TestServer } from "../helpers/server";
 import { Client } from "../helpers/http";
-import { openDb, type Db } from "~/utils/db.server";
+import { type Db } from "~/utils/db.server";
 import { isValidCreditCode } from "~/engine/cn-codes";
 import { uniqueName } from "../helpers/fixtures";
 
+let ctx: TestServer;
 let target: TestTarget;
 let server: RunningServer;
 let db: Db;
 let c: Client;
 
 beforeAll(async () => {
-  target = await createTestTarget();
-  server = await startServer(target);
-  db = openDb({ databaseUrl: target.databaseUrl, sqlitePath: target.sqlitePath });
+  ctx = await startTestServer();
+  ({ target, server, db } = ctx);
   c = new Client(server.url);
   await c.post("/register", { username: uniqueName(), password: "Passw0rd123", confirmPassword: "Passw0rd123" });
 });
-afterAll(async () => {
-  await db?.sequelize.close();
-  await server?.stop();
-  await target?.drop();
-});
+afterAll(async () => ctx?.stop());
 
 const search = async (q: string) => (await c.get(`/api/units?q=${encodeURIComponent(q)}`)).json();
 
