@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Button, Card, Input, Select, Space, Table, Tag, Typography } from "antd";
+import { useListQuery } from "~/components/use-list-query";
 import { requireRole } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { listParams } from "~/utils/pagination";
@@ -20,13 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function AdminUsers() {
   const { rows, total, page, pageSize, q, role, roles } = useLoaderData<typeof loader>();
-  const [params] = useSearchParams();
-  const navigate = useNavigate();
-  const go = (patch: Record<string, string | number | null>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(patch)) v === null || v === "" ? next.delete(k) : next.set(k, String(v));
-    navigate(`?${next}`);
-  };
+  const go = useListQuery();
   return (
     <Card>
       <Typography.Title level={3}>用户管理</Typography.Title>

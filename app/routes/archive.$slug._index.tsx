@@ -1,9 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigate, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Alert, Button, Card, Input, Popconfirm, Select, Space, Table, Typography } from "antd";
 import type { SortOrder } from "antd/es/table/interface";
 import { cellText, rangeText } from "~/components/cells";
+import { useListQuery } from "~/components/use-list-query";
 import { Notice } from "~/components/notice";
 import { StatusTag } from "~/components/status-tag";
 import { deleteEntry, listColumns, listEntries } from "~/engine/archive.server";
@@ -67,16 +68,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function CategoryEntries() {
   const d = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const [params] = useSearchParams();
-  const navigate = useNavigate();
   const submit = useSubmit();
   const busy = useNavigation().state !== "idle";
-  const go = (patch: Record<string, string | number | null>) => {
-    const next = new URLSearchParams(params);
-    next.delete("notice");
-    for (const [k, v] of Object.entries(patch)) v === null || v === "" ? next.delete(k) : next.set(k, String(v));
-    navigate(`?${next}`);
-  };
+  const go = useListQuery();
   const sortOrder = (field: string): SortOrder => (d.sort === field ? (d.order === "desc" ? "descend" : "ascend") : null);
   return (
     <Card>

@@ -1,10 +1,11 @@
 // 单位经办人: the queue of 待审核 archive entries of applicants in their units.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigate, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Alert, Button, Card, DatePicker, Input, Select, Space, Table, Typography } from "antd";
 import dayjs from "dayjs";
 import { useState } from "react";
+import { useListQuery } from "~/components/use-list-query";
 import { Notice } from "~/components/notice";
 import { batchApprove, listCategories, reviewQueue } from "~/engine/archive.server";
 import { requireRole } from "~/utils/auth.server";
@@ -53,18 +54,10 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function ReviewQueue() {
   const d = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const [params] = useSearchParams();
-  const navigate = useNavigate();
   const submit = useSubmit();
   const busy = useNavigation().state !== "idle";
   const [selected, setSelected] = useState<number[]>([]);
-  const go = (patch: Record<string, string | number | null>) => {
-    const next = new URLSearchParams(params);
-    next.delete("notice");
-    next.delete("count");
-    for (const [k, v] of Object.entries(patch)) v === null || v === "" ? next.delete(k) : next.set(k, String(v));
-    navigate(`?${next}`);
-  };
+  const go = useListQuery();
   return (
     <Card>
       <Typography.Title level={3}>业绩审核</Typography.Title>
