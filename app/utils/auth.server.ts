@@ -82,7 +82,17 @@ export interface CurrentUser {
   profileCompleted: boolean;
 }
 
-export async function getUser(request: Request): Promise<CurrentUser | null> {
+// The root loader and the page's loader both ask for the user of the same request: look it up
+// once. (Actions that change the user answer with a redirect, so a later request reads afresh.)
+const perRequest = new WeakMap<Request, Promise<CurrentUser | null>>();
+
+export function getUser(request: Request): Promise<CurrentUser | null> {
+  let p = perRequest.get(request);
+  if (!p) perRequest.set(request, (p = loadUser(request)));
+  return p;
+}
+
+async function loadUser(request: Request): Promise<CurrentUser | null> {
   const id = await getUserId(request);
   if (id === null) return null;
   const user = await getDb().models.User.findByPk(id, { attributes: ["id", "username", "role", "displayName", "profileCompletedAt", "isDemo"] });
