@@ -1,0 +1,316 @@
+// Safety checks for form definitions supplied by an administrator (the form designer), run before
+// anything is saved. Files under forms/ are reviewed in git; admin input is not, so on top of
+// checkFormDefinition (meta-schema, Ajv strict compile, field references) this refuses:
+//   - oversized or deeply nested definitions (checked first, iteratively, so hostile input is cheap);
+//   - any $ref that is not local ("#…") and any $id / $schema other than draft-07 inside the schema;
+//   - string fields with pattern or format but no maxLength;
+//   - patterns that can backtrack catastrophically (conservative static check, see patternProblem).
+// JSON Schema dialect: draft-07 (Ajv's default class, used by the server and by RJSF in the
+// browser). Dependencies between fields are written "dependencies"; the 2019-09 spellings
+// (dependentRequired, dependentSchemas, unevaluatedProperties …) are refused with a hint.
+import { checkFormDefinition } from "./form-registry.server";
+
+export const LIMITS = {
+  /** Serialised JSON size of the whole definition. */
+  maxBytes: 256 * 1024,
+  /** JSON nesting depth of the whole definition (a nested object field costs two levels). */
+  maxDepth: 32,
+  /** Object keys + array items in the whole definition. */
+  maxNodes: 20_000,
+  /** Properties of one object schema. */
+  maxProperties: 300,
+  /** Characters of one pattern. */
+  maxPatternLength: 256,
+};
+
+const DRAFT07 = new Set(["http://json-schema.org/draft-07/schema#", "http://json-schema.org/draft-07/schema"]);
+const LATER_DRAFT_KEYWORDS: Record<string, string> = {
+  dependentRequired: "请改用 draft-07 的 dependencies（值为字段名列表）",
+  dependentSchemas: "请改用 draft-07 的 dependencies（值为 schema）",
+  unevaluatedProperties: "请改用 additionalProperties",
+  unevaluatedItems: "请改用 additionalItems",
+  $anchor: "",
+  $recursiveRef: "",
+  $dynamicRef: "",
+  prefixItems: "请改用 items（数组形式）",
+};
+
+const where = (path: string[]) => (path.length ? path.join(".") : "(根)");
+
+/** Parses definition text; a syntax error is located as 第 N 行第 M 列. */
+export function parseDefinitionText(text: string): { ok: true; value: unknown } | { ok: false, problems: string[] } {
+  if (Buffer.byteLength(text, "utf8") > LIMITS.maxBytes * 2) {
+    return { ok: false, problems: [`定义过大：${Math.round(Buffer.byteLength(text, "utf8") / 1024)} KB，上限 ${LIMITS.maxBytes / 1024} KB`] };
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (e) {
+    return { ok: false, problems: [`不是合法的 JSON：${locateJsonError(text, e as Error)}`] };
+  }
+}
+
+export function locateJsonError(text: string, e: Error): string {
+  const m = /position (\d+)/.exec(e.message);
+  const pos = m ? Number(m[1]) : jsonErrorOffset(text);
+  if (pos === null) return e.message;
+  const before = text.slice(0, pos);
+  const line = before.split("\n").length;
+  const col = pos - before.lastIndexOf("\n");
+  return `第 ${line} 行第 ${col} 列附近有语法错误`;
+}
+
+/** Offset of the first JSON syntax error (a small scanner: JSON.parse does not always say where). */
+export function jsonErrorOffset(text: string): number | null {
+  let i = 0;
+  const ws = () => { while (i < text.length && " \t\n\r".includes(text[i])) i++; };
+  const fail = (): never => { throw i; };
+  const value = (depth: number): void => {
+    if (depth > 10_000) fail();
+    ws();
+    const c = text[i];
+    if (c === "{") {
+      i++; ws();
+      if (text[i] === "}") { i++; return; }
+      for (;;) {
+        ws(); if (text[i] !== '"') fail();
+        str(); ws(); if (text[i] !== ":") fail(); i++;
+        value(depth + 1); ws();
+        if (text[i] === ",") { i++; continue; }
+        if (text[i] === "}") { i++; return; }
+        fail();
+      }
+    } else if (c === "[") {
+      i++; ws();
+      if (text[i] === "]") { i++; return; }
+      for (;;) {
+        value(depth + 1); ws();
+        if (text[i] === ",") { i++; continue; }
+        if (text[i] === "]") { i++; return; }
+        fail();
+      }
+    } else if (c === '"') str();
+    else {
+      const m = /^(-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 400));
+      if (!m) fail();
+      i += m![0].length;
+    }
+  };
+  const str = () => {
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      if (text[i] === "\\") i++;
+      else if (text.charCodeAt(i) < 0x20) fail();
+      i++;
+    }
+    if (i >= text.length) fail();
+    i++;
+  };
+  try {
+    value(0); ws();
+    return i < text.length ? i : null;
+  } catch (at) {
+    return typeof at === "number" ? Math.min(at, text.length) : null;
+  }
+}
+
+/**
+ * Walks the value iteratively (no recursion: a 100 000-deep value must not overflow the stack),
+ * stopping at the first limit exceeded.
+ */
+function shapeProblems(value: unknown): string[] {
+  let nodes = 0;
+  const stack: { v: unknown; depth: number; path: string[] }[] = [{ v: value, depth: 0, path: [] }];
+  while (stack.length) {
+    const { v, depth, path } = stack.pop()!;
+    if (!v || typeof v !== "object") continue;
+    if (depth >= LIMITS.maxDepth) return [`嵌套过深：${where(path)} 处超过 ${LIMITS.maxDepth} 层`];
+    const entries = Array.isArray(v) ? v.map((x, i) => [String(i), x] as const) : Object.entries(v);
+    nodes += entries.length;
+    if (nodes > LIMITS.maxNodes) return [`定义过大：超过 ${LIMITS.maxNodes} 个键/元素`];
+    if (!Array.isArray(v) && path[path.length - 1] === "properties" && entries.length > LIMITS.maxProperties) {
+      return [`${where(path)} 的字段过多：${entries.length} 个，上限 ${LIMITS.maxProperties}`];
+    }
+    for (const [k, x] of entries) if (x && typeof x === "object") stack.push({ v: x, depth: depth + 1, path: [...path, k] });
+  }
+  let size: number;
+  try {
+    size = Buffer.byteLength(JSON.stringify(value), "utf8");
+  } catch {
+    return ["定义无法序列化为 JSON"];
+  }
+  if (size > LIMITS.maxBytes) return [`定义过大：${Math.round(size / 1024)} KB，上限 ${LIMITS.maxBytes / 1024} KB`];
+  return [];
+}
+
+/**
+ * Why a regular expression could backtrack catastrophically, or null. Conservative (it refuses some
+ * harmless patterns, never the reverse for the shapes it knows): nested quantifiers ((a+)+, (a*b)*,
+ * (.*)*), quantified groups with alternation ((a|a)*), backreferences, lookbehind, over-long patterns,
+ * and more than 3 unbounded quantifiers.
+ */
+export function patternProblem(pattern: string): string | null {
+  if (pattern.length > LIMITS.maxPatternLength) return `正则过长（${pattern.length} 个字符，上限 ${LIMITS.maxPatternLength}）`;
+  try {
+    new RegExp(pattern, "u");
+  } catch (e) {
+    return `正则无法解析：${(e as Error).message}`;
+  }
+  // Group stack: does the group (so far) contain a quantifier / an alternation?
+  const groups: { quantified: boolean; alternation: boolean }[] = [];
+  let unbounded = 0;
+  let last: { quantified: boolean; alternation: boolean } | null = null; // the group just closed
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    /** repeat: count may vary by more than one (*, +, {n,}, {n,m} m>n); unbounded: no upper limit. */
+    let q: { repeat: boolean; unbounded: boolean; len: number } | null = null;
+    if (c === "\\") {
+      const n = pattern[i + 1];
+      if (/[1-9]/.test(n) || n === "k") return "正则不能使用反向引用（\\1、\\k<名>）";
+      i++;
+      last = null;
+      continue;
+    }
+    if (c === "[") {
+      // Skip the character class.
+      let j = i + 1;
+      if (pattern[j] === "^") j++;
+      if (pattern[j] === "]") j++;
+      for (; j < pattern.length && pattern[j] !== "]"; j++) if (pattern[j] === "\\") j++;
+      i = j;
+      last = null;
+      continue;
+    }
+    if (c === "(") {
+      if (pattern.startsWith("(?<=", i) || pattern.startsWith("(?<!", i)) return "正则不能使用后行断言（(?<=…)、(?<!…)）";
+      groups.push({ quantified: false, alternation: false });
+      // Skip the group's prefix: (?: (?= (?! (?<name>
+      if (pattern[i + 1] === "?") {
+        if (pattern[i + 2] === "<") i = pattern.indexOf(">", i);
+        else i += 2;
+      }
+      last = null;
+      continue;
+    }
+    if (c === ")") {
+      last = groups.pop() ?? null;
+      if (last?.quantified && groups.length) groups[groups.length - 1].quantified = true;
+      continue;
+    }
+    if (c === "|") {
+      if (groups.length) groups[groups.length - 1].alternation = true;
+      last = null;
+      continue;
+    }
+    if (c === "*" || c === "+") q = { repeat: true, unbounded: true, len: 1 };
+    else if (c === "?") q = { repeat: false, unbounded: false, len: 1 };
+    else if (c === "{") {
+      const m = /^\{(\d+)(,(\d*))?\}/.exec(pattern.slice(i));
+      if (m) {
+        const unb = m[2] !== undefined && m[3] === "";
+        q = { unbounded: unb, repeat: unb || (m[3] !== undefined && m[3] !== "" && Number(m[3]) > Number(m[1])), len: m[0].length };
+      }
+    }
+    if (q) {
+      if (q.unbounded && ++unbounded > 3) return "正则中不限次数的量词过多（最多 3 个）";
+      if (last && q.repeat) {
+        if (last.quantified) return "正则含嵌套量词（如 (a+)+、(.*)*），可能导致灾难性回溯";
+        if (last.alternation) return "正则含带量词的分支组（如 (a|b)*），可能导致灾难性回溯；请改用字符类 [ab]*";
+      }
+      // The enclosing group now contains a quantifier (a quantified inner group counts too).
+      if (groups.length) groups[groups.length - 1].quantified = true;
+      i += q.len - 1;
+      if (pattern[i + 1] === "?") i++; // lazy suffix
+      last = null;
+      continue;
+    }
+    last = null;
+  }
+  return null;
+}
+
+function isStringSchema(s: Record<string, any>) {
+  const t = s.type;
+  return t === undefined || t === "string" || (Array.isArray(t) && t.includes("string"));
+}
+
+/** Walks every subschema (by keyword), collecting reference, dialect, pattern and maxLength problems. */
+function schemaProblems(schema: unknown): string[] {
+  const problems: string[] = [];
+  const stack: { s: unknown; path: string[] }[] = [{ s: schema, path: ["schema"] }];
+  const push = (s: unknown, path: string[]) => stack.push({ s, path });
+  while (stack.length) {
+    const { s, path } = stack.pop()!;
+    if (!s || typeof s !== "object" || Array.isArray(s)) continue;
+    const node = s as Record<string, any>;
+    const at = where(path);
+    if (typeof node.$ref === "string" && !node.$ref.startsWith("#")) {
+      problems.push(`${at}: 不允许引用外部 schema（$ref "${node.$ref}"）；只能引用本表单内的定义，如 "#/definitions/名称"`);
+    }
+    if ("$id" in node) problems.push(`${at}: 不允许使用 $id（"${String(node.$id)}"）`);
+    if ("$schema" in node && !(path.length === 1 && DRAFT07.has(node.$schema))) {
+      problems.push(`${at}: $schema 只能是 draft-07（"http://json-schema.org/draft-07/schema#"），且只能写在根上`);
+    }
+    for (const [k, hint] of Object.entries(LATER_DRAFT_KEYWORDS)) {
+      if (k in node) {
+        problems.push(`${at}: 不支持关键字 ${k}（属于 JSON Schema 2019-09 之后的草案；本系统使用 draft-07${k === "$defs" ? "，请改用 definitions" : hint ? `，${hint}` : ""}）`);
+      }
+    }
+    if (typeof node.pattern === "string") {
+      const p = patternProblem(node.pattern);
+      if (p) problems.push(`${at}.pattern: ${p}`);
+    }
+    if ((typeof node.pattern === "string" || typeof node.format === "string") && isStringSchema(node)
+      && node.maxLength === undefined && node.enum === undefined && node.const === undefined) {
+      problems.push(`${at}: 带 ${typeof node.pattern === "string" ? "pattern" : "format"} 的文本字段必须设置 maxLength`);
+    }
+    for (const key of ["patternProperties"]) {
+      if (node[key] && typeof node[key] === "object") {
+        for (const [re, sub] of Object.entries(node[key])) {
+          const p = patternProblem(re);
+          if (p) problems.push(`${at}.${key}["${re}"]: ${p}`);
+          push(sub, [...path, key, re]);
+        }
+      }
+    }
+    for (const key of ["properties", "definitions", "dependencies"]) {
+      if (node[key] && typeof node[key] === "object" && !Array.isArray(node[key])) {
+        for (const [name, sub] of Object.entries(node[key])) push(sub, [...path, key, name]);
+      }
+    }
+    for (const key of ["items", "additionalItems", "additionalProperties", "contains", "propertyNames", "not", "if", "then", "else"]) {
+      const v = node[key];
+      if (Array.isArray(v)) v.forEach((sub, i) => push(sub, [...path, `${key}[${i}]`]));
+      else push(v, [...path, key]);
+    }
+    for (const key of ["allOf", "anyOf", "oneOf"]) {
+      if (Array.isArray(node[key])) node[key].forEach((sub: unknown, i: number) => push(sub, [...path, `${key}[${i}]`]));
+    }
+  }
+  return problems;
+}
+
+/**
+ * Every problem with an admin-supplied form definition, in Chinese, each naming the spot.
+ * Empty means it may be saved. Bounded work: the shape limits are checked before anything else.
+ */
+export function checkAdminSchema(def: unknown): string[] {
+  const shape = shapeProblems(def);
+  if (shape.length) return shape;
+  const d = def as Record<string, any>;
+  const pre = d && typeof d === "object" && d.schema && typeof d.schema === "object" ? schemaProblems(d.schema) : [];
+  // Refuse unsafe input before Ajv compiles it (compiling a hostile pattern is itself a risk).
+  if (pre.length) return pre;
+  return checkFormDefinition(def, "表单").map((p) => p.replace(/^表单: /, ""));
+}
+
+/**
+ * The safety part alone (size, depth, references, dialect, patterns), for drafts: a draft may be
+ * incomplete, but is never stored unsafe. Publishing runs checkAdminSchema.
+ */
+export function checkDraftSafety(def: unknown): string[] {
+  const shape = shapeProblems(def);
+  if (shape.length) return shape;
+  const d = def as Record<string, any>;
+  if (!d || typeof d !== "object" || !d.schema || typeof d.schema !== "object" || Array.isArray(d.schema)) return ["schema 应为对象"];
+  return schemaProblems(d.schema);
+}
