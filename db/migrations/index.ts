@@ -2,5 +2,6 @@
 // Remix bundle. Append new ones; never edit a released one.
 import * as m0001 from "./0001-init";
 import * as m0002 from "./0002-archive";
+import * as m0003 from "./0003-form-drafts";
 
-export const migrations = [m0001, m0002];
+export const migrations = [m0001, m0002, m0003];

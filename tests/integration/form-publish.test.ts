@@ -1,0 +1,141 @@
+// Form designer engine against a real DB (both dialects): refusals store nothing, publishing
+// adds an immutable next version, records keep theirs, a new category is live at once, impact
+// counts, draft optimistic lock.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDb } from "../helpers/db";
+import { createUser } from "~/utils/users.server";
+import { FormConfigError, getForm } from "~/engine/form-registry.server";
+import { createEntry, getCategory, listCategories } from "~/engine/archive.server";
+import { formVersions, getDraft, impactOf, listForms, publishFormVersion, saveDraft, type FormInput } from "~/engine/form-publish.server";
+import { uniqueName } from "../helpers/fixtures";
+
+let ctx: Awaited<ReturnType<typeof createTestDb>>;
+const admin = { username: "form-admin" };
+let nextOrder = 500;
+
+beforeAll(async () => {
+  ctx = await createTestDb();
+});
+afterAll(async () => ctx?.close());
+
+const category = (slug: string, over: Partial<FormInput> = {}, props: Record<string, any> = {}): FormInput => ({
+  id: `achievement/${slug}`, kind: "achievement", title: "技术推广应用情况",
+  schema: {
+    type: "object", required: ["name"],
+    properties: { name: { type: "string", title: "项目名称", maxLength: 100 }, year: { type: "integer", title: "年份", minimum: 1950, maximum: 2100 }, ...props },
+  },
+  uiSchema: { "ui:order": ["name", "*"] },
+  meta: { order: nextOrder++, icon: "RocketOutlined", titleField: "name", listColumns: [{ field: "name" }, { field: "year" }] },
+  ...over,
+});
+
+async function applicantId() {
+  const u = await createUser(ctx.db, { username: uniqueName("fp"), password: "Passw0rd123", role: "applicant" });
+  return u.id;
+}
+
+describe("publishFormVersion", () => {
+  const dangerous: [string, Record<string, any>][] = [
+    ["ReDoS pattern", { bad: { type: "string", maxLength: 30, pattern: "^(a+)+$" } }],
+    ["remote $ref", { bad: { $ref: "https://evil.example/s.json" } }],
+    ["200-deep nesting", { bad: Array.from({ length: 200 }).reduce((s: any) => ({ type: "object", properties: { x: s } }), { type: "string", maxLength: 3 }) as any }],
+    ["5 MB schema", { bad: { type: "string", maxLength: 3, description: "长".repeat(2 * 1024 * 1024) } }],
+    ["pattern without maxLength", { bad: { type: "string", pattern: "^[0-9]+$" } }],
+  ];
+  it.each(dangerous)("refuses %s quickly and stores nothing", async (_name, props) => {
+    const before = await ctx.db.models.FormVersion.count();
+    const slug = `danger-${Math.random().toString(36).slice(2, 8)}`;
+    const t = performance.now();
+    const err = await publishFormVersion(ctx.db, admin, category(slug, {}, props)).catch((e) => e);
+    expect(performance.now() - t).toBeLessThan(1000);
+    expect(err).toBeInstanceOf(FormConfigError);
+    expect(err.problems.length).toBeGreaterThan(0);
+    expect(await ctx.db.models.FormVersion.count()).toBe(before);
+    await expect(saveDraft(ctx.db, admin, category(slug, {}, props), null)).rejects.toBeInstanceOf(FormConfigError);
+    expect(await getDraft(ctx.db, `achievement/${slug}`)).toBeNull();
+  });
+
+  it("creates a new category that is listed at once; a new version leaves the old one and its entries alone", async () => {
+    const slug = `tech-${Math.random().toString(36).slice(2, 8)}`;
+    const v1 = await publishFormVersion(ctx.db, admin, category(slug));
+    expect(v1).toMatchObject({ id: `achievement/${slug}`, version: 1, createdBy: "form-admin" });
+    expect((await listCategories(ctx.db)).map((c) => c.id)).toContain(`achievement/${slug}`);
+
+    const userId = await applicantId();
+    const e1 = await createEntry(ctx.db, userId, (await getCategory(ctx.db, slug))!, { name: "推广一", year: 2020 });
+    expect(e1.formVersion).toBe(1);
+
+    const v2 = await publishFormVersion(ctx.db, admin, category(slug, { title: "技术推广应用情况（新）", meta: { ...v1.meta } }, { benefit: { type: "string", title: "效益", maxLength: 200 } }));
+    expect(v2.version).toBe(2);
+    const old = await ctx.db.models.FormVersion.findOne({ where: { formId: v1.id, version: 1 } });
+    expect(old!.hash).toBe(v1.hash);
+    expect(old!.title).toBe("技术推广应用情况");
+    expect((await ctx.db.models.AchievementEntry.findByPk(e1.id))!.formVersion).toBe(1);
+    const e2 = await createEntry(ctx.db, userId, (await getCategory(ctx.db, slug))!, { name: "推广二", benefit: "好" });
+    expect(e2.formVersion).toBe(2);
+
+    const info = await formVersions(ctx.db, v1.id);
+    expect(info!.versions.map((v) => [v.version, v.records, v.createdBy])).toEqual([[2, 1, "form-admin"], [1, 1, "form-admin"]]);
+    const listed = await listForms(ctx.db, { q: slug, offset: 0, pageSize: 10 });
+    expect(listed.total).toBe(1);
+    expect((await listForms(ctx.db, { q: "个人基本信息", offset: 0, pageSize: 10 })).rows[0].kind).toBe("profile");
+  });
+
+  it("refuses to change a form's kind or reuse another category's order", async () => {
+    const a = await publishFormVersion(ctx.db, admin, category(`ord-${Math.random().toString(36).slice(2, 8)}`));
+    const err = await publishFormVersion(ctx.db, admin, category(`ord2-${Math.random().toString(36).slice(2, 8)}`, { meta: { ...a.meta } })).catch((e) => e);
+    expect(err.problems.join()).toMatch(/meta\.order .*重复/);
+    const kind = await publishFormVersion(ctx.db, admin, { ...category("x"), id: a.id, kind: "application" } as FormInput).catch((e) => e);
+    expect(kind.problems.join()).toMatch(/kind 不能修改/);
+    expect(await getForm(ctx.db, a.id)).toMatchObject({ version: 1 });
+  });
+});
+
+describe("impactOf", () => {
+  it("counts pending/returned entries that would fail, by field (approved ones are not counted)", async () => {
+    const slug = `imp-${Math.random().toString(36).slice(2, 8)}`;
+    const v1 = await publishFormVersion(ctx.db, admin, category(slug));
+    const userId = await applicantId();
+    const cat = (await getCategory(ctx.db, slug))!;
+    await createEntry(ctx.db, userId, cat, { name: "短", year: 2020 });
+    await createEntry(ctx.db, userId, cat, { name: "一个很长的名称", year: 1960 });
+    const approved = await createEntry(ctx.db, userId, cat, { name: "已通过", year: 1960 });
+    await ctx.db.models.AchievementEntry.update({ status: "approved" }, { where: { id: approved.id } });
+
+    const next = category(slug, { meta: v1.meta }, { year: { type: "integer", minimum: 2000 }, benefit: { type: "string", maxLength: 9 } });
+    next.schema.properties.name.maxLength = 3;
+    next.schema.required = ["name", "benefit"];
+    const impact = await impactOf(ctx.db, v1.id, next);
+    expect(impact).toMatchObject({ checked: 2, failing: 2, capped: false });
+    expect(impact.fields).toEqual([{ path: "benefit", count: 2 }, { path: "name", count: 1 }, { path: "year", count: 1 }]);
+
+    const capped = await impactOf(ctx.db, v1.id, next, 1);
+    expect(capped).toMatchObject({ checked: 1, failing: 1, capped: true });
+    expect((await impactOf(ctx.db, v1.id, category(slug))).failing).toBe(0);
+  });
+
+  it("checks profiles for the profile form", async () => {
+    const profile = (await getForm(ctx.db, "profile"))!;
+    const impact = await impactOf(ctx.db, "profile", profile);
+    expect(impact.failing).toBe(0);
+  });
+});
+
+describe("drafts", () => {
+  it("saves, updates under an optimistic lock (409 when stale), and is removed on publish", async () => {
+    const slug = `draft-${Math.random().toString(36).slice(2, 8)}`;
+    const d1 = await saveDraft(ctx.db, admin, category(slug, { title: "草稿" }), null);
+    expect(d1).toMatchObject({ version: 1, title: "草稿", updatedBy: "form-admin" });
+    await expect(saveDraft(ctx.db, admin, category(slug), null)).rejects.toMatchObject({ status: 409 });
+    const d2 = await saveDraft(ctx.db, { username: "other" }, category(slug, { title: "草稿二" }), 1);
+    expect(d2).toMatchObject({ version: 2, title: "草稿二", updatedBy: "other" });
+    await expect(saveDraft(ctx.db, admin, category(slug, { title: "过期" }), 1)).rejects.toMatchObject({ status: 409 });
+    expect((await getDraft(ctx.db, `achievement/${slug}`))!.title).toBe("草稿二");
+    // An incomplete draft may be saved (no listColumns yet); it cannot be published.
+    const incomplete = category(slug, { meta: {} });
+    await saveDraft(ctx.db, admin, incomplete, 2);
+    await expect(publishFormVersion(ctx.db, admin, incomplete)).rejects.toBeInstanceOf(FormConfigError);
+    await publishFormVersion(ctx.db, admin, category(slug));
+    expect(await getDraft(ctx.db, `achievement/${slug}`)).toBeNull();
+  });
+});
