@@ -26,6 +26,12 @@ export async function up({ context: qi }: { context: QueryInterface }) {
   });
   await qi.addIndex("achievement_entries", ["userId", "categoryId", "status"]);
   await qi.addIndex("achievement_entries", ["status", "categoryId", "submittedAt"]);
+  // The reviewer queue: per applicant, pending entries in submission order (partial index, so
+  // it stays small however many approved entries accumulate).
+  await qi.addIndex("achievement_entries", ["userId", "submittedAt", "id"], {
+    name: "achievement_entries_pending_queue",
+    where: { status: "pending" },
+  });
 
   await qi.createTable("stored_files", {
     id,
