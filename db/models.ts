@@ -37,8 +37,15 @@ export interface UnitAttrs {
   region: string | null;
   pinyinInitials: string;
   pinyinFull: string;
+  version: number;
 }
-export interface CommitteeAttrs { id: number; name: string }
+export const TITLE_LEVELS = ["初级员级", "初级助理级", "中级", "副高级", "正高级"] as const;
+export type TitleLevel = (typeof TITLE_LEVELS)[number];
+/** What a committee accepts: JSON arrays of ids / level names (see migration 0004). */
+export interface CommitteeAttrs { id: number; name: string; seriesIds: number[]; specialtyIds: number[]; levels: string[]; affiliationIds: number[] }
+export interface TitleSeriesAttrs { id: number; name: string; code: string; sortOrder: number; levels: string[] }
+export interface SpecialtyAttrs { id: number; seriesId: number; name: string }
+export interface AcceptanceDepartmentAttrs { id: number; name: string; region: string | null; affiliationIds: number[] }
 export interface FormVersionAttrs {
   id: number;
   formId: string;
@@ -112,8 +119,11 @@ export interface Models {
   Session: Static<SessionAttrs, "expiresAt" | "userId">;
   Affiliation: Static<AffiliationAttrs, "id" | "sortOrder">;
   Department: Static<DepartmentAttrs, "id" | "region">;
-  Unit: Static<UnitAttrs, "id" | "departmentId" | "region">;
-  Committee: Static<CommitteeAttrs, "id">;
+  Unit: Static<UnitAttrs, "id" | "departmentId" | "region" | "version">;
+  Committee: Static<CommitteeAttrs, "id" | "seriesIds" | "specialtyIds" | "levels" | "affiliationIds">;
+  TitleSeries: Static<TitleSeriesAttrs, "id" | "sortOrder" | "levels">;
+  Specialty: Static<SpecialtyAttrs, "id">;
+  AcceptanceDepartment: Static<AcceptanceDepartmentAttrs, "id" | "region" | "affiliationIds">;
   FormVersion: Static<FormVersionAttrs, "id" | "createdAt" | "meta">;
   Profile: Static<ProfileAttrs, "id" | "version" | "createdAt" | "updatedAt" | "unitId">;
   AuditLog: Static<AuditLogAttrs, "id" | "createdAt" | "actorId" | "actorRole" | "fromState" | "toState" | "comment">;
@@ -172,12 +182,45 @@ export function defineModels(sequelize: Sequelize): Models {
     region: { type: DataTypes.STRING(32) },
     pinyinInitials: { type: DataTypes.STRING(128), allowNull: false },
     pinyinFull: { type: DataTypes.STRING(512), allowNull: false },
+    // Optimistic lock for the admin dictionary editor (conditional UPDATE … WHERE version = ?).
+    version: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
   }, { tableName: "units", timestamps: false }) as Models["Unit"];
 
+  // JSON arrays read back as [] when NULL (rows that predate migration 0004).
+  const list = (field: string) => ({
+    type: J,
+    defaultValue: [],
+    get(this: Model) { return (this.getDataValue(field as never) as unknown) ?? []; },
+  });
   const Committee = sequelize.define("Committee", {
     id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
     name: { type: DataTypes.STRING(128), allowNull: false, unique: true },
+    seriesIds: list("seriesIds"),
+    specialtyIds: list("specialtyIds"),
+    levels: list("levels"),
+    affiliationIds: list("affiliationIds"),
   }, { tableName: "committees", timestamps: false }) as Models["Committee"];
+
+  const TitleSeries = sequelize.define("TitleSeries", {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    name: { type: DataTypes.STRING(64), allowNull: false, unique: true },
+    code: { type: DataTypes.STRING(32), allowNull: false, unique: true },
+    sortOrder: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+    levels: list("levels"),
+  }, { tableName: "title_series", timestamps: false }) as Models["TitleSeries"];
+
+  const Specialty = sequelize.define("Specialty", {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    seriesId: { type: DataTypes.INTEGER, allowNull: false },
+    name: { type: DataTypes.STRING(64), allowNull: false },
+  }, { tableName: "specialties", timestamps: false }) as Models["Specialty"];
+
+  const AcceptanceDepartment = sequelize.define("AcceptanceDepartment", {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    name: { type: DataTypes.STRING(128), allowNull: false, unique: true },
+    region: { type: DataTypes.STRING(32) },
+    affiliationIds: list("affiliationIds"),
+  }, { tableName: "acceptance_departments", timestamps: false }) as Models["AcceptanceDepartment"];
 
   const FormVersion = sequelize.define("FormVersion", {
     id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
@@ -246,11 +289,13 @@ export function defineModels(sequelize: Sequelize): Models {
   AchievementEntry.belongsTo(Profile, { foreignKey: "userId", targetKey: "userId", as: "ownerProfile" });
   Unit.belongsTo(Affiliation, { foreignKey: "affiliationId", as: "affiliation" });
   Unit.belongsTo(Department, { foreignKey: "departmentId", as: "department" });
+  Specialty.belongsTo(TitleSeries, { foreignKey: "seriesId", as: "series" });
+  TitleSeries.hasMany(Specialty, { foreignKey: "seriesId", as: "specialties" });
   UserScope.belongsTo(User, { foreignKey: "userId" });
   User.hasMany(UserScope, { foreignKey: "userId", as: "scopes" });
   Profile.belongsTo(User, { foreignKey: "userId" });
   Profile.belongsTo(Unit, { foreignKey: "unitId", as: "unit" });
   User.hasOne(Profile, { foreignKey: "userId", as: "profile" });
 
-  return { User, UserScope, Session, Affiliation, Department, Unit, Committee, FormVersion, Profile, AuditLog, AchievementEntry, StoredFile };
+  return { User, UserScope, Session, Affiliation, Department, Unit, Committee, TitleSeries, Specialty, AcceptanceDepartment, FormVersion, Profile, AuditLog, AchievementEntry, StoredFile };
 }

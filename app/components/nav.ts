@@ -15,5 +15,8 @@ export const NAV: Record<Role, NavItem[]> = {
   ],
   dept_reviewer: [{ to: "/staff", label: "工作台" }],
   acceptance_office: [{ to: "/staff", label: "工作台" }],
-  admin: [{ to: "/admin/users", label: "用户管理" }],
+  admin: [
+    { to: "/admin/users", label: "用户管理" },
+    { to: "/admin/dictionaries", label: "字典管理" },
+  ],
 };

@@ -3,5 +3,6 @@
 import * as m0001 from "./0001-init";
 import * as m0002 from "./0002-archive";
 import * as m0003 from "./0003-form-drafts";
+import * as m0004 from "./0004-dictionaries";
 
-export const migrations = [m0001, m0002, m0003];
+export const migrations = [m0001, m0002, m0003, m0004];

@@ -4,6 +4,7 @@
 import { pinyin } from "pinyin-pro";
 import type { Db } from "../../app/utils/db.server";
 import { creditCodeCheckChar, orgCodeCheckChar } from "../../app/engine/cn-codes";
+import { seedTitleDictionaries } from "./title-dictionaries";
 
 export const AFFILIATIONS = ["中央在浙", "省属", "市属", "县（市、区）属", "非公有制", "其他"];
 
@@ -177,5 +178,6 @@ export async function seedReferenceData(db: Db) {
     }
     if (rows.length) await Unit.bulkCreate(rows, { transaction });
     for (const name of committeeNames()) await Committee.findOrCreate({ where: { name }, defaults: { name }, transaction });
+    await seedTitleDictionaries(db, affIds, transaction);
   });
 }

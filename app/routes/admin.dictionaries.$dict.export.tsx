@@ -1,0 +1,24 @@
+// 导出: every row of one dictionary as CSV (UTF-8 with BOM) or Excel.
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { exportFile } from "~/engine/dictionary-admin.server";
+import { requireRole } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { notFound, UserError } from "~/utils/http.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireRole(request, ["admin"]);
+  const format = new URL(request.url).searchParams.get("format") === "xlsx" ? "xlsx" : "csv";
+  try {
+    const f = await exportFile(getDb(), params.dict ?? "", format);
+    return new Response(f.body, {
+      headers: {
+        "Content-Type": f.contentType,
+        "Content-Disposition": `attachment; filename="export.${format}"; filename*=UTF-8''${encodeURIComponent(f.filename)}`,
+        "Cache-Control": "no-store",
+      },
+    });
+  } catch (e) {
+    if (e instanceof UserError) throw notFound(e.message);
+    throw e;
+  }
+}
