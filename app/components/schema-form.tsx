@@ -1,8 +1,9 @@
 // Renders a published form with RJSF (antd theme) in Chinese. Validation in the browser uses
 // the same Ajv options, formats and messages as the server (engine/validator.ts); the server's
 // per-field errors come back as `extraErrors` and show on the right field.
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import Form from "@rjsf/antd";
+import type CoreForm from "@rjsf/core";
 import type { RJSFValidationError, UiSchema } from "@rjsf/utils";
 import { customizeValidator } from "@rjsf/validator-ajv8";
 import localizeZh from "ajv-i18n/localize/zh";
@@ -18,6 +19,15 @@ export function transformErrors(errors: RJSFValidationError[]): RJSFValidationEr
   return errors
     .filter((e) => e.name !== "if" && e.name !== "anyOf" && e.name !== "oneOf")
     .map((e) => ({ ...e, message: messageFor(e.name ?? "", e.params ?? {}, e.message) }));
+}
+
+/** How many messages an RJSF error schema holds (its `__errors` lists, at any depth). */
+export function countErrors(errorSchema: unknown): number {
+  if (!errorSchema || typeof errorSchema !== "object") return 0;
+  return Object.entries(errorSchema).reduce(
+    (n, [k, v]) => n + (k === "__errors" ? (Array.isArray(v) ? v.length : 0) : countErrors(v)),
+    0,
+  );
 }
 
 export interface SchemaFormProps {
@@ -48,6 +58,18 @@ function customValidator(rules: FieldRule[] | undefined) {
 
 export function SchemaForm(props: SchemaFormProps) {
   const [clientErrorCount, setClientErrorCount] = useState(0);
+  // RJSF drops a field's error once its changed value comes back through props, in an update of
+  // its own after this component's effects; so the banner is recounted from RJSF's error schema
+  // just after that, and counts only the errors still shown under the fields.
+  const formRef = useRef<CoreForm>(null);
+  useEffect(() => {
+    if (!clientErrorCount) return;
+    const timer = setTimeout(() => {
+      const shown = countErrors(formRef.current?.state.errorSchema);
+      if (shown < clientErrorCount) setClientErrorCount(shown);
+    });
+    return () => clearTimeout(timer);
+  });
   const extraErrors = useMemo(() => (props.serverErrors ? toErrorSchema(props.serverErrors) : undefined), [props.serverErrors]);
   const formLevel = props.serverErrors?.[""] ?? [];
   const uiSchema: UiSchema = {
@@ -68,6 +90,7 @@ export function SchemaForm(props: SchemaFormProps) {
           horizontal, which leaves a 32px-high label box above every field. */}
       <AntForm component={false} layout="vertical">
         <Form
+          ref={formRef}
           schema={props.schema}
           uiSchema={uiSchema}
           formData={props.formData}

@@ -3,13 +3,13 @@
 // refusal of HTML named .pdf shows under the field; an oversized file is refused before sending;
 // remove takes a key out of the value; the form submits the list of keys; read-only shows links.
 import crypto from "node:crypto";
-import { execSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { build } from "esbuild";
-import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import type { Browser, Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureBuilt, launchBrowser, newPage, setSessionCookies } from "../helpers/browser";
 import { createTestTarget, type TestTarget } from "../helpers/db";
 import { startServer, type RunningServer } from "../helpers/server";
 import { Client } from "../helpers/http";
@@ -19,7 +19,6 @@ import { uniqueName, unitId, validProfile } from "../helpers/fixtures";
 import { evidenceField, FILES } from "../helpers/files";
 
 const ROOT = path.resolve(__dirname, "../..");
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--disable-quic"];
 const FORM = "test/evidence";
 const schema = { type: "object", properties: { evidence: evidenceField } };
 const uiSchema = { evidence: { "ui:widget": "file-upload" } };
@@ -57,9 +56,7 @@ const formData = () => page.evaluate(() => (window as any).__formData);
 const links = () => page.$$eval("#harness .file-upload-list a", (as) => as.map((a) => ({ text: a.textContent, href: a.getAttribute("href"), target: a.getAttribute("target") })));
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(ROOT, "build/index.js")) || !fs.existsSync(path.join(ROOT, "public/build"))) {
-    execSync("npm run build", { cwd: ROOT, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
-  }
+  ensureBuilt();
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "zcps-upload-"));
   const bundle = await build({
     entryPoints: [path.join(__dirname, "harness/schema-form.harness.tsx")],
@@ -87,11 +84,9 @@ beforeAll(async () => {
   await c.post("/profile", { data: validProfile(await unitId(db)), version: null }, { json: true });
   userId = (await db.models.User.findOne({ where: { username } }))!.id;
 
-  browser = await puppeteer.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS });
-  page = await browser.newPage();
-  page.setDefaultTimeout(20_000);
-  const host = new URL(server.url).hostname;
-  for (const [name, value] of c.cookies) await page.setCookie({ name, value, domain: host, path: "/" });
+  browser = await launchBrowser();
+  page = await newPage(browser, 20_000);
+  await setSessionCookies(page, server.url, c.cookies);
 });
 
 afterAll(async () => {

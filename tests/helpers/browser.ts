@@ -1,0 +1,165 @@
+// Real Chromium (puppeteer-core) against the built server: launching, the production build,
+// and page helpers for hydration, navigation and the antd/RJSF controls the forms use.
+import { execSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import puppeteer, { type Browser, type BrowserContext, type ElementHandle, type Page } from "puppeteer-core";
+import { expect } from "vitest";
+
+const ROOT = path.resolve(__dirname, "../..");
+
+export const CHROMIUM_ARGS = [
+  "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+];
+
+/** Whether build/index.js is there and the browser assets it names (its manifest) are too: a
+ * build that was interrupted or failed leaves public/build empty. */
+function isBuilt() {
+  const server = path.join(ROOT, "build/index.js");
+  if (!fs.existsSync(server)) return false;
+  const manifest = fs.readFileSync(server, "utf8").match(/manifest-[A-Za-z0-9]+\.js/)?.[0];
+  return !!manifest && fs.existsSync(path.join(ROOT, "public/build", manifest));
+}
+
+/** Builds build/ and public/build unless a complete build is there (as `npm start` needs them). */
+export function ensureBuilt() {
+  if (!isBuilt()) {
+    // antd CSS extraction + remix build; vitest sets NODE_ENV=test, which would give a dev build.
+    execSync("npm run build", { cwd: ROOT, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
+  }
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return puppeteer.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+}
+
+/** A page with the desktop viewport the app is laid out for and a default timeout for waits. */
+export async function newPage(owner: Browser | BrowserContext, timeout = 20_000): Promise<Page> {
+  const page = await owner.newPage();
+  await page.setViewport({ width: 1280, height: 900 });
+  page.setDefaultTimeout(timeout);
+  return page;
+}
+
+/** Hands a session taken over HTTP (tests/helpers/http.ts Client's cookie jar) to the browser. */
+export async function setSessionCookies(page: Page, baseUrl: string, cookies: Map<string, string>) {
+  const domain = new URL(baseUrl).hostname;
+  for (const [name, value] of cookies) await page.setCookie({ name, value, domain, path: "/" });
+}
+
+/** Text without white space: antd puts a space between the two characters of a button label
+ * such as 保存 (rendered 「保 存」), so labels are compared squashed. */
+export const squash = (s: string) => s.replace(/\s+/g, "");
+
+/** Helpers bound to one page. Waits use the page's default timeout unless told otherwise. */
+export function pageHelpers(page: Page) {
+  const pathname = () => new URL(page.url()).pathname;
+
+  const waitForPath = (p: string, timeout?: number) =>
+    page.waitForFunction((want) => location.pathname === want, timeout ? { timeout } : {}, p);
+
+  /** Server-rendered HTML shows before React hydrates it; input or clicks before then are lost. */
+  const hydrated = (timeout?: number) =>
+    page.waitForFunction(
+      () => Object.keys(document.querySelector("main") ?? {}).some((k) => k.startsWith("__reactFiber$")),
+      timeout ? { timeout } : {},
+    );
+
+  const text = (selector: string) => page.$eval(selector, (el) => (el as HTMLElement).innerText);
+
+  /** Waits until the element's visible text contains `want`. */
+  const waitForText = (selector: string, want: string, timeout?: number) =>
+    page.waitForFunction(
+      (sel, w) => ((document.querySelector(sel) as HTMLElement | null)?.innerText ?? "").includes(w),
+      timeout ? { timeout } : {},
+      selector,
+      want,
+    );
+
+  /** Clicks an option of the antd Select dropdown that is currently open. */
+  async function pickOption(label: string) {
+    const option = await page.waitForSelector(
+      `.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${label}"]`,
+      { visible: true },
+    );
+    await option!.click();
+    await page.waitForSelector(".ant-select-dropdown:not(.ant-select-dropdown-hidden)", { hidden: true });
+  }
+
+  /** An RJSF enum select: open it, narrow the list by typing, pick the option. */
+  async function chooseEnum(id: string, label: string) {
+    await page.click(`#${id}`);
+    await page.type(`#${id}`, label);
+    await pickOption(label);
+    expect(await page.$eval(`#${id}`, (el) => (el.closest(".ant-select") as HTMLElement).innerText)).toContain(label);
+  }
+
+  /** An antd DatePicker (date or month picker): type the value into its input and confirm with Enter. */
+  async function typeDate(id: string, value: string) {
+    await page.click(`#${id}`);
+    await page.type(`#${id}`, value);
+    await page.keyboard.press("Enter");
+    await page.waitForFunction((sel, v) => (document.querySelector(sel) as HTMLInputElement).value === v, {}, `#${id}`, value);
+  }
+
+  /**
+   * Puts `value` into a text input or textarea, replacing what is there: all but the last character
+   * arrive as one input event (React's onChange sees it like a paste), the last one as a real
+   * keystroke. Typing every character re-renders the whole form each time, which makes the test
+   * slow on a loaded machine.
+   */
+  async function fill(selector: string, value: string) {
+    await page.$eval(selector, (el, v) => {
+      const proto = el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+      Object.getOwnPropertyDescriptor(proto, "value")!.set!.call(el, v);
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+    }, value.slice(0, -1));
+    await page.type(selector, value.slice(-1));
+    expect(await page.$eval(selector, (el) => (el as HTMLInputElement).value)).toBe(value);
+  }
+
+  /** The enabled button inside `scope` whose label (white space ignored) is `label`; waits for it. */
+  async function button(label: string, scope = "main") {
+    const handle = await page.waitForFunction(
+      (sc, l) =>
+        [...document.querySelectorAll<HTMLButtonElement>(`${sc} button`)].find(
+          (b) => b.innerText.replace(/\s+/g, "") === l && !b.disabled && b.offsetParent !== null,
+        ) ?? null,
+      {},
+      scope,
+      label,
+    );
+    return handle.asElement() as ElementHandle<HTMLButtonElement>;
+  }
+
+  const clickButton = async (label: string, scope = "main") => (await button(label, scope)).click();
+
+  /** Labels of the buttons inside `scope`, white space removed. */
+  const buttonLabels = (scope = "main") =>
+    page.$$eval(`${scope} button`, (bs) => bs.map((b) => (b as HTMLElement).innerText.replace(/\s+/g, "")));
+
+  /** A full page load, then hydration: the page is ready for input. */
+  async function open(url: string) {
+    await page.goto(url, { waitUntil: "load" });
+    await hydrated();
+  }
+
+  return { page, pathname, waitForPath, hydrated, text, waitForText, pickOption, chooseEnum, typeDate, fill, button, clickButton, buttonLabels, open };
+}
+
+export type PageHelpers = ReturnType<typeof pageHelpers>;
+
+/** Signs in through the 个人用户登录 page (the one login form for every role) and waits to leave it. */
+export async function loginThroughPage(h: PageHelpers, baseUrl: string, username: string, password: string) {
+  await h.open(`${baseUrl}/login`);
+  await h.page.type("#username", username);
+  await h.page.type("#password", password);
+  await h.clickButton("登录", "form[aria-label='个人用户登录']");
+  await h.page.waitForFunction(() => location.pathname !== "/login" || !!document.querySelector("[role=alert]"));
+  if (h.pathname() === "/login") throw new Error(`login failed: ${await h.text("[role=alert]")}`);
+}
