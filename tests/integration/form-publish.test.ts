@@ -7,7 +7,9 @@ import { createUser } from "~/utils/users.server";
 import { FormConfigError, getForm } from "~/engine/form-registry.server";
 import { createEntry, getCategory, listCategories } from "~/engine/archive.server";
 import { formVersions, getDraft, impactOf, listForms, publishFormVersion, saveDraft, type FormInput } from "~/engine/form-publish.server";
-import { uniqueName } from "../helpers/fixtures";
+import { idNumber, uniqueName, validProfile } from "../helpers/fixtures";
+import { startTestServer, type TestServer } from "../helpers/server";
+import { Client } from "../helpers/http";
 
 let ctx: Awaited<ReturnType<typeof createTestDb>>;
 const admin = { username: "form-admin" };
@@ -137,5 +139,112 @@ describe("drafts", () => {
     await expect(publishFormVersion(ctx.db, admin, incomplete)).rejects.toBeInstanceOf(FormConfigError);
     await publishFormVersion(ctx.db, admin, category(slug));
     expect(await getDraft(ctx.db, `achievement/${slug}`)).toBeNull();
+  });
+});
+
+describe("over HTTP (admin routes)", () => {
+  let srv: TestServer;
+  const PASSWORD = "Passw0rd123";
+  let adminC: Client;
+  beforeAll(async () => {
+    srv = await startTestServer();
+    const username = uniqueName("adm");
+    await createUser(srv.db, { username, password: PASSWORD, role: "admin" });
+    adminC = new Client(srv.server.url);
+    expect((await adminC.login(username, PASSWORD)).status).toBe(302);
+  });
+  afterAll(async () => srv?.stop());
+
+  async function applicant() {
+    const c = new Client(srv.server.url);
+    const username = uniqueName("fpa");
+    await c.post("/register", { username, password: PASSWORD, confirmPassword: PASSWORD });
+    const unit = await srv.db.models.Unit.findOne({ where: { name: "浙江工业大学" } });
+    const res = await c.post("/profile", { data: validProfile(unit!.id, { name: `申请人${username.slice(-4)}`, idNumber: idNumber() }), version: null }, { json: true });
+    expect(res.status).toBe(302);
+    return c;
+  }
+
+  it("keeps applicants out (403)", async () => {
+    const c = await applicant();
+    expect((await c.get("/admin/forms")).status).toBe(403);
+    expect((await c.get("/admin/forms/new")).status).toBe(403);
+    expect((await c.get("/admin/forms/profile")).status).toBe(403);
+    expect((await c.action("/admin/forms/new", "routes/admin.forms.new", { slug: "x", title: "x", order: 1, listColumns: "name", fields: "{}" })).status).toBe(403);
+  });
+
+  it("lists every form with versions, publisher and record counts; searches", async () => {
+    const html = await (await adminC.get("/admin/forms?pageSize=50")).text();
+    expect(html).toContain("个人基本信息");
+    expect(html).toContain("seed:forms/profile.json");
+    expect(html).toMatch(/条记录/);
+    const data = await (await adminC.get("/admin/forms?q=profile&_data=routes/admin.forms._index")).json();
+    expect(data.rows.map((r: any) => r.id)).toEqual(["profile"]);
+    expect((await adminC.get("/admin/forms/profile")).status).toBe(200);
+    expect((await adminC.get("/admin/forms/new")).status).toBe(200);
+    expect(html).toContain("表单管理");
+    expect((await adminC.get("/admin/forms/no-such-form")).status).toBe(404);
+  });
+
+  it("creates a category that appears at once in /archive and the reviewer queue filter", async () => {
+    const title = `技术推广应用情况${Math.random().toString(36).slice(2, 6)}`;
+    const slug = `tech-${Math.random().toString(36).slice(2, 8)}`;
+    const fields = JSON.stringify({ schema: { type: "object", required: ["name"], properties: { name: { type: "string", title: "项目名称", maxLength: 100 }, year: { type: "integer", title: "年份" } } }, uiSchema: {} });
+    const res = await adminC.action("/admin/forms/new", "routes/admin.forms.new", { slug, title, order: 800, icon: "RocketOutlined", listColumns: "name, year", titleField: "name", fields });
+    expect(res.status).toBe(204);
+    expect(res.headers.get("X-Remix-Redirect")).toBe(`/admin/forms/achievement/${slug}`);
+    const c = await applicant();
+    expect(await (await c.get("/archive")).text()).toContain(`>${title}<`);
+    expect((await c.get(`/archive/${slug}/new`)).status).toBe(200);
+    const unit = await srv.db.models.Unit.findOne({ where: { name: "浙江工业大学" } });
+    const revName = uniqueName("rev");
+    await createUser(srv.db, { username: revName, password: PASSWORD, role: "unit_reviewer", scopes: { units: [unit!.creditCode] } });
+    const r = new Client(srv.server.url);
+    expect((await r.login(revName, PASSWORD)).status).toBe(302);
+    const queue = await (await r.get("/review/entries?_data=routes/review.entries._index")).json();
+    expect(queue.categories).toContainEqual({ value: `achievement/${slug}`, label: title });
+    // The same id again is refused.
+    const again = await adminC.action("/admin/forms/new", "routes/admin.forms.new", { slug, title, order: 801, listColumns: "name", fields });
+    expect(again.status).toBe(409);
+  });
+
+  it("refuses a dangerous schema with the problems and stores nothing", async () => {
+    const before = await srv.db.models.FormVersion.count();
+    const fields = JSON.stringify({ schema: { type: "object", required: ["name"], properties: { name: { type: "string", maxLength: 9, pattern: "^(a+)+$" }, r: { $ref: "http://evil.example/x" } } } });
+    const res = await adminC.action("/admin/forms/new", "routes/admin.forms.new", { slug: "danger", title: "危险", order: 802, listColumns: "name", fields });
+    expect(res.status).toBe(422);
+    const body = await res.json();
+    expect(body.problems.join("\n")).toMatch(/嵌套量词/);
+    expect(body.problems.join("\n")).toMatch(/外部/);
+    expect(await srv.db.models.FormVersion.count()).toBe(before);
+    const bad = await adminC.action("/admin/forms/new", "routes/admin.forms.new", { slug: "danger", title: "危险", order: 802, listColumns: "name", fields: "{\n  \"schema\": ,\n}" });
+    expect((await bad.json()).problems[0]).toMatch(/第 2 行第 \d+ 列/);
+  });
+
+  it("edits: draft (409 when stale), impact before publishing, publish a new version", async () => {
+    const slug = `edit-${Math.random().toString(36).slice(2, 8)}`;
+    const v1 = await publishFormVersion(srv.db, admin, category(slug));
+    const route = "routes/admin.forms.$";
+    const url = `/admin/forms/${v1.id}`;
+    const page = await (await adminC.get(`${url}?_data=${encodeURIComponent(route)}`)).json();
+    expect(page.versions).toHaveLength(1);
+    const def = JSON.parse(page.text);
+    def.schema.required = ["name", "year"];
+    const text = JSON.stringify(def);
+    const d1 = await adminC.action(url, route, { intent: "draft", text, draftVersion: null });
+    expect(await d1.json()).toMatchObject({ ok: true, draftVersion: 1 });
+    expect((await adminC.action(url, route, { intent: "draft", text, draftVersion: null })).status).toBe(409);
+    const parseErr = await adminC.action(url, route, { intent: "draft", text: "{", draftVersion: 1 });
+    expect(parseErr.status).toBe(422);
+    const c = await applicant();
+    expect((await c.action(`/archive/${slug}/new`, "routes/archive.$slug.new", { data: { name: "无年份" } })).status).toBe(204);
+    const impact = await (await adminC.action(url, route, { intent: "impact", text, draftVersion: 1 })).json();
+    expect(impact).toMatchObject({ ok: true, impact: { checked: 1, failing: 1, fields: [{ path: "year", count: 1 }] } });
+    const pub = await (await adminC.action(url, route, { intent: "publish", text, draftVersion: 1 })).json();
+    expect(pub).toMatchObject({ ok: true, version: 2 });
+    const after = await (await adminC.get(`${url}?_data=${encodeURIComponent(route)}`)).json();
+    expect(after.versions.map((v: any) => v.version)).toEqual([2, 1]);
+    expect(after.draft).toBeNull();
+    expect((await srv.db.models.FormVersion.findOne({ where: { formId: v1.id, version: 1 } }))!.hash).toBe(v1.hash);
   });
 });

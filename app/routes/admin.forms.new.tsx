@@ -1,0 +1,104 @@
+// A new achievement category: name, order, icon, list columns and fields (JSON, previewed live).
+// Published as version 1 at once: it appears in every applicant's 业绩档案库 and in the reviewer
+// queues' category filter without a restart (both read the published forms from the DB).
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Link, useActionData, useNavigation, useSubmit } from "@remix-run/react";
+import { Alert, Button, Card, Form as AntForm, Input, InputNumber, Space, Typography } from "antd";
+import { useState } from "react";
+import { FormDesigner } from "~/components/form-designer";
+import { categoryIdOf } from "~/engine/archive.server";
+import { FormConfigError, getForm } from "~/engine/form-registry.server";
+import { publishFormVersion } from "~/engine/form-publish.server";
+import { parseDefinitionText } from "~/engine/schema-safety.server";
+import { requireRole } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { handleUserErrors, readBody } from "~/utils/http.server";
+
+export const meta: MetaFunction = () => [{ title: "新建业绩类别 - 职称申报评审平台" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireRole(request, ["admin"]);
+  return json({});
+}
+
+const SAMPLE = JSON.stringify({
+  schema: {
+    type: "object", required: ["name"],
+    properties: {
+      name: { type: "string", title: "名称", maxLength: 200 },
+      date: { type: "string", title: "时间", format: "year-month", maxLength: 7 },
+    },
+  },
+  uiSchema: { "ui:order": ["name", "date"] },
+}, null, 2);
+
+export async function action({ request }: ActionFunctionArgs) {
+  const actor = await requireRole(request, ["admin"]);
+  const db = getDb();
+  return handleUserErrors(async () => {
+    const body = await readBody(request);
+    const slug = String(body.slug ?? "").trim();
+    const problems: string[] = [];
+    if (!/^[a-z0-9][a-z0-9-]{0,60}$/.test(slug)) problems.push("编号应为小写字母、数字或连字符，例如 tech-promotion");
+    const title = String(body.title ?? "").trim();
+    if (!title) problems.push("请填写类别名称");
+    const order = Number(body.order);
+    if (!Number.isInteger(order) || order < 0) problems.push("顺序应为非负整数");
+    const columns = String(body.listColumns ?? "").split(/[,，\s]+/).filter(Boolean);
+    if (!columns.length) problems.push("请填写列表显示的字段（至少一个）");
+    const parsed = parseDefinitionText(String(body.fields ?? ""));
+    if (!parsed.ok) problems.push(...parsed.problems);
+    if (problems.length) return json({ ok: false as const, problems }, { status: 422 });
+    if (slug && (await getForm(db, categoryIdOf(slug)))) {
+      return json({ ok: false as const, problems: [`编号 ${slug} 已被使用`] }, { status: 409 });
+    }
+    const f = (parsed as { value: any }).value ?? {};
+    const def = {
+      id: categoryIdOf(slug), kind: "achievement", title,
+      schema: f.schema, uiSchema: f.uiSchema ?? {},
+      meta: {
+        order, ...(body.icon ? { icon: String(body.icon) } : {}),
+        titleField: String(body.titleField || columns[0]),
+        listColumns: columns.map((field) => ({ field })),
+      },
+    };
+    try {
+      await publishFormVersion(db, actor, def);
+    } catch (e) {
+      if (e instanceof FormConfigError) return json({ ok: false as const, problems: e.problems }, { status: 422 });
+      throw e;
+    }
+    return redirect(`/admin/forms/${def.id}`);
+  });
+}
+
+export default function AdminFormNew() {
+  const result = useActionData<typeof action>() as { ok: false; problems?: string[]; error?: string } | undefined;
+  const submit = useSubmit();
+  const busy = useNavigation().state !== "idle";
+  const [v, setV] = useState({ slug: "", title: "", order: 100, icon: "", listColumns: "name, date", titleField: "name" });
+  const [fields, setFields] = useState(SAMPLE);
+  const set = (k: keyof typeof v) => (e: any) => setV({ ...v, [k]: e?.target ? e.target.value : e });
+  return (
+    <Space orientation="vertical" style={{ width: "100%" }}>
+      <Card>
+        <Typography.Title level={3}>新建业绩类别</Typography.Title>
+        <Link to="/admin/forms">返回表单列表</Link>
+        {result && !result.ok ? (
+          <Alert style={{ marginTop: 12 }} type="error" showIcon title={result.error ?? "未创建："} description={result.problems?.length ? <ul>{result.problems.map((p) => <li key={p}>{p}</li>)}</ul> : undefined} />
+        ) : null}
+        <AntForm layout="vertical" style={{ maxWidth: 560, marginTop: 12 }}>
+          <AntForm.Item label="类别名称" required><Input aria-label="类别名称" value={v.title} onChange={set("title")} maxLength={128} /></AntForm.Item>
+          <AntForm.Item label="编号（网址中使用）" required><Input aria-label="编号" value={v.slug} onChange={set("slug")} placeholder="tech-promotion" /></AntForm.Item>
+          <AntForm.Item label="顺序" required><InputNumber aria-label="顺序" value={v.order} onChange={set("order")} min={0} /></AntForm.Item>
+          <AntForm.Item label="图标（antd 图标名）"><Input aria-label="图标" value={v.icon} onChange={set("icon")} placeholder="RocketOutlined" /></AntForm.Item>
+          <AntForm.Item label="列表显示的字段（逗号分隔）" required><Input aria-label="列表字段" value={v.listColumns} onChange={set("listColumns")} /></AntForm.Item>
+          <AntForm.Item label="标题字段（必填字段，列表与审核中用来称呼一条业绩）" required><Input aria-label="标题字段" value={v.titleField} onChange={set("titleField")} /></AntForm.Item>
+        </AntForm>
+      </Card>
+      <FormDesigner text={fields} onChange={setFields} />
+      <Button type="primary" loading={busy} onClick={() => submit(JSON.stringify({ ...v, fields }), { method: "post", encType: "application/json" })}>发布</Button>
+    </Space>
+  );
+}
