@@ -1,0 +1,23 @@
+// Navigation per role. An entry is listed only once the feature behind it exists.
+import type { Role } from "../../db/models";
+
+export interface NavItem { to: string; label: string }
+
+export const NAV: Record<Role, NavItem[]> = {
+  applicant: [
+    { to: "/home", label: "个人中心" },
+    { to: "/profile", label: "个人基本信息" },
+    { to: "/archive", label: "我的业绩档案库" },
+  ],
+  unit_reviewer: [
+    { to: "/staff", label: "工作台" },
+    { to: "/review/entries", label: "业绩审核" },
+  ],
+  dept_reviewer: [{ to: "/staff", label: "工作台" }],
+  acceptance_office: [{ to: "/staff", label: "工作台" }],
+  admin: [
+    { to: "/admin/users", label: "用户管理" },
+    { to: "/admin/forms", label: "表单管理" },
+    { to: "/admin/dictionaries", label: "字典管理" },
+  ],
+};
