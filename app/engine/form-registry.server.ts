@@ -110,8 +110,14 @@ export function checkFieldReferences(form: Pick<FormDefinition, "schema" | "uiSc
     if (!isField(name)) problems.push(`${where} 引用的字段 "${String(name)}" 不在 schema.properties 中`);
   };
 
+  // uiSchema may also name fields defined only in a conditional branch (allOf/if/then,
+  // dependencies, oneOf/anyOf): RJSF shows them while the branch applies.
+  const branch = branchFieldNames(form.schema);
+  const uiRef = (where: string, name: unknown) => {
+    if (!isField(name) && !(typeof name === "string" && branch.has(name))) ref(where, name);
+  };
   const ui = form.uiSchema ?? {};
-  for (const key of Object.keys(ui)) if (!key.startsWith("ui:")) ref(`uiSchema`, key);
+  for (const key of Object.keys(ui)) if (!key.startsWith("ui:")) uiRef(`uiSchema`, key);
   const order = ui["ui:order"];
   if (order !== undefined) {
     if (!Array.isArray(order) || order.some((k) => typeof k !== "string")) {
@@ -121,7 +127,7 @@ export function checkFieldReferences(form: Pick<FormDefinition, "schema" | "uiSc
       for (const k of order as string[]) {
         if (seen.has(k)) problems.push(`uiSchema.ui:order 中 "${k}" 重复`);
         seen.add(k);
-        if (k !== "*") ref("uiSchema.ui:order", k);
+        if (k !== "*") uiRef("uiSchema.ui:order", k);
       }
       if (!seen.has("*")) {
         const missing = names.filter((n) => !seen.has(n));
@@ -162,6 +168,23 @@ export function checkFieldReferences(form: Pick<FormDefinition, "schema" | "uiSc
     for (const [k, v] of Object.entries(ci.dedupe ?? {})) ref(`meta.citationImport.dedupe.${k}`, v);
   }
   return problems;
+}
+
+/** Names of the properties a schema defines in its conditional branches (one level: the root object's). */
+function branchFieldNames(schema: Record<string, any> | undefined): Set<string> {
+  const out = new Set<string>();
+  const obj = (v: unknown): v is Record<string, any> => !!v && typeof v === "object" && !Array.isArray(v);
+  const add = (s: unknown) => {
+    if (!obj(s)) return;
+    if (obj(s.properties)) for (const k of Object.keys(s.properties)) out.add(k);
+    for (const key of ["then", "else"]) add(s[key]);
+    for (const key of ["allOf", "anyOf", "oneOf"]) if (Array.isArray(s[key])) s[key].forEach(add);
+  };
+  if (!obj(schema)) return out;
+  for (const key of ["then", "else"]) add(schema[key]);
+  for (const key of ["allOf", "anyOf", "oneOf"]) if (Array.isArray(schema[key])) schema[key].forEach(add);
+  if (obj(schema.dependencies)) for (const d of Object.values(schema.dependencies)) add(d);
+  return out;
 }
 
 let metaCache: any;
