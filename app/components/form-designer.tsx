@@ -1,9 +1,11 @@
 // The form designer's JSON view with a live preview rendered by SchemaForm exactly as applicants
 // see it. Client-side parsing locates syntax errors (第 N 行第 M 列); the server re-checks
 // everything (schema safety) before saving.
-import { Alert, Card, Col, Input, Row, Typography } from "antd";
+import { Alert, Card, Col, Input, Row, Tabs, Typography } from "antd";
 import { Component, useMemo, useState, type ReactNode } from "react";
+import { definitionToFields, fieldsToDefinition, type BuilderField } from "~/engine/field-builder";
 import { locateJsonError } from "~/engine/json-text";
+import { FieldBuilderView } from "./field-builder-view";
 import { SchemaForm } from "./schema-form";
 
 export interface EditableForm { title: string; schema: Record<string, any>; uiSchema: Record<string, any>; meta: Record<string, any> }
@@ -37,17 +39,56 @@ export function FormDesigner(props: { text: string; onChange: (text: string) => 
   const parsed = useMemo(() => parseEditable(props.text), [props.text]);
   const [sample, setSample] = useState<Record<string, unknown>>({});
   const [checked, setChecked] = useState<string | null>(null);
+  // The builder keeps its own field list while shown (so a half-typed name does not reshuffle it)
+  // and writes the text on every edit; it is re-read from the text each time the tab is opened.
+  const [view, setView] = useState<"json" | "builder">("json");
+  const [builder, setBuilder] = useState<{ fields: BuilderField[]; unsupported: string[] } | null>(null);
+  const [blocked, setBlocked] = useState<string | null>(null);
+  const switchTo = (key: string) => {
+    if (key === "builder") {
+      if (!parsed.ok) { setBlocked(`请先修正 JSON 再切换到可视化：${parsed.error}`); return; }
+      setBuilder(definitionToFields(parsed.value));
+    }
+    setBlocked(null);
+    setView(key as "json" | "builder");
+  };
+  const onFields = (fields: BuilderField[]) => {
+    if (!parsed.ok) return;
+    setBuilder((b) => ({ fields, unsupported: b?.unsupported ?? [] }));
+    props.onChange(JSON.stringify(fieldsToDefinition(fields, parsed.value), null, 2));
+  };
   return (
     <Row gutter={16}>
       <Col xs={24} lg={12}>
-        <Card size="small" title="JSON（title、schema、uiSchema、meta）">
-          <Input.TextArea
-            aria-label="表单定义 JSON" value={props.text} spellCheck={false}
-            onChange={(e) => props.onChange(e.target.value)}
-            autoSize={{ minRows: 24, maxRows: 48 }} style={{ fontFamily: "monospace", fontSize: 12 }}
-          />
-          {!parsed.ok ? <Alert type="error" showIcon style={{ marginTop: 8 }} title={parsed.error} /> : null}
-        </Card>
+        {blocked ? <Alert type="error" showIcon style={{ marginBottom: 8 }} title={blocked} /> : null}
+        <Tabs
+          activeKey={view} onChange={switchTo}
+          items={[
+            {
+              key: "json", label: "JSON",
+              children: (
+                <Card size="small" title="JSON（title、schema、uiSchema、meta）">
+                  <Input.TextArea
+                    aria-label="表单定义 JSON" value={props.text} spellCheck={false}
+                    onChange={(e) => props.onChange(e.target.value)}
+                    autoSize={{ minRows: 24, maxRows: 48 }} style={{ fontFamily: "monospace", fontSize: 12 }}
+                  />
+                  {!parsed.ok ? <Alert type="error" showIcon style={{ marginTop: 8 }} title={parsed.error} /> : null}
+                </Card>
+              ),
+            },
+            {
+              key: "builder", label: "可视化",
+              children: builder && parsed.ok ? (
+                <>
+                  <Input aria-label="表单名称" addonBefore="表单名称" value={parsed.value.title} style={{ marginBottom: 8 }}
+                    onChange={(e) => props.onChange(JSON.stringify({ ...parsed.value, title: e.target.value }, null, 2))} />
+                  <FieldBuilderView fields={builder.fields} unsupported={builder.unsupported} onChange={onFields} />
+                </>
+              ) : null,
+            },
+          ]}
+        />
       </Col>
       <Col xs={24} lg={12}>
         <Card size="small" title="预览（与申报人看到的一致）">
