@@ -46,6 +46,35 @@ export interface CommitteeAttrs { id: number; name: string; seriesIds: number[];
 export interface TitleSeriesAttrs { id: number; name: string; code: string; sortOrder: number; levels: string[] }
 export interface SpecialtyAttrs { id: number; seriesId: number; name: string }
 export interface AcceptanceDepartmentAttrs { id: number; name: string; region: string | null; affiliationIds: number[] }
+export interface AttachmentRequirement { name: string; required: boolean; accept: string[]; maxSizeMb: number; maxCount: number }
+export interface EligibilityRule { label: string; logic: unknown }
+export interface PlanAttrs {
+  id: number;
+  name: string;
+  planType: string;
+  applicationType: string;
+  recognitionType: string | null;
+  titleSeriesId: number;
+  titleLevel: string;
+  affiliationIds: number[];
+  year: number;
+  opensAt: Date;
+  closesAt: Date;
+  basicInfo: string;
+  reviewNotes: string;
+  applicantNotice: string;
+  attachmentRequirements: AttachmentRequirement[];
+  eligibilityText: string;
+  eligibilityRules: EligibilityRule[];
+  specialtyIds: number[];
+  committeeIds: number[];
+  acceptanceDepartmentIds: number[];
+  /** In fen (分). */
+  fee: number;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
 export interface FormVersionAttrs {
   id: number;
   formId: string;
@@ -129,6 +158,7 @@ export interface Models {
   AuditLog: Static<AuditLogAttrs, "id" | "createdAt" | "actorId" | "actorRole" | "fromState" | "toState" | "comment">;
   AchievementEntry: Static<AchievementEntryAttrs, "id" | "title" | "searchText" | "returnReason" | "version" | "reviewedAt" | "reviewerId" | "createdAt" | "updatedAt">;
   StoredFile: Static<StoredFileAttrs, "id" | "createdAt">;
+  Plan: Static<PlanAttrs, "id" | "recognitionType" | "version" | "createdAt" | "updatedAt" | "fee">;
 }
 
 export function defineModels(sequelize: Sequelize): Models {
@@ -285,6 +315,32 @@ export function defineModels(sequelize: Sequelize): Models {
     sha256: { type: DataTypes.STRING(64), allowNull: false },
   }, { tableName: "stored_files", updatedAt: false }) as Models["StoredFile"];
 
+  const Plan = sequelize.define("Plan", {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    name: { type: DataTypes.STRING(128), allowNull: false },
+    planType: { type: DataTypes.STRING(16), allowNull: false },
+    applicationType: { type: DataTypes.STRING(64), allowNull: false },
+    recognitionType: { type: DataTypes.STRING(64) },
+    titleSeriesId: { type: DataTypes.INTEGER, allowNull: false },
+    titleLevel: { type: DataTypes.STRING(16), allowNull: false },
+    affiliationIds: list("affiliationIds"),
+    year: { type: DataTypes.INTEGER, allowNull: false },
+    opensAt: { type: DataTypes.DATE, allowNull: false },
+    closesAt: { type: DataTypes.DATE, allowNull: false },
+    basicInfo: { type: DataTypes.TEXT, allowNull: false, defaultValue: "" },
+    reviewNotes: { type: DataTypes.TEXT, allowNull: false, defaultValue: "" },
+    applicantNotice: { type: DataTypes.TEXT, allowNull: false, defaultValue: "" },
+    attachmentRequirements: list("attachmentRequirements"),
+    eligibilityText: { type: DataTypes.TEXT, allowNull: false, defaultValue: "" },
+    eligibilityRules: list("eligibilityRules"),
+    specialtyIds: list("specialtyIds"),
+    committeeIds: list("committeeIds"),
+    acceptanceDepartmentIds: list("acceptanceDepartmentIds"),
+    fee: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+    // Optimistic lock (conditional UPDATE … WHERE version = ?).
+    version: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+  }, { tableName: "plans" }) as Models["Plan"];
+
   AchievementEntry.belongsTo(User, { foreignKey: "userId", as: "owner" });
   AchievementEntry.belongsTo(Profile, { foreignKey: "userId", targetKey: "userId", as: "ownerProfile" });
   Unit.belongsTo(Affiliation, { foreignKey: "affiliationId", as: "affiliation" });
@@ -297,5 +353,5 @@ export function defineModels(sequelize: Sequelize): Models {
   Profile.belongsTo(Unit, { foreignKey: "unitId", as: "unit" });
   User.hasOne(Profile, { foreignKey: "userId", as: "profile" });
 
-  return { User, UserScope, Session, Affiliation, Department, Unit, Committee, TitleSeries, Specialty, AcceptanceDepartment, FormVersion, Profile, AuditLog, AchievementEntry, StoredFile };
+  return { User, UserScope, Session, Affiliation, Department, Unit, Committee, TitleSeries, Specialty, AcceptanceDepartment, FormVersion, Profile, AuditLog, AchievementEntry, StoredFile, Plan };
 }

@@ -10,7 +10,10 @@ export interface ShellUser { username: string; displayName: string | null; role:
 export function AppShell({ user, children }: { user: ShellUser | null; children: ReactNode }) {
   const location = useLocation();
   const items = user && (user.role !== "applicant" || user.profileCompleted) ? NAV[user.role] : [];
-  const active = items.filter((i) => location.pathname === i.to || location.pathname.startsWith(`${i.to}/`)).map((i) => i.to);
+  // An entry with a query (/plans?type=…) is active only on that query.
+  const active = items.filter((i) => i.to.includes("?")
+    ? `${location.pathname}${location.search}` === i.to
+    : location.pathname === i.to || location.pathname.startsWith(`${i.to}/`)).map((i) => i.to);
   return (
     <>
       <a className="skip-link" href="#main">跳到主要内容</a>

@@ -8,6 +8,9 @@ export const NAV: Record<Role, NavItem[]> = {
     { to: "/home", label: "个人中心" },
     { to: "/profile", label: "个人基本信息" },
     { to: "/archive", label: "我的业绩档案库" },
+    { to: "/plans?type=title-review", label: "职称评审申报" },
+    { to: "/plans?type=graduate-initial", label: "大中专毕业生职称初定" },
+    { to: "/plans?type=transfer-recognition", label: "外省调入等职称认定" },
   ],
   unit_reviewer: [
     { to: "/staff", label: "工作台" },
@@ -19,5 +22,6 @@ export const NAV: Record<Role, NavItem[]> = {
     { to: "/admin/users", label: "用户管理" },
     { to: "/admin/forms", label: "表单管理" },
     { to: "/admin/dictionaries", label: "字典管理" },
+    { to: "/admin/plans", label: "申报计划" },
   ],
 };

@@ -4,5 +4,6 @@ import * as m0001 from "./0001-init";
 import * as m0002 from "./0002-archive";
 import * as m0003 from "./0003-form-drafts";
 import * as m0004 from "./0004-dictionaries";
+import * as m0005 from "./0005-plans";
 
-export const migrations = [m0001, m0002, m0003, m0004];
+export const migrations = [m0001, m0002, m0003, m0004, m0005];

@@ -6,6 +6,7 @@ import { saveProfile } from "../../app/utils/profile.server";
 import { idCardCheckChar } from "../../app/engine/cn-codes";
 import { committeeNames } from "./reference-data";
 import { createEntry, getCategory } from "../../app/engine/archive.server";
+import { seedDemoPlans } from "./plans";
 
 // A few archive entries so the demo applicant's 业绩档案库 and the unit reviewer's queue are
 // not empty. Keyed by category slug; a slug the install does not have is skipped.
@@ -53,5 +54,6 @@ export async function seedDemo(db: Db) {
       }
     }
   }
+  await seedDemoPlans(db);
   return accounts;
 }

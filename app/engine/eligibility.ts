@@ -1,0 +1,100 @@
+// Plan eligibility: declarative rules (JSON Logic, https://jsonlogic.com) evaluated over a flat
+// "facts" object built from the applicant's profile and approved archive entries. A rule is
+// { label, logic }; the pre-check returns, per rule, whether it is met and the facts it read.
+//
+// Facts (what a rule may reference with {"var": …}):
+//   highestEducation            profile value, e.g. "大学本科"
+//   educationRank               博士研究生 6, 硕士研究生 5, 大学本科 4, 大学专科 3, 中等专科 2, 高中及以下 1, unknown 0
+//   highestDegree               profile value
+//   currentTitleLevel           e.g. "中级" ("无" / missing → "")
+//   levelRank                   初级员级 1 … 正高级 5, none 0
+//   yearsSinceCurrentTitle      whole years from currentTitleDate (YYYY-MM) to the reference date, or null
+//   yearsSinceWorkStart         same, from workStartDate
+//   age                         whole years from birthDate, or null
+//   approved.<slug>             approved archive entries per category slug, e.g. approved.paper
+//                               (the caller lists every category, with 0 when none, so sums work)
+import jsonLogic from "json-logic-js";
+import type { EligibilityRule } from "../../db/models";
+
+export const EDUCATION_RANK: Record<string, number> = { 博士研究生: 6, 硕士研究生: 5, 大学本科: 4, 大学专科: 3, 中等专科: 2, 高中及以下: 1 };
+export const LEVEL_RANK: Record<string, number> = { 初级员级: 1, 初级助理级: 2, 中级: 3, 副高级: 4, 正高级: 5 };
+
+export const FACT_LABELS: Record<string, string> = {
+  highestEducation: "最高学历", educationRank: "学历等级", highestDegree: "最高学位", currentTitleLevel: "现资格级别",
+  levelRank: "资格级别等级", yearsSinceCurrentTitle: "取得现资格年限（年）", yearsSinceWorkStart: "参加工作年限（年）", age: "年龄",
+};
+
+export type Facts = Record<string, unknown> & { approved: Record<string, number> };
+
+/** Whole years from a "YYYY-MM" or "YYYY-MM-DD" string to `now`, or null when absent/invalid. */
+export function yearsSince(ym: unknown, now: Date): number | null {
+  if (typeof ym !== "string") return null;
+  const m = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/.exec(ym);
+  if (!m) return null;
+  const y = Number(m[1]), mo = Number(m[2]), d = m[3] ? Number(m[3]) : 1;
+  let years = now.getFullYear() - y;
+  if (now.getMonth() + 1 < mo || (now.getMonth() + 1 === mo && now.getDate() < d)) years--;
+  return years;
+}
+
+export function buildFacts(profile: Record<string, unknown> | null, approved: Record<string, number>, now = new Date()): Facts {
+  const p = profile ?? {};
+  const edu = typeof p.highestEducation === "string" ? p.highestEducation : "";
+  const level = typeof p.currentTitleLevel === "string" && p.currentTitleLevel !== "无" ? p.currentTitleLevel : "";
+  return {
+    highestEducation: edu,
+    educationRank: EDUCATION_RANK[edu] ?? 0,
+    highestDegree: typeof p.highestDegree === "string" ? p.highestDegree : "",
+    currentTitleLevel: level,
+    levelRank: LEVEL_RANK[level] ?? 0,
+    yearsSinceCurrentTitle: yearsSince(p.currentTitleDate, now),
+    yearsSinceWorkStart: yearsSince(p.workStartDate, now),
+    age: yearsSince(p.birthDate, now),
+    approved: { ...approved },
+  };
+}
+
+export interface RuleResult { label: string; met: boolean; used: { name: string; label: string; value: unknown }[]; error?: string }
+
+function lookup(facts: Facts, path: string): unknown {
+  if (path.startsWith("approved.")) return facts.approved[path.slice(9)] ?? 0;
+  let cur: unknown = facts;
+  for (const k of path.split(".")) {
+    if (cur && typeof cur === "object" && Object.prototype.hasOwnProperty.call(cur, k)) cur = (cur as Record<string, unknown>)[k];
+    else return null;
+  }
+  return cur;
+}
+
+export function factLabel(name: string) {
+  if (name.startsWith("approved.")) return `已审核通过的业绩数（${name.slice(9)}）`;
+  return FACT_LABELS[name] ?? name;
+}
+
+/** Checks a rule list's shape; returns problems in Chinese (empty when fine). */
+export function checkRules(rules: unknown): string[] {
+  if (!Array.isArray(rules)) return ["资格规则必须是数组"];
+  const errors: string[] = [];
+  rules.forEach((r, i) => {
+    if (!r || typeof r !== "object" || Array.isArray(r)) return errors.push(`第 ${i + 1} 条规则格式不正确`);
+    const { label, logic } = r as Record<string, unknown>;
+    if (typeof label !== "string" || !label.trim()) errors.push(`第 ${i + 1} 条规则缺少说明（label）`);
+    if (!jsonLogic.is_logic(logic)) errors.push(`第 ${i + 1} 条规则的 logic 不是 JSON Logic 表达式`);
+    else {
+      try { jsonLogic.apply(logic as any, buildFacts(null, {})); } catch (e) { errors.push(`第 ${i + 1} 条规则无法计算：${(e as Error).message}`); }
+    }
+  });
+  return errors;
+}
+
+export function evaluateRules(rules: EligibilityRule[], facts: Facts): RuleResult[] {
+  return rules.map((r) => {
+    const names = [...new Set((jsonLogic.uses_data(r.logic as any) as string[]).map(String))];
+    const used = names.map((name) => ({ name, label: factLabel(name), value: lookup(facts, name) }));
+    try {
+      return { label: r.label, met: jsonLogic.truthy(jsonLogic.apply(r.logic as any, facts)), used };
+    } catch (e) {
+      return { label: r.label, met: false, used, error: (e as Error).message };
+    }
+  });
+}

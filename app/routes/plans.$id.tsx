@@ -1,0 +1,74 @@
+// One 申报计划: every section, and for an applicant the eligibility pre-check (which rules they
+// meet, with the data each rule read). 【马上申报】 waits for the application wizard.
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { Alert, Button, Card, List, Space, Tag, Tooltip, Typography } from "antd";
+import { PlanSections, when } from "~/components/plan-view";
+import { planRefs, planTypeOf, planView, precheck } from "~/engine/plans.server";
+import { requireUser } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { forbidden, notFound } from "~/utils/http.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.plan.name ?? "申报计划"} - 职称申报评审平台` }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  if (user.role !== "applicant" && user.role !== "admin") throw forbidden();
+  if (user.role === "applicant" && !user.profileCompleted) throw redirect("/profile");
+  if (!/^\d{1,9}$/.test(params.id ?? "")) throw notFound("申报计划不存在");
+  const db = getDb();
+  const row = await db.models.Plan.findByPk(Number(params.id));
+  if (!row) throw notFound("申报计划不存在");
+  const plan = planView(row, await planRefs(db));
+  const type = planTypeOf(row)!;
+  const checks = user.role === "applicant" ? await precheck(db, user.id, row) : null;
+  return json({ plan, type: { label: type.label, applicationType: type.applicationType, acceptedBy: type.acceptedBy }, checks });
+}
+
+const show = (v: unknown) => (v === null || v === undefined || v === "" ? "（未填写）" : String(v));
+
+export default function PlanDetail() {
+  const { plan, type, checks } = useLoaderData<typeof loader>();
+  const unmet = checks?.filter((c) => !c.met).length ?? 0;
+  return (
+    <Card>
+      <Space style={{ marginBottom: 8 }}><Link to={`/plans?type=${type.applicationType}`}>← {type.label}</Link></Space>
+      <Typography.Title level={3}>{plan.name}</Typography.Title>
+      {plan.status === "upcoming" ? (
+        <Alert type="info" showIcon role="status" title={`该计划尚未开始申报，申报时间：${when(plan.opensAt)} 至 ${when(plan.closesAt)}`} />
+      ) : plan.status === "closed" ? (
+        <Alert type="warning" showIcon role="status" title={`该计划已截止申报，申报时间：${when(plan.opensAt)} 至 ${when(plan.closesAt)}`} />
+      ) : null}
+      <PlanSections plan={plan} acceptedBy={type.acceptedBy} />
+      {checks ? (
+        <section aria-label="资格预检">
+          <Typography.Title level={4} style={{ marginTop: 24 }}>资格预检</Typography.Title>
+          {checks.length === 0 ? <Typography.Paragraph type="secondary">该计划没有可自动检查的资格规则，请对照上方“申报对象资格”自行确认。</Typography.Paragraph> : (
+            <>
+              <Alert type={unmet ? "warning" : "success"} showIcon style={{ marginBottom: 12 }}
+                title={unmet ? `有 ${unmet} 项资格条件未满足（依据您的个人基本信息和已审核通过的业绩）` : "您满足全部资格条件"} />
+              <List bordered dataSource={checks} renderItem={(c) => (
+                <List.Item data-met={c.met ? "yes" : "no"}>
+                  <Space direction="vertical" size={2}>
+                    <Space>{c.met ? <Tag color="green">满足</Tag> : <Tag color="red">不满足</Tag>}<span>{c.label}</span></Space>
+                    <Typography.Text type="secondary">
+                      依据：{c.used.map((u) => `${u.label}：${show(u.value)}`).join("；") || "—"}
+                      {c.error ? `（规则无法计算：${c.error}）` : ""}
+                    </Typography.Text>
+                  </Space>
+                </List.Item>
+              )} />
+            </>
+          )}
+        </section>
+      ) : null}
+      <div style={{ marginTop: 24 }}>
+        {plan.status === "open" ? (
+          <Tooltip title="申报功能即将开放"><Button type="primary" disabled>马上申报</Button></Tooltip>
+        ) : null}
+        {plan.status === "open" ? <Typography.Text type="secondary" style={{ marginLeft: 12 }}>申报功能即将开放</Typography.Text> : null}
+      </div>
+    </Card>
+  );
+}

@@ -1,0 +1,80 @@
+// The open 申报计划 of one plan type (manual 4, 5, 6, first screens): /plans?type=title-review |
+// graduate-initial | transfer-recognition, filtered by 职称系列 and 单位隶属关系 (评审) or
+// 认定类型, 单位隶属关系 and 受理部门 (初定/认定).
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { Card, Empty, Select, Space, Table, Typography } from "antd";
+import { when } from "~/components/plan-view";
+import { useListQuery } from "~/components/use-list-query";
+import { listPlans, planRefs, planTypeOf, planView, PLAN_TYPES } from "~/engine/plans.server";
+import { requireUser } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { forbidden } from "~/utils/http.server";
+import { listParams } from "~/utils/pagination";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.type.label ?? "申报计划"} - 职称申报评审平台` }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  if (user.role !== "applicant" && user.role !== "admin") throw forbidden();
+  if (user.role === "applicant" && !user.profileCompleted) throw redirect("/profile");
+  const url = new URL(request.url);
+  const type = planTypeOf({ applicationType: url.searchParams.get("type") }) ?? PLAN_TYPES[0];
+  const p = listParams(url);
+  const num = (k: string) => Number(url.searchParams.get(k)) || null;
+  const filters = {
+    titleSeriesId: num("series"), affiliationId: num("affiliation"), acceptanceDepartmentId: num("department"),
+    recognitionType: type.recognitionTypes.includes(url.searchParams.get("recognition") ?? "") ? url.searchParams.get("recognition") : null,
+  };
+  const db = getDb();
+  const refs = await planRefs(db);
+  const { rows, total } = await listPlans(db, { applicationType: type.applicationType, openOnly: true, ...filters, offset: p.offset, pageSize: p.pageSize });
+  return json({
+    type, filters, total, page: p.page, pageSize: p.pageSize,
+    rows: rows.map((r) => { const v = planView(r, refs); return { id: v.id, name: v.name, recognitionType: v.recognitionType, titleSeries: v.titleSeries, titleLevel: v.titleLevel, year: v.year, opensAt: v.opensAt, closesAt: v.closesAt, accepted: type.acceptedBy === "committees" ? v.committees : v.acceptanceDepartments }; }),
+    options: {
+      series: refs.series.map((s) => ({ value: s.id, label: s.label })),
+      affiliations: refs.affiliations.map((s) => ({ value: s.id, label: s.label })),
+      departments: refs.departments.map((s) => ({ value: s.id, label: s.label })),
+    },
+  });
+}
+
+export default function Plans() {
+  const { type, filters, rows, total, page, pageSize, options } = useLoaderData<typeof loader>();
+  const go = useListQuery();
+  const review = type.acceptedBy === "committees";
+  const sel = (label: string, key: string, value: string | number | null, opts: { value: string | number; label: string }[], width = 180) => (
+    <Space>
+      <span>{label}</span>
+      <Select aria-label={label} value={value ?? ""} style={{ width }} showSearch={{ optionFilterProp: "label" }} onChange={(v) => go({ [key]: v || null, page: null })}
+        options={[{ value: "", label: "全部" }, ...opts]} />
+    </Space>
+  );
+  return (
+    <Card>
+      <Typography.Title level={3}>{type.label}</Typography.Title>
+      <Space wrap style={{ marginBottom: 16 }}>
+        {review ? sel("申报计划类型", "type", type.applicationType, PLAN_TYPES.map((t) => ({ value: t.applicationType, label: t.planType })), 140) : sel("认定类型", "recognition", filters.recognitionType, type.recognitionTypes.map((r) => ({ value: r, label: r })), 220)}
+        {review ? sel("申报职称系列", "series", filters.titleSeriesId, options.series) : null}
+        {sel("单位隶属关系", "affiliation", filters.affiliationId, options.affiliations, 160)}
+        {review ? null : sel("受理部门", "department", filters.acceptanceDepartmentId, options.departments, 240)}
+      </Space>
+      <Table
+        rowKey="id"
+        dataSource={rows}
+        locale={{ emptyText: <Empty description="当前没有符合条件、正在申报的计划" /> }}
+        scroll={{ x: "max-content" }}
+        pagination={{ current: page, pageSize, total, showTotal: (t) => `共 ${t} 个计划`, onChange: (p, s) => go({ page: p, pageSize: s }) }}
+        columns={[
+          { title: "申报计划", dataIndex: "name", render: (v: string, r) => <Link to={`/plans/${r.id}`}>{v}</Link> },
+          ...(review ? [] : [{ title: "认定类型", dataIndex: "recognitionType" }]),
+          { title: "职称系列 / 级别", key: "s", render: (_: unknown, r: (typeof rows)[number]) => `${r.titleSeries} · ${r.titleLevel}` },
+          { title: review ? "受理评审委员会" : "受理部门", key: "a", render: (_: unknown, r: (typeof rows)[number]) => (r.accepted.length > 2 ? `${r.accepted.slice(0, 2).join("、")} 等 ${r.accepted.length} 个` : r.accepted.join("、")) },
+          { title: "申报时间", key: "t", render: (_: unknown, r: (typeof rows)[number]) => `${when(r.opensAt)} 至 ${when(r.closesAt)}` },
+        ]}
+      />
+    </Card>
+  );
+}
