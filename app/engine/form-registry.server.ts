@@ -46,7 +46,7 @@ export function hashForm(f: Pick<FormDefinition, "kind" | "title" | "schema" | "
   return crypto.createHash("sha256").update(canonical({ kind: f.kind, title: f.title, schema: f.schema, uiSchema: f.uiSchema, meta: f.meta ?? {} })).digest("hex");
 }
 
-const strictAjv = () => singleton("ajv.strict", () => createAjv({ strict: true, strictRequired: false, allowUnionTypes: true }));
+const strictAjv = () => singleton("ajv.strict", () => createAjv({ strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true }));
 const runtimeAjv = () => singleton("ajv.runtime", () => createAjv());
 const validatorCache = () => singleton("ajv.validators", () => new Map<string, ValidateFunction>());
 const stats = singleton("ajv.stats", () => ({ hits: 0, misses: 0 }));

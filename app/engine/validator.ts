@@ -45,6 +45,8 @@ export function messageFor(keyword: string, params: Record<string, any>, fallbac
   switch (keyword) {
     case "required":
       return "此项为必填项";
+    case "dependencies":
+      return params.missingProperty ? `填写了「${params.property}」时此项为必填项` : fallback ?? "取值不正确";
     case "additionalProperties":
       return `不允许的字段：${params.additionalProperty}`;
     case "maxLength":
@@ -99,7 +101,8 @@ export function toFieldErrors(errors: ErrorObject[] | null | undefined): FieldEr
     // Errors from if/then/oneOf wrappers repeat what the inner error already says.
     if (e.keyword === "if" || e.keyword === "anyOf" || e.keyword === "oneOf") continue;
     const segs = e.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
-    if (e.keyword === "required") segs.push(String((e.params as any).missingProperty));
+    // A missing property (required, or required by draft-07 "dependencies") is reported on it.
+    if (e.keyword === "required" || (e.keyword === "dependencies" && (e.params as any).missingProperty)) segs.push(String((e.params as any).missingProperty));
     const key = segs.join(".");
     const msg = messageFor(e.keyword, e.params as Record<string, any>, e.message);
     (out[key] ??= []).includes(msg) || out[key].push(msg);
