@@ -12,6 +12,14 @@ function orderedFields(schema: Record<string, any>, uiSchema: Record<string, any
   return [...listed, ...props.filter((k) => !listed.includes(k))];
 }
 
+/** A value chosen from `oneOf`/`anyOf` options ({const, title}) reads as the option's title. */
+function optionTitle(prop: Record<string, any>, v: unknown): unknown {
+  const options = (prop.oneOf ?? prop.anyOf) as { const?: unknown; title?: string }[] | undefined;
+  const titled = (x: unknown) => options?.find((o) => o && "const" in o && o.const === x)?.title ?? x;
+  if (!Array.isArray(options)) return v;
+  return Array.isArray(v) ? v.map(titled) : titled(v);
+}
+
 export function RecordView({ schema, uiSchema, data, files = {} }: {
   schema: Record<string, any>;
   uiSchema: Record<string, any>;
@@ -24,7 +32,7 @@ export function RecordView({ schema, uiSchema, data, files = {} }: {
       {fields.map((k) => {
         const prop = schema.properties[k] ?? {};
         const v = data[k];
-        let content: React.ReactNode = cellText(v);
+        let content: React.ReactNode = cellText(optionTitle(prop, v));
         if (prop["x-file"]) {
           const keys = Array.isArray(v) ? (v as string[]) : [];
           content = keys.length ? (
