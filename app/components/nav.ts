@@ -23,5 +23,6 @@ export const NAV: Record<Role, NavItem[]> = {
     { to: "/admin/forms", label: "表单管理" },
     { to: "/admin/dictionaries", label: "字典管理" },
     { to: "/admin/plans", label: "申报计划" },
+    { to: "/admin/config", label: "配置导入导出" },
   ],
 };

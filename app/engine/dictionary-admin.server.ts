@@ -217,7 +217,7 @@ export async function listRows(db: Db, key: string, p: { q: string; offset: numb
 
 // ---- validation ----------------------------------------------------------------------------
 /** Checks and normalises posted values; returns errors per field label. */
-function normalise(d: DictDef, input: Values, refs: RefTables): { values: Values; errors: string[] } {
+export function normalise(d: DictDef, input: Values, refs: RefTables): { values: Values; errors: string[] } {
   const values: Values = {};
   const errors: string[] = [];
   for (const f of d.fields) {
@@ -306,7 +306,7 @@ function parseCells(d: DictDef, cells: Record<string, string>, refs: RefTables):
 }
 
 // ---- writing -------------------------------------------------------------------------------
-function rowAttrs(d: DictDef, v: Values) {
+export function rowAttrs(d: DictDef, v: Values) {
   const attrs: Values = {};
   for (const f of d.fields) if (f.type !== "names") attrs[f.name] = v[f.name];
   if (d.key === "units") Object.assign(attrs, pinyinKeys(String(v.name)));

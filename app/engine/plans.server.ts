@@ -8,7 +8,7 @@
 // malformed markup) when saved AND again when displayed, so a row written by an older version or
 // directly in the database cannot inject script either.
 import sanitizeHtml from "sanitize-html";
-import { Op, type WhereOptions } from "sequelize";
+import { Op, type Transaction, type WhereOptions } from "sequelize";
 import { TITLE_LEVELS, type AttachmentRequirement, type EligibilityRule, type PlanAttrs } from "../../db/models";
 import type { Db } from "~/utils/db.server";
 import { UserError } from "~/utils/http.server";
@@ -87,12 +87,13 @@ function attachments(raw: unknown, errors: string[]): AttachmentRequirement[] {
   });
 }
 
-async function normalise(db: Db, input: Input): Promise<PlanValues> {
+/** Validates and normalises plan input (also used by the configuration bundle import, inside its transaction). */
+export async function normalisePlan(db: Db, input: Input, t?: Transaction): Promise<PlanValues> {
   const errors: string[] = [];
   const m = db.models;
   const [series, specs, affs, comms, depts] = await Promise.all([
-    m.TitleSeries.findAll(), m.Specialty.findAll({ attributes: ["id", "seriesId"] }), m.Affiliation.findAll({ attributes: ["id"] }),
-    m.Committee.findAll({ attributes: ["id"] }), m.AcceptanceDepartment.findAll({ attributes: ["id"] }),
+    m.TitleSeries.findAll({ transaction: t }), m.Specialty.findAll({ attributes: ["id", "seriesId"], transaction: t }), m.Affiliation.findAll({ attributes: ["id"], transaction: t }),
+    m.Committee.findAll({ attributes: ["id"], transaction: t }), m.AcceptanceDepartment.findAll({ attributes: ["id"], transaction: t }),
   ]);
   const name = typeof input.name === "string" ? input.name.trim() : "";
   if (!name) errors.push("计划名称不能为空");
@@ -144,7 +145,7 @@ async function normalise(db: Db, input: Input): Promise<PlanValues> {
 
 // ---- admin ---------------------------------------------------------------------------------
 export async function createPlan(db: Db, input: Input) {
-  const v = await normalise(db, input);
+  const v = await normalisePlan(db, input);
   const row = await db.models.Plan.create(v);
   return { id: row.id };
 }
@@ -153,7 +154,7 @@ export async function updatePlan(db: Db, id: number, input: Input, version: unkn
   const row = await db.models.Plan.findByPk(id);
   if (!row) throw new UserError("申报计划不存在或已被删除", 404);
   if (!Number.isInteger(version)) throw new UserError("缺少版本号，请刷新页面后重试");
-  const v = await normalise(db, input);
+  const v = await normalisePlan(db, input);
   const [n] = await db.models.Plan.update({ ...v, version: (version as number) + 1 }, { where: { id, version: version as number } });
   if (n === 0) throw new UserError(CONFLICT_MESSAGE, 409);
   return { id };
