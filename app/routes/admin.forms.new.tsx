@@ -30,7 +30,8 @@ const SAMPLE = JSON.stringify({
       date: { type: "string", title: "时间", format: "year-month", maxLength: 7 },
     },
   },
-  uiSchema: { "ui:order": ["name", "date"] },
+  uiSchema: { "ui:order": ["name", "date"], date: { "ui:widget": "year-month" } },
+  meta: { listColumns: [{ field: "name" }, { field: "date" }] },
 }, null, 2);
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -57,7 +58,9 @@ export async function action({ request }: ActionFunctionArgs) {
     const def = {
       id: categoryIdOf(slug), kind: "achievement", title,
       schema: f.schema, uiSchema: f.uiSchema ?? {},
+      // Other meta of the definition (rules, searchFields …) is kept; the page's fields win.
       meta: {
+        ...(f.meta && typeof f.meta === "object" && !Array.isArray(f.meta) ? f.meta : {}),
         order, ...(body.icon ? { icon: String(body.icon) } : {}),
         titleField: String(body.titleField || columns[0]),
         listColumns: columns.map((field) => ({ field })),
@@ -80,6 +83,23 @@ export default function AdminFormNew() {
   const [v, setV] = useState({ slug: "", title: "", order: 100, icon: "", listColumns: "name, date", titleField: "name" });
   const [fields, setFields] = useState(SAMPLE);
   const set = (k: keyof typeof v) => (e: any) => setV({ ...v, [k]: e?.target ? e.target.value : e });
+  // The 可视化 view writes meta.listColumns (its 列表列 switches): the list-column and title-field
+  // inputs follow it, so the flags set there are what gets published.
+  const onFields = (text: string) => {
+    setFields(text);
+    let d: any;
+    try { d = JSON.parse(text); } catch { return; }
+    const cols = d?.meta?.listColumns;
+    if (!Array.isArray(cols)) return;
+    const listed = cols.map((c: any) => c?.field).filter((x: unknown) => typeof x === "string");
+    // The title field must be a required field: keep it while it is one, else the first required list column.
+    const required: string[] = Array.isArray(d?.schema?.required) ? d.schema.required : [];
+    setV((old) => ({
+      ...old,
+      listColumns: listed.join(", "),
+      titleField: required.includes(old.titleField) ? old.titleField : listed.find((n: string) => required.includes(n)) ?? required[0] ?? old.titleField,
+    }));
+  };
   return (
     <Space orientation="vertical" style={{ width: "100%" }}>
       <Card>
@@ -97,7 +117,7 @@ export default function AdminFormNew() {
           <AntForm.Item label="标题字段（必填字段，列表与审核中用来称呼一条业绩）" required><Input aria-label="标题字段" value={v.titleField} onChange={set("titleField")} /></AntForm.Item>
         </AntForm>
       </Card>
-      <FormDesigner text={fields} onChange={setFields} />
+      <FormDesigner text={fields} onChange={onFields} />
       <Button type="primary" loading={busy} onClick={() => submit(JSON.stringify({ ...v, fields }), { method: "post", encType: "application/json" })}>发布</Button>
     </Space>
   );
