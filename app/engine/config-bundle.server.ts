@@ -16,7 +16,7 @@ import { Op, type Transaction } from "sequelize";
 import type { Db } from "~/utils/db.server";
 import { DICTS, normalise as normaliseDict, refTables, rowAttrs, type FieldDef } from "./dictionary-admin.server";
 import { hashForm } from "./form-registry.server";
-import { checkAdminSchema } from "./schema-safety.server";
+import { checkAdminSchema, toDraft07 } from "./schema-safety.server";
 import { normalisePlan } from "./plans.server";
 import { UserError } from "~/utils/http.server";
 
@@ -168,7 +168,7 @@ async function importForms(db: Db, actor: Actor, forms: unknown[], t: Transactio
     if (ids.has(f.id)) { problems.push(`${at}：表单 id 重复`); continue; }
     ids.add(f.id);
     const latest = await latestOf(f.id);
-    const def = { id: f.id, kind: f.kind, title: f.title, schema: f.schema, uiSchema: f.uiSchema ?? {}, meta: f.meta ?? {}, version: latest ? latest.version + 1 : 1 };
+    const def = { id: f.id, kind: f.kind, title: f.title, schema: toDraft07(f.schema), uiSchema: f.uiSchema ?? {}, meta: f.meta ?? {}, version: latest ? latest.version + 1 : 1 };
     const bad = checkAdminSchema(def);
     if (latest && latest.kind !== def.kind) bad.push(`kind 不能修改：${def.id} 已发布为 ${latest.kind}`);
     if (def.kind === "achievement" && !def.id.startsWith("achievement/")) bad.push(`业绩类别的 id 应以 "achievement/" 开头`);

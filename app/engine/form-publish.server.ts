@@ -6,7 +6,7 @@ import { DataTypes, Op, UniqueConstraintError, type Model, type ModelStatic } fr
 import type { Db } from "~/utils/db.server";
 import { UserError } from "~/utils/http.server";
 import { FormConfigError, getForm, hashForm, type FormDefinition, type PublishedForm } from "./form-registry.server";
-import { checkAdminSchema, checkDraftSafety } from "./schema-safety.server";
+import { checkAdminSchema, checkDraftSafety, toDraft07 } from "./schema-safety.server";
 import { createAjv, toFieldErrors } from "./validator";
 import { checkRules, type FieldRule } from "./rules";
 
@@ -19,7 +19,7 @@ const KINDS = ["profile", "achievement", "application"] as const;
 export const KIND_LABELS: Record<string, string> = { profile: "个人基本信息", achievement: "业绩类别", application: "申报表" };
 
 function normalise(def: FormInput): FormInput {
-  return { ...def, meta: def.meta ?? {}, uiSchema: def.uiSchema ?? {} };
+  return { ...def, schema: toDraft07(def.schema), meta: def.meta ?? {}, uiSchema: def.uiSchema ?? {} };
 }
 
 /** Problems publishing would refuse for reasons outside the definition itself (kind change, order clash). */

@@ -6,8 +6,9 @@
 //   - string fields with pattern or format but no maxLength;
 //   - patterns that can backtrack catastrophically (conservative static check, see patternProblem).
 // JSON Schema dialect: draft-07 (Ajv's default class, used by the server and by RJSF in the
-// browser). Dependencies between fields are written "dependencies"; the 2019-09 spellings
-// (dependentRequired, dependentSchemas, unevaluatedProperties …) are refused with a hint.
+// browser). The 2019-09 spellings dependentRequired / dependentSchemas are accepted and rewritten to
+// their exact draft-07 equivalent "dependencies" before anything is checked or stored
+// (toDraft07); other later-draft keywords (unevaluatedProperties …) are refused with a hint.
 import { checkFormDefinition } from "./form-registry.server";
 import { locateJsonError } from "./json-text";
 
@@ -37,6 +38,32 @@ const LATER_DRAFT_KEYWORDS: Record<string, string> = {
   $dynamicRef: "",
   prefixItems: "请改用 items（数组形式）",
 };
+
+/**
+ * The same schema in draft-07 spelling: dependentRequired {a: [b]} and dependentSchemas {a: S}
+ * become dependencies {a: [b]} / {a: S} (identical meaning). Pure: returns a rewritten copy.
+ */
+export function toDraft07<T>(schema: T): T {
+  if (Array.isArray(schema)) return schema.map(toDraft07) as unknown as T;
+  if (!schema || typeof schema !== "object") return schema;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema as Record<string, unknown>)) {
+    if (k === "dependentRequired" || k === "dependentSchemas") continue;
+    out[k] = toDraft07(v);
+  }
+  const src = schema as Record<string, any>;
+  for (const k of ["dependentRequired", "dependentSchemas"]) {
+    const dep = src[k];
+    if (!dep || typeof dep !== "object" || Array.isArray(dep)) {
+      if (dep !== undefined) out[k] = dep; // malformed: left for the checks to report
+      continue;
+    }
+    const merged = { ...((out.dependencies as Record<string, unknown>) ?? {}) };
+    for (const [field, v] of Object.entries(dep)) merged[field] = toDraft07(v);
+    out.dependencies = merged;
+  }
+  return out as T;
+}
 
 const where = (path: string[]) => (path.length ? path.join(".") : "(根)");
 

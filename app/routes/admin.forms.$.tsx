@@ -8,7 +8,7 @@ import { useEffect, useState } from "react";
 import { FormDesigner } from "~/components/form-designer";
 import { FormConfigError, getForm } from "~/engine/form-registry.server";
 import { formVersions, getDraft, impactOf, KIND_LABELS, publishFormVersion, saveDraft, type Impact } from "~/engine/form-publish.server";
-import { checkAdminSchema, parseDefinitionText } from "~/engine/schema-safety.server";
+import { checkAdminSchema, parseDefinitionText, toDraft07 } from "~/engine/schema-safety.server";
 import { requireRole } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, notFound, readBody, UserError } from "~/utils/http.server";
@@ -57,7 +57,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const draft = await getDraft(db, formId);
     const kind = latest?.kind ?? draft?.kind;
     if (!kind) throw notFound("表单不存在");
-    const def = { id: formId, kind, title: v.title, schema: v.schema, uiSchema: v.uiSchema ?? {}, meta: v.meta ?? {} };
+    const def = { id: formId, kind, title: v.title, schema: toDraft07(v.schema), uiSchema: v.uiSchema ?? {}, meta: v.meta ?? {} };
     try {
       if (intent === "draft") {
         const expected = body.draftVersion === null || body.draftVersion === undefined ? null : Number(body.draftVersion);

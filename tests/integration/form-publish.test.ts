@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb } from "../helpers/db";
 import { createUser } from "~/utils/users.server";
-import { FormConfigError, getForm } from "~/engine/form-registry.server";
+import { FormConfigError, getForm, validateRecord } from "~/engine/form-registry.server";
 import { createEntry, getCategory, listCategories } from "~/engine/archive.server";
 import { formVersions, getDraft, impactOf, listForms, publishFormVersion, saveDraft, type FormInput } from "~/engine/form-publish.server";
 import { idNumber, uniqueName, validProfile } from "../helpers/fixtures";
@@ -81,6 +81,17 @@ describe("publishFormVersion", () => {
     const listed = await listForms(ctx.db, { q: slug, offset: 0, pageSize: 10 });
     expect(listed.total).toBe(1);
     expect((await listForms(ctx.db, { q: "个人基本信息", offset: 0, pageSize: 10 })).rows[0].kind).toBe("profile");
+  });
+
+  it("publishes a 2019-09 dependentRequired schema as its draft-07 equivalent, which the server enforces", async () => {
+    const def = category("dep-required", {}, { approval: { type: "string", title: "批准文号", maxLength: 50 } });
+    (def.schema as any).dependentRequired = { year: ["approval"] };
+    const published = await publishFormVersion(ctx.db, admin, def);
+    expect(published.schema.dependentRequired).toBeUndefined();
+    expect(published.schema.dependencies).toEqual({ year: ["approval"] });
+    const bad = await validateRecord(ctx.db, published, { name: "节水灌溉", year: 2023 });
+    expect(bad).toMatchObject({ ok: false, fieldErrors: { approval: [expect.stringContaining("此项为必填项")] } });
+    expect((await validateRecord(ctx.db, published, { name: "节水灌溉", year: 2023, approval: "浙科〔2023〕1号" })).ok).toBe(true);
   });
 
   it("refuses to change a form's kind or reuse another category's order", async () => {

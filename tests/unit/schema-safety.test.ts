@@ -1,7 +1,8 @@
 // Admin-supplied form definitions: dangerous ones are refused quickly with a Chinese message
 // naming the spot; a broad set of legitimate draft-07 schemas passes.
 import { describe, expect, it } from "vitest";
-import { checkAdminSchema, locateJsonError, parseDefinitionText, patternProblem } from "~/engine/schema-safety.server";
+import { checkAdminSchema, locateJsonError, parseDefinitionText, patternProblem, toDraft07 } from "~/engine/schema-safety.server";
+import { createAjv, toFieldErrors } from "~/engine/validator";
 
 const base = (schema: Record<string, any>, uiSchema: Record<string, any> = {}, extra: Record<string, any> = {}) => ({
   id: "achievement/safety-test", version: 1, kind: "achievement", title: "安全测试",
@@ -46,7 +47,7 @@ describe("refused quickly, with a message naming the problem", () => {
     ["100 000-deep nesting", base({ properties: { deep: nested(100_000) } }), /嵌套过深/],
     ["5 MB schema (many fields)", base({ properties: Object.fromEntries(Array.from({ length: 60_000 }, (_, i) => [`f${i}`, { type: "string", maxLength: 10, title: "x".repeat(60) }])) }), /定义过大|字段过多/],
     ["5 MB schema (one huge string)", field({ type: "string", maxLength: 3, description: "x".repeat(5 * 1024 * 1024) }), /定义过大/],
-    ["dependentRequired (2019-09)", base({ properties: { a: { type: "string", maxLength: 3 } }, dependentRequired: { a: ["name"] } }), /dependentRequired.*dependencies/],
+    ["raw dependentRequired (publishing rewrites it first, see toDraft07)", base({ properties: { a: { type: "string", maxLength: 3 } }, dependentRequired: { a: ["name"] } }), /dependentRequired.*dependencies/],
     ["unknown keyword (strict)", field({ type: "string", maxLength: 3, minLenght: 1 }), /无法编译.*minLenght/],
     ["meta-schema: not an object schema", { ...base({ properties: {} }), schema: { type: "array" } }, /schema/],
     ["uiSchema names a missing field", base({ properties: {} }, { nope: { "ui:widget": "textarea" } }), /nope/],
@@ -107,5 +108,35 @@ describe("checkDraftSafety", () => {
     expect(checkDraftSafety({ id: "x", schema: { type: "object", properties: {} } })).toEqual([]);
     expect(checkDraftSafety({ schema: { properties: { a: { $ref: "http://x/y" } } } }).join()).toMatch(/外部/);
     expect(checkDraftSafety({ schema: [] })).toEqual(["schema 应为对象"]);
+  });
+});
+
+describe("2019-09 dependentRequired / dependentSchemas", () => {
+  const def = base({
+    properties: { a: { type: "string", maxLength: 10 }, b: { type: "string", maxLength: 10 }, c: { type: "integer" } },
+    dependentRequired: { a: ["b"] },
+    dependentSchemas: { c: { required: ["a"] } },
+  });
+  const rewritten = toDraft07(def.schema) as Record<string, any>;
+
+  it("are rewritten to the equivalent draft-07 dependencies, which pass the checks", () => {
+    expect(rewritten.dependentRequired).toBeUndefined();
+    expect(rewritten.dependencies).toEqual({ a: ["b"], c: { required: ["a"] } });
+    expect(checkAdminSchema({ ...def, schema: rewritten })).toEqual([]);
+  });
+
+  it("then validate as the 2019-09 keywords mean", () => {
+    const validate = createAjv().compile(rewritten);
+    expect(validate({ name: "x" })).toBe(true);
+    expect(validate({ name: "x", a: "1", b: "2" })).toBe(true);
+    expect(validate({ name: "x", a: "1" })).toBe(false);
+    expect(Object.keys(toFieldErrors(validate.errors))).toEqual(["b"]);
+    expect(validate({ name: "x", c: 1 })).toBe(false);
+    expect(Object.keys(toFieldErrors(validate.errors))).toEqual(["a"]);
+  });
+
+  it("nested in a property or a $defs entry too", () => {
+    const nested = toDraft07({ $defs: { p: { type: "object", properties: { x: { type: "string" } }, dependentRequired: { x: ["y"] } } } }) as any;
+    expect(nested.$defs.p.dependencies).toEqual({ x: ["y"] });
   });
 });
