@@ -10,6 +10,7 @@ import antdCss from "./styles/antd.css";
 import appCss from "./styles/app.css";
 import { theme } from "./components/theme";
 import { getUser } from "./utils/auth.server";
+import { navFor } from "./utils/nav.server";
 import { ROLE_LABELS } from "./utils/users.server";
 
 dayjs.locale("zh-cn");
@@ -24,7 +25,7 @@ export const meta: MetaFunction = () => [{ title: PLATFORM_NAME }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
   return json({
-    user: user && { username: user.username, displayName: user.displayName, role: user.role, roleLabel: ROLE_LABELS[user.role], profileCompleted: user.profileCompleted },
+    user: user && { username: user.username, displayName: user.displayName, role: user.role, roleLabel: ROLE_LABELS[user.role], profileCompleted: user.profileCompleted, nav: navFor(user.role) },
   });
 }
 

@@ -1,15 +1,15 @@
 import type { ReactNode } from "react";
 import { Form, Link, useLocation } from "@remix-run/react";
 import { Button, Menu } from "antd";
-import { NAV } from "./nav";
+import type { NAV, NavItem } from "./nav";
 
 export const PLATFORM_NAME = "浙江省专业技术职务任职资格申报与评审管理服务平台";
 
-export interface ShellUser { username: string; displayName: string | null; role: keyof typeof NAV; roleLabel: string; profileCompleted: boolean }
+export interface ShellUser { username: string; displayName: string | null; role: keyof typeof NAV; roleLabel: string; profileCompleted: boolean; nav: NavItem[] }
 
 export function AppShell({ user, children }: { user: ShellUser | null; children: ReactNode }) {
   const location = useLocation();
-  const items = user && (user.role !== "applicant" || user.profileCompleted) ? NAV[user.role] : [];
+  const items = user && (user.role !== "applicant" || user.profileCompleted) ? user.nav : [];
   // An entry with a query (/plans?type=…) is active only on that query.
   const active = items.filter((i) => i.to.includes("?")
     ? `${location.pathname}${location.search}` === i.to

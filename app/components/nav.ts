@@ -1,4 +1,5 @@
-// Navigation per role. An entry is listed only once the feature behind it exists.
+// Navigation per role. An entry is listed only once the feature behind it exists. Applicants also
+// get one entry per plan type of workflows/plan-types.json (added by utils/nav.server.ts).
 import type { Role } from "../../db/models";
 
 export interface NavItem { to: string; label: string }
@@ -8,9 +9,6 @@ export const NAV: Record<Role, NavItem[]> = {
     { to: "/home", label: "个人中心" },
     { to: "/profile", label: "个人基本信息" },
     { to: "/archive", label: "我的业绩档案库" },
-    { to: "/plans?type=title-review", label: "职称评审申报" },
-    { to: "/plans?type=graduate-initial", label: "大中专毕业生职称初定" },
-    { to: "/plans?type=transfer-recognition", label: "外省调入等职称认定" },
   ],
   unit_reviewer: [
     { to: "/staff", label: "工作台" },

@@ -1,5 +1,5 @@
 // 申报计划 (declaration plans): admin CRUD with validation and an optimistic lock, applicant
-// listing/detail, and the eligibility pre-check. Plan types are data (PLAN_TYPES): each names
+// listing/detail, and the eligibility pre-check. Plan types are data (workflows/plan-types.json): each names
 // the application type — the workflow file workflows/<applicationType>.json — it runs; no code
 // branches on a plan type beyond what this table says (e.g. which filters the applicant sees).
 //
@@ -7,6 +7,11 @@
 // sanitised with sanitize-html (maintained, parser-based — a regex sanitiser is not safe against
 // malformed markup) when saved AND again when displayed, so a row written by an older version or
 // directly in the database cannot inject script either.
+import fs from "node:fs";
+import path from "node:path";
+import { getEnv } from "~/utils/env.server";
+import { singleton } from "~/utils/singleton.server";
+import { createAjv, toFieldErrors } from "./validator";
 import sanitizeHtml from "sanitize-html";
 import { Op, type Transaction, type WhereOptions } from "sequelize";
 import { TITLE_LEVELS, type AttachmentRequirement, type EligibilityRule, type PlanAttrs } from "../../db/models";
@@ -25,14 +30,20 @@ export interface PlanTypeDef {
   acceptedBy: "committees" | "departments";
 }
 
-export const PLAN_TYPES: PlanTypeDef[] = [
-  { planType: "职称评审", applicationType: "title-review", label: "职称评审申报", recognitionTypes: [], acceptedBy: "committees" },
-  { planType: "职称初定", applicationType: "graduate-initial", label: "大中专毕业生职称初定", recognitionTypes: ["大中专毕业生职称初定"], acceptedBy: "departments" },
-  { planType: "职称认定", applicationType: "transfer-recognition", label: "外省调入等职称认定", recognitionTypes: ["外省调入人员职称认定", "军队转业干部职称认定", "留学回国人员职称认定", "非公有制单位人员职称认定"], acceptedBy: "departments" },
-];
+/** The plan types of workflows/plan-types.json (checked against its meta-schema once, at first use). */
+export function planTypes(): PlanTypeDef[] {
+  return singleton("plan-types", () => {
+    const dir = path.join(getEnv().projectRoot, "workflows");
+    const cfg = JSON.parse(fs.readFileSync(path.join(dir, "plan-types.json"), "utf8"));
+    const meta = JSON.parse(fs.readFileSync(path.join(dir, "_meta", "plan-types.schema.json"), "utf8"));
+    const validate = createAjv({ strict: true }).compile({ ...meta, $id: undefined });
+    if (!validate(cfg)) throw new Error(`workflows/plan-types.json 有误：${JSON.stringify(toFieldErrors(validate.errors))}`);
+    return (cfg as { planTypes: PlanTypeDef[] }).planTypes;
+  });
+}
 
 export function planTypeOf(by: { planType?: string | null; applicationType?: string | null }) {
-  return PLAN_TYPES.find((t) => t.planType === by.planType || t.applicationType === by.applicationType) ?? null;
+  return planTypes().find((t) => t.planType === by.planType || t.applicationType === by.applicationType) ?? null;
 }
 
 export const CONFLICT_MESSAGE = "该申报计划已被他人修改，请刷新页面后重试";
@@ -99,7 +110,7 @@ export async function normalisePlan(db: Db, input: Input, t?: Transaction): Prom
   if (!name) errors.push("计划名称不能为空");
   else if (name.length > 128) errors.push("计划名称不能超过 128 个字符");
   const type = planTypeOf({ planType: String(input.planType ?? "") });
-  if (!type) errors.push(`计划类型必须是 ${PLAN_TYPES.map((t) => t.planType).join("、")} 之一`);
+  if (!type) errors.push(`计划类型必须是 ${planTypes().map((t) => t.planType).join("、")} 之一`);
   const recognitionType = typeof input.recognitionType === "string" && input.recognitionType.trim() ? input.recognitionType.trim() : null;
   if (type && type.recognitionTypes.length && (!recognitionType || !type.recognitionTypes.includes(recognitionType))) errors.push(`认定类型必须是 ${type.recognitionTypes.join("、")} 之一`);
   const titleSeriesId = Number(input.titleSeriesId);

@@ -6,7 +6,7 @@ import { Link, useLoaderData, useNavigate, useRevalidator } from "@remix-run/rea
 import { Alert, Button, Card, Checkbox, DatePicker, Form as AntForm, Input, InputNumber, Popconfirm, Select, Space, Typography } from "antd";
 import dayjs from "dayjs";
 import { useState } from "react";
-import { createPlan, deletePlan, planRefs, planView, PLAN_TYPES, updatePlan } from "~/engine/plans.server";
+import { createPlan, deletePlan, planRefs, planView, planTypes, updatePlan } from "~/engine/plans.server";
 import { requireRole } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, notFound, readBody, UserError } from "~/utils/http.server";
@@ -31,7 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (!row) throw notFound("申报计划不存在");
     plan = planView(row, refs);
   }
-  return json({ plan, refs, planTypes: PLAN_TYPES });
+  return json({ plan, refs, planTypes: planTypes() });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {

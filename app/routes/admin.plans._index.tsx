@@ -4,7 +4,7 @@ import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Button, Card, Input, Select, Space, Table, Tag, Typography } from "antd";
 import { useListQuery } from "~/components/use-list-query";
-import { listPlans, planRefs, planView, PLAN_TYPES } from "~/engine/plans.server";
+import { listPlans, planRefs, planView, planTypes } from "~/engine/plans.server";
 import { requireRole } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { listParams } from "~/utils/pagination";
@@ -22,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { rows, total } = await listPlans(db, { q: p.q, planType, titleSeriesId, offset: p.offset, pageSize: p.pageSize });
   return json({
     rows: rows.map((r) => planView(r, refs)), total, page: p.page, pageSize: p.pageSize, q: p.q, planType, titleSeriesId,
-    planTypes: PLAN_TYPES.map((t) => t.planType), series: refs.series.map((s) => ({ value: s.id, label: s.label })),
+    planTypes: planTypes().map((t) => t.planType), series: refs.series.map((s) => ({ value: s.id, label: s.label })),
   });
 }
 

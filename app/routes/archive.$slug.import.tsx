@@ -144,7 +144,7 @@ export default function ImportCitations() {
           title={d.profileLink.value
             ? <>已绑定{d.profileLink.label}：{d.profileLink.url ? <a href={d.profileLink.url} target="_blank" rel="noreferrer noopener">{d.profileLink.value}</a> : d.profileLink.value}</>
             : <>尚未绑定{d.profileLink.label}，可在 <Link to="/profile">个人基本信息</Link> 中填写后绑定</>}
-          description={d.profileLink.url && d.exportLabel ? `点击【${d.exportLabel}】，在打开的页面中导出论文（${d.formats.join("、")} 格式），再在下方上传导出的文件。` : undefined}
+          description={d.profileLink.url && d.exportLabel ? `点击【${d.exportLabel}】，在打开的页面中导出（${d.formats.join("、")} 格式），再在下方上传导出的文件。` : undefined}
           action={d.profileLink.url && d.exportLabel ? <a href={d.profileLink.url} target="_blank" rel="noreferrer noopener"><Button size="small">{d.exportLabel}</Button></a> : undefined}
         />
       ) : null}

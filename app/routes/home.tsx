@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { Card, Col, Descriptions, Row, Typography } from "antd";
-import { NAV } from "~/components/nav";
+import { navFor } from "~/utils/nav.server";
 import { requireApplicant } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { loadProfile, unitLabel } from "~/utils/profile.server";
@@ -12,12 +12,11 @@ export const meta: MetaFunction = () => [{ title: "个人中心 - 职称申报�
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireApplicant(request);
   const profile = await loadProfile(getDb(), user.id);
-  return json({ name: user.displayName ?? user.username, unit: unitLabel(profile?.unit), formVersion: profile?.row.formVersion ?? null });
+  return json({ features: navFor(user.role).filter((n) => n.to !== "/home"), name: user.displayName ?? user.username, unit: unitLabel(profile?.unit), formVersion: profile?.row.formVersion ?? null });
 }
 
 export default function Home() {
-  const { name, unit } = useLoaderData<typeof loader>();
-  const features = NAV.applicant.filter((n) => n.to !== "/home");
+  const { name, unit, features } = useLoaderData<typeof loader>();
   return (
     <>
       <Card>

@@ -1,5 +1,5 @@
-// The open 申报计划 of one plan type (manual 4, 5, 6, first screens): /plans?type=title-review |
-// graduate-initial | transfer-recognition, filtered by 职称系列 and 单位隶属关系 (评审) or
+// The open 申报计划 of one plan type (manual 4, 5, 6, first screens): /plans?type=<applicationType>
+// (a plan type of workflows/plan-types.json), filtered by 职称系列 and 单位隶属关系 (评审) or
 // 认定类型, 单位隶属关系 and 受理部门 (初定/认定).
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
@@ -7,7 +7,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { Card, Empty, Select, Space, Table, Typography } from "antd";
 import { when } from "~/components/plan-view";
 import { useListQuery } from "~/components/use-list-query";
-import { listPlans, planRefs, planTypeOf, planView, PLAN_TYPES } from "~/engine/plans.server";
+import { listPlans, planRefs, planTypeOf, planView, planTypes } from "~/engine/plans.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { forbidden } from "~/utils/http.server";
@@ -20,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (user.role !== "applicant" && user.role !== "admin") throw forbidden();
   if (user.role === "applicant" && !user.profileCompleted) throw redirect("/profile");
   const url = new URL(request.url);
-  const type = planTypeOf({ applicationType: url.searchParams.get("type") }) ?? PLAN_TYPES[0];
+  const type = planTypeOf({ applicationType: url.searchParams.get("type") }) ?? planTypes()[0];
   const p = listParams(url);
   const num = (k: string) => Number(url.searchParams.get(k)) || null;
   const filters = {
@@ -32,6 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { rows, total } = await listPlans(db, { applicationType: type.applicationType, openOnly: true, ...filters, offset: p.offset, pageSize: p.pageSize });
   return json({
     type, filters, total, page: p.page, pageSize: p.pageSize,
+    typeOptions: planTypes().map((t) => ({ value: t.applicationType, label: t.planType })),
     rows: rows.map((r) => { const v = planView(r, refs); return { id: v.id, name: v.name, recognitionType: v.recognitionType, titleSeries: v.titleSeries, titleLevel: v.titleLevel, year: v.year, opensAt: v.opensAt, closesAt: v.closesAt, accepted: type.acceptedBy === "committees" ? v.committees : v.acceptanceDepartments }; }),
     options: {
       series: refs.series.map((s) => ({ value: s.id, label: s.label })),
@@ -42,7 +43,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function Plans() {
-  const { type, filters, rows, total, page, pageSize, options } = useLoaderData<typeof loader>();
+  const { type, typeOptions, filters, rows, total, page, pageSize, options } = useLoaderData<typeof loader>();
   const go = useListQuery();
   const review = type.acceptedBy === "committees";
   const sel = (label: string, key: string, value: string | number | null, opts: { value: string | number; label: string }[], width = 180) => (
@@ -56,7 +57,7 @@ export default function Plans() {
     <Card>
       <Typography.Title level={3}>{type.label}</Typography.Title>
       <Space wrap style={{ marginBottom: 16 }}>
-        {review ? sel("申报计划类型", "type", type.applicationType, PLAN_TYPES.map((t) => ({ value: t.applicationType, label: t.planType })), 140) : sel("认定类型", "recognition", filters.recognitionType, type.recognitionTypes.map((r) => ({ value: r, label: r })), 220)}
+        {review ? sel("申报计划类型", "type", type.applicationType, typeOptions, 140) : sel("认定类型", "recognition", filters.recognitionType, type.recognitionTypes.map((r) => ({ value: r, label: r })), 220)}
         {review ? sel("申报职称系列", "series", filters.titleSeriesId, options.series) : null}
         {sel("单位隶属关系", "affiliation", filters.affiliationId, options.affiliations, 160)}
         {review ? null : sel("受理部门", "department", filters.acceptanceDepartmentId, options.departments, 240)}
