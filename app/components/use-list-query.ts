@@ -18,3 +18,15 @@ export function useListQuery() {
     navigate(`?${next}`);
   };
 }
+
+/** The antd Table pagination of a list page whose page and size live in the URL. */
+export function listPagination(
+  list: { page: number; pageSize: number; total: number },
+  go: ReturnType<typeof useListQuery>,
+  totalText: (n: number) => string = (n) => `共 ${n} 条`,
+) {
+  return {
+    current: list.page, pageSize: list.pageSize, total: list.total, showSizeChanger: true, showTotal: totalText,
+    onChange: (page: number, pageSize: number) => go({ page, pageSize }),
+  };
+}

@@ -5,7 +5,7 @@ import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData, useRevalidator } from "@remix-run/react";
 import { Alert, Button, Card, Form as AntForm, Input, InputNumber, Modal, Popconfirm, Select, Space, Table, Typography, Upload } from "antd";
 import { useState } from "react";
-import { useListQuery } from "~/components/use-list-query";
+import { listPagination, useListQuery } from "~/components/use-list-query";
 import { createRow, deleteRow, dictOf, listRows, TITLE_LEVELS, updateRow } from "~/engine/dictionary-admin.server";
 import { requireRole } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
@@ -146,10 +146,7 @@ export default function AdminDictionary() {
         dataSource={rows as Row[]}
         locale={{ emptyText: `没有符合条件的${label}` }}
         scroll={{ x: "max-content" }}
-        pagination={{
-          current: page, pageSize, total, showSizeChanger: true, showTotal: (t) => `共 ${t} 条`,
-          onChange: (p, s) => go({ page: p, pageSize: s }),
-        }}
+        pagination={listPagination({ page, pageSize, total }, go)}
         columns={[
           ...fields.map((f) => ({
             title: f.label, key: f.name,

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Button, Card, Input, Select, Space, Table, Tag, Typography } from "antd";
-import { useListQuery } from "~/components/use-list-query";
+import { listPagination, useListQuery } from "~/components/use-list-query";
 import { KIND_LABELS, listForms } from "~/engine/form-publish.server";
 import { requireRole } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
@@ -47,10 +47,7 @@ export default function AdminForms() {
         dataSource={rows}
         locale={{ emptyText: "没有符合条件的表单" }}
         scroll={{ x: "max-content" }}
-        pagination={{
-          current: page, pageSize, total, showSizeChanger: true, showTotal: (t) => `共 ${t} 个表单`,
-          onChange: (p, s) => go({ page: p, pageSize: s }),
-        }}
+        pagination={listPagination({ page, pageSize, total }, go, (n) => `共 ${n} 个表单`)}
         columns={[
           { title: "表单", dataIndex: "title", render: (v, r: any) => <Link to={`/admin/forms/${r.id}`}>{v}</Link> },
           { title: "编号", dataIndex: "id" },

@@ -3,7 +3,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Button, Card, Input, Select, Space, Table, Tag, Typography } from "antd";
-import { useListQuery } from "~/components/use-list-query";
+import { listPagination, useListQuery } from "~/components/use-list-query";
 import { listPlans, planRefs, planView, planTypes } from "~/engine/plans.server";
 import { requireRole } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
@@ -55,7 +55,7 @@ export default function AdminPlans() {
         dataSource={rows}
         locale={{ emptyText: "没有符合条件的申报计划" }}
         scroll={{ x: "max-content" }}
-        pagination={{ current: page, pageSize, total, showSizeChanger: true, showTotal: (t) => `共 ${t} 个计划`, onChange: (p, s) => go({ page: p, pageSize: s }) }}
+        pagination={listPagination({ page, pageSize, total }, go, (n) => `共 ${n} 个计划`)}
         columns={[
           { title: "计划名称", dataIndex: "name", render: (v: string, r) => <Link to={`/admin/plans/${r.id}`}>{v}</Link> },
           { title: "类型", dataIndex: "planType", render: (v: string, r) => <>{v}{r.recognitionType ? `（${r.recognitionType}）` : ""}</> },

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Button, Card, Input, Select, Space, Table, Tag, Typography } from "antd";
-import { useListQuery } from "~/components/use-list-query";
+import { listPagination, useListQuery } from "~/components/use-list-query";
 import { requireRole } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { listParams } from "~/utils/pagination";
@@ -44,10 +44,7 @@ export default function AdminUsers() {
         dataSource={rows}
         locale={{ emptyText: "没有符合条件的用户" }}
         scroll={{ x: "max-content" }}
-        pagination={{
-          current: page, pageSize, total, showSizeChanger: true, showTotal: (t) => `共 ${t} 个用户`,
-          onChange: (p, s) => go({ page: p, pageSize: s }),
-        }}
+        pagination={listPagination({ page, pageSize, total }, go, (n) => `共 ${n} 个用户`)}
         columns={[
           { title: "用户名", dataIndex: "username" },
           { title: "姓名", dataIndex: "displayName", render: (v) => v ?? "—" },

@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } fr
 import { Alert, Button, Card, Input, Popconfirm, Select, Space, Table, Typography } from "antd";
 import type { SortOrder } from "antd/es/table/interface";
 import { cellText, rangeText } from "~/components/cells";
-import { useListQuery } from "~/components/use-list-query";
+import { listPagination, useListQuery } from "~/components/use-list-query";
 import { Notice } from "~/components/notice";
 import { StatusTag } from "~/components/status-tag";
 import { deleteEntry, listColumns, listEntries } from "~/engine/archive.server";
@@ -116,10 +116,7 @@ export default function CategoryEntries() {
         onChange={(_p, _f, sorter: any) => {
           if (!Array.isArray(sorter)) go({ sort: sorter.order ? String(sorter.field) : null, order: sorter.order === "descend" ? "desc" : sorter.order ? "asc" : null, page: null });
         }}
-        pagination={{
-          current: d.page, pageSize: d.pageSize, total: d.total, showSizeChanger: true, showTotal: (t) => `共 ${t} 条`,
-          onChange: (page, pageSize) => go({ page, pageSize }),
-        }}
+        pagination={listPagination(d, go)}
         columns={[
           ...d.columns.map((c) => ({
             title: c.title,

@@ -6,7 +6,7 @@ import { json, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { Card, Empty, Select, Space, Table, Typography } from "antd";
 import { when } from "~/components/plan-view";
-import { useListQuery } from "~/components/use-list-query";
+import { listPagination, useListQuery } from "~/components/use-list-query";
 import { listPlans, planRefs, planTypeOf, planView, planTypes } from "~/engine/plans.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
@@ -67,7 +67,7 @@ export default function Plans() {
         dataSource={rows}
         locale={{ emptyText: <Empty description="当前没有符合条件、正在申报的计划" /> }}
         scroll={{ x: "max-content" }}
-        pagination={{ current: page, pageSize, total, showTotal: (t) => `共 ${t} 个计划`, onChange: (p, s) => go({ page: p, pageSize: s }) }}
+        pagination={listPagination({ page, pageSize, total }, go, (n) => `共 ${n} 个计划`)}
         columns={[
           { title: "申报计划", dataIndex: "name", render: (v: string, r) => <Link to={`/plans/${r.id}`}>{v}</Link> },
           ...(review ? [] : [{ title: "认定类型", dataIndex: "recognitionType" }]),

@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } fr
 import { Alert, Button, Card, DatePicker, Input, Select, Space, Table, Typography } from "antd";
 import dayjs from "dayjs";
 import { useState } from "react";
-import { useListQuery } from "~/components/use-list-query";
+import { listPagination, useListQuery } from "~/components/use-list-query";
 import { Notice } from "~/components/notice";
 import { batchApprove, listCategories, reviewQueue } from "~/engine/archive.server";
 import { requireRole } from "~/utils/auth.server";
@@ -97,10 +97,7 @@ export default function ReviewQueue() {
         scroll={{ x: true }}
         rowSelection={{ selectedRowKeys: selected, onChange: (keys) => setSelected(keys as number[]) }}
         locale={{ emptyText: "暂无待审核的业绩" }}
-        pagination={{
-          current: d.page, pageSize: d.pageSize, total: d.total, showSizeChanger: true, showTotal: (t) => `共 ${t} 条待审核`,
-          onChange: (page, pageSize) => go({ page, pageSize }),
-        }}
+        pagination={listPagination(d, go, (n) => `共 ${n} 条待审核`)}
         columns={[
           { title: "申请人", dataIndex: "applicant" },
           { title: "工作单位", dataIndex: "unit" },
