@@ -9,18 +9,10 @@ import { checkDraftWith, type DraftCheck } from "~/engine/draft-check";
 import type { FieldRule } from "~/engine/rules";
 import { createAjv, type FieldErrors } from "~/engine/validator";
 import { cellText } from "./cells";
+import type { PreviewField } from "~/engine/citation-import.server";
 
-export interface PreviewField {
-  name: string;
-  title: string;
-  type: string;
-  required: boolean;
-  enum?: unknown[];
-  format?: string;
-  maxLength?: number;
-  minimum?: number;
-  maximum?: number;
-}
+// Type-only: erased from the browser bundle, so the server module is never shipped.
+export type { PreviewField } from "~/engine/citation-import.server";
 
 export interface PreviewDraft {
   row: number;
