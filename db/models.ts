@@ -128,6 +128,8 @@ export interface AchievementEntryAttrs {
   submittedAt: Date;
   reviewedAt: Date | null;
   reviewerId: number | null;
+  /** Copy of the applicant's profiles.unitId (the reviewer queue's index); see migration 0007. */
+  unitId: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -139,6 +141,59 @@ export interface StoredFileAttrs {
   mimeType: string;
   size: number;
   sha256: string;
+  createdAt: Date;
+}
+
+export interface WorkflowVersionAttrs {
+  id: number;
+  workflowId: string;
+  version: number;
+  name: string;
+  definition: Record<string, unknown>;
+  hash: string;
+  createdBy: string;
+  createdAt: Date;
+}
+export interface StepState { data: unknown; completedAt: string | null }
+export interface ApplicationAttrs {
+  id: number;
+  number: string | null;
+  userId: number;
+  planId: number;
+  workflowId: string;
+  workflowVersion: number;
+  status: string;
+  stage: string | null;
+  steps: Record<string, StepState>;
+  formVersions: Record<string, number>;
+  unitId: number | null;
+  committeeId: number | null;
+  acceptanceDepartmentId: number | null;
+  submittedAt: Date | null;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+export interface ApplicationAchievementAttrs {
+  id: number;
+  applicationId: number;
+  stepId: string;
+  entryId: number;
+  categoryId: string;
+  formVersion: number;
+  title: string;
+  data: Record<string, unknown>;
+  entryStatus: string;
+  createdAt: Date;
+}
+export interface PledgeTokenAttrs {
+  id: number;
+  tokenHash: string;
+  applicationId: number;
+  stepId: string;
+  userId: number;
+  expiresAt: Date;
+  usedAt: Date | null;
   createdAt: Date;
 }
 
@@ -156,9 +211,13 @@ export interface Models {
   FormVersion: Static<FormVersionAttrs, "id" | "createdAt" | "meta">;
   Profile: Static<ProfileAttrs, "id" | "version" | "createdAt" | "updatedAt" | "unitId">;
   AuditLog: Static<AuditLogAttrs, "id" | "createdAt" | "actorId" | "actorRole" | "fromState" | "toState" | "comment">;
-  AchievementEntry: Static<AchievementEntryAttrs, "id" | "title" | "searchText" | "returnReason" | "version" | "reviewedAt" | "reviewerId" | "createdAt" | "updatedAt">;
+  AchievementEntry: Static<AchievementEntryAttrs, "id" | "title" | "searchText" | "returnReason" | "version" | "reviewedAt" | "reviewerId" | "unitId" | "createdAt" | "updatedAt">;
   StoredFile: Static<StoredFileAttrs, "id" | "createdAt">;
   Plan: Static<PlanAttrs, "id" | "recognitionType" | "version" | "createdAt" | "updatedAt" | "fee">;
+  WorkflowVersion: Static<WorkflowVersionAttrs, "id" | "createdAt">;
+  Application: Static<ApplicationAttrs, "id" | "number" | "stage" | "unitId" | "committeeId" | "acceptanceDepartmentId" | "submittedAt" | "version" | "createdAt" | "updatedAt">;
+  ApplicationAchievement: Static<ApplicationAchievementAttrs, "id" | "createdAt" | "title">;
+  PledgeToken: Static<PledgeTokenAttrs, "id" | "usedAt" | "createdAt">;
 }
 
 export function defineModels(sequelize: Sequelize): Models {
@@ -303,6 +362,8 @@ export function defineModels(sequelize: Sequelize): Models {
     submittedAt: { type: DataTypes.DATE, allowNull: false },
     reviewedAt: { type: DataTypes.DATE },
     reviewerId: { type: DataTypes.INTEGER },
+    // The applicant's work unit, kept equal to profiles.unitId by saveProfile (migration 0007).
+    unitId: { type: DataTypes.INTEGER },
   }, { tableName: "achievement_entries" }) as Models["AchievementEntry"];
 
   const StoredFile = sequelize.define("StoredFile", {
@@ -341,6 +402,57 @@ export function defineModels(sequelize: Sequelize): Models {
     version: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
   }, { tableName: "plans" }) as Models["Plan"];
 
+  const WorkflowVersion = sequelize.define("WorkflowVersion", {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    workflowId: { type: DataTypes.STRING(64), allowNull: false },
+    version: { type: DataTypes.INTEGER, allowNull: false },
+    name: { type: DataTypes.STRING(64), allowNull: false },
+    definition: { type: J, allowNull: false },
+    hash: { type: DataTypes.STRING(64), allowNull: false },
+    createdBy: { type: DataTypes.STRING(64), allowNull: false },
+  }, { tableName: "workflow_versions", updatedAt: false }) as Models["WorkflowVersion"];
+
+  const Application = sequelize.define("Application", {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    number: { type: DataTypes.STRING(32) },
+    userId: { type: DataTypes.INTEGER, allowNull: false },
+    planId: { type: DataTypes.INTEGER, allowNull: false },
+    workflowId: { type: DataTypes.STRING(64), allowNull: false },
+    workflowVersion: { type: DataTypes.INTEGER, allowNull: false },
+    status: { type: DataTypes.STRING(24), allowNull: false },
+    stage: { type: DataTypes.STRING(32) },
+    steps: { type: J, allowNull: false },
+    formVersions: { type: J, allowNull: false },
+    unitId: { type: DataTypes.INTEGER },
+    committeeId: { type: DataTypes.INTEGER },
+    acceptanceDepartmentId: { type: DataTypes.INTEGER },
+    submittedAt: { type: DataTypes.DATE },
+    // Optimistic lock (conditional UPDATE … WHERE version = ?).
+    version: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+  }, { tableName: "applications" }) as Models["Application"];
+
+  const ApplicationAchievement = sequelize.define("ApplicationAchievement", {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    applicationId: { type: DataTypes.INTEGER, allowNull: false },
+    stepId: { type: DataTypes.STRING(32), allowNull: false },
+    entryId: { type: DataTypes.INTEGER, allowNull: false },
+    categoryId: { type: DataTypes.STRING(128), allowNull: false },
+    formVersion: { type: DataTypes.INTEGER, allowNull: false },
+    title: { type: DataTypes.STRING(255), allowNull: false, defaultValue: "" },
+    data: { type: J, allowNull: false },
+    entryStatus: { type: DataTypes.STRING(16), allowNull: false },
+  }, { tableName: "application_achievements", updatedAt: false }) as Models["ApplicationAchievement"];
+
+  const PledgeToken = sequelize.define("PledgeToken", {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    tokenHash: { type: DataTypes.STRING(64), allowNull: false },
+    applicationId: { type: DataTypes.INTEGER, allowNull: false },
+    stepId: { type: DataTypes.STRING(32), allowNull: false },
+    userId: { type: DataTypes.INTEGER, allowNull: false },
+    expiresAt: { type: DataTypes.DATE, allowNull: false },
+    usedAt: { type: DataTypes.DATE },
+  }, { tableName: "pledge_tokens", updatedAt: false }) as Models["PledgeToken"];
+
   AchievementEntry.belongsTo(User, { foreignKey: "userId", as: "owner" });
   AchievementEntry.belongsTo(Profile, { foreignKey: "userId", targetKey: "userId", as: "ownerProfile" });
   Unit.belongsTo(Affiliation, { foreignKey: "affiliationId", as: "affiliation" });
@@ -353,5 +465,5 @@ export function defineModels(sequelize: Sequelize): Models {
   Profile.belongsTo(Unit, { foreignKey: "unitId", as: "unit" });
   User.hasOne(Profile, { foreignKey: "userId", as: "profile" });
 
-  return { User, UserScope, Session, Affiliation, Department, Unit, Committee, TitleSeries, Specialty, AcceptanceDepartment, FormVersion, Profile, AuditLog, AchievementEntry, StoredFile, Plan };
+  return { User, UserScope, Session, Affiliation, Department, Unit, Committee, TitleSeries, Specialty, AcceptanceDepartment, FormVersion, Profile, AuditLog, AchievementEntry, StoredFile, Plan, WorkflowVersion, Application, ApplicationAchievement, PledgeToken };
 }

@@ -30,11 +30,11 @@ export interface PublishedForm extends FormDefinition {
 
 export class FormConfigError extends Error {
   constructor(public problems: string[]) {
-    super(`表单定义有误：\n${problems.join("\n")}`);
+    super(`配置有误：\n${problems.join("\n")}`);
   }
 }
 
-function canonical(v: unknown): string {
+export function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
   if (v && typeof v === "object") {
     return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as any)[k])}`).join(",")}}`;

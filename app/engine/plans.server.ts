@@ -33,7 +33,7 @@ export interface PlanTypeDef {
 /** The plan types of workflows/plan-types.json (checked against its meta-schema once, at first use). */
 export function planTypes(): PlanTypeDef[] {
   return singleton("plan-types", () => {
-    const dir = path.join(getEnv().projectRoot, "workflows");
+    const dir = getEnv().workflowsDir;
     const cfg = JSON.parse(fs.readFileSync(path.join(dir, "plan-types.json"), "utf8"));
     const meta = JSON.parse(fs.readFileSync(path.join(dir, "_meta", "plan-types.schema.json"), "utf8"));
     const validate = createAjv({ strict: true }).compile({ ...meta, $id: undefined });

@@ -19,6 +19,10 @@ export interface Env {
   dataDir: string;
   /** The form definition files (default <project>/forms). */
   formsDir: string;
+  /** The workflow (application type) definition files (default <project>/workflows). */
+  workflowsDir: string;
+  /** Handlebars templates: pledge, review forms (default <project>/templates). */
+  templatesDir: string;
   projectRoot: string;
   logSql: boolean;
 }
@@ -62,6 +66,8 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     trustedOrigins: (source.TRUSTED_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
     dataDir,
     formsDir: path.resolve(projectRoot, source.FORMS_DIR ?? "forms"),
+    workflowsDir: path.resolve(projectRoot, source.WORKFLOWS_DIR ?? "workflows"),
+    templatesDir: path.resolve(projectRoot, source.TEMPLATES_DIR ?? "templates"),
     projectRoot,
     logSql: bool(source.LOG_SQL, false),
   };

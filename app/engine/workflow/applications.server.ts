@@ -1,0 +1,330 @@
+// The wizard interpreter: an application (申报记录) walks the steps of the workflow version it was
+// created with. Each step is saved on the server when left and validated there; a step is open
+// only when every step before it is complete (by link, URL or raw POST alike); submission checks
+// the whole application again in one transaction and happens once.
+import { Op, type Transaction } from "sequelize";
+import type { ApplicationAttrs, PlanAttrs, StepState } from "../../../db/models";
+import type { Db } from "~/utils/db.server";
+import { UserError } from "~/utils/http.server";
+import { getForm } from "../form-registry.server";
+import { planStatus, planTypeOf, precheck } from "../plans.server";
+import type { FormStepOptions, StepDef, WorkflowDefinition } from "./definition";
+import { getWorkflow } from "./registry.server";
+import { STEP_HANDLERS, type StepCtx, type StepWrite } from "./steps.server";
+import { consumeToken, pledgeHtml, storeSignature, usableToken, type Signature } from "./pledge.server";
+
+export const CONFLICT_MESSAGE = "申报信息已在其他页面或窗口中修改，请刷新页面后重试";
+export type ApplicationRow = ApplicationAttrs;
+
+const when = (d: Date | string) => {
+  const x = new Date(d);
+  return `${x.getFullYear()}年${x.getMonth() + 1}月${x.getDate()}日 ${String(x.getHours()).padStart(2, "0")}:${String(x.getMinutes()).padStart(2, "0")}`;
+};
+
+function windowRefusal(plan: PlanAttrs, now: Date) {
+  const s = planStatus(plan, now);
+  if (s === "open") return null;
+  return `${s === "upcoming" ? "该申报计划尚未开始申报" : "该申报计划已截止申报"}（申报时间：${when(plan.opensAt)} 至 ${when(plan.closesAt)}）`;
+}
+
+async function audit(db: Db, t: Transaction, actor: { id: number; role: string }, appId: number, action: string, from: string | null, to: string | null, comment: string | null = null) {
+  await db.models.AuditLog.create({ actorId: actor.id, actorRole: actor.role, entityType: "application", entityId: String(appId), action, fromState: from, toState: to, comment }, { transaction: t });
+}
+
+/**
+ * 【马上申报】: the applicant's application for the plan — the existing one (one per applicant per
+ * plan), or a new draft bound to the plan's current workflow version and form versions.
+ * `initialDepartmentId` is the 受理部门 chosen on the plan list (初定/认定), if any.
+ */
+export async function startApplication(db: Db, userId: number, planId: number, initialDepartmentId?: number | null, now = new Date()) {
+  const plan = Number.isInteger(planId) && planId > 0 ? await db.models.Plan.findByPk(planId, { raw: true }) : null;
+  if (!plan) throw new UserError("申报计划不存在", 404);
+  const existing = await db.models.Application.findOne({ where: { userId, planId }, raw: true });
+  if (existing) return { id: existing.id, created: false };
+  const refusal = windowRefusal(plan, now);
+  if (refusal) throw new UserError(refusal, 409);
+  const type = planTypeOf(plan);
+  const workflow = type ? await getWorkflow(db, type.applicationType) : null;
+  if (!workflow) throw new UserError("该申报类型尚未配置申报流程，请联系管理员", 409);
+  const formVersions: Record<string, number> = {};
+  for (const s of workflow.steps.filter((x) => x.kind === "form")) {
+    const form = await getForm(db, (s.options as FormStepOptions).form);
+    if (!form) throw new UserError("申报信息表单缺失，请联系管理员", 409);
+    formVersions[form.id] = form.version;
+  }
+  const profile = await db.models.Profile.findOne({ where: { userId }, attributes: ["unitId"], raw: true });
+  const dept = initialDepartmentId && plan.acceptanceDepartmentIds.includes(initialDepartmentId) ? initialDepartmentId
+    : plan.acceptanceDepartmentIds.length === 1 ? plan.acceptanceDepartmentIds[0] : null;
+  try {
+    return await db.sequelize.transaction(async (t) => {
+      const row = await db.models.Application.create({
+        userId, planId, workflowId: workflow.id, workflowVersion: workflow.version, status: "draft", steps: {}, formVersions,
+        unitId: profile?.unitId ?? null, acceptanceDepartmentId: dept,
+        committeeId: plan.committeeIds.length === 1 ? plan.committeeIds[0] : null,
+      }, { transaction: t });
+      await audit(db, t, { id: userId, role: "applicant" }, row.id, "create", null, "draft");
+      return { id: row.id, created: true };
+    });
+  } catch (e) {
+    // Two clicks at once: the unique (userId, planId) index lets one insert win; the other reopens it.
+    if ((e as Error).name === "SequelizeUniqueConstraintError") {
+      const row = await db.models.Application.findOne({ where: { userId, planId }, raw: true });
+      if (row) return { id: row.id, created: false };
+    }
+    throw e;
+  }
+}
+
+/** The applicant's own application, or null (another person's id reads as missing). */
+export async function getOwnApplication(db: Db, userId: number, id: number): Promise<ApplicationRow | null> {
+  if (!Number.isInteger(id) || id <= 0) return null;
+  return db.models.Application.findOne({ where: { id, userId }, raw: true });
+}
+
+export interface Loaded { app: ApplicationRow; plan: PlanAttrs; workflow: WorkflowDefinition }
+
+export async function loadOwn(db: Db, userId: number, id: number): Promise<Loaded> {
+  const app = await getOwnApplication(db, userId, id);
+  if (!app) throw new UserError("申报记录不存在", 404);
+  const plan = await db.models.Plan.findByPk(app.planId, { raw: true });
+  const workflow = await getWorkflow(db, app.workflowId, app.workflowVersion);
+  if (!plan || !workflow) throw new UserError("申报记录不存在", 404);
+  return { app, plan, workflow };
+}
+
+export interface StepStatus { id: string; kind: string; title: string; complete: boolean; open: boolean }
+
+/** Per step: complete (saved and validated) and open (every earlier step complete). */
+export function stepStatuses(w: WorkflowDefinition, app: Pick<ApplicationRow, "steps">): StepStatus[] {
+  let open = true;
+  return w.steps.map((s) => {
+    const complete = !!app.steps[s.id]?.completedAt;
+    const st = { id: s.id, kind: s.kind, title: s.title, complete, open };
+    if (!complete) open = false;
+    return st;
+  });
+}
+
+/** Where the applicant left off: the first step not complete (the last when all are). */
+export function resumeStep(w: WorkflowDefinition, app: Pick<ApplicationRow, "steps">): StepDef {
+  return w.steps.find((s) => !app.steps[s.id]?.completedAt) ?? w.steps[w.steps.length - 1];
+}
+
+function stepOf(l: Loaded, stepId: string) {
+  const index = l.workflow.steps.findIndex((s) => s.id === stepId);
+  if (index < 0) throw new UserError("申报步骤不存在", 404);
+  return { step: l.workflow.steps[index], index };
+}
+
+/** Refuses a step whose predecessors are not complete, naming the first one missing. */
+export function guardStep(l: Loaded, stepId: string) {
+  const { step, index } = stepOf(l, stepId);
+  const missing = l.workflow.steps.slice(0, index).find((s) => !l.app.steps[s.id]?.completedAt);
+  if (missing) throw new UserError(`请先完成「${missing.title}」`, 409);
+  return step;
+}
+
+function guardDraft(app: ApplicationRow) {
+  if (app.status !== "draft") throw new UserError("申报已提交，不能再修改", 409);
+}
+
+export function ctxFor(db: Db, l: Loaded, step: StepDef): StepCtx {
+  return { db, app: l.app, plan: l.plan, workflow: l.workflow, step, state: l.app.steps[step.id] };
+}
+
+export async function stepView(db: Db, l: Loaded, stepId: string) {
+  const step = guardStep(l, stepId);
+  return STEP_HANDLERS[step.kind].view(ctxFor(db, l, step));
+}
+
+/**
+ * Applies one step write: the step's new state (and any application columns it sets) under the
+ * optimistic lock, plus the handler's own rows in the same transaction.
+ */
+async function applyWrite(db: Db, l: Loaded, step: StepDef, expectedVersion: number, w: StepWrite) {
+  const now = new Date();
+  const prev = l.app.steps[step.id];
+  const state: StepState = { data: w.data === undefined ? prev?.data ?? null : w.data, completedAt: w.complete ? now.toISOString() : null };
+  const steps = { ...l.app.steps, [step.id]: state };
+  await db.sequelize.transaction(async (t) => {
+    const [n] = await db.models.Application.update(
+      { steps, ...(w.columns ?? {}), version: expectedVersion + 1 },
+      { where: { id: l.app.id, userId: l.app.userId, version: expectedVersion, status: "draft" }, transaction: t },
+    );
+    if (n !== 1) {
+      const now2 = await db.models.Application.findByPk(l.app.id, { attributes: ["status"], transaction: t, raw: true });
+      throw new UserError(now2 && now2.status !== "draft" ? "申报已提交，不能再修改" : CONFLICT_MESSAGE, 409);
+    }
+    if (w.inTransaction) await w.inTransaction(t);
+  });
+  return { version: expectedVersion + 1, complete: !!w.complete, message: w.message };
+}
+
+function versionOf(v: unknown) {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new UserError("缺少版本号，请刷新页面后重试");
+  return n;
+}
+
+/**
+ * A POST to a step: `next` (【下一步】 — validate and complete), or one of the step's own intents
+ * (upload, extract, sign…). Refused when the application is submitted, the step is not open yet,
+ * or the page was out of date (409).
+ */
+export async function postStep(db: Db, l: Loaded, stepId: string, intent: string, body: Record<string, unknown>, extra: { request: Request; ip: string | null }) {
+  guardDraft(l.app);
+  const step = guardStep(l, stepId);
+  const expected = versionOf(body.version);
+  if (expected !== l.app.version) throw new UserError(CONFLICT_MESSAGE, 409);
+  const handler = STEP_HANDLERS[step.kind];
+  const ctx = ctxFor(db, l, step);
+  let write: StepWrite;
+  if (intent === "next") write = await handler.next(ctx, body);
+  else if (handler.act) write = await handler.act(ctx, intent, body, extra);
+  else throw new UserError("不支持的操作");
+  return applyWrite(db, l, step, expected, write);
+}
+
+/** An upload to a step (photo, attachment slot): multipart, with the intent and version in the URL. */
+export async function uploadToStep(db: Db, l: Loaded, stepId: string, params: URLSearchParams, request: Request) {
+  guardDraft(l.app);
+  const step = guardStep(l, stepId);
+  const expected = versionOf(params.get("version"));
+  if (expected !== l.app.version) throw new UserError(CONFLICT_MESSAGE, 409);
+  const handler = STEP_HANDLERS[step.kind];
+  if (!handler.upload) throw new UserError("该步骤不接受上传文件");
+  const write = await handler.upload(ctxFor(db, l, step), params, request);
+  return applyWrite(db, l, step, expected, write);
+}
+
+/** A write that is not tied to the page's version (the phone signing the pledge): retried on a race. */
+export async function writeStepLatest(db: Db, appId: number, stepId: string, make: (l: Loaded) => Promise<StepWrite>) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const app = await db.models.Application.findByPk(appId, { raw: true });
+    if (!app) throw new UserError("申报记录不存在", 404);
+    const l = await loadOwn(db, app.userId, appId);
+    guardDraft(l.app);
+    const step = guardStep(l, stepId);
+    try {
+      return await applyWrite(db, l, step, l.app.version, await make(l));
+    } catch (e) {
+      if (!(e instanceof UserError && e.message === CONFLICT_MESSAGE)) throw e;
+    }
+  }
+  throw new UserError(CONFLICT_MESSAGE, 409);
+}
+
+/** Problems that stop submission: every step re-checked, the plan window, eligibility. */
+export async function submissionProblems(db: Db, l: Loaded, now = new Date()): Promise<string[]> {
+  const problems: string[] = [];
+  const refusal = windowRefusal(l.plan, now);
+  if (refusal) problems.push(refusal);
+  for (const step of l.workflow.steps) {
+    if (step.kind === "confirm-submit") continue;
+    if (!l.app.steps[step.id]?.completedAt) { problems.push(`「${step.title}」尚未完成`); continue; }
+    for (const p of await STEP_HANDLERS[step.kind].check(ctxFor(db, l, step))) problems.push(`「${step.title}」：${p}`);
+  }
+  const unmet = (await precheck(db, l.app.userId, l.plan, now)).filter((r) => !r.met);
+  for (const r of unmet) problems.push(`资格条件不满足：${r.label}`);
+  return problems;
+}
+
+export function applicationNumber(w: WorkflowDefinition, plan: PlanAttrs, id: number) {
+  return `${w.numberPrefix}${plan.year}${String(id).padStart(6, "0")}`;
+}
+
+/**
+ * 【提交】. Idempotent: a second submit of the same application (double click, second tab,
+ * replayed POST) answers like the first and changes nothing. The draft → submitted update is
+ * conditional on the version the page showed, so a change made in between is not submitted
+ * unseen.
+ */
+export async function submitApplication(db: Db, userId: number, id: number, expectedVersion: unknown, now = new Date()) {
+  const l = await loadOwn(db, userId, id);
+  if (l.app.status !== "draft") return { number: l.app.number!, already: true };
+  const step = l.workflow.steps[l.workflow.steps.length - 1];
+  guardStep(l, step.id);
+  const expected = versionOf(expectedVersion);
+  if (expected !== l.app.version) throw new UserError(CONFLICT_MESSAGE, 409);
+  const problems = await submissionProblems(db, l, now);
+  if (problems.length) throw new UserError(`申报信息未通过检查，请修改后再提交：${problems.join("；")}`, 422);
+  const number = applicationNumber(l.workflow, l.plan, l.app.id);
+  const firstStage = l.workflow.reviewChain.stages[0]?.id ?? null;
+  const result = await db.sequelize.transaction(async (t) => {
+    const profile = await db.models.Profile.findOne({ where: { userId }, attributes: ["unitId"], transaction: t, raw: true });
+    const steps = { ...l.app.steps, [step.id]: { data: { submittedAt: now.toISOString() }, completedAt: now.toISOString() } };
+    const [n] = await db.models.Application.update(
+      { status: "submitted", stage: firstStage, number, submittedAt: now, steps, unitId: profile?.unitId ?? l.app.unitId, version: expected + 1 },
+      { where: { id, userId, status: "draft", version: expected }, transaction: t },
+    );
+    if (n !== 1) return null;
+    await audit(db, t, { id: userId, role: "applicant" }, id, "submit", "draft", "submitted");
+    return { number, already: false };
+  });
+  if (result) return result;
+  const again = await getOwnApplication(db, userId, id);
+  if (again && again.status !== "draft") return { number: again.number!, already: true };
+  throw new UserError(CONFLICT_MESSAGE, 409);
+}
+
+/** 放弃草稿: deletes a draft (its snapshots and tokens go with it); submitted ones stay. */
+export async function discardDraft(db: Db, userId: number, id: number, expectedVersion: unknown) {
+  const app = await getOwnApplication(db, userId, id);
+  if (!app) throw new UserError("申报记录不存在", 404);
+  if (app.status !== "draft") throw new UserError("已提交的申报不能删除", 409);
+  const expected = versionOf(expectedVersion);
+  await db.sequelize.transaction(async (t) => {
+    await db.models.ApplicationAchievement.destroy({ where: { applicationId: id }, transaction: t });
+    await db.models.PledgeToken.destroy({ where: { applicationId: id }, transaction: t });
+    const n = await db.models.Application.destroy({ where: { id, userId, status: "draft", version: expected }, transaction: t });
+    if (n !== 1) throw new UserError(CONFLICT_MESSAGE, 409);
+    await audit(db, t, { id: userId, role: "applicant" }, id, "discard", "draft", null);
+  });
+}
+
+/** 我的申报记录: the applicant's applications, newest first, with their plan. */
+export async function listOwnApplications(db: Db, userId: number, opts: { offset: number; pageSize: number; status?: string | null }) {
+  const where: Record<string, unknown> = { userId };
+  if (opts.status) where.status = opts.status;
+  const { rows, count } = await db.models.Application.findAndCountAll({ where, order: [["updatedAt", "DESC"], ["id", "DESC"]], offset: opts.offset, limit: opts.pageSize, raw: true });
+  const plans = await db.models.Plan.findAll({ where: { id: { [Op.in]: [...new Set(rows.map((r) => r.planId))] } }, raw: true });
+  const out = [];
+  for (const r of rows) {
+    const w = await getWorkflow(db, r.workflowId, r.workflowVersion);
+    const plan = plans.find((p) => p.id === r.planId);
+    out.push({ app: r, plan, workflow: w, resume: w && r.status === "draft" ? resumeStep(w, r) : null });
+  }
+  return { rows: out, total: count };
+}
+
+// ---- the phone page of the pledge hand-off (no login: the token is the credential) -------------
+
+/** What the phone shows for a token: the pledge to sign, or a UserError (invalid/used/expired). */
+export async function phoneSignView(db: Db, token: string) {
+  const row = await usableToken(db, token);
+  const app = await db.models.Application.findByPk(row.applicationId, { raw: true });
+  if (!app) throw new UserError("二维码无效", 404);
+  const l = await loadOwn(db, app.userId, app.id);
+  if (l.app.status !== "draft") throw new UserError("该申报已提交，无需再签署", 410);
+  return { html: await pledgeHtml(db, l.workflow, l.app, l.plan, null), expiresAt: new Date(row.expiresAt).toISOString(), planName: l.plan.name };
+}
+
+/** Signing on the phone: the token is used once (a second use, even at the same instant, is refused). */
+export async function phoneSign(db: Db, token: string, signature: unknown, meta: { ip: string | null; userAgent: string | null }) {
+  const row = await usableToken(db, token);
+  const key = await storeSignature(db, row.userId, signature);
+  const sig: Signature = { key, signedAt: new Date().toISOString(), ip: meta.ip, userAgent: meta.userAgent?.slice(0, 300) ?? null, via: "phone" };
+  return writeStepLatest(db, row.applicationId, row.stepId, async () => ({
+    data: sig, complete: true,
+    inTransaction: async (t) => {
+      if (!(await consumeToken(db, row.id, t))) throw new UserError("该二维码已使用过或已过期，请在电脑上刷新页面获取新的二维码", 410);
+    },
+  }));
+}
+
+/** For the desktop page's poll: has the pledge step been signed (on the phone) yet? */
+export async function pledgeSigned(db: Db, userId: number, id: number, stepId: string) {
+  const app = await getOwnApplication(db, userId, id);
+  if (!app) throw new UserError("申报记录不存在", 404);
+  return { signed: !!app.steps[stepId]?.completedAt, version: app.version };
+}
