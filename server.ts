@@ -1,5 +1,6 @@
 // Production/dev HTTP server: Express serves static assets, refuses cross-origin writes, and
 // hands every other request to the Remix build. The database is migrated on boot.
+import cluster from "node:cluster";
 import path from "node:path";
 import compression from "compression";
 import express from "express";
@@ -13,10 +14,15 @@ import { setupDatabase } from "./db/setup";
 import { DEMO_PASSWORD } from "./db/seeders/demo";
 import { FormConfigError } from "./app/engine/form-registry.server";
 
+type Setup = Awaited<ReturnType<typeof setupDatabase>>;
+
 async function main() {
   const env = getEnv();
+  // WEB_CONCURRENCY > 1: the primary migrates once, then forks that many workers sharing the
+  // port (docs/decisions/006-server-cpu-per-page.md). Workers skip straight to serving.
+  if (cluster.isWorker) return serve(null);
   const db = getDb();
-  let setup;
+  let setup: Setup;
   try {
     setup = await setupDatabase(db, { demo: env.demoMode });
   } catch (e) {
@@ -26,6 +32,50 @@ async function main() {
     }
     throw e;
   }
+  if (env.webConcurrency > 1) {
+    await db.sequelize.close();
+    return startWorkers(env.webConcurrency, setup);
+  }
+  return serve(setup);
+}
+
+function announce(port: number, workers: number, setup: Setup, dialect: string) {
+  console.log(`职称申报评审平台已启动：http://localhost:${port}  （数据库：${dialect}${workers > 1 ? `，${workers} 个工作进程` : ""}）`);
+  if (setup.demo) {
+    console.log(`演示模式：以下演示账户的密码均为 ${DEMO_PASSWORD}`);
+    for (const a of setup.demo) console.log(`  ${a.username.padEnd(16)} ${a.label}`);
+  }
+}
+
+function startWorkers(n: number, setup: Setup) {
+  const env = getEnv();
+  let stopping = false;
+  let listening = 0;
+  const fork = () => cluster.fork().on("listening", (addr) => {
+    if (++listening === n) announce(addr.port, n, setup, env.databaseUrl ? "postgres" : "sqlite");
+  });
+  for (let i = 0; i < n; i++) fork();
+  cluster.on("exit", (w, code, signal) => {
+    if (stopping) {
+      if (!Object.keys(cluster.workers ?? {}).length) process.exit(0);
+      return;
+    }
+    console.error(`工作进程 ${w.process.pid} 退出（${signal ?? code}），重新启动`);
+    fork();
+  });
+  const stop = () => {
+    stopping = true;
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill("SIGTERM");
+    if (!Object.keys(cluster.workers ?? {}).length) process.exit(0);
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+/** One serving process: the whole app when WEB_CONCURRENCY is 1, else a worker (setup null). */
+async function serve(setup: Setup | null) {
+  const env = getEnv();
+  const db = getDb();
   const buildPath = path.join(env.projectRoot, "build", "index.js");
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const build: ServerBuild = require(buildPath);
@@ -49,15 +99,11 @@ async function main() {
     if (ok) return next();
     res.status(403).type("text/plain; charset=utf-8").send("请求来源校验失败：请从本站页面提交（跨站请求已被拒绝）");
   });
-  app.all("*", createRequestHandler({ build, mode: env.nodeEnv }));
+  // The client address reaches loaders/actions as context.ip (kept with a signed pledge).
+  app.all("*", createRequestHandler({ build, mode: env.nodeEnv, getLoadContext: (req) => ({ ip: req.ip ?? null }) }));
 
   const server = app.listen(env.port, () => {
-    const port = (server.address() as { port: number }).port;
-    console.log(`职称申报评审平台已启动：http://localhost:${port}  （数据库：${db.sequelize.getDialect()}）`);
-    if (setup.demo) {
-      console.log(`演示模式：以下演示账户的密码均为 ${DEMO_PASSWORD}`);
-      for (const a of setup.demo) console.log(`  ${a.username.padEnd(16)} ${a.label}`);
-    }
+    if (setup) announce((server.address() as { port: number }).port, 1, setup, db.sequelize.getDialect());
     if (env.nodeEnv === "development") broadcastDevReady(build);
   });
   setInterval(() => purgeExpiredSessions().catch(() => {}), 60 * 60 * 1000).unref();

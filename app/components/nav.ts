@@ -4,6 +4,9 @@ import type { Role } from "../../db/models";
 
 export interface NavItem { to: string; label: string }
 
+/** Applicants' last entry, after the plan types (the manual's order: 3 档案库, 4–6 申报, 7 申报记录). */
+export const RECORDS_NAV: NavItem = { to: "/records", label: "我的申报记录" };
+
 export const NAV: Record<Role, NavItem[]> = {
   applicant: [
     { to: "/home", label: "个人中心" },

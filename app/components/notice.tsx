@@ -9,6 +9,8 @@ export const NOTICES: Record<string, string> = {
   approved: "已审核通过",
   returned: "已退回，申请人将看到退回原因",
   imported: "已导入，等待单位审核",
+  submitted: "申报已提交，等待审核",
+  discarded: "草稿已放弃",
 };
 
 /** The one-line result of the last action, from a ?notice= code the server set. */

@@ -1,9 +1,9 @@
 // One 申报计划: every section, and for an applicant the eligibility pre-check (which rules they
-// meet, with the data each rule read). 【马上申报】 waits for the application wizard.
+// meet, with the data each rule read) and 【马上申报】 (or 继续申报 when already started).
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
-import { Alert, Button, Card, List, Space, Tag, Tooltip, Typography } from "antd";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Alert, Button, Card, List, Space, Tag, Typography } from "antd";
 import { PlanSections, when } from "~/components/plan-view";
 import { planRefs, planTypeOf, planView, precheck } from "~/engine/plans.server";
 import { requireUser } from "~/utils/auth.server";
@@ -23,13 +23,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const plan = planView(row, await planRefs(db));
   const type = planTypeOf(row)!;
   const checks = user.role === "applicant" ? await precheck(db, user.id, row) : null;
-  return json({ plan, type: { label: type.label, applicationType: type.applicationType, acceptedBy: type.acceptedBy }, checks });
+  const found = user.role === "applicant" ? await db.models.Application.findOne({ where: { userId: user.id, planId: row.id }, attributes: ["id", "status"], raw: true }) : null;
+  const mine = found ? { id: found.id, status: found.status } : null;
+  const department = Number(new URL(request.url).searchParams.get("department")) || null;
+  return json({ plan, type: { label: type.label, applicationType: type.applicationType, acceptedBy: type.acceptedBy }, checks, mine, department, canApply: user.role === "applicant" });
 }
 
 const show = (v: unknown) => (v === null || v === undefined || v === "" ? "（未填写）" : String(v));
 
 export default function PlanDetail() {
-  const { plan, type, checks } = useLoaderData<typeof loader>();
+  const { plan, type, checks, mine, department, canApply } = useLoaderData<typeof loader>();
+  const failed = useActionData<{ error?: string }>();
+  const busy = useNavigation().state !== "idle";
   const unmet = checks?.filter((c) => !c.met).length ?? 0;
   return (
     <Card>
@@ -64,10 +69,20 @@ export default function PlanDetail() {
         </section>
       ) : null}
       <div style={{ marginTop: 24 }}>
-        {plan.status === "open" ? (
-          <Tooltip title="申报功能即将开放"><Button type="primary" disabled>马上申报</Button></Tooltip>
+        {failed?.error ? <Alert type="error" showIcon role="alert" title={failed.error} style={{ marginBottom: 12 }} /> : null}
+        {mine ? (
+          <Space>
+            <Link to={mine.status === "draft" ? `/apply/${mine.id}` : `/records/${mine.id}`}><Button type="primary">{mine.status === "draft" ? "继续申报" : "查看申报记录"}</Button></Link>
+            <Typography.Text type="secondary">您已{mine.status === "draft" ? "开始" : "提交"}本计划的申报</Typography.Text>
+          </Space>
+        ) : canApply && plan.status === "open" ? (
+          <Form method="post" action="/apply">
+            <input type="hidden" name="planId" value={plan.id} />
+            {department ? <input type="hidden" name="departmentId" value={department} /> : null}
+            <Button type="primary" htmlType="submit" loading={busy}>马上申报</Button>
+            {unmet ? <Typography.Text type="warning" style={{ marginLeft: 12 }}>资格预检有未满足的条件，提交时将再次检查</Typography.Text> : null}
+          </Form>
         ) : null}
-        {plan.status === "open" ? <Typography.Text type="secondary" style={{ marginLeft: 12 }}>申报功能即将开放</Typography.Text> : null}
       </div>
     </Card>
   );

@@ -69,7 +69,7 @@ export default function Plans() {
         scroll={{ x: "max-content" }}
         pagination={listPagination({ page, pageSize, total }, go, (n) => `共 ${n} 个计划`)}
         columns={[
-          { title: "申报计划", dataIndex: "name", render: (v: string, r) => <Link to={`/plans/${r.id}`}>{v}</Link> },
+          { title: "申报计划", dataIndex: "name", render: (v: string, r) => <Link to={`/plans/${r.id}${filters.acceptanceDepartmentId ? `?department=${filters.acceptanceDepartmentId}` : ""}`}>{v}</Link> },
           ...(review ? [] : [{ title: "认定类型", dataIndex: "recognitionType" }]),
           { title: "职称系列 / 级别", key: "s", render: (_: unknown, r: (typeof rows)[number]) => `${r.titleSeries} · ${r.titleLevel}` },
           { title: review ? "受理评审委员会" : "受理部门", key: "a", render: (_: unknown, r: (typeof rows)[number]) => (r.accepted.length > 2 ? `${r.accepted.slice(0, 2).join("、")} 等 ${r.accepted.length} 个` : r.accepted.join("、")) },

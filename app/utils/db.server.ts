@@ -1,5 +1,5 @@
 // The app's database: one Sequelize instance and its models per process.
-import type { Sequelize } from "sequelize";
+import type { Model, Sequelize } from "sequelize";
 import { createSequelize } from "../../db/connection";
 import { defineModels, type Models } from "../../db/models";
 import { getEnv } from "./env.server";
@@ -17,4 +17,9 @@ export function getDb(): Db {
     const env = getEnv();
     return openDb({ databaseUrl: env.databaseUrl, sqlitePath: env.sqlitePath, logSql: env.logSql });
   });
+}
+
+/** A model row as a plain object (JSON columns parsed: `raw: true` leaves them as text on SQLite). */
+export function plain<A extends object>(row: Model<A, any> | null): A | null {
+  return row ? (row.get({ plain: true }) as A) : null;
 }

@@ -13,8 +13,9 @@ export interface IncomingFile {
 
 /** Room for the multipart framing and small fields on top of the file itself. */
 const OVERHEAD_BYTES = 64 * 1024;
-/** A refused body is read and dropped up to this size; past it the connection is dropped. */
-const DRAIN_LIMIT_BYTES = 20_000_000;
+/** A refused body is read and dropped up to this size. Large enough that a phone photo or scan sent past its limit (30–50 MB is common) still gets our
+ * answer instead of a reset; past it the connection is dropped. */
+const DRAIN_LIMIT_BYTES = 64_000_000;
 
 /**
  * Reads a multipart body with one file part named `field` and passes it to `consume`, whose

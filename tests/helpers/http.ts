@@ -47,6 +47,15 @@ export class Client {
     return this.post(`${path}${sep}_data=${encodeURIComponent(routeId)}`, body, { json: true });
   }
 
+  /** A multipart upload of one file part ("file"), as a browser's file input sends it. */
+  async upload(path: string, bytes: Uint8Array, name: string, type = "application/octet-stream") {
+    const body = new FormData();
+    body.append("file", new Blob([new Uint8Array(bytes)], { type }), name);
+    const headers = this.headers({ Accept: "application/json" });
+    if (this.origin) headers.Origin = this.origin;
+    return this.remember(await fetch(this.base + path, { method: "POST", headers, body, redirect: "manual" }));
+  }
+
   async login(username: string, password: string) {
     return this.post("/login", { username, password });
   }

@@ -4,7 +4,7 @@
 // the whole application again in one transaction and happens once.
 import { Op, type Transaction } from "sequelize";
 import type { ApplicationAttrs, PlanAttrs, StepState } from "../../../db/models";
-import type { Db } from "~/utils/db.server";
+import { plain, type Db } from "~/utils/db.server";
 import { UserError } from "~/utils/http.server";
 import { getForm } from "../form-registry.server";
 import { planStatus, planTypeOf, precheck } from "../plans.server";
@@ -37,9 +37,9 @@ async function audit(db: Db, t: Transaction, actor: { id: number; role: string }
  * `initialDepartmentId` is the 受理部门 chosen on the plan list (初定/认定), if any.
  */
 export async function startApplication(db: Db, userId: number, planId: number, initialDepartmentId?: number | null, now = new Date()) {
-  const plan = Number.isInteger(planId) && planId > 0 ? await db.models.Plan.findByPk(planId, { raw: true }) : null;
+  const plan = Number.isInteger(planId) && planId > 0 ? plain(await db.models.Plan.findByPk(planId)) : null;
   if (!plan) throw new UserError("申报计划不存在", 404);
-  const existing = await db.models.Application.findOne({ where: { userId, planId }, raw: true });
+  const existing = plain(await db.models.Application.findOne({ where: { userId, planId } }));
   if (existing) return { id: existing.id, created: false };
   const refusal = windowRefusal(plan, now);
   if (refusal) throw new UserError(refusal, 409);
@@ -68,7 +68,7 @@ export async function startApplication(db: Db, userId: number, planId: number, i
   } catch (e) {
     // Two clicks at once: the unique (userId, planId) index lets one insert win; the other reopens it.
     if ((e as Error).name === "SequelizeUniqueConstraintError") {
-      const row = await db.models.Application.findOne({ where: { userId, planId }, raw: true });
+      const row = plain(await db.models.Application.findOne({ where: { userId, planId } }));
       if (row) return { id: row.id, created: false };
     }
     throw e;
@@ -78,7 +78,7 @@ export async function startApplication(db: Db, userId: number, planId: number, i
 /** The applicant's own application, or null (another person's id reads as missing). */
 export async function getOwnApplication(db: Db, userId: number, id: number): Promise<ApplicationRow | null> {
   if (!Number.isInteger(id) || id <= 0) return null;
-  return db.models.Application.findOne({ where: { id, userId }, raw: true });
+  return plain(await db.models.Application.findOne({ where: { id, userId } }));
 }
 
 export interface Loaded { app: ApplicationRow; plan: PlanAttrs; workflow: WorkflowDefinition }
@@ -86,7 +86,7 @@ export interface Loaded { app: ApplicationRow; plan: PlanAttrs; workflow: Workfl
 export async function loadOwn(db: Db, userId: number, id: number): Promise<Loaded> {
   const app = await getOwnApplication(db, userId, id);
   if (!app) throw new UserError("申报记录不存在", 404);
-  const plan = await db.models.Plan.findByPk(app.planId, { raw: true });
+  const plan = plain(await db.models.Plan.findByPk(app.planId));
   const workflow = await getWorkflow(db, app.workflowId, app.workflowVersion);
   if (!plan || !workflow) throw new UserError("申报记录不存在", 404);
   return { app, plan, workflow };
@@ -132,9 +132,9 @@ export function ctxFor(db: Db, l: Loaded, step: StepDef): StepCtx {
   return { db, app: l.app, plan: l.plan, workflow: l.workflow, step, state: l.app.steps[step.id] };
 }
 
-export async function stepView(db: Db, l: Loaded, stepId: string) {
+export async function stepView(db: Db, l: Loaded, stepId: string, origin?: string) {
   const step = guardStep(l, stepId);
-  return STEP_HANDLERS[step.kind].view(ctxFor(db, l, step));
+  return STEP_HANDLERS[step.kind].view({ ...ctxFor(db, l, step), origin });
 }
 
 /**
@@ -200,7 +200,7 @@ export async function uploadToStep(db: Db, l: Loaded, stepId: string, params: UR
 /** A write that is not tied to the page's version (the phone signing the pledge): retried on a race. */
 export async function writeStepLatest(db: Db, appId: number, stepId: string, make: (l: Loaded) => Promise<StepWrite>) {
   for (let attempt = 0; attempt < 3; attempt++) {
-    const app = await db.models.Application.findByPk(appId, { raw: true });
+    const app = plain(await db.models.Application.findByPk(appId));
     if (!app) throw new UserError("申报记录不存在", 404);
     const l = await loadOwn(db, app.userId, appId);
     guardDraft(l.app);
@@ -286,8 +286,10 @@ export async function discardDraft(db: Db, userId: number, id: number, expectedV
 export async function listOwnApplications(db: Db, userId: number, opts: { offset: number; pageSize: number; status?: string | null }) {
   const where: Record<string, unknown> = { userId };
   if (opts.status) where.status = opts.status;
-  const { rows, count } = await db.models.Application.findAndCountAll({ where, order: [["updatedAt", "DESC"], ["id", "DESC"]], offset: opts.offset, limit: opts.pageSize, raw: true });
-  const plans = await db.models.Plan.findAll({ where: { id: { [Op.in]: [...new Set(rows.map((r) => r.planId))] } }, raw: true });
+  const found = await db.models.Application.findAndCountAll({ where, order: [["updatedAt", "DESC"], ["id", "DESC"]], offset: opts.offset, limit: opts.pageSize });
+  const rows = found.rows.map((r) => r.get({ plain: true }));
+  const count = found.count;
+  const plans = (await db.models.Plan.findAll({ where: { id: { [Op.in]: [...new Set(rows.map((r) => r.planId))] } } })).map((p) => p.get({ plain: true }));
   const out = [];
   for (const r of rows) {
     const w = await getWorkflow(db, r.workflowId, r.workflowVersion);
@@ -302,7 +304,7 @@ export async function listOwnApplications(db: Db, userId: number, opts: { offset
 /** What the phone shows for a token: the pledge to sign, or a UserError (invalid/used/expired). */
 export async function phoneSignView(db: Db, token: string) {
   const row = await usableToken(db, token);
-  const app = await db.models.Application.findByPk(row.applicationId, { raw: true });
+  const app = plain(await db.models.Application.findByPk(row.applicationId));
   if (!app) throw new UserError("二维码无效", 404);
   const l = await loadOwn(db, app.userId, app.id);
   if (l.app.status !== "draft") throw new UserError("该申报已提交，无需再签署", 410);
@@ -327,4 +329,10 @@ export async function pledgeSigned(db: Db, userId: number, id: number, stepId: s
   const app = await getOwnApplication(db, userId, id);
   if (!app) throw new UserError("申报记录不存在", 404);
   return { signed: !!app.steps[stepId]?.completedAt, version: app.version };
+}
+
+/** Every step's read-only summary (the 检查申报信息 view), for the record page. */
+export async function applicationSummary(db: Db, l: Loaded) {
+  const last = l.workflow.steps[l.workflow.steps.length - 1];
+  return STEP_HANDLERS["confirm-submit"].view(ctxFor(db, l, last)) as Promise<{ sections: { id: string; title: string; complete: boolean; parts: unknown[] }[] }>;
 }

@@ -6,7 +6,7 @@ import path from "node:path";
 import crypto from "node:crypto";
 import { getEnv } from "~/utils/env.server";
 import { singleton } from "~/utils/singleton.server";
-import type { Db } from "~/utils/db.server";
+import { plain, type Db } from "~/utils/db.server";
 import { createAjv, toFieldErrors } from "../validator";
 import { canonical, FormConfigError, getForm } from "../form-registry.server";
 import { planTypes } from "../plans.server";
@@ -172,7 +172,7 @@ export async function getWorkflow(db: Db, workflowId: string, version?: number):
   const key = `${workflowId}@${version}`;
   const hit = c.get(key);
   if (hit) return hit;
-  const row = await WorkflowVersion.findOne({ where: { workflowId, version }, raw: true });
+  const row = plain(await WorkflowVersion.findOne({ where: { workflowId, version } }));
   if (!row) return null;
   const def = { ...(row.definition as unknown as WorkflowDefinition), version: row.version };
   c.set(key, def);

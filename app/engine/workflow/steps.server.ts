@@ -18,7 +18,11 @@ import type { AchievementsOptions, ConfirmOptions, DepartmentOptions, FormStepOp
 import { normalisePhoto, photoMaxBytes, readLimited } from "./photo.server";
 import { issueToken, pledgeHtml, storeSignature, type Signature } from "./pledge.server";
 
-export interface StepCtx { db: Db; app: ApplicationAttrs; plan: PlanAttrs; workflow: WorkflowDefinition; step: StepDef; state: StepState | undefined }
+export interface StepCtx {
+  db: Db; app: ApplicationAttrs; plan: PlanAttrs; workflow: WorkflowDefinition; step: StepDef; state: StepState | undefined;
+  /** The site's origin as the browser sees it (for the QR link to the phone page). */
+  origin?: string;
+}
 export interface StepWrite {
   /** The step's new data (undefined keeps what was saved). */
   data?: unknown;
@@ -126,9 +130,11 @@ const pledgeSign: StepHandler = {
     const signed = signatureOf(ctx, ctx.step.id);
     // The QR code is issued while unsigned only: a signed pledge needs no hand-off.
     const issued = signed ? null : await issueToken(ctx.db, ctx.app, ctx.step.id, o);
+    const signUrl = issued ? `${ctx.origin ?? ""}/sign/${issued.token}` : null;
     return {
       signed: signed ? { signedAt: signed.signedAt, via: signed.via } : null,
-      token: issued?.token ?? null,
+      signUrl,
+      qr: signUrl ? await QRCode.toDataURL(signUrl, { errorCorrectionLevel: "M", margin: 1, width: 220 }) : null,
       expiresAt: issued?.expiresAt.toISOString() ?? null,
       allowDesktop: o.allowDesktop !== false,
       pledgeHtml: await pledgeHtml(ctx.db, ctx.workflow, ctx.app, ctx.plan, null),
@@ -325,7 +331,7 @@ async function categoryRules(ctx: StepCtx): Promise<CategoryRule[]> {
   return out;
 }
 async function snapshots(ctx: StepCtx) {
-  return ctx.db.models.ApplicationAchievement.findAll({ where: { applicationId: ctx.app.id, stepId: ctx.step.id }, order: [["id", "ASC"]], raw: true });
+  return (await ctx.db.models.ApplicationAchievement.findAll({ where: { applicationId: ctx.app.id, stepId: ctx.step.id }, order: [["id", "ASC"]] })).map((r) => r.get({ plain: true }));
 }
 function countProblems(o: AchievementsOptions, rules: CategoryRule[], snaps: { categoryId: string }[]) {
   const problems: string[] = [];
@@ -352,8 +358,8 @@ const achievements: StepHandler = {
     const snaps = await snapshots(ctx);
     const entries = await ctx.db.models.AchievementEntry.findAll({
       where: { userId: ctx.app.userId, categoryId: { [Op.in]: rules.map((r) => r.category.id) }, status: { [Op.in]: o.statuses } },
-      order: [["id", "DESC"]], limit: 5000, raw: true,
-    });
+      order: [["id", "DESC"]], limit: 5000,
+    }).then((rows) => rows.map((r) => r.get({ plain: true })));
     return {
       statuses: o.statuses.map((s) => STATUS_TEXT[s]),
       minTotal: o.minTotal ?? null, maxTotal: o.maxTotal ?? null,
@@ -381,8 +387,8 @@ const achievements: StepHandler = {
     // Only the applicant's own entries, of a category and status this step allows: anything
     // else (another person's id, a returned entry) reads as not found and nothing is extracted.
     const entries = await ctx.db.models.AchievementEntry.findAll({
-      where: { id: { [Op.in]: ids }, userId: ctx.app.userId, categoryId: { [Op.in]: rules.map((r) => r.category.id) }, status: { [Op.in]: o.statuses } }, raw: true,
-    });
+      where: { id: { [Op.in]: ids }, userId: ctx.app.userId, categoryId: { [Op.in]: rules.map((r) => r.category.id) }, status: { [Op.in]: o.statuses } },
+    }).then((rows) => rows.map((r) => r.get({ plain: true })));
     if (entries.length !== ids.length) throw new UserError(`所选业绩不存在或不可提取（只能提取本人${o.statuses.map((s) => STATUS_TEXT[s]).join("或")}的业绩）`, 404);
     const existing = new Set((await snapshots(ctx)).map((s) => s.entryId));
     const fresh = entries.filter((e) => !existing.has(e.id));

@@ -1,0 +1,18 @@
+// /apply/:id — resumes the wizard where the applicant left off (the first step not complete).
+import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
+import { loadOwn, resumeStep } from "~/engine/workflow/applications.server";
+import { requireApplicant } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { notFound, UserError } from "~/utils/http.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireApplicant(request);
+  try {
+    const l = await loadOwn(getDb(), user.id, Number(params.id));
+    if (l.app.status !== "draft") return redirect(`/records/${l.app.id}`);
+    return redirect(`/apply/${l.app.id}/${resumeStep(l.workflow, l.app).id}`);
+  } catch (e) {
+    if (e instanceof UserError) throw notFound("申报记录不存在或您无权查看");
+    throw e;
+  }
+}
