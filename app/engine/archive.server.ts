@@ -185,11 +185,15 @@ export async function createEntries(db: Db, userId: number, category: Category, 
   }
   const now = new Date();
   return db.sequelize.transaction(async (t) => {
+    // The entry carries the applicant's unit (the reviewer queue's index). FOR SHARE on Postgres:
+    // a concurrent profile save that changes the unit waits for this insert, then moves it too.
+    const profile = await db.models.Profile.findOne({ where: { userId }, attributes: ["unitId"], transaction: t, lock: t.LOCK.SHARE });
+    const unitId = profile?.unitId ?? null;
     const rows = [];
     for (const data of valid) {
       const row = await db.models.AchievementEntry.create({
         userId, categoryId: category.id, formVersion: form.version, data, title: entryTitle(form, data),
-        searchText: searchTextOf(form, data), status: "pending", submittedAt: now,
+        searchText: searchTextOf(form, data), status: "pending", submittedAt: now, unitId,
       }, { transaction: t });
       await audit(db, t, { id: userId, role: "applicant" }, row.id, "create", null, "pending");
       rows.push(row.get({ plain: true }));
@@ -238,20 +242,19 @@ export interface QueueFilters { categoryId?: string | null; applicant?: string; 
 
 /** 待审核 entries of applicants in the reviewer's units, oldest first. */
 export async function reviewQueue(db: Db, scope: ReviewerScope, f: QueueFilters) {
-  const where: WhereOptions & Record<string, unknown> = { status: "pending" };
+  // Entries carry their applicant's profile unitId (migration 0007), so the scope's unit filter
+  // applies to the entry itself.
+  const where: WhereOptions & Record<string, unknown> = { status: "pending", ...applicantProfileWhere(scope) };
   if (f.categoryId) where.categoryId = f.categoryId;
   const range: Record<symbol, Date> = {};
   if (f.from && /^\d{4}-\d{2}-\d{2}$/.test(f.from)) range[Op.gte] = new Date(`${f.from}T00:00:00+08:00`);
   if (f.to && /^\d{4}-\d{2}-\d{2}$/.test(f.to)) range[Op.lt] = new Date(new Date(`${f.to}T00:00:00+08:00`).getTime() + 86_400_000);
   if (Object.getOwnPropertySymbols(range).length) where.submittedAt = range;
   const ownerWhere = f.applicant ? { [Op.or]: [{ displayName: { [Op.like]: `%${f.applicant.replace(/[%_\\]/g, "")}%` } }, { username: f.applicant }] } : undefined;
-  // Two steps: the page's ids from a narrow join (served by the pending-queue index), then
-  // the rows to show. Joining everything and paginating in one query sorted every pending row
-  // of the scope on each request (see bench/archive.ts).
-  const scopeJoin = [
-    { association: "ownerProfile", attributes: [], where: applicantProfileWhere(scope), required: true },
-    ...(ownerWhere ? [{ association: "owner", attributes: [], where: ownerWhere, required: true }] : []),
-  ];
+  // Two steps: the page's ids straight off the (unitId, submittedAt, id) pending index, then the
+  // rows to show. Joining profiles to find the unit sorted every pending row of the scope on each
+  // request (see bench/archive.ts).
+  const scopeJoin = ownerWhere ? [{ association: "owner", attributes: [], where: ownerWhere, required: true }] : [];
   const [count, page] = await Promise.all([
     db.models.AchievementEntry.count({ where, include: scopeJoin }),
     db.models.AchievementEntry.findAll({

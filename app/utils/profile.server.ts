@@ -54,6 +54,11 @@ export async function saveProfile(db: Db, userId: number, data: unknown, expecte
         if (expectedVersion !== null) throw conflict;
         await Profile.create({ userId, ...values }, { transaction });
       }
+      // Archive entries carry a copy of the unit (the reviewer queue's index, migration 0007):
+      // moved in this transaction so the applicant's entries leave the old unit's queue with them.
+      if (!existing || existing.unitId !== unitId) {
+        await db.models.AchievementEntry.update({ unitId }, { where: { userId }, transaction, silent: true });
+      }
       const user = await User.findByPk(userId, { transaction });
       if (user) {
         if (!user.profileCompletedAt) user.profileCompletedAt = new Date();

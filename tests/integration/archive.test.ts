@@ -234,6 +234,34 @@ describe("scope", () => {
     expect((await a.c.get("/review/entries")).status).toBe(403);
   });
 
+  it("an applicant who changes unit takes their pending entries from the old unit's queue to the new one's", async () => {
+    const a = await applicant("浙江工业大学");
+    const rA = await reviewer("浙江工业大学");
+    const rB = await reviewer("浙江大学");
+    const e = await addEntry(a.c);
+    const queue = async (r: typeof rA) => (await (await r.c.get(`/review/entries?pageSize=100&q=${encodeURIComponent(a.user.username)}&_data=${encodeURIComponent(R.queue)}`)).json()).rows.map((x: any) => x.id);
+    expect(await queue(rA)).toEqual([e.id]);
+    expect(await queue(rB)).toEqual([]);
+    const profile = (await db.models.Profile.findOne({ where: { userId: a.user.id } }))!;
+    const zju = (await db.models.Unit.findOne({ where: { name: "浙江大学" } }))!;
+    // unitId: the work-unit field of forms/profile.json (meta.unitField).
+    const moved = await a.c.action("/profile", "routes/profile", { data: { ...profile.data, unitId: zju.id }, version: profile.version });
+    expect(moved.status).toBe(204);
+    expect((await db.models.Profile.findOne({ where: { userId: a.user.id } }))!.unitId).toBe(zju.id);
+    expect(await queue(rA)).toEqual([]);
+    expect(await queue(rB)).toEqual([e.id]);
+    expect((await rA.c.get(`/review/entries/${e.id}`)).status).toBe(404);
+    expect((await rB.c.get(`/review/entries/${e.id}`)).status).toBe(200);
+    // Moving the entry is not an edit: its version (the decision guard) and updatedAt stay.
+    const after = (await db.models.AchievementEntry.findByPk(e.id))!;
+    expect(after.version).toBe(e.version);
+    expect(after.updatedAt.getTime()).toBe(e.updatedAt.getTime());
+    // New entries carry the new unit too.
+    const e2 = await addEntry(a.c);
+    expect(e2.unitId).toBe(zju.id);
+    expect(await queue(rB)).toEqual([e.id, e2.id]);
+  });
+
   it("batch approve: rows in scope pass, a row outside the scope is reported and untouched", async () => {
     const a = await applicant("浙江工业大学");
     const other = await applicant("浙江大学");
