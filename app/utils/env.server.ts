@@ -25,6 +25,8 @@ export interface Env {
   templatesDir: string;
   projectRoot: string;
   logSql: boolean;
+  /** Server processes (node:cluster workers); 1 = no cluster. */
+  webConcurrency: number;
 }
 
 function bool(v: string | undefined, def: boolean) {
@@ -46,6 +48,8 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new Error("DATABASE_URL must be a postgres:// URL (leave it unset for the embedded SQLite default)");
   }
+  const webConcurrency = Number(source.WEB_CONCURRENCY || 1);
+  if (!Number.isInteger(webConcurrency) || webConcurrency < 1 || webConcurrency > 64) throw new Error(`WEB_CONCURRENCY must be 1–64, got ${source.WEB_CONCURRENCY}`);
   const dataDir = path.resolve(projectRoot, source.DATA_DIR ?? "var");
   const sqlitePath = path.resolve(projectRoot, source.SQLITE_PATH ?? path.join(dataDir, "zcps.sqlite"));
   const secrets = (source.SESSION_SECRET ?? "").split(",").map((s) => s.trim()).filter(Boolean);
@@ -70,6 +74,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     templatesDir: path.resolve(projectRoot, source.TEMPLATES_DIR ?? "templates"),
     projectRoot,
     logSql: bool(source.LOG_SQL, false),
+    webConcurrency,
   };
 }
 
