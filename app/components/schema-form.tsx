@@ -43,6 +43,8 @@ export interface SchemaFormProps {
   onChange?: (data: Record<string, unknown>) => void;
   /** The form's declared cross-field rules (meta.rules), checked in the browser as on the server. */
   rules?: FieldRule[];
+  /** Buttons that replace the single submit button (one of them must be htmlType="submit"). */
+  children?: React.ReactNode;
 }
 
 function customValidator(rules: FieldRule[] | undefined) {
@@ -111,7 +113,9 @@ export function SchemaForm(props: SchemaFormProps) {
             setClientErrorCount(0);
             props.onSubmit(formData ?? {});
           }}
-        />
+        >
+          {props.children}
+        </Form>
       </AntForm>
     </div>
   );

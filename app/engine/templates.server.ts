@@ -24,16 +24,19 @@ export function templateExists(id: string) {
   return !!f && fs.existsSync(f);
 }
 
-const pad = (n: number) => String(n).padStart(2, "0");
+// Beijing time whatever the server's own time zone is (containers often run in UTC).
+const BEIJING = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", hour12: false, year: "numeric", month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit" });
 
-/** 2026年11月28日 (local time of the server, which runs in China Standard Time in production). */
+/** 2026年11月28日 (14:05), Beijing time; "2026-11" → 2026年11月; a plain date stays that date. */
 export function cnDate(v: unknown, withTime = false): string {
   if (v === null || v === undefined || v === "") return "";
   if (typeof v === "string" && /^\d{4}-\d{2}$/.test(v)) return `${v.slice(0, 4)}年${Number(v.slice(5))}月`;
+  if (typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v)) return `${v.slice(0, 4)}年${Number(v.slice(5, 7))}月${Number(v.slice(8))}日`;
   const d = v instanceof Date ? v : new Date(String(v));
   if (Number.isNaN(d.getTime())) return String(v);
-  const day = `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日`;
-  return withTime ? `${day} ${pad(d.getHours())}:${pad(d.getMinutes())}` : day;
+  const p = Object.fromEntries(BEIJING.formatToParts(d).map((x) => [x.type, x.value]));
+  const day = `${p.year}年${Number(p.month)}月${Number(p.day)}日`;
+  return withTime ? `${day} ${p.hour === "24" ? "00" : p.hour}:${p.minute}` : day;
 }
 
 /** 330106199001011234 → 330106********1234: enough to recognise, not enough to reuse. */

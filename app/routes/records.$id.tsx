@@ -5,6 +5,7 @@ import { json, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { Card, Descriptions, Space, Tag, Typography } from "antd";
 import { Notice } from "~/components/notice";
+import { when } from "~/components/plan-view";
 import { SummaryParts } from "~/components/wizard/wizard-page";
 import { APPLICATION_STATUS_LABEL } from "~/engine/workflow/definition";
 import { applicationSummary, loadOwn } from "~/engine/workflow/applications.server";
@@ -45,7 +46,7 @@ export default function Record() {
         { key: "s", label: "状态", children: <Tag color="processing">{app.statusLabel}</Tag> },
         { key: "p", label: "申报计划", children: <Link to={`/plans/${plan.id}`}>{plan.name}</Link> },
         { key: "t", label: "申报类型", children: workflow.name },
-        { key: "at", label: "提交时间", children: app.submittedAt ? new Date(app.submittedAt).toLocaleString("zh-CN", { hour12: false }) : "—" },
+        { key: "at", label: "提交时间", children: app.submittedAt ? when(app.submittedAt) : "—" },
       ]} />
       {sections.map((s) => (
         <section key={s.id} aria-label={s.title} style={{ marginBottom: 20 }}>

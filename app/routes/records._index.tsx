@@ -5,6 +5,7 @@ import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useSubmit } from "@remix-run/react";
 import { Alert, Button, Card, Empty, Popconfirm, Select, Space, Table, Tag, Typography } from "antd";
 import { Notice } from "~/components/notice";
+import { when } from "~/components/plan-view";
 import { listPagination, useListQuery } from "~/components/use-list-query";
 import { APPLICATION_STATUS_LABEL } from "~/engine/workflow/definition";
 import { discardDraft, listOwnApplications } from "~/engine/workflow/applications.server";
@@ -41,7 +42,7 @@ export async function action({ request }: ActionFunctionArgs) {
   });
 }
 
-const time = (iso: string | null) => (iso ? new Date(iso).toLocaleString("zh-CN", { hour12: false }) : "—");
+const time = (iso: string | null) => (iso ? when(iso) : "—");
 
 export default function Records() {
   const { rows, total, page, pageSize, status } = useLoaderData<typeof loader>();

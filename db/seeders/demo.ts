@@ -5,11 +5,15 @@ import { createUser, type ScopeInput } from "../../app/utils/users.server";
 import { saveProfile } from "../../app/utils/profile.server";
 import { idCardCheckChar } from "../../app/engine/cn-codes";
 import { committeeNames } from "./reference-data";
-import { createEntry, getCategory } from "../../app/engine/archive.server";
+import { createEntry, decide, getCategory } from "../../app/engine/archive.server";
+import { loadReviewerScope } from "../../app/utils/scope.server";
 import { seedDemoPlans } from "./plans";
 
 // A few archive entries so the demo applicant's 业绩档案库 and the unit reviewer's queue are
-// not empty. Keyed by category slug; a slug the install does not have is skipped.
+// not empty, and a 职称评审申报 (approved entries only) can be completed at once. Keyed by
+// category slug; a slug the install does not have is skipped. The first three are approved by
+// demo_unit (through the review engine, with audit rows); the last waits in its queue.
+const APPROVED_DEMO_ENTRIES = 3;
 const DEMO_ENTRIES: [string, Record<string, unknown>][] = [
   ["education", { startDate: "2008-09", endDate: "2012-06", school: "浙江大学", major: "化学工程与工艺", education: "大学本科", degree: "学士", studyMode: "全日制", graduationStatus: "毕业", isHighest: false, diplomaNumber: "103351201205001234", degreeCertNumber: "1033542012001234" }],
   ["work", { startDate: "2012-07", unitName: "浙江工业大学", department: "化学工程学院", technicalWork: "化工过程研发与教学", position: "实验师", witness: "王建国", witnessPhone: "0571-88320000", description: "负责化工原理实验教学与催化反应工艺研究。" }],
@@ -34,6 +38,7 @@ export async function demoAccounts(db: Db): Promise<DemoAccount[]> {
 
 export async function seedDemo(db: Db) {
   const accounts = await demoAccounts(db);
+  const toApprove: { id: number; version: number }[] = [];
   for (const a of accounts) {
     if (await db.models.User.findOne({ where: { username: a.username } })) continue;
     const user = await createUser(db, { username: a.username, password: DEMO_PASSWORD, role: a.role, displayName: a.displayName, scopes: a.scope, isDemo: true });
@@ -48,11 +53,18 @@ export async function seedDemo(db: Db) {
         graduateSchool: "浙江大学", graduateMajor: "化学工程与技术", graduationDate: "2012-06",
         address: "浙江省杭州市西湖区留和路288号", postcode: "310023",
       }, null);
-      for (const [slug, data] of DEMO_ENTRIES) {
+      for (const [i, [slug, data]] of DEMO_ENTRIES.entries()) {
         const category = await getCategory(db, slug);
-        if (category) await createEntry(db, user.id, category, data);
+        if (!category) continue;
+        const entry = await createEntry(db, user.id, category, data);
+        if (i < APPROVED_DEMO_ENTRIES) toApprove.push(entry);
       }
     }
+  }
+  const unitUser = await db.models.User.findOne({ where: { username: "demo_unit" } });
+  if (unitUser && toApprove.length) {
+    const scope = await loadReviewerScope(db, unitUser);
+    for (const e of toApprove) await decide(db, unitUser, scope, e.id, "approve", null, e.version);
   }
   await seedDemoPlans(db);
   return accounts;

@@ -1,10 +1,14 @@
-// Three demo 申报计划 (one per plan type), open for the 2026 round — seeded with the demo
+// Three demo 申报计划 (one per plan type), open around the day the demo is first started — seeded with the demo
 // accounts only (a real install's plans are entered by its administrator).
 import type { Db } from "../../app/utils/db.server";
 import { createPlan } from "../../app/engine/plans.server";
 
-const OPENS = "2026-11-01T00:00:00+08:00";
-const CLOSES = "2026-12-31T17:00:00+08:00";
+// Open from a month before the demo is first started to three months after, so a demo started
+// any day can apply at once.
+const DAY = 86_400_000;
+const OPENS = new Date(Date.now() - 30 * DAY).toISOString();
+const CLOSES = new Date(Date.now() + 90 * DAY).toISOString();
+const YEAR = new Date().getFullYear();
 
 const COMMON_ATTACHMENTS = [
   { name: "身份证（正反面）", required: true, accept: ["jpg", "png", "pdf"], maxSizeMb: 5, maxCount: 2 },
@@ -22,7 +26,7 @@ export async function seedDemoPlans(db: Db) {
   const plans = [
     {
       name: "2026年度浙江省工程系列高级工程师职务任职资格评审", planType: "职称评审", titleSeriesId: gc.id, titleLevel: "副高级",
-      affiliationIds: affIds, year: 2026, opensAt: OPENS, closesAt: CLOSES, fee: 30000,
+      affiliationIds: affIds, year: YEAR, opensAt: OPENS, closesAt: CLOSES, fee: 30000,
       basicInfo: "<p>根据《浙江省职称评审管理办法》，2026年度工程系列高级工程师评审工作即日启动。</p><p>网上申报截止时间：<strong>2026年12月31日17:00</strong>。</p>",
       reviewNotes: "<ol><li>申报人通过本平台填报申报信息并提取业绩档案；</li><li>所在单位审核并公示不少于5个工作日；</li><li>主管部门审核后报送评委会办事机构受理。</li></ol>",
       applicantNotice: "<p>申报人对申报材料的真实性负责，弄虚作假者按规定严肃处理。</p>",
@@ -38,7 +42,7 @@ export async function seedDemoPlans(db: Db) {
     },
     {
       name: "2026年度大中专毕业生专业技术资格初定", planType: "职称初定", recognitionType: "大中专毕业生职称初定", titleSeriesId: gc.id, titleLevel: "初级助理级",
-      affiliationIds: affIds, year: 2026, opensAt: OPENS, closesAt: CLOSES, fee: 0,
+      affiliationIds: affIds, year: YEAR, opensAt: OPENS, closesAt: CLOSES, fee: 0,
       basicInfo: "<p>大中专毕业生从事专业技术工作满规定年限、经考察合格的，可初定相应专业技术资格。</p>",
       reviewNotes: "<p>由受理部门审核后直接初定，不组织评审。</p>",
       applicantNotice: "<ul><li>大学本科毕业从事专业技术工作满1年，可初定助理级；</li><li>大学专科毕业满3年、中专毕业满5年，可初定助理级。</li></ul>",
@@ -52,7 +56,7 @@ export async function seedDemoPlans(db: Db) {
     },
     {
       name: "2026年度外省调入人员专业技术资格认定", planType: "职称认定", recognitionType: "外省调入人员职称认定", titleSeriesId: gc.id, titleLevel: "中级",
-      affiliationIds: affIds, year: 2026, opensAt: OPENS, closesAt: CLOSES, fee: 0,
+      affiliationIds: affIds, year: YEAR, opensAt: OPENS, closesAt: CLOSES, fee: 0,
       basicInfo: "<p>从外省调入我省工作、已取得外省专业技术资格的人员，可申请资格确认。</p>",
       reviewNotes: "<p>受理部门核验原资格证书及评审文件后予以认定。</p>",
       applicantNotice: "<p>须提供原资格证书、评审表及调动手续材料。</p>",

@@ -160,10 +160,11 @@ describe("applicant pages", () => {
     expect(otherAff).toBeGreaterThan(0);
   });
 
-  it("shows every section of a plan, and 马上申报 disabled until the wizard exists", async () => {
+  it("shows every section of a plan, and 【马上申报】 posting to the wizard", async () => {
     const { c } = await login("applicant", {});
     const html = await (await c.get(`/plans/${review}`)).text();
-    for (const s of ["基本信息", "基本信息正文", "评审计划说明", "<li>单位审核</li>", "申报须知", "须知正文", "附件要求", "学历证书", "pdf、jpg", "10 MB", "申报对象资格", "取得中级资格满5年", "可评审专业", "受理评审委员会", "浙江省工程系列高级工程师职务任职资格评审委员会", "300.00 元", "马上申报", "申报功能即将开放"]) expect(html).toContain(s);
+    for (const s of ["基本信息", "基本信息正文", "评审计划说明", "<li>单位审核</li>", "申报须知", "须知正文", "附件要求", "学历证书", "pdf、jpg", "10 MB", "申报对象资格", "取得中级资格满5年", "可评审专业", "受理评审委员会", "浙江省工程系列高级工程师职务任职资格评审委员会", "300.00 元", "马上申报", `name="planId" value="${review}"`]) expect(html.replace(/<!-- -->/g, "")).toContain(s);
+    expect(html).toContain('action="/apply"');
     const spec = (await db.models.Specialty.findByPk(refs.specs[0]))!.name;
     expect(html).toContain(spec);
     const init = await (await c.get(`/plans/${initial}`)).text();

@@ -8,6 +8,7 @@ import { SchemaForm } from "../schema-form";
 import { RecordView } from "../record-view";
 import { cellText } from "../cells";
 import { SignaturePad } from "./signature-pad";
+import { when } from "../plan-view";
 
 type View = Record<string, any>;
 interface StepInfo { id: string; kind: string; title: string; complete: boolean; open: boolean }
@@ -71,7 +72,7 @@ function PlanNotice({ ctx }: { ctx: Ctx }) {
           {!s.html && s.text === null && !s.attachments ? <Typography.Text type="secondary">（无）</Typography.Text> : null}
         </section>
       ))}
-      {v.acknowledge ? <Checkbox checked={ack} onChange={(e) => setAck(e.target.checked)}>{v.acknowledge}</Checkbox> : null}
+      {v.acknowledge ? <div><Checkbox checked={ack} onChange={(e) => setAck(e.target.checked)}>{v.acknowledge}</Checkbox></div> : null}
       <Footer ctx={ctx} busy={busy} nextDisabled={!!v.acknowledge && !ack} onNext={() => next({ acknowledged: ack })} />
     </>
   );
@@ -148,11 +149,11 @@ function PledgeSign({ ctx }: { ctx: Ctx }) {
     }, 1500);
     return () => clearInterval(timer);
   }, [v.signed, v.signUrl, v.expiresAt, nextUrl]); // eslint-disable-line react-hooks/exhaustive-deps
-  const until = v.expiresAt ? new Date(v.expiresAt).toLocaleTimeString("zh-CN", { hour12: false, hour: "2-digit", minute: "2-digit" }) : "";
+  const until = v.expiresAt ? new Date(v.expiresAt).toLocaleTimeString("zh-CN", { hour12: false, hour: "2-digit", minute: "2-digit", timeZone: "Asia/Shanghai" }) : "";
   return (
     <>
       <ResultAlert result={open ? null : result} />
-      {v.signed ? <Alert type="success" showIcon title={`保证书已签署（${v.signed.via === "phone" ? "手机扫码" : "本机"}签署，${new Date(v.signed.signedAt).toLocaleString("zh-CN", { hour12: false })}）`} style={{ marginBottom: 16 }} /> : null}
+      {v.signed ? <Alert type="success" showIcon title={`保证书已签署（${v.signed.via === "phone" ? "手机扫码" : "本机"}签署，${when(v.signed.signedAt)}）`} style={{ marginBottom: 16 }} /> : null}
       <Row gutter={24}>
         <Col xs={24} md={15}><PledgeFrame html={v.pledgeHtml} title="专业技术资格申报材料真实性保证书" /></Col>
         <Col xs={24} md={9}>
@@ -203,8 +204,13 @@ function FormStep({ ctx }: { ctx: Ctx }) {
       {error ? <Alert type="error" showIcon role="alert" title={error.error} style={{ marginBottom: 16 }} /> : null}
       <SchemaForm schema={v.form.schema} uiSchema={v.form.uiSchema} formData={data} onChange={setData} serverErrors={error?.fieldErrors}
         formContext={{ formId: v.form.id }} submitText="下一步" submitting={busy}
-        onSubmit={(d) => submit(JSON.stringify({ intent: "next", version: ctx.app.version, data: d }), { method: "post", encType: "application/json" })} />
-      {ctx.prev ? <Button style={{ marginTop: 8 }} disabled={busy} onClick={() => post({ intent: "save", goto: ctx.prev!.id })}>上一步</Button> : null}
+        onSubmit={(d) => submit(JSON.stringify({ intent: "next", version: ctx.app.version, data: d }), { method: "post", encType: "application/json" })}>
+        <Space style={{ marginTop: 8 }}>
+          {/* 【上一步】 keeps what was typed (saved as a draft of this step) without validating it. */}
+          {ctx.prev ? <Button disabled={busy} onClick={() => post({ intent: "save", goto: ctx.prev!.id })}>上一步</Button> : null}
+          <Button type="primary" htmlType="submit" loading={busy}>下一步</Button>
+        </Space>
+      </SchemaForm>
     </>
   );
 }
@@ -294,13 +300,21 @@ function Achievements({ ctx }: { ctx: Ctx }) {
   const { next, busy: moving } = useNext(ctx);
   const navResult = useActionData<ActionResult>();
   const total = v.categories.reduce((n: number, c: any) => n + c.extracted.length, 0);
+  // Categories with nothing to extract are listed in one line instead of as empty tables.
+  const shown = v.categories.filter((c: any) => c.entries.length || c.extracted.length || c.min > 0);
+  const empty = v.categories.filter((c: any) => !shown.includes(c));
   return (
     <>
-      <ResultAlert result={result ?? (navResult && !navResult.ok ? navResult : null)} />
+      <ResultAlert result={result ?? (navResult && !navResult.ok && !v.problems.length ? navResult : null)} />
       <Alert type="info" showIcon style={{ marginBottom: 16 }} title={`可提取${v.statuses.join("、")}的业绩；勾选后点击【提取】加入申报，点击【忽略】从申报中去除。已提取 ${total} 条。`}
         description={<span>档案库中缺少的业绩可先到 <Link to="/archive">我的业绩档案库</Link> 添加，再回到本页提取（申报进度已自动保存）。</span>} />
       {v.problems.length ? <Alert type="warning" showIcon style={{ marginBottom: 16 }} title="还需调整：" description={<ul style={{ margin: 0 }}>{v.problems.map((p: string) => <li key={p}>{p}</li>)}</ul>} /> : null}
-      {v.categories.map((c: any) => <CategoryBlock key={c.slug} c={c} ctx={ctx} post={post} busy={busy} />)}
+      {shown.map((c: any) => <CategoryBlock key={c.slug} c={c} ctx={ctx} post={post} busy={busy} />)}
+      {empty.length ? (
+        <Typography.Paragraph type="secondary">
+          以下类别在档案库中暂无可提取的业绩：{empty.map((c: any, i: number) => <span key={c.slug}>{i ? "、" : ""}<Link to={`/archive/${c.slug}`}>{c.title}</Link></span>)}
+        </Typography.Paragraph>
+      ) : null}
       <Footer ctx={ctx} busy={moving || busy} onNext={() => next()} />
     </>
   );
@@ -350,7 +364,7 @@ function Attachments({ ctx }: { ctx: Ctx }) {
 
 export function SummaryParts({ parts }: { parts: any[] }) {
   return (
-    <>
+    <div className="summary-parts" style={{ display: "flex", flexDirection: "column", gap: 8 }}>
       {parts.map((p, i) => {
         if (p.type === "text") return <Descriptions key={i} bordered size="small" column={1} styles={{ label: { width: 180 } }} items={p.items.map((x: any, j: number) => ({ key: j, label: x.label, children: x.value }))} />;
         if (p.type === "record") return <RecordView key={i} schema={p.schema} uiSchema={p.uiSchema} data={p.data} files={p.files} />;
@@ -366,7 +380,7 @@ export function SummaryParts({ parts }: { parts: any[] }) {
         ) : <Typography.Text key={i} type="secondary">无附件要求</Typography.Text>;
         return null;
       })}
-    </>
+    </div>
   );
 }
 
@@ -391,7 +405,7 @@ function ConfirmSubmit({ ctx }: { ctx: Ctx }) {
           <SummaryParts parts={s.parts} />
         </section>
       ))}
-      {v.declaration ? <Checkbox checked={agree} onChange={(e) => setAgree(e.target.checked)}>{v.declaration}</Checkbox> : null}
+      {v.declaration ? <div><Checkbox checked={agree} onChange={(e) => setAgree(e.target.checked)}>{v.declaration}</Checkbox></div> : null}
       <Footer ctx={ctx} busy={busy} nextText="提交" nextDisabled={!agree || incomplete.length > 0}
         onNext={() => submit(JSON.stringify({ intent: "submit", version: ctx.app.version }), { method: "post", encType: "application/json" })} />
     </>

@@ -7,6 +7,7 @@ import type { ApplicationAttrs, PlanAttrs, StepState } from "../../../db/models"
 import { plain, type Db } from "~/utils/db.server";
 import { UserError } from "~/utils/http.server";
 import { getForm } from "../form-registry.server";
+import { cnDate } from "../templates.server";
 import { planStatus, planTypeOf, precheck } from "../plans.server";
 import type { FormStepOptions, StepDef, WorkflowDefinition } from "./definition";
 import { getWorkflow } from "./registry.server";
@@ -16,10 +17,7 @@ import { consumeToken, pledgeHtml, storeSignature, usableToken, type Signature }
 export const CONFLICT_MESSAGE = "申报信息已在其他页面或窗口中修改，请刷新页面后重试";
 export type ApplicationRow = ApplicationAttrs;
 
-const when = (d: Date | string) => {
-  const x = new Date(d);
-  return `${x.getFullYear()}年${x.getMonth() + 1}月${x.getDate()}日 ${String(x.getHours()).padStart(2, "0")}:${String(x.getMinutes()).padStart(2, "0")}`;
-};
+const when = (d: Date | string) => cnDate(d, true);
 
 function windowRefusal(plan: PlanAttrs, now: Date) {
   const s = planStatus(plan, now);

@@ -16,6 +16,7 @@ import { getForm, validateRecord } from "../form-registry.server";
 import { planRefs, planView } from "../plans.server";
 import type { AchievementsOptions, ConfirmOptions, DepartmentOptions, FormStepOptions, PhotoOptions, PlanNoticeOptions, PledgeSignOptions, StepDef, StepKind, WorkflowDefinition } from "./definition";
 import { normalisePhoto, photoMaxBytes, readLimited } from "./photo.server";
+import { cnDate } from "../templates.server";
 import { issueToken, pledgeHtml, storeSignature, type Signature } from "./pledge.server";
 
 export interface StepCtx {
@@ -157,7 +158,7 @@ const pledgeSign: StepHandler = {
   },
   async summary(ctx) {
     const s = signatureOf(ctx, ctx.step.id);
-    return [{ type: "text", items: [{ label: "保证书", value: s ? `已签署（${s.via === "phone" ? "手机扫码" : "本机"}签署，${new Date(s.signedAt).toLocaleString("zh-CN", { hour12: false })}）` : "未签署" }] }];
+    return [{ type: "text", items: [{ label: "保证书", value: s ? `已签署（${s.via === "phone" ? "手机扫码" : "本机"}签署，${cnDate(s.signedAt, true)}）` : "未签署" }] }];
   },
 };
 
@@ -366,7 +367,8 @@ const achievements: StepHandler = {
       problems: countProblems(o, rules, snaps),
       categories: rules.map((r) => ({
         slug: r.category.slug, title: r.category.title, min: r.min, max: r.max,
-        columns: listColumns(r.category.form).slice(0, 4),
+        // The title is its own column; repeating the title field as a declared column adds nothing.
+        columns: listColumns(r.category.form).filter((c) => c.field !== r.category.form.meta.titleField).slice(0, 3),
         entries: entries.filter((e) => e.categoryId === r.category.id).map((e) => ({ id: e.id, title: e.title, status: e.status, data: e.data, extracted: snaps.some((s) => s.entryId === e.id) })),
         // Snapshots whose entry has since changed status or gone stay listed, so they can be ignored.
         extracted: snaps.filter((s) => s.categoryId === r.category.id).map((s) => ({ entryId: s.entryId, title: s.title, status: s.entryStatus, formVersion: s.formVersion })),
