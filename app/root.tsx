@@ -8,7 +8,7 @@ import "dayjs/locale/zh-cn";
 import { AppShell, PLATFORM_NAME } from "./components/app-shell";
 import antdCss from "./styles/antd.css";
 import appCss from "./styles/app.css";
-import { theme } from "./components/theme";
+import { serverTheme, theme } from "./components/theme";
 import { getUser } from "./utils/auth.server";
 import { navFor } from "./utils/nav.server";
 import { ROLE_LABELS } from "./utils/users.server";
@@ -39,7 +39,7 @@ function Document({ children }: { children: React.ReactNode }) {
         <Links />
       </head>
       <body>
-        <ConfigProvider locale={zhCN} theme={theme}>
+        <ConfigProvider locale={zhCN} theme={typeof document === "undefined" ? serverTheme : theme}>
           {children}
         </ConfigProvider>
         <ScrollRestoration />

@@ -1,6 +1,8 @@
 import type { ReactNode } from "react";
 import { Form, Link, useLocation } from "@remix-run/react";
 import { Button, Menu } from "antd";
+import { useHydrated } from "./hydrated";
+import { theme } from "./theme";
 import type { NAV, NavItem } from "./nav";
 
 export const PLATFORM_NAME = "浙江省专业技术职务任职资格申报与评审管理服务平台";
@@ -9,6 +11,7 @@ export interface ShellUser { username: string; displayName: string | null; role:
 
 export function AppShell({ user, children }: { user: ShellUser | null; children: ReactNode }) {
   const location = useLocation();
+  const hydrated = useHydrated();
   const items = user && (user.role !== "applicant" || user.profileCompleted) ? user.nav : [];
   // An entry with a query (/plans?type=…) is active only on that query.
   const active = items.filter((i) => i.to.includes("?")
@@ -35,14 +38,24 @@ export function AppShell({ user, children }: { user: ShellUser | null; children:
       </header>
       {items.length ? (
         <nav className="app-nav" aria-label="主导航">
-          <Menu
+          {hydrated ? <Menu
             mode="horizontal"
             // No "…" overflow menu: it is measured after hydration, so the server-rendered bar
             // showed only "…" until then; the bar scrolls sideways on narrow screens instead.
             disabledOverflow
             selectedKeys={active}
             items={items.map((i) => ({ key: i.to, label: <Link to={i.to}>{i.label}</Link> }))}
-          />
+          /> : (
+            // The same bar as static markup until hydrated: antd's Menu is a large part of every
+            // page's server CPU (docs/decisions/006-server-cpu-per-page.md).
+            <ul className={`ant-menu ant-menu-root ant-menu-horizontal ant-menu-light ${(theme.cssVar as { key: string }).key} ant-menu-css-var`} role="menu">
+              {items.map((i) => (
+                <li key={i.to} role="menuitem" className={`ant-menu-item ant-menu-item-only-child${active.includes(i.to) ? " ant-menu-item-selected" : ""}`}>
+                  <span className="ant-menu-title-content"><Link to={i.to}>{i.label}</Link></span>
+                </li>
+              ))}
+            </ul>
+          )}
         </nav>
       ) : null}
       <main id="main" className="app-main">{children}</main>

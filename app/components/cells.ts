@@ -14,3 +14,10 @@ export function rangeText(a: unknown, b: unknown): string {
   if ((a === undefined || a === null || a === "") && (b === undefined || b === null || b === "")) return "—";
   return `${cellText(a)} 至 ${b === undefined || b === null || b === "" ? "今" : cellText(b)}`;
 }
+
+// One formatter for every row: toLocaleString with options builds a new Intl.DateTimeFormat per call.
+const DATE_TIME = new Intl.DateTimeFormat("zh-CN", {
+  timeZone: "Asia/Shanghai", hour12: false, year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric",
+});
+/** A stored timestamp as Beijing time, e.g. 2024/11/30 06:08:47 (what toLocaleString("zh-CN") shows). */
+export const dateTimeText = (v: string | Date) => DATE_TIME.format(new Date(v));

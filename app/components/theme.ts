@@ -8,3 +8,10 @@ export const theme: ThemeConfig = {
   hashed: false,
   cssVar: { key: "zcps" },
 };
+
+/**
+ * The theme for server rendering: the stylesheet is static (decision 004), so antd skips
+ * generating each component's CSS-in-JS on the server (zeroRuntime). Class names are the same;
+ * the browser keeps the runtime for components the stylesheet does not list.
+ */
+export const serverTheme: ThemeConfig = { ...theme, zeroRuntime: true };

@@ -1,9 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
-import { Alert, Button, Card, Input, Popconfirm, Select, Space, Table, Typography } from "antd";
+import { Alert, Button, Card, Input, Popconfirm, Select, Space, Typography } from "antd";
 import type { SortOrder } from "antd/es/table/interface";
 import { cellText, rangeText } from "~/components/cells";
+import { useHydrated } from "~/components/hydrated";
+import { ListTable, StaticLinkButton } from "~/components/list-table";
 import { listPagination, useListQuery } from "~/components/use-list-query";
 import { Notice } from "~/components/notice";
 import { StatusTag } from "~/components/status-tag";
@@ -71,6 +73,7 @@ export default function CategoryEntries() {
   const submit = useSubmit();
   const busy = useNavigation().state !== "idle";
   const go = useListQuery();
+  const hydrated = useHydrated();
   const sortOrder = (field: string): SortOrder => (d.sort === field ? (d.order === "desc" ? "descend" : "ascend") : null);
   return (
     <Card>
@@ -108,7 +111,7 @@ export default function CategoryEntries() {
           <Button htmlType="submit">搜索</Button>
         </Space>
       </Form>
-      <Table
+      <ListTable
         rowKey="id"
         dataSource={d.rows}
         scroll={{ x: true }}
@@ -141,7 +144,7 @@ export default function CategoryEntries() {
             render: (_: unknown, r: (typeof d.rows)[number]) => (
               <Space>
                 <Link to={`/archive/${d.category.slug}/${r.id}`}>{canDo("save", r.status as EntryStatus, "owner") ? "编辑" : "查看"}</Link>
-                {canDo("delete", r.status as EntryStatus, "owner") ? (
+                {canDo("delete", r.status as EntryStatus, "owner") ? (hydrated ? (
                   <Popconfirm
                     title="确定删除这条业绩吗？"
                     description="删除后不可恢复"
@@ -152,7 +155,7 @@ export default function CategoryEntries() {
                   >
                     <Button type="link" danger size="small" style={{ padding: 0 }}>删除</Button>
                   </Popconfirm>
-                ) : null}
+                ) : <StaticLinkButton danger>删除</StaticLinkButton>) : null}
               </Space>
             ),
           },

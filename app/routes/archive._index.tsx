@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { Badge, Card, Empty, Space, Table, Typography } from "antd";
+import { Card, Empty, Space, Typography } from "antd";
+import { CountBadge, ListTable } from "~/components/list-table";
 import { categoryCounts, listCategories } from "~/engine/archive.server";
 import { requireApplicant } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
@@ -28,7 +29,7 @@ export default function Archive() {
       <Typography.Paragraph type="secondary">
         请先维护业绩档案库信息。新增或修改的业绩提交后由所在单位审核；待审核、退回状态可再次编辑，点击保存重新提交审核。
       </Typography.Paragraph>
-      <Table
+      <ListTable
         rowKey="slug"
         dataSource={categories}
         pagination={false}
@@ -36,9 +37,9 @@ export default function Archive() {
         columns={[
           { title: "序号", dataIndex: "no", width: 64 },
           { title: "业绩类别", dataIndex: "title", render: (t: string, r) => <Link to={`/archive/${r.slug}`}>{t}</Link> },
-          { title: "待审核", key: "pending", width: 90, render: (_: unknown, r) => <Badge count={r.counts.pending} showZero color="#1677ff" /> },
-          { title: "退回", key: "returned", width: 90, render: (_: unknown, r) => <Badge count={r.counts.returned} showZero color={r.counts.returned ? "#ff4d4f" : "#bfbfbf"} /> },
-          { title: "审核通过", key: "approved", width: 90, render: (_: unknown, r) => <Badge count={r.counts.approved} showZero color="#52c41a" /> },
+          { title: "待审核", key: "pending", width: 90, render: (_: unknown, r) => <CountBadge count={r.counts.pending} color="#1677ff" /> },
+          { title: "退回", key: "returned", width: 90, render: (_: unknown, r) => <CountBadge count={r.counts.returned} color={r.counts.returned ? "#ff4d4f" : "#bfbfbf"} /> },
+          { title: "审核通过", key: "approved", width: 90, render: (_: unknown, r) => <CountBadge count={r.counts.approved} color="#52c41a" /> },
           { title: "操作", key: "op", width: 140, render: (_: unknown, r) => <Space><Link to={`/archive/${r.slug}`}>查看</Link><Link to={`/archive/${r.slug}/new`}>新增</Link></Space> },
         ]}
       />

@@ -2,9 +2,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
-import { Alert, Button, Card, DatePicker, Input, Select, Space, Table, Typography } from "antd";
+import { Alert, Button, Card, DatePicker, Input, Select, Space, Typography } from "antd";
 import dayjs from "dayjs";
 import { useState } from "react";
+import { dateTimeText } from "~/components/cells";
+import { useHydrated } from "~/components/hydrated";
+import { ListTable, StaticRangeInput } from "~/components/list-table";
 import { listPagination, useListQuery } from "~/components/use-list-query";
 import { Notice } from "~/components/notice";
 import { batchApprove, listCategories, reviewQueue } from "~/engine/archive.server";
@@ -58,6 +61,7 @@ export default function ReviewQueue() {
   const busy = useNavigation().state !== "idle";
   const [selected, setSelected] = useState<number[]>([]);
   const go = useListQuery();
+  const hydrated = useHydrated();
   return (
     <Card>
       <Typography.Title level={3}>业绩审核</Typography.Title>
@@ -72,11 +76,13 @@ export default function ReviewQueue() {
             options={[{ value: "", label: "全部业绩类别" }, ...d.categories]}
           />
           <Input name="q" defaultValue={d.q} placeholder="申请人姓名或用户名" aria-label="申请人" allowClear style={{ width: 200 }} />
-          <DatePicker.RangePicker
-            aria-label="提交日期"
-            value={[d.from ? dayjs(d.from) : null, d.to ? dayjs(d.to) : null]}
-            onChange={(v) => go({ from: v?.[0]?.format("YYYY-MM-DD") ?? null, to: v?.[1]?.format("YYYY-MM-DD") ?? null, page: null })}
-          />
+          {hydrated ? (
+            <DatePicker.RangePicker
+              aria-label="提交日期"
+              value={[d.from ? dayjs(d.from) : null, d.to ? dayjs(d.to) : null]}
+              onChange={(v) => go({ from: v?.[0]?.format("YYYY-MM-DD") ?? null, to: v?.[1]?.format("YYYY-MM-DD") ?? null, page: null })}
+            />
+          ) : <StaticRangeInput from={d.from} to={d.to} />}
           {d.category ? <input type="hidden" name="category" value={d.category} /> : null}
           {d.from ? <input type="hidden" name="from" value={d.from} /> : null}
           {d.to ? <input type="hidden" name="to" value={d.to} /> : null}
@@ -91,7 +97,7 @@ export default function ReviewQueue() {
           批量通过{selected.length ? `（${selected.length}）` : ""}
         </Button>
       </Space>
-      <Table
+      <ListTable
         rowKey="id"
         dataSource={d.rows}
         scroll={{ x: true }}
@@ -103,7 +109,7 @@ export default function ReviewQueue() {
           { title: "工作单位", dataIndex: "unit" },
           { title: "业绩类别", dataIndex: "category" },
           { title: "业绩名称", dataIndex: "title", render: (t: string) => t || "—" },
-          { title: "提交时间", dataIndex: "submittedAt", render: (v: string) => new Date(v).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false }) },
+          { title: "提交时间", dataIndex: "submittedAt", render: (v: string) => dateTimeText(v) },
           { title: "操作", key: "op", render: (_: unknown, r: (typeof d.rows)[number]) => <Link to={`/review/entries/${r.id}`}>审核</Link> },
         ]}
       />

@@ -83,12 +83,19 @@ export interface CurrentUser {
 }
 
 // The root loader and the page's loader both ask for the user of the same request: look it up
-// once. (Actions that change the user answer with a redirect, so a later request reads afresh.)
-const perRequest = new WeakMap<Request, Promise<CurrentUser | null>>();
+// once. Remix hands each loader its own copy of the Request, so the lookup is shared by Cookie
+// header among the calls started in the same tick (the loaders of one request start together)
+// and forgotten right after. (Actions that change the user answer with a redirect, so a later
+// request reads afresh.)
+const thisTick = new Map<string, Promise<CurrentUser | null>>();
 
 export function getUser(request: Request): Promise<CurrentUser | null> {
-  let p = perRequest.get(request);
-  if (!p) perRequest.set(request, (p = loadUser(request)));
+  const key = request.headers.get("Cookie") ?? "";
+  let p = thisTick.get(key);
+  if (!p) {
+    thisTick.set(key, (p = loadUser(request)));
+    setImmediate(() => thisTick.delete(key));
+  }
   return p;
 }
 
