@@ -44,6 +44,10 @@ const SAVES = int("BENCH_SAVES", 500);
 const SAVE_CONCURRENCY = int("BENCH_SAVE_CONCURRENCY", 20);
 const AJV_CALLS = int("BENCH_AJV_CALLS", 1_000_000);
 const QUERY_CALLS = int("BENCH_QUERY_CALLS", 200);
+/** Server processes (WEB_CONCURRENCY of the server under test). */
+const WORKERS = int("BENCH_WORKERS", 2);
+/** Offered rate of the extra fixed-rate page runs, req/s across the 50 connections. */
+const RATE = int("BENCH_RATE", 50);
 /** Share of the applicants working at the reviewer's unit (the "busy unit"). */
 const BUSY_SHARE = Number(process.env.BENCH_BUSY_SHARE ?? 0.05);
 const PASSWORD = "Bench2026pass";
@@ -193,7 +197,7 @@ async function bulkLoad(db: Db, url: string, cats: CategorySamples[]): Promise<L
     for (let from = 0; from < ENTRIES; from += BATCH) {
       const n = Math.min(BATCH, ENTRIES - from);
       const cols = {
-        userId: [] as number[], categoryId: [] as string[], formVersion: [] as number[], data: [] as string[], title: [] as string[],
+        userId: [] as number[], unitId: [] as number[], categoryId: [] as string[], formVersion: [] as number[], data: [] as string[], title: [] as string[],
         // Timestamps as epoch ms (float8[] → to_timestamp): pg serialises Date arrays slowly.
         searchText: [] as string[], status: [] as string[], returnReason: [] as (string | null)[], submittedAt: [] as number[],
         reviewedAt: [] as (number | null)[], updatedAt: [] as number[],
@@ -211,6 +215,7 @@ async function bulkLoad(db: Db, url: string, cats: CategorySamples[]): Promise<L
         const submittedAt = start + Math.floor(((i + rnd()) / ENTRIES) * span);
         const reviewedAt = status === "pending" ? null : Math.min(now, submittedAt + Math.floor(rnd() * 7 * 86_400_000));
         cols.userId.push(applicantIds[a]);
+        cols.unitId.push(unitOf[a]); // the profile's unit, copied as createEntries does
         cols.categoryId.push(c.category.id);
         cols.formVersion.push(form.version);
         cols.data.push(JSON.stringify(data));
@@ -227,11 +232,11 @@ async function bulkLoad(db: Db, url: string, cats: CategorySamples[]): Promise<L
       await inflight;
       dbWait += performance.now() - w0;
       inflight = client.query(
-        `INSERT INTO achievement_entries ("userId", "categoryId", "formVersion", data, title, "searchText", status, "returnReason", version, "submittedAt", "reviewedAt", "createdAt", "updatedAt")
-         SELECT u, c, fv, d, ti, st, s, rr, 0, to_timestamp(sa / 1000.0), to_timestamp(ra / 1000.0), to_timestamp(sa / 1000.0), to_timestamp(ua / 1000.0)
-         FROM unnest($1::int[], $2::varchar[], $3::int[], $4::jsonb[], $5::varchar[], $6::text[], $7::varchar[], $8::text[], $9::float8[], $10::float8[], $11::float8[])
-           AS t(u, c, fv, d, ti, st, s, rr, sa, ra, ua)`,
-        [cols.userId, cols.categoryId, cols.formVersion, cols.data, cols.title, cols.searchText, cols.status, cols.returnReason, cols.submittedAt, cols.reviewedAt, cols.updatedAt],
+        `INSERT INTO achievement_entries ("userId", "unitId", "categoryId", "formVersion", data, title, "searchText", status, "returnReason", version, "submittedAt", "reviewedAt", "createdAt", "updatedAt")
+         SELECT u, un, c, fv, d, ti, st, s, rr, 0, to_timestamp(sa / 1000.0), to_timestamp(ra / 1000.0), to_timestamp(sa / 1000.0), to_timestamp(ua / 1000.0)
+         FROM unnest($1::int[], $2::varchar[], $3::int[], $4::jsonb[], $5::varchar[], $6::text[], $7::varchar[], $8::text[], $9::float8[], $10::float8[], $11::float8[], $12::int[])
+           AS t(u, c, fv, d, ti, st, s, rr, sa, ra, ua, un)`,
+        [cols.userId, cols.categoryId, cols.formVersion, cols.data, cols.title, cols.searchText, cols.status, cols.returnReason, cols.submittedAt, cols.reviewedAt, cols.updatedAt, cols.unitId],
       );
       inflight.catch(() => {}); // observed by the next `await inflight`; keeps a failure from surfacing as unhandled meanwhile
       if ((from / BATCH) % 20 === 19) log(`  ${(from + n).toLocaleString("en")} entries …`);
@@ -487,7 +492,7 @@ async function main() {
     }
 
     // ---- HTTP ----
-    server = await startServer(target);
+    server = await startServer(target, { WEB_CONCURRENCY: String(WORKERS) });
     const applicant = new Client(server.url);
     const la = await applicant.login(applicantName, PASSWORD);
     if (la.status !== 302 || la.headers.get("location") !== "/home") throw new Error(`login ${applicantName}: ${la.status} ${la.headers.get("location")}`);
@@ -556,7 +561,7 @@ async function main() {
     }
     const base = results[0].res;
     console.log(`\n## Pages over HTTP — ${CONNECTIONS} connections, ${seconds} s per route\n`);
-    console.log(`Real server (server.ts + build/, NODE_ENV=production) on this database. \`?_data=\` rows run only the route loaders (JSON, no React SSR).\n`);
+    console.log(`Real server (server.ts + build/, NODE_ENV=production, WEB_CONCURRENCY=${WORKERS}) on this database. Closed loop: each connection sends its next request as soon as the last one is answered. \`?_data=\` rows run only the route loaders (JSON, no React SSR). Server CPU counts the primary and its workers.\n`);
     console.log(table(
       ["route", "req/s", "p50 ms", "p95 ms", "p99 ms", "req/s ÷ /healthz", "p95 ÷ /healthz", "server CPU ms/req", "bytes/resp", "requests", "non-2xx / errors / timeouts", "load avg start→end"],
       results.map(({ res: r }) => [
@@ -564,6 +569,25 @@ async function main() {
         r === base ? "1" : (r.rps / base.rps).toFixed(3), r === base ? "1" : (r.latency.p95 / base.latency.p95).toFixed(1),
         ms(r.serverCpuMsPerReq), r.bytesPerReq.toFixed(0), r.requests, `${r.non2xx} / ${r.errors - r.timeouts} / ${r.timeouts}`,
         `${r.loadAvg[0].toFixed(1)}→${r.loadAvg[1].toFixed(1)}`,
+      ]),
+    ));
+
+    // ---- the same pages at a fixed offered rate ----
+    // Not the target's condition (that is the closed loop above): at a given arrival rate a
+    // response waits only for the requests actually in flight, as with real users.
+    const rated: { r: (typeof routes)[number]; res: LoadResult }[] = [];
+    for (const r of routes.filter((x) => x.target || x.path === "/healthz")) {
+      const headers: Record<string, string> = r.cookie ? { Cookie: cookies[r.cookie] } : {};
+      log(`${r.label}: ${seconds} s at ${RATE} req/s over ${CONNECTIONS} connections …`);
+      rated.push({ r, res: await load({ label: r.label, url: server.url, paths: [r.path], headers, seconds, serverPid, overallRate: RATE }) });
+    }
+    console.log(`\n## The same pages at a fixed offered rate — ${RATE} req/s over ${CONNECTIONS} connections, ${seconds} s per route\n`);
+    console.log(`autocannon overallRate: requests are sent at ${RATE} req/s in total whatever the response time, instead of the closed loop's "next request as soon as answered". Informational: the issue's target is stated for the closed loop.\n`);
+    console.log(table(
+      ["route", "req/s answered", "p50 ms", "p95 ms", "p99 ms", "server CPU ms/req", "requests", "non-2xx / errors / timeouts", "load avg start→end"],
+      rated.map(({ res: r }) => [
+        r.label, r.rps.toFixed(0), ms(r.latency.p50), ms(r.latency.p95), ms(r.latency.p99), ms(r.serverCpuMsPerReq), r.requests,
+        `${r.non2xx} / ${r.errors - r.timeouts} / ${r.timeouts}`, `${r.loadAvg[0].toFixed(1)}→${r.loadAvg[1].toFixed(1)}`,
       ]),
     ));
 

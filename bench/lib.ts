@@ -70,7 +70,9 @@ export async function load(opts: {
   headers?: Record<string, string>;
   seconds: number;
   connections?: number;
-  /** Server process to charge CPU time to (see listenerPid). */
+  /** Fixed offered rate across all connections (autocannon overallRate), req/s; unset = closed loop. */
+  overallRate?: number;
+  /** Server process to charge CPU time to (see listenerPid); its child processes count too. */
   serverPid?: number | null;
 }): Promise<LoadResult> {
   const load0 = os.loadavg()[0];
@@ -80,6 +82,7 @@ export async function load(opts: {
   const instance = autocannon({
     url: opts.url,
     connections: opts.connections ?? CONNECTIONS,
+    ...(opts.overallRate ? { overallRate: opts.overallRate } : {}),
     pipelining: 1,
     duration: opts.seconds,
     // autocannon's default 10 s timeout drops the slowest responses from the figures (and
@@ -132,15 +135,32 @@ export function listenerPid(port: number): number | null {
 }
 
 let clkTck: number | undefined;
-/** utime + stime of a process from /proc, ms (NaN when unavailable). */
+/**
+ * utime + stime of a process and its live descendants (cluster workers) from /proc, ms (NaN when
+ * unavailable). Workers must outlive the measurement: an exited child's time is not counted.
+ */
 export function cpuMs(pid: number): number {
   try {
     clkTck ??= Number(execSync("getconf CLK_TCK", { encoding: "utf8" }).trim()) || 100;
     const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
     const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return ((Number(f[11]) + Number(f[12])) * 1000) / clkTck;
+    let total = ((Number(f[11]) + Number(f[12])) * 1000) / clkTck;
+    for (const child of childPids(pid)) {
+      const c = cpuMs(child);
+      if (Number.isFinite(c)) total += c;
+    }
+    return total;
   } catch {
     return NaN;
+  }
+}
+
+function childPids(pid: number): number[] {
+  try {
+    return fs.readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+      fs.readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8").split(" ").filter(Boolean).map(Number));
+  } catch {
+    return [];
   }
 }
 
