@@ -1,9 +1,11 @@
 // Contract: every config file in workflows/ declares a version and is valid against its
-// meta-schema in workflows/_meta/; names it defines are unique.
+// meta-schema in workflows/_meta/; names it defines are unique; every name a workflow references
+// (forms, fields, profile fields, categories, templates, plan type) exists; broken ones are refused.
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createAjv, toFieldErrors } from "~/engine/validator";
+import { catalogFromFiles, checkWorkflowReferences, checkWorkflowShape, readWorkflowFiles } from "~/engine/workflow/registry.server";
 
 const DIR = path.resolve(__dirname, "../../workflows");
 const read = (f: string) => JSON.parse(fs.readFileSync(path.join(DIR, f), "utf8"));
@@ -23,5 +25,50 @@ describe("workflows/plan-types.json", () => {
   });
   it("has the manual's three application types with their menu labels", () => {
     expect(cfg.planTypes.map((t: any) => t.label)).toEqual(["职称评审申报", "大中专毕业生职称初定", "外省调入等职称认定"]);
+  });
+});
+
+describe("workflows/<application type>.json", () => {
+  const files = readWorkflowFiles(DIR);
+  const catalog = catalogFromFiles(path.resolve(__dirname, "../../forms"));
+
+  it("loads every workflow file, one per plan type of plan-types.json", () => {
+    const onDisk = fs.readdirSync(DIR).filter((f) => f.endsWith(".json") && f !== "plan-types.json");
+    expect(files.map((f) => f.file.replace(/^workflows\//, "")).sort()).toEqual(onDisk.sort());
+    expect(files.map((f) => f.def.id).sort()).toEqual(read("plan-types.json").planTypes.map((t: any) => t.applicationType).sort());
+  });
+
+  it.each(files.map((f) => [f.file, f.def] as const))("%s: declares a version and every name it references exists", (file, def) => {
+    expect(def.version).toBeGreaterThanOrEqual(1);
+    expect(checkWorkflowShape(def, file)).toEqual([]);
+    expect(checkWorkflowReferences(def, file, catalog)).toEqual([]);
+  });
+
+  it.each(files.map((f) => [f.file, f.def] as const))("%s: review stages name a role and scope; a fee needs a payment stage", (_, def) => {
+    for (const s of def.reviewChain.stages) if (s.kind === "review") expect([s.role, s.scope]).not.toContain(undefined);
+    if (def.fee.source !== "none") expect(def.reviewChain.stages.some((s) => s.kind === "payment")).toBe(true);
+  });
+
+  const base = files.find((f) => f.def.id === "title-review")!.def;
+  const broken: [string, (w: any) => void, string][] = [
+    ["an unknown form", (w) => { w.steps.find((s: any) => s.kind === "form").options.form = "application/nope"; }, "引用的表单 application/nope 不存在"],
+    ["a form of the wrong kind", (w) => { w.steps.find((s: any) => s.kind === "form").options.form = "application/../x"; }, "options"],
+    ["prefill from a profile field that does not exist", (w) => { w.steps.find((s: any) => s.kind === "form").options.prefill.name = "profile.nickname"; }, "prefill 的来源「profile.nickname」不是个人基本信息的字段"],
+    ["prefill into a form field that does not exist", (w) => { w.steps.find((s: any) => s.kind === "form").options.prefill.nope = "profile.name"; }, "prefill 的字段「nope」不在表单"],
+    ["an unknown category", (w) => { w.steps.find((s: any) => s.kind === "achievements").options.categories = [{ category: "dragons", min: 1 }]; }, "业绩类别「dragons」不存在"],
+    ["an unknown template", (w) => { w.templates.reviewForm = "review-form/nope"; }, "模板 reviewForm「review-form/nope」不存在"],
+    ["a plan type not in plan-types.json", (w) => { w.planType = "职称直聘"; }, "计划类型「职称直聘」不在 plan-types.json 中"],
+    ["confirm-submit not last", (w) => { w.steps.push(w.steps.shift()); }, "最后一步必须是唯一的 confirm-submit"],
+    ["two steps with one id", (w) => { w.steps[1].id = w.steps[0].id; }, "重复"],
+    ["the preview before the signing", (w) => { const i = w.steps.findIndex((s: any) => s.kind === "pledge-sign"); [w.steps[i], w.steps[i + 1]] = [w.steps[i + 1], w.steps[i]]; }, "pledge-preview 必须在 pledge-sign 之后"],
+    ["an unknown step kind", (w) => { w.steps[0].kind = "video"; }, "steps"],
+    ["a photo step without its limits", (w) => { delete w.steps.find((s: any) => s.kind === "photo").options; }, "options"],
+    ["a fee without a payment stage", (w) => { w.reviewChain.stages = w.reviewChain.stages.filter((s: any) => s.kind !== "payment"); }, "收费的申报类型必须在评审流程中有 payment 环节"],
+  ];
+  it.each(broken)("refuses %s, naming the problem", (_, breakIt, message) => {
+    const w = structuredClone(base) as any;
+    breakIt(w);
+    const problems = [...checkWorkflowShape(w, "workflows/x.json"), ...(checkWorkflowShape(w, "workflows/x.json").length ? [] : checkWorkflowReferences(w, "workflows/x.json", catalog))];
+    expect(problems.join("\n")).toContain(message);
   });
 });

@@ -8,9 +8,9 @@ import { getEnv } from "~/utils/env.server";
 import { singleton } from "~/utils/singleton.server";
 import { plain, type Db } from "~/utils/db.server";
 import { createAjv, toFieldErrors } from "../validator";
-import { canonical, FormConfigError, getForm } from "../form-registry.server";
+import { canonical, FormConfigError, getForm, readFormFiles, type FormDefinition } from "../form-registry.server";
 import { planTypes } from "../plans.server";
-import { CATEGORY_KIND, listCategories } from "../archive.server";
+import { CATEGORY_KIND } from "../archive.server";
 import { PROFILE_FORM_ID } from "~/utils/profile.server";
 import { templateExists } from "../templates.server";
 import type { WorkflowDefinition, FormStepOptions, AchievementsOptions } from "./definition";
@@ -65,26 +65,55 @@ export function checkWorkflowShape(def: unknown, source: string): string[] {
   return out;
 }
 
+/** What a workflow may reference: published forms (by id), the profile's fields, category slugs. */
+export interface WorkflowCatalog {
+  forms: Map<string, { kind: string; schema: Record<string, any> }>;
+  profileFields: Set<string>;
+  categories: Set<string>;
+}
+
+/** The catalog of a database: the latest published version of every form. */
+export async function catalogFromDb(db: Db): Promise<WorkflowCatalog> {
+  const rows = await db.models.FormVersion.findAll({ attributes: ["formId", [db.sequelize.fn("MAX", db.sequelize.col("version")), "latest"]], group: ["formId"], raw: true }) as unknown as { formId: string; latest: number }[];
+  const forms = new Map<string, { kind: string; schema: Record<string, any> }>();
+  for (const r of rows) {
+    const f = await getForm(db, r.formId, Number(r.latest));
+    if (f) forms.set(f.id, { kind: f.kind, schema: f.schema as Record<string, any> });
+  }
+  return catalogOf(forms);
+}
+
+/** The catalog of form files (the contract test checks workflows/ against forms/ without a DB). */
+export function catalogFromFiles(dir?: string): WorkflowCatalog {
+  const latest = new Map<string, FormDefinition>();
+  for (const { def } of readFormFiles(dir)) {
+    if ((latest.get(def.id)?.version ?? 0) < def.version) latest.set(def.id, def);
+  }
+  return catalogOf(new Map([...latest].map(([id, d]) => [id, { kind: d.kind, schema: d.schema as Record<string, any> }])));
+}
+
+function catalogOf(forms: WorkflowCatalog["forms"]): WorkflowCatalog {
+  const categories = new Set([...forms.entries()].filter(([, f]) => f.kind === CATEGORY_KIND).map(([id]) => id.slice(CATEGORY_KIND.length + 1)));
+  return { forms, profileFields: new Set(Object.keys(forms.get(PROFILE_FORM_ID)?.schema.properties ?? {})), categories };
+}
+
 /** Every name the definition references must exist: plan type, forms and their fields, profile fields, categories, templates. */
-export async function checkWorkflowReferences(db: Db, w: WorkflowDefinition, source: string): Promise<string[]> {
+export function checkWorkflowReferences(w: WorkflowDefinition, source: string, catalog: WorkflowCatalog): string[] {
   const out: string[] = [];
   const type = planTypes().find((t) => t.planType === w.planType);
   if (!type) out.push(`${source}: 计划类型「${w.planType}」不在 plan-types.json 中`);
   else if (type.applicationType !== w.id) out.push(`${source}: plan-types.json 中「${w.planType}」对应的申报类型是 ${type.applicationType}，不是 ${w.id}`);
-  const profile = await getForm(db, PROFILE_FORM_ID);
-  const profileFields = new Set(Object.keys((profile?.schema as any)?.properties ?? {}));
-  const categories = new Set((await listCategories(db)).map((c) => c.slug));
   for (const s of w.steps) {
     const at = `${source}: 步骤「${s.id}」`;
     if (s.kind === "form") {
       const o = s.options as FormStepOptions;
-      const form = await getForm(db, o.form);
+      const form = catalog.forms.get(o.form);
       if (!form) { out.push(`${at} 引用的表单 ${o.form} 不存在`); continue; }
       if (form.kind !== "application") out.push(`${at} 引用的表单 ${o.form} 不是申报信息表单（kind 应为 application）`);
-      const fields = (form.schema as any).properties ?? {};
+      const fields = form.schema.properties ?? {};
       for (const [field, from] of Object.entries(o.prefill ?? {})) {
         if (!fields[field]) out.push(`${at} prefill 的字段「${field}」不在表单 ${o.form} 中`);
-        if (from.startsWith("profile.") && !profileFields.has(from.slice(8))) out.push(`${at} prefill 的来源「${from}」不是个人基本信息的字段`);
+        if (from.startsWith("profile.") && !catalog.profileFields.has(from.slice(8))) out.push(`${at} prefill 的来源「${from}」不是个人基本信息的字段`);
       }
       for (const field of Object.keys(o.planChoices ?? {})) {
         if (fields[field]?.type !== "string") out.push(`${at} planChoices 的字段「${field}」不是表单 ${o.form} 的文本字段`);
@@ -94,7 +123,7 @@ export async function checkWorkflowReferences(db: Db, w: WorkflowDefinition, sou
       const o = s.options as AchievementsOptions;
       if (o.categories !== "all") {
         for (const c of o.categories) {
-          if (!categories.has(c.category)) out.push(`${at} 业绩类别「${c.category}」不存在（${CATEGORY_KIND}/${c.category}）`);
+          if (!catalog.categories.has(c.category)) out.push(`${at} 业绩类别「${c.category}」不存在（${CATEGORY_KIND}/${c.category}）`);
           if (c.min !== undefined && c.max !== undefined && c.min > c.max) out.push(`${at} 业绩类别「${c.category}」的 min 大于 max`);
         }
       }
@@ -140,8 +169,9 @@ export async function syncWorkflowFiles(db: Db, dir = workflowsDir()) {
   const { WorkflowVersion } = db.models;
   const problems: string[] = [];
   let published = 0;
+  const catalog = await catalogFromDb(db);
   for (const { file, def } of readWorkflowFiles(dir)) {
-    problems.push(...(await checkWorkflowReferences(db, def, file)));
+    problems.push(...checkWorkflowReferences(def, file, catalog));
     const hash = hashWorkflow(def);
     const existing = await WorkflowVersion.findOne({ where: { workflowId: def.id, version: def.version } });
     if (existing) {
