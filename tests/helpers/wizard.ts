@@ -1,14 +1,31 @@
 // Drives the application wizard over HTTP the way the browser does (loader data with ?_data,
 // actions as JSON, uploads as multipart, the pledge signed on the phone page by another client
 // without a session). One walker for every workflow: it reads each step's kind and view.
+// No vitest here (bench/wizard.ts runs it under tsx): a failed check throws a WizardCheckError.
 import sharp from "sharp";
-import { expect } from "vitest";
 import { Client } from "./http";
 import { FILES } from "./files";
 import { idNumber } from "./fixtures";
 
 export const STEP_ROUTE = "routes/apply.$id.$step";
 export const SIGN_ROUTE = "routes/sign.$token";
+
+/** A response the walker did not foresee (status, redirect or body), with what it got. */
+export class WizardCheckError extends Error {
+  name = "WizardCheckError";
+}
+
+function check(ok: unknown, message: string): asserts ok {
+  if (!ok) throw new WizardCheckError(message);
+}
+
+/**
+ * The response's body, read whole (so fetch releases the connection at once, also under load),
+ * cut short for a failure message.
+ */
+async function bodyOf(res: Response) {
+  return (await res.text()).slice(0, 500);
+}
 
 /** Where a Remix data request was redirected to (204 + X-Remix-Redirect), or null. */
 export function redirectOf(res: Response) {
@@ -27,7 +44,7 @@ export async function stepAction(c: Client, appId: number, step: string, body: R
 
 export async function currentVersion(c: Client, appId: number, step: string) {
   const v = await stepView(c, appId, step);
-  expect(v.status, `view of ${step}: ${v.redirect}`).toBe(200);
+  check(v.status === 200, `view of ${step}: ${v.status} ${v.redirect}`);
   return v.data.app.version as number;
 }
 
@@ -39,21 +56,36 @@ export async function uploadToStep(c: Client, appId: number, step: string, versi
 /** 【马上申报】: the id of the application it opens. */
 export async function startApply(c: Client, planId: number, departmentId?: number) {
   const res = await c.post("/apply", departmentId ? { planId: String(planId), departmentId: String(departmentId) } : { planId: String(planId) });
-  expect(res.status, await res.clone().text()).toBe(302);
+  const body = await bodyOf(res);
+  check(res.status === 302, `【马上申报】: ${res.status} ${body}`);
   const m = /^\/apply\/(\d+)$/.exec(res.headers.get("location") ?? "");
-  expect(m, res.headers.get("location") ?? "").not.toBeNull();
-  return Number(m![1]);
+  check(m, `【马上申报】 redirected to ${res.headers.get("location")}`);
+  return Number(m[1]);
 }
 
-/** A portrait photo with content (a gradient), as a phone camera would send a JPEG. */
-export async function photoJpeg(width = 600, height = 800) {
+const photos = new Map<string, Promise<Buffer>>();
+let signature: Promise<string> | undefined;
+
+/** A portrait photo with content (a gradient), as a phone camera would send a JPEG (made once per size). */
+export function photoJpeg(width = 600, height = 800) {
+  const k = `${width}x${height}`;
+  let p = photos.get(k);
+  if (!p) photos.set(k, (p = makePhoto(width, height)));
+  return p;
+}
+
+async function makePhoto(width: number, height: number) {
   const raw = Buffer.alloc(width * height * 3);
   for (let i = 0; i < raw.length; i += 3) { raw[i] = (i / 3) % 256; raw[i + 1] = 120; raw[i + 2] = 200; }
   return sharp(raw, { raw: { width, height, channels: 3 } }).jpeg().withMetadata({ exif: { IFD0: { Make: "TestCam", Model: "X1" } } }).toBuffer();
 }
 
-/** A drawn signature: a transparent PNG with a stroke, as the pad's toDataURL gives. */
-export async function signaturePng() {
+/** A drawn signature: a transparent PNG with a stroke, as the pad's toDataURL gives (made once). */
+export function signaturePng() {
+  return (signature ??= makeSignature());
+}
+
+async function makeSignature() {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="150"><path d="M20 100 C 80 10, 140 140, 200 60 S 320 20, 380 90" stroke="#111" stroke-width="4" fill="none"/></svg>`;
   return `data:image/png;base64,${(await sharp(Buffer.from(svg)).png().toBuffer()).toString("base64")}`;
 }
@@ -80,7 +112,9 @@ export function formData(formId: string, specialty: string, profileName = "王�
 export interface WalkOptions {
   /** Steps to stop before (the walker returns when it reaches this step id). */
   stopAt?: string;
-  /** Called after each step, for assertions. */
+  /** Called before each step's first request (its view), e.g. to time the step. */
+  before?: (stepId: string) => void;
+  /** Called after each step (after its 【下一步】/【提交】 answered), for assertions or timing. */
   after?: (stepId: string, kind: string) => Promise<void> | void;
   /** The phone client's base URL (defaults to the desktop's). */
   base: string;
@@ -91,12 +125,14 @@ export async function walkToSubmit(c: Client, appId: number, o: WalkOptions) {
   let view;
   // /apply/:id resumes: follow it to the first incomplete step.
   const res = await c.get(`/apply/${appId}`);
-  expect(res.status).toBe(302);
+  const body = await bodyOf(res);
+  check(res.status === 302, `resume /apply/${appId}: ${res.status} ${body}`);
   let stepId = (res.headers.get("location") ?? "").split("/").pop()!;
   for (let guard = 0; guard < 30; guard++) {
     if (o.stopAt === stepId) return { stoppedAt: stepId, landed: null as string | null };
+    o.before?.(stepId);
     view = await stepView(c, appId, stepId);
-    expect(view.status, `${stepId}: ${view.redirect}`).toBe(200);
+    check(view.status === 200, `view of ${stepId}: ${view.status} ${view.redirect}`);
     const d = view.data;
     const kind = d.step.kind as string;
     let version = d.app.version as number;
@@ -108,7 +144,8 @@ export async function walkToSubmit(c: Client, appId: number, o: WalkOptions) {
         break;
       case "photo": {
         const up = await uploadToStep(c, appId, stepId, version, await photoJpeg(), "我的证件照.jpg");
-        expect(up.status, await up.clone().text()).toBe(200);
+        const upBody = await bodyOf(up);
+        check(up.status === 200, `${stepId}: photo upload ${up.status} ${upBody}`);
         r = await stepAction(c, appId, stepId, { intent: "next", version: version + 1 });
         break;
       }
@@ -116,12 +153,15 @@ export async function walkToSubmit(c: Client, appId: number, o: WalkOptions) {
         const token = (d.view.signUrl as string).split("/").pop()!;
         const phone = new Client(o.base);
         const page = await phone.get(`/sign/${token}?_data=${encodeURIComponent(SIGN_ROUTE)}`);
-        expect(page.status).toBe(200);
+        const pageBody = await bodyOf(page);
+        check(page.status === 200, `${stepId}: phone page ${page.status} ${pageBody}`);
         const signed = await phone.action(`/sign/${token}`, SIGN_ROUTE, { signature: await signaturePng() });
-        expect(signed.status, await signed.clone().text()).toBe(200);
+        const signedBody = await bodyOf(signed);
+        check(signed.status === 200, `${stepId}: phone signing ${signed.status} ${signedBody}`);
         version = await currentVersion(c, appId, stepId);
         const status = await c.get(`/apply/${appId}/pledge-status?step=${stepId}`);
-        expect(await status.json()).toMatchObject({ signed: true });
+        const polled = status.status === 200 ? await status.json() : null;
+        check(polled?.signed === true, `${stepId}: pledge-status ${status.status} ${JSON.stringify(polled)}`);
         r = await stepAction(c, appId, stepId, { intent: "next", version });
         break;
       }
@@ -143,7 +183,8 @@ export async function walkToSubmit(c: Client, appId: number, o: WalkOptions) {
         }
         if (ids.length) {
           const ex = await stepAction(c, appId, stepId, { intent: "extract", ids, version });
-          expect(ex.status, await ex.clone().text()).toBe(200);
+          const exBody = await bodyOf(ex);
+          check(ex.status === 200, `${stepId}: 【提取】 ${ex.status} ${exBody}`);
           version++;
         }
         r = await stepAction(c, appId, stepId, { intent: "next", version });
@@ -152,7 +193,8 @@ export async function walkToSubmit(c: Client, appId: number, o: WalkOptions) {
       case "attachments": {
         for (const s of d.view.slots.filter((x: any) => x.required)) {
           const up = await uploadToStep(c, appId, stepId, version, FILES.pdf, `${s.name}.pdf`, { slot: String(s.index) });
-          expect(up.status, await up.clone().text()).toBe(200);
+          const upBody = await bodyOf(up);
+          check(up.status === 200, `${stepId}: upload to ${s.name} ${up.status} ${upBody}`);
           version++;
         }
         r = await stepAction(c, appId, stepId, { intent: "next", version });
@@ -161,7 +203,8 @@ export async function walkToSubmit(c: Client, appId: number, o: WalkOptions) {
       case "confirm-submit": {
         r = await stepAction(c, appId, stepId, { intent: "submit", version });
         const to = redirectOf(r);
-        expect(to, `${r.status} ${await r.clone().text()}`).toBe(`/records/${appId}?notice=submitted`);
+        const rBody = await bodyOf(r);
+        check(to === `/records/${appId}?notice=submitted`, `${stepId}: 【提交】 ${r.status} ${to ?? rBody}`);
         await o.after?.(stepId, kind);
         return { stoppedAt: null, landed: to };
       }
@@ -169,7 +212,8 @@ export async function walkToSubmit(c: Client, appId: number, o: WalkOptions) {
         throw new Error(`unknown step kind ${kind}`);
     }
     const to = redirectOf(r);
-    expect(to, `${stepId} (${kind}) → ${r.status} ${await r.clone().text()}`).toMatch(new RegExp(`^/apply/${appId}/`));
+    const rBody = await bodyOf(r);
+    check(to?.startsWith(`/apply/${appId}/`), `${stepId} (${kind}) 【下一步】 → ${r.status} ${to ?? rBody}`);
     await o.after?.(stepId, kind);
     stepId = to!.split("/").pop()!;
   }
