@@ -6,7 +6,8 @@ type Static<A extends object, C extends keyof A = never> = ModelStatic<Row<A, C>
 
 export const ROLES = ["applicant", "unit_reviewer", "dept_reviewer", "acceptance_office", "admin"] as const;
 export type Role = (typeof ROLES)[number];
-export const SCOPE_KINDS = ["unit", "department", "committee"] as const;
+// acceptance = a 受理部门 (acceptance department) of 初定/认定 applications.
+export const SCOPE_KINDS = ["unit", "department", "committee", "acceptance"] as const;
 export type ScopeKind = (typeof SCOPE_KINDS)[number];
 
 export interface UserAttrs {
@@ -170,6 +171,11 @@ export interface ApplicationAttrs {
   committeeId: number | null;
   acceptanceDepartmentId: number | null;
   submittedAt: Date | null;
+  applicantName: string | null;
+  applicantIdNumber: string | null;
+  returnReason: string | null;
+  returnedSteps: string[] | null;
+  decidedAt: Date | null;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -215,7 +221,7 @@ export interface Models {
   StoredFile: Static<StoredFileAttrs, "id" | "createdAt">;
   Plan: Static<PlanAttrs, "id" | "recognitionType" | "version" | "createdAt" | "updatedAt" | "fee">;
   WorkflowVersion: Static<WorkflowVersionAttrs, "id" | "createdAt">;
-  Application: Static<ApplicationAttrs, "id" | "number" | "stage" | "unitId" | "committeeId" | "acceptanceDepartmentId" | "submittedAt" | "version" | "createdAt" | "updatedAt">;
+  Application: Static<ApplicationAttrs, "id" | "number" | "stage" | "unitId" | "committeeId" | "acceptanceDepartmentId" | "submittedAt" | "applicantName" | "applicantIdNumber" | "returnReason" | "returnedSteps" | "decidedAt" | "version" | "createdAt" | "updatedAt">;
   ApplicationAchievement: Static<ApplicationAchievementAttrs, "id" | "createdAt" | "title">;
   PledgeToken: Static<PledgeTokenAttrs, "id" | "usedAt" | "createdAt">;
 }
@@ -427,6 +433,11 @@ export function defineModels(sequelize: Sequelize): Models {
     committeeId: { type: DataTypes.INTEGER },
     acceptanceDepartmentId: { type: DataTypes.INTEGER },
     submittedAt: { type: DataTypes.DATE },
+    applicantName: { type: DataTypes.STRING(64) },
+    applicantIdNumber: { type: DataTypes.STRING(18) },
+    returnReason: { type: DataTypes.TEXT },
+    returnedSteps: { type: J },
+    decidedAt: { type: DataTypes.DATE },
     // Optimistic lock (conditional UPDATE … WHERE version = ?).
     version: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
   }, { tableName: "applications" }) as Models["Application"];

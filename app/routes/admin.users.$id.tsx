@@ -21,12 +21,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const user = await db.models.User.findByPk(userId(params), { attributes: ["id", "username", "displayName", "role", "createdAt"] });
   if (!user) throw notFound("用户不存在");
-  const [scopes, departments, committees] = await Promise.all([
+  const [scopes, departments, committees, acceptances] = await Promise.all([
     loadScopes(db, user.id),
     db.models.Department.findAll({ attributes: ["id", "name"], order: [["name", "ASC"]] }).then((r) => r.map((d) => ({ id: d.id, name: d.name }))),
     db.models.Committee.findAll({ attributes: ["id", "name"], order: [["name", "ASC"]] }).then((r) => r.map((c) => ({ id: c.id, name: c.name }))),
+    db.models.AcceptanceDepartment.findAll({ attributes: ["id", "name"], order: [["name", "ASC"]] }).then((r) => r.map((c) => ({ id: c.id, name: c.name }))),
   ]);
-  return json({ user: user.get({ plain: true }), scopes, departments, committees, roles: ROLE_LABELS, roleScopeKinds: ROLE_SCOPE_KINDS, scopeLabels: SCOPE_LABELS });
+  return json({ user: user.get({ plain: true }), scopes, departments, committees, acceptances, roles: ROLE_LABELS, roleScopeKinds: ROLE_SCOPE_KINDS, scopeLabels: SCOPE_LABELS });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -40,7 +41,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function AdminUserEdit() {
-  const { user, scopes, departments, committees, roles, roleScopeKinds, scopeLabels } = useLoaderData<typeof loader>();
+  const { user, scopes, departments, committees, acceptances, roles, roleScopeKinds, scopeLabels } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const submit = useSubmit();
   const busy = useNavigation().state !== "idle";
@@ -49,6 +50,7 @@ export default function AdminUserEdit() {
   const [units, setUnits] = useState<number[]>(pick("unit"));
   const [depts, setDepts] = useState<number[]>(pick("department"));
   const [comms, setComms] = useState<number[]>(pick("committee"));
+  const [accs, setAccs] = useState<number[]>(pick("acceptance"));
   const [unitOptions, setUnitOptions] = useState(scopes.filter((s) => s.kind === "unit").map((s) => ({ value: s.refId, label: s.label })));
   const timer = useRef<ReturnType<typeof setTimeout>>();
   const kinds = roleScopeKinds[role] as string[];
@@ -68,6 +70,7 @@ export default function AdminUserEdit() {
       ...(kinds.includes("unit") ? units.map((refId) => ({ kind: "unit", refId })) : []),
       ...(kinds.includes("department") ? depts.map((refId) => ({ kind: "department", refId })) : []),
       ...(kinds.includes("committee") ? comms.map((refId) => ({ kind: "committee", refId })) : []),
+      ...(kinds.includes("acceptance") ? accs.map((refId) => ({ kind: "acceptance", refId })) : []),
     ];
     submit(JSON.stringify({ role, scopes: out }), { method: "post", encType: "application/json" });
   };
@@ -97,6 +100,11 @@ export default function AdminUserEdit() {
         {kinds.includes("committee") ? (
           <AntForm.Item label={`${scopeLabels.committee}范围`} htmlFor="scope-comms">
             <Select id="scope-comms" mode="multiple" value={comms} onChange={setComms} showSearch={{ optionFilterProp: "label" }} options={committees.map((c) => ({ value: c.id, label: c.name }))} placeholder="选择评审委员会" />
+          </AntForm.Item>
+        ) : null}
+        {kinds.includes("acceptance") ? (
+          <AntForm.Item label={`${scopeLabels.acceptance}范围`} htmlFor="scope-accs">
+            <Select id="scope-accs" mode="multiple" value={accs} onChange={setAccs} showSearch={{ optionFilterProp: "label" }} options={acceptances.map((c) => ({ value: c.id, label: c.name }))} placeholder="选择受理部门（职称初定/认定）" />
           </AntForm.Item>
         ) : null}
         {kinds.length === 0 ? <Typography.Paragraph type="secondary">该角色无需设置管辖范围。</Typography.Paragraph> : null}

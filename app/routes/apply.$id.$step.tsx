@@ -7,7 +7,8 @@ import { json, redirect } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Card } from "antd";
 import { WizardPage } from "~/components/wizard/wizard-page";
-import { loadOwn, postStep, resumeStep, stepStatuses, stepView, submitApplication, uploadToStep } from "~/engine/workflow/applications.server";
+import { editableSteps, loadOwn, postStep, resumeStep, stepStatuses, stepView, submitApplication, uploadToStep } from "~/engine/workflow/applications.server";
+import { stageOf } from "~/engine/workflow/review-machine";
 import { requireApplicant } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, notFound, readBody, UserError } from "~/utils/http.server";
@@ -27,8 +28,10 @@ async function loadOrNotFound(userId: number, id: string | undefined) {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireApplicant(request);
   const l = await loadOrNotFound(user.id, params.id);
-  if (l.app.status !== "draft") throw redirect(`/records/${l.app.id}`);
-  const steps = stepStatuses(l.workflow, l.app);
+  if (l.app.status !== "draft" && l.app.status !== "returned") throw redirect(`/records/${l.app.id}`);
+  // A returned application opens only the steps the reviewer unlocked (and 检查并提交).
+  const editable = editableSteps(l.workflow, l.app);
+  const steps = stepStatuses(l.workflow, l.app).map((s) => ({ ...s, open: s.open && editable.includes(s.id) }));
   const here = steps.find((s) => s.id === params.step);
   if (!here) throw notFound("申报步骤不存在");
   if (!here.open) throw redirect(`/apply/${l.app.id}/${resumeStep(l.workflow, l.app).id}?blocked=${encodeURIComponent(here.title)}`);
@@ -41,6 +44,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     step: { id: step.id, kind: step.kind, title: step.title, hint: step.hint ?? null },
     view: await stepView(getDb(), l, step.id, new URL(request.url).origin),
     blocked: new URL(request.url).searchParams.get("blocked"),
+    returned: l.app.status === "returned" ? { reason: l.app.returnReason, by: stageOf(l.workflow, l.app.stage)?.label ?? "审核" } : null,
   }, { headers: { "Cache-Control": "no-store" } });
 }
 

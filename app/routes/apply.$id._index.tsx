@@ -9,7 +9,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireApplicant(request);
   try {
     const l = await loadOwn(getDb(), user.id, Number(params.id));
-    if (l.app.status !== "draft") return redirect(`/records/${l.app.id}`);
+    if (l.app.status !== "draft" && l.app.status !== "returned") return redirect(`/records/${l.app.id}`);
     return redirect(`/apply/${l.app.id}/${resumeStep(l.workflow, l.app).id}`);
   } catch (e) {
     if (e instanceof UserError) throw notFound("申报记录不存在或您无权查看");

@@ -11,6 +11,8 @@ export interface ReviewerScope {
   unitIds: number[];
   departmentIds: number[];
   committeeIds: number[];
+  /** 受理部门 (acceptance departments of 初定/认定 applications). */
+  acceptanceDepartmentIds: number[];
 }
 
 export async function loadReviewerScope(db: Db, user: { id: number; role: Role }): Promise<ReviewerScope> {
@@ -22,7 +24,7 @@ export async function loadReviewerScope(db: Db, user: { id: number; role: Role }
     const units = await db.models.Unit.findAll({ where: { departmentId: { [Op.in]: departmentIds } }, attributes: ["id"], raw: true });
     unitIds = [...new Set([...unitIds, ...units.map((u) => u.id)])];
   }
-  return { userId: user.id, role: user.role, unitIds, departmentIds, committeeIds: ids("committee") };
+  return { userId: user.id, role: user.role, unitIds, departmentIds, committeeIds: ids("committee"), acceptanceDepartmentIds: ids("acceptance") };
 }
 
 /** Sequelize `where` on Profile (as the applicant's profile) limiting rows to the scope's units. */

@@ -13,19 +13,19 @@ export const ROLE_LABELS: Record<Role, string> = {
   acceptance_office: "受理部门/评委会办事机构",
   admin: "系统管理员",
 };
-export const SCOPE_LABELS: Record<ScopeKind, string> = { unit: "工作单位", department: "主管部门", committee: "评审委员会" };
+export const SCOPE_LABELS: Record<ScopeKind, string> = { unit: "工作单位", department: "主管部门", committee: "评审委员会", acceptance: "受理部门" };
 /** Which scope kinds make sense for a role. */
 export const ROLE_SCOPE_KINDS: Record<Role, ScopeKind[]> = {
   applicant: [],
   unit_reviewer: ["unit"],
   dept_reviewer: ["department"],
-  acceptance_office: ["committee", "department"],
+  acceptance_office: ["committee", "acceptance", "department"],
   admin: [],
 };
 
 export interface ScopeRef { kind: ScopeKind; refId: number; label: string }
-/** Scope given by natural keys: unit credit codes, department and committee names. */
-export interface ScopeInput { units?: string[]; departments?: string[]; committees?: string[] }
+/** Scope given by natural keys: unit credit codes, department, committee and acceptance department names. */
+export interface ScopeInput { units?: string[]; departments?: string[]; committees?: string[]; acceptanceDepartments?: string[] }
 
 export function isRole(v: unknown): v is Role {
   return typeof v === "string" && (ROLES as readonly string[]).includes(v);
@@ -38,10 +38,10 @@ export function usernameProblem(username: string): string | null {
 
 /** Resolves natural keys to scope rows; unknown keys are refused with their names. */
 export async function resolveScopes(db: Db, role: Role, input: ScopeInput, transaction?: Transaction) {
-  const { Unit, Department, Committee } = db.models;
+  const { Unit, Department, Committee, AcceptanceDepartment } = db.models;
   const out: { kind: ScopeKind; refId: number }[] = [];
   const unknown: string[] = [];
-  const want: [ScopeKind, string[] | undefined][] = [["unit", input.units], ["department", input.departments], ["committee", input.committees]];
+  const want: [ScopeKind, string[] | undefined][] = [["unit", input.units], ["department", input.departments], ["committee", input.committees], ["acceptance", input.acceptanceDepartments]];
   for (const [kind, keys] of want) {
     if (!keys?.length) continue;
     if (!ROLE_SCOPE_KINDS[role].includes(kind)) {
@@ -52,7 +52,9 @@ export async function resolveScopes(db: Db, role: Role, input: ScopeInput, trans
         ? await Unit.findOne({ where: { creditCode: key }, transaction })
         : kind === "department"
           ? await Department.findOne({ where: { name: key }, transaction })
-          : await Committee.findOne({ where: { name: key }, transaction });
+          : kind === "committee"
+            ? await Committee.findOne({ where: { name: key }, transaction })
+            : await AcceptanceDepartment.findOne({ where: { name: key }, transaction });
       if (!row) unknown.push(`${SCOPE_LABELS[kind]}「${key}」`);
       else out.push({ kind, refId: row.id });
     }
@@ -87,15 +89,17 @@ export async function createUser(
 export async function loadScopes(db: Db, userId: number): Promise<ScopeRef[]> {
   const rows = await db.models.UserScope.findAll({ where: { userId }, raw: true });
   const ids = (k: ScopeKind) => rows.filter((r) => r.kind === k).map((r) => r.refId);
-  const [units, depts, comms] = await Promise.all([
+  const [units, depts, comms, accs] = await Promise.all([
     ids("unit").length ? db.models.Unit.findAll({ where: { id: { [Op.in]: ids("unit") } }, raw: true }) : [],
     ids("department").length ? db.models.Department.findAll({ where: { id: { [Op.in]: ids("department") } }, raw: true }) : [],
     ids("committee").length ? db.models.Committee.findAll({ where: { id: { [Op.in]: ids("committee") } }, raw: true }) : [],
+    ids("acceptance").length ? db.models.AcceptanceDepartment.findAll({ where: { id: { [Op.in]: ids("acceptance") } }, attributes: ["id", "name"], raw: true }) : [],
   ]);
   return [
     ...units.map((u) => ({ kind: "unit" as const, refId: u.id, label: u.name })),
     ...depts.map((d) => ({ kind: "department" as const, refId: d.id, label: d.name })),
     ...comms.map((c) => ({ kind: "committee" as const, refId: c.id, label: c.name })),
+    ...accs.map((a) => ({ kind: "acceptance" as const, refId: a.id, label: a.name })),
   ];
 }
 
@@ -108,7 +112,7 @@ export async function setRoleAndScopes(
   scopes: { kind: string; refId: number }[],
 ) {
   if (!isRole(role)) throw new UserError(`未知角色「${role}」`);
-  const { User, UserScope, Unit, Department, Committee, AuditLog } = db.models;
+  const { User, UserScope, Unit, Department, Committee, AcceptanceDepartment, AuditLog } = db.models;
   return db.sequelize.transaction(async (transaction) => {
     const user = await User.findByPk(userId, { transaction, lock: transaction.LOCK.UPDATE });
     if (!user) throw new UserError("用户不存在", 404);
@@ -118,7 +122,7 @@ export async function setRoleAndScopes(
       if (!(SCOPE_KINDS as readonly string[]).includes(s.kind) || !Number.isInteger(s.refId)) throw new UserError("范围参数不正确");
       const kind = s.kind as ScopeKind;
       if (!ROLE_SCOPE_KINDS[role].includes(kind)) throw new UserError(`角色「${ROLE_LABELS[role]}」不能设置${SCOPE_LABELS[kind]}范围`);
-      const model = kind === "unit" ? Unit : kind === "department" ? Department : Committee;
+      const model = kind === "unit" ? Unit : kind === "department" ? Department : kind === "committee" ? Committee : AcceptanceDepartment;
       if (!(await (model as any).findByPk(s.refId, { transaction }))) throw new UserError(`${SCOPE_LABELS[kind]}不存在`);
       if (!clean.some((c) => c.kind === kind && c.refId === s.refId)) clean.push({ kind, refId: s.refId });
     }

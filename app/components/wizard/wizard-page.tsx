@@ -20,6 +20,7 @@ export interface WizardProps {
   step: { id: string; kind: string; title: string; hint: string | null };
   view: View;
   blocked: string | null;
+  returned?: { reason: string | null; by: string } | null;
 }
 interface Ctx extends WizardProps { prev: StepInfo | null; next: StepInfo | null; base: string }
 type ActionResult = { ok: true; message: string } | { ok: false; error: string; fieldErrors?: Record<string, string[]> };
@@ -435,6 +436,7 @@ export function WizardPage(props: WizardProps) {
         <Steps size="small" current={index} onChange={(i) => { const s = props.steps[i]; if (s.open) navigate(`/apply/${props.app.id}/${s.id}`); }}
           items={props.steps.map((s, i) => ({ title: s.title, disabled: !s.open, status: i === index ? "process" : s.complete ? "finish" : "wait" }))} />
       </nav>
+      {props.returned ? <Alert type="warning" showIcon role="status" style={{ marginBottom: 16 }} title={`申报已被「${props.returned.by}」退回修改，请修改标亮可点击的步骤后在“${props.steps[props.steps.length - 1].title}”重新提交`} description={props.returned.reason ? `退回原因：${props.returned.reason}` : undefined} /> : null}
       {props.blocked ? <Alert type="warning" showIcon role="alert" title={`请先完成前面的步骤，才能进入「${props.blocked}」`} style={{ marginBottom: 16 }} /> : null}
       <Typography.Title level={4}>{props.step.title}</Typography.Title>
       {props.step.hint ? <Typography.Paragraph type="secondary">{props.step.hint}</Typography.Paragraph> : null}

@@ -11,6 +11,7 @@ import { cnDate } from "../templates.server";
 import { planStatus, planTypeOf, precheck } from "../plans.server";
 import type { FormStepOptions, StepDef, WorkflowDefinition } from "./definition";
 import { getWorkflow } from "./registry.server";
+import { transition } from "./review-machine";
 import { STEP_HANDLERS, type StepCtx, type StepWrite } from "./steps.server";
 import { consumeToken, pledgeHtml, storeSignature, usableToken, type Signature } from "./pledge.server";
 
@@ -103,8 +104,13 @@ export function stepStatuses(w: WorkflowDefinition, app: Pick<ApplicationRow, "s
   });
 }
 
-/** Where the applicant left off: the first step not complete (the last when all are). */
-export function resumeStep(w: WorkflowDefinition, app: Pick<ApplicationRow, "steps">): StepDef {
+/** Where the applicant left off: the first step not complete (the last when all are); for a
+ * returned application, the first step the reviewer unlocked. */
+export function resumeStep(w: WorkflowDefinition, app: Pick<ApplicationRow, "steps" | "status" | "returnedSteps">): StepDef {
+  if (app.status === "returned") {
+    const open = editableSteps(w, app);
+    return w.steps.find((s) => open.includes(s.id) && !app.steps[s.id]?.completedAt) ?? w.steps.find((s) => open.includes(s.id))!;
+  }
   return w.steps.find((s) => !app.steps[s.id]?.completedAt) ?? w.steps[w.steps.length - 1];
 }
 
@@ -122,8 +128,18 @@ export function guardStep(l: Loaded, stepId: string) {
   return step;
 }
 
-function guardDraft(app: ApplicationRow) {
-  if (app.status !== "draft") throw new UserError("申报已提交，不能再修改", 409);
+/** Steps the applicant may change now: every step of a draft; of a returned application, the
+ * steps the reviewer unlocked plus 检查并提交 (to resubmit). Nothing once submitted. */
+export function editableSteps(w: WorkflowDefinition, app: Pick<ApplicationRow, "status" | "returnedSteps">): string[] {
+  if (app.status === "draft") return w.steps.map((s) => s.id);
+  if (app.status === "returned") return w.steps.filter((s) => s.kind === "confirm-submit" || (app.returnedSteps ?? []).includes(s.id)).map((s) => s.id);
+  return [];
+}
+
+function guardEditable(l: Loaded, stepId: string) {
+  if (!editableSteps(l.workflow, l.app).includes(stepId)) {
+    throw new UserError(l.app.status === "returned" ? "该步骤未被退回修改，不能更改" : "申报已提交，不能再修改", 409);
+  }
 }
 
 export function ctxFor(db: Db, l: Loaded, step: StepDef): StepCtx {
@@ -147,11 +163,11 @@ async function applyWrite(db: Db, l: Loaded, step: StepDef, expectedVersion: num
   await db.sequelize.transaction(async (t) => {
     const [n] = await db.models.Application.update(
       { steps, ...(w.columns ?? {}), version: expectedVersion + 1 },
-      { where: { id: l.app.id, userId: l.app.userId, version: expectedVersion, status: "draft" }, transaction: t },
+      { where: { id: l.app.id, userId: l.app.userId, version: expectedVersion, status: l.app.status }, transaction: t },
     );
     if (n !== 1) {
       const now2 = await db.models.Application.findByPk(l.app.id, { attributes: ["status"], transaction: t, raw: true });
-      throw new UserError(now2 && now2.status !== "draft" ? "申报已提交，不能再修改" : CONFLICT_MESSAGE, 409);
+      throw new UserError(now2 && now2.status !== l.app.status ? "申报已提交，不能再修改" : CONFLICT_MESSAGE, 409);
     }
     if (w.inTransaction) await w.inTransaction(t);
   });
@@ -170,7 +186,7 @@ function versionOf(v: unknown) {
  * or the page was out of date (409).
  */
 export async function postStep(db: Db, l: Loaded, stepId: string, intent: string, body: Record<string, unknown>, extra: { request: Request; ip: string | null }) {
-  guardDraft(l.app);
+  guardEditable(l, stepId);
   const step = guardStep(l, stepId);
   const expected = versionOf(body.version);
   if (expected !== l.app.version) throw new UserError(CONFLICT_MESSAGE, 409);
@@ -185,7 +201,7 @@ export async function postStep(db: Db, l: Loaded, stepId: string, intent: string
 
 /** An upload to a step (photo, attachment slot): multipart, with the intent and version in the URL. */
 export async function uploadToStep(db: Db, l: Loaded, stepId: string, params: URLSearchParams, request: Request) {
-  guardDraft(l.app);
+  guardEditable(l, stepId);
   const step = guardStep(l, stepId);
   const expected = versionOf(params.get("version"));
   if (expected !== l.app.version) throw new UserError(CONFLICT_MESSAGE, 409);
@@ -201,7 +217,7 @@ export async function writeStepLatest(db: Db, appId: number, stepId: string, mak
     const app = plain(await db.models.Application.findByPk(appId));
     if (!app) throw new UserError("申报记录不存在", 404);
     const l = await loadOwn(db, app.userId, appId);
-    guardDraft(l.app);
+    guardEditable(l, stepId);
     const step = guardStep(l, stepId);
     try {
       return await applyWrite(db, l, step, l.app.version, await make(l));
@@ -213,9 +229,10 @@ export async function writeStepLatest(db: Db, appId: number, stepId: string, mak
 }
 
 /** Problems that stop submission: every step re-checked, the plan window, eligibility. */
-export async function submissionProblems(db: Db, l: Loaded, now = new Date()): Promise<string[]> {
+export async function submissionProblems(db: Db, l: Loaded, now = new Date(), opts: { resubmit?: boolean } = {}): Promise<string[]> {
   const problems: string[] = [];
-  const refusal = windowRefusal(l.plan, now);
+  // The window closes new submissions; an application returned for correction may come back after it.
+  const refusal = opts.resubmit ? null : windowRefusal(l.plan, now);
   if (refusal) problems.push(refusal);
   for (const step of l.workflow.steps) {
     if (step.kind === "confirm-submit") continue;
@@ -237,31 +254,55 @@ export function applicationNumber(w: WorkflowDefinition, plan: PlanAttrs, id: nu
  * conditional on the version the page showed, so a change made in between is not submitted
  * unseen.
  */
+/** Name and ID number of the applicant as staff lists show them: the profile's display-name field
+ * and its 身份证号 field (the field whose format is cn-id-card), whatever the profile form calls them. */
+async function applicantIdentity(db: Db, userId: number, t: Transaction) {
+  const profile = await db.models.Profile.findOne({ where: { userId }, transaction: t });
+  const form = profile ? await getForm(db, profile.formId, profile.formVersion) : null;
+  const data = (profile?.data ?? {}) as Record<string, unknown>;
+  const props = ((form?.schema as any)?.properties ?? {}) as Record<string, { format?: string }>;
+  const idField = Object.keys(props).find((k) => props[k].format === "cn-id-card");
+  const nameField = form?.meta.displayNameField as string | undefined;
+  const str = (v: unknown, n: number) => (typeof v === "string" ? v.slice(0, n) : null);
+  return { unitId: profile?.unitId ?? null, applicantName: nameField ? str(data[nameField], 64) : null, applicantIdNumber: idField ? str(data[idField], 18) : null };
+}
+
+/**
+ * 【提交】 (or, for an application returned by a reviewer, 重新提交 — landing back at the stage that
+ * returned it). Idempotent: a second submit of the same application (double click, second tab,
+ * replayed POST) answers like the first and changes nothing. The update is conditional on the
+ * version the page showed, so a change made in between is not submitted unseen.
+ */
 export async function submitApplication(db: Db, userId: number, id: number, expectedVersion: unknown, now = new Date()) {
   const l = await loadOwn(db, userId, id);
-  if (l.app.status !== "draft") return { number: l.app.number!, already: true };
+  if (l.app.status !== "draft" && l.app.status !== "returned") return { number: l.app.number!, already: true };
+  const resubmit = l.app.status === "returned";
   const step = l.workflow.steps[l.workflow.steps.length - 1];
   guardStep(l, step.id);
   const expected = versionOf(expectedVersion);
   if (expected !== l.app.version) throw new UserError(CONFLICT_MESSAGE, 409);
-  const problems = await submissionProblems(db, l, now);
+  const problems = await submissionProblems(db, l, now, { resubmit });
   if (problems.length) throw new UserError(`申报信息未通过检查，请修改后再提交：${problems.join("；")}`, 422);
-  const number = applicationNumber(l.workflow, l.plan, l.app.id);
-  const firstStage = l.workflow.reviewChain.stages[0]?.id ?? null;
+  const number = l.app.number ?? applicationNumber(l.workflow, l.plan, l.app.id);
   const result = await db.sequelize.transaction(async (t) => {
-    const profile = await db.models.Profile.findOne({ where: { userId }, attributes: ["unitId"], transaction: t, raw: true });
+    const who = await applicantIdentity(db, userId, t);
     const steps = { ...l.app.steps, [step.id]: { data: { submittedAt: now.toISOString() }, completedAt: now.toISOString() } };
+    const to = resubmit ? transition(l.workflow, { status: "returned", stage: l.app.stage }, "resubmit", "applicant") : { ok: true as const, to: { status: "submitted", stage: l.workflow.reviewChain.stages[0]?.id ?? null } };
+    if (!to.ok) throw new UserError(to.reason, 409);
     const [n] = await db.models.Application.update(
-      { status: "submitted", stage: firstStage, number, submittedAt: now, steps, unitId: profile?.unitId ?? l.app.unitId, version: expected + 1 },
-      { where: { id, userId, status: "draft", version: expected }, transaction: t },
+      {
+        status: to.to.status, stage: to.to.stage, number, steps, unitId: who.unitId ?? l.app.unitId, applicantName: who.applicantName, applicantIdNumber: who.applicantIdNumber,
+        returnedSteps: null, version: expected + 1, ...(resubmit ? {} : { submittedAt: now }),
+      },
+      { where: { id, userId, status: l.app.status, version: expected }, transaction: t },
     );
     if (n !== 1) return null;
-    await audit(db, t, { id: userId, role: "applicant" }, id, "submit", "draft", "submitted");
+    await audit(db, t, { id: userId, role: "applicant" }, id, resubmit ? "resubmit" : "submit", resubmit ? "returned" : "draft", to.to.stage ?? to.to.status);
     return { number, already: false };
   });
   if (result) return result;
   const again = await getOwnApplication(db, userId, id);
-  if (again && again.status !== "draft") return { number: again.number!, already: true };
+  if (again && again.status !== "draft" && again.status !== "returned") return { number: again.number!, already: true };
   throw new UserError(CONFLICT_MESSAGE, 409);
 }
 

@@ -1,0 +1,291 @@
+// The review chain at work: staff queues scoped to their units / departments / committees /
+// 受理部门, the read-only view, 通过 / 退回修改 / 不通过 (one at a time or 通过 in batch), payment
+// moving an application on, and the timeline. Every transition is checked by review-machine.ts
+// against the application's own workflow version, written under the optimistic lock, with its
+// audit row in the same transaction.
+import { Op, type Transaction, type WhereOptions } from "sequelize";
+import type { ApplicationAttrs, Role } from "../../../db/models";
+import { plain, type Db } from "~/utils/db.server";
+import { UserError } from "~/utils/http.server";
+import { loadReviewerScope, type ReviewerScope } from "~/utils/scope.server";
+import { ROLE_LABELS } from "~/utils/users.server";
+import type { ReviewStage, WorkflowDefinition } from "./definition";
+import { getWorkflow } from "./registry.server";
+import { ACTION_LABEL, NEEDS_REASON, stageOf, stagesFor, stateLabel, transition, type ChainAction, type ChainState, type ReviewAction } from "./review-machine";
+
+export const REVIEW_CONFLICT = "该申报已被他人处理或已更新，请刷新页面后重试";
+export interface Actor { id: number; role: Role | "applicant" | "system" }
+const MAX_COMMENT = 500;
+
+// ---- scope ------------------------------------------------------------------------------------
+/** SQL for "the application is in this scope the way `stage` scopes it". */
+function stageScopeWhere(stage: ReviewStage, scope: ReviewerScope): WhereOptions<ApplicationAttrs> | null {
+  const none = (ids: number[]) => (ids.length ? ids : null);
+  switch (stage.scope) {
+    case "unit":
+    case "department": { const ids = none(scope.unitIds); return ids && { unitId: { [Op.in]: ids } }; }
+    case "committee": { const ids = none(scope.committeeIds); return ids && { committeeId: { [Op.in]: ids } }; }
+    case "acceptanceDepartment": { const ids = none(scope.acceptanceDepartmentIds); return ids && { acceptanceDepartmentId: { [Op.in]: ids } }; }
+    default: return null;
+  }
+}
+
+export function stageInScope(stage: ReviewStage, scope: ReviewerScope, app: Pick<ApplicationAttrs, "unitId" | "committeeId" | "acceptanceDepartmentId">) {
+  switch (stage.scope) {
+    case "unit":
+    case "department": return app.unitId !== null && scope.unitIds.includes(app.unitId);
+    case "committee": return app.committeeId !== null && scope.committeeIds.includes(app.committeeId);
+    case "acceptanceDepartment": return app.acceptanceDepartmentId !== null && scope.acceptanceDepartmentIds.includes(app.acceptanceDepartmentId);
+    default: return false;
+  }
+}
+
+/** Every published (workflow, version): the chain a stored application is interpreted with. */
+async function publishedWorkflows(db: Db) {
+  const rows = await db.models.WorkflowVersion.findAll({ attributes: ["workflowId", "version"], raw: true });
+  return (await Promise.all(rows.map((r) => getWorkflow(db, r.workflowId, r.version)))).filter((w): w is WorkflowDefinition => !!w);
+}
+
+/**
+ * Applications a staff member may see (past draft, and in scope for a stage of their role), or —
+ * with `actionable` — only those waiting at such a stage now. One OR branch per workflow version,
+ * so the scope kind is the one each chain declares for that stage.
+ */
+async function visibleWhere(db: Db, scope: ReviewerScope, actionable: boolean): Promise<WhereOptions<ApplicationAttrs>> {
+  const branches: WhereOptions<ApplicationAttrs>[] = [];
+  for (const w of await publishedWorkflows(db)) {
+    for (const stage of stagesFor(w, scope.role)) {
+      const inScope = stageScopeWhere(stage, scope);
+      if (!inScope) continue;
+      branches.push({
+        workflowId: w.id, workflowVersion: w.version, ...inScope,
+        ...(actionable ? { status: "submitted", stage: stage.id } : { status: { [Op.ne]: "draft" } }),
+      } as WhereOptions<ApplicationAttrs>);
+    }
+  }
+  return branches.length ? { [Op.or]: branches } : { id: -1 };
+}
+
+/** Whether a staff member may read this application (else: it does not exist for them). */
+export function staffMaySee(w: WorkflowDefinition, scope: ReviewerScope, app: ApplicationAttrs) {
+  return app.status !== "draft" && stagesFor(w, scope.role).some((s) => stageInScope(s, scope, app));
+}
+
+export async function getForStaff(db: Db, viewer: { id: number; role: Role }, id: number) {
+  if (!Number.isInteger(id) || id <= 0) return null;
+  const app = plain(await db.models.Application.findByPk(id));
+  if (!app) return null;
+  const [w, scope] = await Promise.all([getWorkflow(db, app.workflowId, app.workflowVersion), loadReviewerScope(db, viewer)]);
+  if (!w || !staffMaySee(w, scope, app)) return null;
+  const plan = plain(await db.models.Plan.findByPk(app.planId));
+  if (!plan) return null;
+  return { app, plan, workflow: w, scope };
+}
+
+// ---- transitions ------------------------------------------------------------------------------
+const stateOf = (a: Pick<ApplicationAttrs, "status" | "stage">): ChainState => ({ status: a.status, stage: a.stage });
+const point = (s: ChainState) => (s.status === "submitted" ? s.stage : s.status);
+
+async function audit(db: Db, t: Transaction, actor: Actor, appId: number, action: string, from: ChainState, to: ChainState, comment: string | null) {
+  await db.models.AuditLog.create({
+    actorId: actor.id || null, actorRole: actor.role, entityType: "application", entityId: String(appId), action,
+    fromState: point(from), toState: point(to), comment,
+  }, { transaction: t });
+}
+
+/**
+ * Moves one application along its chain inside `t`: checks the transition, writes the new state
+ * conditionally on the version read, and the audit row. `check` runs on the locked row (scope,
+ * expected version) before anything is written.
+ */
+export async function applyTransition(
+  db: Db, t: Transaction, id: number, action: ChainAction, actor: Actor,
+  opts: { comment?: string | null; auditAction?: string; extra?: Partial<ApplicationAttrs>; check?: (app: ApplicationAttrs, w: WorkflowDefinition) => void } = {},
+) {
+  const row = await db.models.Application.findByPk(id, { transaction: t, lock: t.LOCK.UPDATE });
+  if (!row) throw new UserError("申报记录不存在", 404);
+  const app = row.get({ plain: true });
+  const w = await getWorkflow(db, app.workflowId, app.workflowVersion);
+  if (!w) throw new UserError("申报记录不存在", 404);
+  opts.check?.(app, w);
+  const from = stateOf(app);
+  const r = transition(w, from, action, actor.role);
+  if (!r.ok) throw new UserError(r.reason, 409);
+  const [n] = await db.models.Application.update(
+    { status: r.to.status, stage: r.to.stage, decidedAt: new Date(), version: app.version + 1, ...(opts.extra ?? {}) },
+    { where: { id, version: app.version }, transaction: t },
+  );
+  if (n !== 1) throw new UserError(REVIEW_CONFLICT, 409);
+  await audit(db, t, actor, id, opts.auditAction ?? action, from, r.to, opts.comment ?? null);
+  return { app, workflow: w, from, to: r.to, version: app.version + 1 };
+}
+
+function cleanComment(action: ReviewAction, raw: unknown) {
+  const text = typeof raw === "string" ? raw.trim() : "";
+  if (NEEDS_REASON.includes(action) && !text) throw new UserError(`请填写${action === "return" ? "退回" : "不通过"}原因`, 422);
+  if (text.length > MAX_COMMENT) throw new UserError(`意见不能超过 ${MAX_COMMENT} 个字`, 422);
+  return text || null;
+}
+
+/** Steps a 退回修改 may unlock: any but the final 检查并提交 (which is always open for resubmission). */
+export function unlockableSteps(w: WorkflowDefinition) {
+  return w.steps.filter((s) => s.kind !== "confirm-submit").map((s) => ({ id: s.id, title: s.title }));
+}
+
+/**
+ * 通过 / 退回修改 / 不通过 by a reviewer. Out of scope (or unknown) → 404; not this reviewer's
+ * stage, a final state, or a page that was out of date (another reviewer, an applicant's change) → 409.
+ */
+export async function decideApplication(
+  db: Db, reviewer: { id: number; role: Role }, id: number, action: unknown, comment: unknown, expectedVersion: unknown, unlock?: unknown,
+) {
+  if (action !== "approve" && action !== "return" && action !== "reject") throw new UserError("不支持的操作");
+  const text = cleanComment(action, comment);
+  const expected = Number(expectedVersion);
+  if (!Number.isInteger(expected)) throw new UserError("缺少版本号，请刷新页面后重试");
+  const scope = await loadReviewerScope(db, reviewer);
+  return db.sequelize.transaction(async (t) => {
+    // Filled in by the check (on the locked row) and written with the transition.
+    const extra: Partial<ApplicationAttrs> = {};
+    return applyTransition(db, t, id, action, reviewer, {
+      comment: text, extra,
+      check: (app, w) => {
+        if (!staffMaySee(w, scope, app)) throw new UserError("申报记录不存在或不在您的审核范围内", 404);
+        const stage = stageOf(w, app.stage);
+        if (stage?.kind === "review" && stage.role === reviewer.role && !stageInScope(stage, scope, app)) throw new UserError("该申报当前环节不在您的审核范围内", 409);
+        if (app.version !== expected) throw new UserError(REVIEW_CONFLICT, 409);
+        if (action === "return") {
+          const allowed = unlockableSteps(w).map((s) => s.id);
+          const wanted = Array.isArray(unlock) ? unlock.map(String) : typeof unlock === "string" && unlock ? unlock.split(",") : allowed;
+          if (!wanted.length || wanted.some((s) => !allowed.includes(s))) throw new UserError("请选择需要申请人修改的步骤", 422);
+          Object.assign(extra, { returnReason: text, returnedSteps: wanted });
+        }
+      },
+    });
+  });
+}
+
+/** 批量通过: each selected application at the version the reviewer saw; all or nothing. */
+export async function batchApprove(db: Db, reviewer: { id: number; role: Role }, items: unknown) {
+  if (!Array.isArray(items) || !items.length || items.length > 200) throw new UserError("请选择要通过的申报（一次最多 200 条）");
+  const list = items.map((x) => ({ id: Number((x as any)?.id), version: Number((x as any)?.version) }));
+  if (list.some((x) => !Number.isInteger(x.id) || !Number.isInteger(x.version))) throw new UserError("提交的数据格式不正确");
+  const scope = await loadReviewerScope(db, reviewer);
+  await db.sequelize.transaction(async (t) => {
+    for (const item of list) {
+      await applyTransition(db, t, item.id, "approve", reviewer, {
+        check: (app, w) => {
+          if (!staffMaySee(w, scope, app)) throw new UserError(`申报 ${item.id} 不存在或不在您的审核范围内`, 404);
+          const stage = stageOf(w, app.stage);
+          if (stage && stage.kind === "review" && !stageInScope(stage, scope, app)) throw new UserError(`申报 ${app.number ?? item.id} 当前环节不在您的审核范围内`, 409);
+          if (app.version !== item.version) throw new UserError(`申报 ${app.number ?? item.id}：${REVIEW_CONFLICT}`, 409);
+        },
+      });
+    }
+  });
+  return { count: list.length };
+}
+
+/**
+ * A payment stage completed: online (the payment provider's verified notification, actor
+ * "system") or offline (an acceptance office that can see the application, with a note).
+ * Runs inside the caller's transaction so the order and the application move together.
+ */
+export async function completePaymentStage(db: Db, t: Transaction, id: number, actor: Actor, note: string | null, offline = false) {
+  let scope: ReviewerScope | null = null;
+  if (offline) scope = await loadReviewerScope(db, actor as { id: number; role: Role });
+  return applyTransition(db, t, id, "pay", actor, {
+    comment: note, auditAction: offline ? "offline-pay" : "pay",
+    check: (app, w) => {
+      if (scope && !staffMaySee(w, scope, app)) throw new UserError("申报记录不存在或不在您的范围内", 404);
+    },
+  });
+}
+
+// ---- queue -------------------------------------------------------------------------------------
+export interface QueueFilters {
+  view: "todo" | "all";
+  planId?: number | null;
+  titleSeriesId?: number | null;
+  status?: string | null;
+  unitId?: number | null;
+  from?: string | null;
+  to?: string | null;
+  q?: string;
+  offset: number;
+  pageSize: number;
+}
+
+export async function queueWhere(db: Db, scope: ReviewerScope, f: QueueFilters) {
+  const and: WhereOptions<ApplicationAttrs>[] = [await visibleWhere(db, scope, f.view === "todo")];
+  if (f.planId) and.push({ planId: f.planId });
+  if (f.titleSeriesId) {
+    const ids = (await db.models.Plan.findAll({ where: { titleSeriesId: f.titleSeriesId }, attributes: ["id"], raw: true })).map((p) => p.id);
+    and.push({ planId: { [Op.in]: ids.length ? ids : [-1] } });
+  }
+  if (f.status && ["submitted", "returned", "approved", "rejected"].includes(f.status)) and.push({ status: f.status });
+  if (f.unitId) and.push({ unitId: f.unitId });
+  const from = f.from && /^\d{4}-\d{2}-\d{2}$/.test(f.from) ? new Date(`${f.from}T00:00:00+08:00`) : null;
+  const to = f.to && /^\d{4}-\d{2}-\d{2}$/.test(f.to) ? new Date(new Date(`${f.to}T00:00:00+08:00`).getTime() + 86_400_000) : null;
+  if (from) and.push({ submittedAt: { [Op.gte]: from } });
+  if (to) and.push({ submittedAt: { [Op.lt]: to } });
+  const q = (f.q ?? "").replace(/[%_\\]/g, "").trim();
+  if (q) and.push(/^[0-9Xx]{6,18}$/.test(q) ? { applicantIdNumber: { [Op.like]: `${q.toUpperCase()}%` } } : { [Op.or]: [{ applicantName: { [Op.like]: `%${q}%` } }, { number: q }] });
+  return { [Op.and]: and } as WhereOptions<ApplicationAttrs>;
+}
+
+/** A staff queue page: rows with plan, unit and state labels, newest submissions last in 待办. */
+export async function reviewQueue(db: Db, viewer: { id: number; role: Role }, f: QueueFilters) {
+  const scope = await loadReviewerScope(db, viewer);
+  const where = await queueWhere(db, scope, f);
+  const { rows, count } = await db.models.Application.findAndCountAll({
+    where, order: [["submittedAt", f.view === "todo" ? "ASC" : "DESC"], ["id", "ASC"]], offset: f.offset, limit: f.pageSize,
+  });
+  return { rows: await describeRows(db, rows.map((r) => r.get({ plain: true }))), total: count };
+}
+
+/** Rows for lists and the Excel export: ids resolved to names, state as a label. */
+export async function describeRows(db: Db, rows: ApplicationAttrs[]) {
+  const planIds = [...new Set(rows.map((r) => r.planId))];
+  const unitIds = [...new Set(rows.map((r) => r.unitId).filter((x): x is number => x !== null))];
+  const [plans, units, series] = await Promise.all([
+    db.models.Plan.findAll({ where: { id: { [Op.in]: planIds.length ? planIds : [-1] } }, attributes: ["id", "name", "titleSeriesId", "titleLevel"], raw: true }),
+    db.models.Unit.findAll({ where: { id: { [Op.in]: unitIds.length ? unitIds : [-1] } }, attributes: ["id", "name"], raw: true }),
+    db.models.TitleSeries.findAll({ attributes: ["id", "name"], raw: true }),
+  ]);
+  const out = [];
+  for (const r of rows) {
+    const w = await getWorkflow(db, r.workflowId, r.workflowVersion);
+    const plan = plans.find((p) => p.id === r.planId);
+    out.push({
+      id: r.id, version: r.version, number: r.number, applicantName: r.applicantName ?? "", idNumber: r.applicantIdNumber ?? "",
+      planId: r.planId, planName: plan?.name ?? "", series: series.find((s) => s.id === plan?.titleSeriesId)?.name ?? "", level: plan?.titleLevel ?? "",
+      typeName: w?.name ?? r.workflowId, unit: units.find((u) => u.id === r.unitId)?.name ?? "",
+      status: r.status, stage: r.stage, stateLabel: w ? stateLabel(w, r) : r.status,
+      submittedAt: r.submittedAt ? new Date(r.submittedAt).toISOString() : null,
+    });
+  }
+  return out;
+}
+
+// ---- timeline ----------------------------------------------------------------------------------
+/** Every transition of an application, oldest first, with who (name and role) and the stage labels. */
+export async function timeline(db: Db, w: WorkflowDefinition, appId: number) {
+  const rows = await db.models.AuditLog.findAll({ where: { entityType: "application", entityId: String(appId) }, order: [["createdAt", "ASC"], ["id", "ASC"]], raw: true });
+  const actorIds = [...new Set(rows.map((r) => r.actorId).filter((x): x is number => !!x))];
+  const users = await db.models.User.findAll({ where: { id: { [Op.in]: actorIds.length ? actorIds : [-1] } }, attributes: ["id", "displayName", "username"], raw: true });
+  const label = (p: string | null) => {
+    if (!p) return "";
+    const s = stageOf(w, p);
+    if (s) return s.label;
+    return ({ draft: "草稿", submitted: "已提交", returned: "退回申请人", approved: "评审通过", rejected: "不通过" } as Record<string, string>)[p] ?? p;
+  };
+  return rows.map((r) => {
+    const u = users.find((x) => x.id === r.actorId);
+    return {
+      id: r.id, at: new Date(r.createdAt).toISOString(), action: r.action, actionLabel: (ACTION_LABEL as Record<string, string>)[r.action] ?? r.action,
+      actor: r.actorRole === "system" ? "系统" : u?.displayName ?? u?.username ?? "", actorRole: r.actorRole ? (ROLE_LABELS as Record<string, string>)[r.actorRole] ?? (r.actorRole === "applicant" ? "申请人" : r.actorRole) : "",
+      from: label(r.fromState), to: label(r.toState), comment: r.comment,
+    };
+  });
+}
