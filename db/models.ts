@@ -203,6 +203,34 @@ export interface PledgeTokenAttrs {
   createdAt: Date;
 }
 
+export interface PaymentOrderAttrs {
+  id: number;
+  orderNo: string;
+  applicationId: number;
+  userId: number;
+  stage: string;
+  provider: string;
+  amountFen: number;
+  status: "pending" | "paid" | "closed";
+  providerTxnId: string | null;
+  paidAt: Date | null;
+  note: string | null;
+  markedBy: number | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+export interface PaymentNotificationAttrs {
+  id: number;
+  provider: string;
+  orderNo: string | null;
+  providerTxnId: string | null;
+  amountFen: number | null;
+  outcome: string;
+  reason: string | null;
+  payload: string;
+  createdAt: Date;
+}
+
 export interface Models {
   User: Static<UserAttrs, "id" | "displayName" | "isDemo" | "failedLoginCount" | "firstFailedAt" | "lockedUntil" | "profileCompletedAt" | "lastLoginAt" | "createdAt" | "updatedAt">;
   UserScope: Static<UserScopeAttrs, "id">;
@@ -224,6 +252,8 @@ export interface Models {
   Application: Static<ApplicationAttrs, "id" | "number" | "stage" | "unitId" | "committeeId" | "acceptanceDepartmentId" | "submittedAt" | "applicantName" | "applicantIdNumber" | "returnReason" | "returnedSteps" | "decidedAt" | "version" | "createdAt" | "updatedAt">;
   ApplicationAchievement: Static<ApplicationAchievementAttrs, "id" | "createdAt" | "title">;
   PledgeToken: Static<PledgeTokenAttrs, "id" | "usedAt" | "createdAt">;
+  PaymentOrder: Static<PaymentOrderAttrs, "id" | "providerTxnId" | "paidAt" | "note" | "markedBy" | "createdAt" | "updatedAt">;
+  PaymentNotification: Static<PaymentNotificationAttrs, "id" | "orderNo" | "providerTxnId" | "amountFen" | "reason" | "createdAt">;
 }
 
 export function defineModels(sequelize: Sequelize): Models {
@@ -464,6 +494,33 @@ export function defineModels(sequelize: Sequelize): Models {
     usedAt: { type: DataTypes.DATE },
   }, { tableName: "pledge_tokens", updatedAt: false }) as Models["PledgeToken"];
 
+  // Payments (migration 0009): orders with a provider, and every notification received.
+  const PaymentOrder = sequelize.define("PaymentOrder", {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    orderNo: { type: DataTypes.STRING(40), allowNull: false, unique: true },
+    applicationId: { type: DataTypes.INTEGER, allowNull: false },
+    userId: { type: DataTypes.INTEGER, allowNull: false },
+    stage: { type: DataTypes.STRING(32), allowNull: false },
+    provider: { type: DataTypes.STRING(32), allowNull: false },
+    amountFen: { type: DataTypes.INTEGER, allowNull: false },
+    status: { type: DataTypes.STRING(16), allowNull: false },
+    providerTxnId: { type: DataTypes.STRING(64) },
+    paidAt: { type: DataTypes.DATE },
+    note: { type: DataTypes.TEXT },
+    markedBy: { type: DataTypes.INTEGER },
+  }, { tableName: "payment_orders" }) as Models["PaymentOrder"];
+
+  const PaymentNotification = sequelize.define("PaymentNotification", {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    provider: { type: DataTypes.STRING(32), allowNull: false },
+    orderNo: { type: DataTypes.STRING(40) },
+    providerTxnId: { type: DataTypes.STRING(64) },
+    amountFen: { type: DataTypes.INTEGER },
+    outcome: { type: DataTypes.STRING(16), allowNull: false },
+    reason: { type: DataTypes.TEXT },
+    payload: { type: DataTypes.TEXT, allowNull: false },
+  }, { tableName: "payment_notifications", updatedAt: false }) as Models["PaymentNotification"];
+
   AchievementEntry.belongsTo(User, { foreignKey: "userId", as: "owner" });
   AchievementEntry.belongsTo(Profile, { foreignKey: "userId", targetKey: "userId", as: "ownerProfile" });
   Unit.belongsTo(Affiliation, { foreignKey: "affiliationId", as: "affiliation" });
@@ -476,5 +533,5 @@ export function defineModels(sequelize: Sequelize): Models {
   Profile.belongsTo(Unit, { foreignKey: "unitId", as: "unit" });
   User.hasOne(Profile, { foreignKey: "userId", as: "profile" });
 
-  return { User, UserScope, Session, Affiliation, Department, Unit, Committee, TitleSeries, Specialty, AcceptanceDepartment, FormVersion, Profile, AuditLog, AchievementEntry, StoredFile, Plan, WorkflowVersion, Application, ApplicationAchievement, PledgeToken };
+  return { User, UserScope, Session, Affiliation, Department, Unit, Committee, TitleSeries, Specialty, AcceptanceDepartment, FormVersion, Profile, AuditLog, AchievementEntry, StoredFile, Plan, WorkflowVersion, Application, ApplicationAchievement, PledgeToken, PaymentOrder, PaymentNotification };
 }

@@ -5,9 +5,11 @@ import { json, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { Card, Descriptions, Space, Tag, Typography } from "antd";
 import { Notice } from "~/components/notice";
+import { PaymentSection } from "~/components/payments";
 import { when } from "~/components/plan-view";
 import { SummaryParts } from "~/components/wizard/wizard-page";
 import { APPLICATION_STATUS_LABEL } from "~/engine/workflow/definition";
+import { paymentPanel } from "~/engine/payments/payments.server";
 import { applicationSummary, loadOwn } from "~/engine/workflow/applications.server";
 import { requireApplicant } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
@@ -28,11 +30,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     app: { id: l.app.id, number: l.app.number, status: l.app.status, statusLabel: APPLICATION_STATUS_LABEL[l.app.status] ?? l.app.status, submittedAt: l.app.submittedAt ? new Date(l.app.submittedAt).toISOString() : null },
     plan: { id: l.plan.id, name: l.plan.name }, workflow: { name: l.workflow.name },
     sections: summary.sections,
+    payment: await paymentPanel(db, l),
   });
 }
 
 export default function Record() {
-  const { app, plan, workflow, sections } = useLoaderData<typeof loader>();
+  const { app, plan, workflow, sections, payment } = useLoaderData<typeof loader>();
   return (
     <Card>
       <Space style={{ width: "100%", justifyContent: "space-between" }} wrap>
@@ -48,6 +51,7 @@ export default function Record() {
         { key: "t", label: "申报类型", children: workflow.name },
         { key: "at", label: "提交时间", children: app.submittedAt ? when(app.submittedAt) : "—" },
       ]} />
+      {payment ? <PaymentSection appId={app.id} payment={payment} /> : null}
       {sections.map((s) => (
         <section key={s.id} aria-label={s.title} style={{ marginBottom: 20 }}>
           <Typography.Title level={5}>{s.title}</Typography.Title>

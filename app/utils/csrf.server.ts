@@ -2,7 +2,7 @@
 // or Referer when a client omits Origin). SameSite=Lax cookies are the second layer.
 
 /** Paths that receive server-to-server calls (signed by other means) and skip the check. */
-export const CSRF_EXEMPT_PATHS: RegExp[] = [];
+export const CSRF_EXEMPT_PATHS: RegExp[] = [/^\/payments\/notify\/[^/]+$/];
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 

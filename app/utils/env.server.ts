@@ -27,6 +27,8 @@ export interface Env {
   logSql: boolean;
   /** Server processes (node:cluster workers); 1 = no cluster. */
   webConcurrency: number;
+  /** HMAC key of the sandbox payment provider; null = sandbox off (production without DEMO_MODE). */
+  paymentSandboxSecret: string | null;
 }
 
 function bool(v: string | undefined, def: boolean) {
@@ -75,6 +77,9 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     projectRoot,
     logSql: bool(source.LOG_SQL, false),
     webConcurrency,
+    // A dev default only where no real money can be involved (development, test, demo).
+    paymentSandboxSecret: source.PAYMENT_SANDBOX_SECRET?.trim()
+      || (nodeEnv !== "production" || bool(source.DEMO_MODE, false) ? "dev-only-payment-sandbox-secret" : null),
   };
 }
 
