@@ -50,7 +50,7 @@ describe("ListTable (server render)", () => {
   });
 
   it("shows the empty text when there are no rows", () => {
-    const s = html(createElement(ListTable, { dataSource: [], columns, locale: { emptyText: "暂无业绩" } }));
+    const s = html(createElement(ListTable<(typeof rows)[number]>, { dataSource: [], columns, locale: { emptyText: "暂无业绩" } }));
     expect(s).toContain("暂无业绩");
   });
 
