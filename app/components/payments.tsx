@@ -50,7 +50,7 @@ export function PaymentSection({ appId, payment }: { appId: number; payment: Pay
           {cancelled ? <Alert type="warning" showIcon style={{ marginBottom: 12 }} title="已取消支付，可以再次点击【马上支付】" /> : null}
           {error ? <Alert type="error" showIcon style={{ marginBottom: 12 }} title={error} /> : null}
           <Space wrap align="center">
-            <Typography.Text>应缴费用：<Typography.Text strong>{yuan(payment.feeFen)}</Typography.Text> 元</Typography.Text>
+            <Typography.Text>应缴费用：<Typography.Text strong>{yuan(payment.feeFen)}</Typography.Text></Typography.Text>
             {payment.online ? (
               <fetcher.Form method="post" action={`/records/${appId}/pay`}>
                 <Button type="primary" htmlType="submit" loading={fetcher.state !== "idle"}>马上支付</Button>
@@ -71,7 +71,7 @@ export function OfflinePaymentForm({ appId, feeFen }: { appId: number; feeFen: n
   return (
     <fetcher.Form method="post" action={`/staff/applications/${appId}/offline-payment`} aria-label="线下缴费确认">
       <Space orientation="vertical" style={{ width: "100%" }}>
-        <Typography.Text>应缴费用：{yuan(feeFen)} 元。申请人已线下缴费的，填写说明后确认：</Typography.Text>
+        <Typography.Text>应缴费用：{yuan(feeFen)}。申请人已线下缴费的，填写说明后确认：</Typography.Text>
         <Input.TextArea name="note" rows={2} maxLength={500} value={note} onChange={(e) => setNote(e.target.value)} placeholder="如：票据号、缴费方式、缴费日期" />
         {data && !data.ok ? <Alert type="error" showIcon title={data.error} /> : null}
         {data?.ok ? <Alert type="success" showIcon title={`已确认线下缴费（${data.orderNo}）`} /> : null}
