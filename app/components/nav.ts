@@ -16,9 +16,10 @@ export const NAV: Record<Role, NavItem[]> = {
   unit_reviewer: [
     { to: "/staff", label: "工作台" },
     { to: "/review/entries", label: "业绩审核" },
+    { to: "/staff/applications", label: "申报审核" },
   ],
-  dept_reviewer: [{ to: "/staff", label: "工作台" }],
-  acceptance_office: [{ to: "/staff", label: "工作台" }],
+  dept_reviewer: [{ to: "/staff", label: "工作台" }, { to: "/staff/applications", label: "申报审核" }],
+  acceptance_office: [{ to: "/staff", label: "工作台" }, { to: "/staff/applications", label: "申报审核" }],
   admin: [
     { to: "/admin/users", label: "用户管理" },
     { to: "/admin/forms", label: "表单管理" },

@@ -10,6 +10,7 @@ export const NOTICES: Record<string, string> = {
   returned: "已退回，申请人将看到退回原因",
   imported: "已导入，等待单位审核",
   submitted: "申报已提交，等待审核",
+  rejected: "已作出不通过决定，申请人将看到原因",
   discarded: "草稿已放弃",
 };
 

@@ -71,8 +71,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const intent = typeof body.intent === "string" ? body.intent : "next";
     if (intent === "submit") {
       if (l.workflow.steps[l.workflow.steps.length - 1].id !== stepId) throw new UserError("请在“检查并提交”步骤提交申报", 409);
-      await submitApplication(db, user.id, l.app.id, body.version);
-      return redirect(`/records/${l.app.id}?notice=submitted`);
+      const r = await submitApplication(db, user.id, l.app.id, body.version);
+      // A replayed submit of an application already decided just shows it.
+      return redirect(r.final ? `/records/${l.app.id}` : `/records/${l.app.id}?notice=submitted`);
     }
     const r = await postStep(db, l, stepId, intent, body, { request, ip: (context as { ip?: string | null }).ip ?? null });
     const index = l.workflow.steps.findIndex((s) => s.id === stepId);

@@ -7,7 +7,7 @@ import { Alert, Button, Card, Empty, Popconfirm, Select, Space, Table, Tag, Typo
 import { Notice } from "~/components/notice";
 import { when } from "~/components/plan-view";
 import { listPagination, useListQuery } from "~/components/use-list-query";
-import { APPLICATION_STATUS_LABEL } from "~/engine/workflow/definition";
+import { stateLabel, stageOf } from "~/engine/workflow/review-machine";
 import { discardDraft, listOwnApplications } from "~/engine/workflow/applications.server";
 import { requireApplicant } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
@@ -15,17 +15,20 @@ import { handleUserErrors, readBody } from "~/utils/http.server";
 import { listParams } from "~/utils/pagination";
 
 export const meta: MetaFunction = () => [{ title: "我的申报记录 - 职称申报评审平台" }];
+const STATUS_FILTER: Record<string, string> = { draft: "草稿", submitted: "审核中", returned: "退回修改", approved: "评审通过", rejected: "不通过" };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireApplicant(request);
   const url = new URL(request.url);
   const p = listParams(url);
-  const status = Object.keys(APPLICATION_STATUS_LABEL).includes(url.searchParams.get("status") ?? "") ? url.searchParams.get("status") : null;
+  const status = Object.keys(STATUS_FILTER).includes(url.searchParams.get("status") ?? "") ? url.searchParams.get("status") : null;
   const { rows, total } = await listOwnApplications(getDb(), user.id, { offset: p.offset, pageSize: p.pageSize, status });
   return json({
     page: p.page, pageSize: p.pageSize, total, status,
     rows: rows.map(({ app, plan, workflow, resume }) => ({
-      id: app.id, number: app.number, version: app.version, status: app.status, statusLabel: APPLICATION_STATUS_LABEL[app.status] ?? app.status,
+      id: app.id, number: app.number, version: app.version, status: app.status, statusLabel: workflow ? stateLabel(workflow, app) : app.status,
+      next: app.status === "draft" ? `继续填写：${resume?.title ?? ""}` : app.status === "returned" ? "按退回意见修改后重新提交"
+        : app.status === "submitted" ? (stageOf(workflow!, app.stage)?.kind === "payment" ? "请缴费" : "等待审核") : "—",
       planName: plan?.name ?? "（计划已删除）", typeName: workflow?.name ?? app.workflowId,
       submittedAt: app.submittedAt ? new Date(app.submittedAt).toISOString() : null, updatedAt: new Date(app.updatedAt).toISOString(),
       resume: resume ? resume.title : null,
@@ -57,7 +60,7 @@ export default function Records() {
       <Space style={{ marginBottom: 16 }}>
         <span>状态</span>
         <Select aria-label="状态" value={status ?? ""} style={{ width: 160 }} onChange={(v) => go({ status: v || null, page: null })}
-          options={[{ value: "", label: "全部" }, ...Object.entries(APPLICATION_STATUS_LABEL).map(([value, label]) => ({ value, label }))]} />
+          options={[{ value: "", label: "全部" }, ...Object.entries(STATUS_FILTER).map(([value, label]) => ({ value, label }))]} />
       </Space>
       <Table rowKey="id" dataSource={rows} scroll={{ x: "max-content" }}
         locale={{ emptyText: <Empty description={<span>还没有申报记录。可在“职称评审申报”等菜单中选择申报计划，点击【马上申报】开始。</span>} /> }}
@@ -67,8 +70,8 @@ export default function Records() {
           { title: "申报计划", dataIndex: "planName" },
           { title: "申报类型", dataIndex: "typeName" },
           { title: "提交时间", dataIndex: "submittedAt", render: time },
-          { title: "状态", dataIndex: "statusLabel", render: (v: string, r) => <Tag color={r.status === "draft" ? "default" : "processing"}>{v}</Tag> },
-          { title: "下一步", key: "next", render: (_: unknown, r) => r.status === "draft" ? `继续填写：${r.resume}` : "等待审核" },
+          { title: "状态", dataIndex: "statusLabel", render: (v: string, r) => <Tag color={({ draft: "default", returned: "warning", approved: "success", rejected: "error" } as Record<string, string>)[r.status] ?? "processing"}>{v}</Tag> },
+          { title: "下一步", dataIndex: "next" },
           {
             title: "操作", key: "op", render: (_: unknown, r) => r.status === "draft" ? (
               <Space>
@@ -78,7 +81,7 @@ export default function Records() {
                   <Button type="link" danger size="small">放弃草稿</Button>
                 </Popconfirm>
               </Space>
-            ) : <Link to={`/records/${r.id}`}>查看</Link>,
+            ) : r.status === "returned" ? <Space><Link to={`/apply/${r.id}`}>修改</Link><Link to={`/records/${r.id}`}>查看</Link></Space> : <Link to={`/records/${r.id}`}>查看</Link>,
           },
         ]} />
     </Card>

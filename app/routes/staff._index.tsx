@@ -3,6 +3,7 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { Badge, Card, Descriptions, Empty, Tag, Typography } from "antd";
 import { reviewQueue } from "~/engine/archive.server";
+import { reviewQueue as reviewApplications } from "~/engine/workflow/review.server";
 import { loadReviewerScope } from "~/utils/scope.server";
 import { requireRole } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
@@ -19,6 +20,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const { total } = await reviewQueue(db, await loadReviewerScope(db, user), { offset: 0, pageSize: 1 });
     queues.push({ label: "待审核业绩", to: "/review/entries", count: total });
   }
+  const pending = await reviewApplications(db, user, { view: "todo", offset: 0, pageSize: 1 });
+  queues.push({ label: "待我审核的申报", to: "/staff/applications", count: pending.total });
   return json({ role: ROLE_LABELS[user.role], name: user.displayName ?? user.username, scopes: scopes.map((s) => ({ ...s, kindLabel: SCOPE_LABELS[s.kind] })), queues });
 }
 

@@ -11,7 +11,7 @@ import { cnDate } from "../templates.server";
 import { planStatus, planTypeOf, precheck } from "../plans.server";
 import type { FormStepOptions, StepDef, WorkflowDefinition } from "./definition";
 import { getWorkflow } from "./registry.server";
-import { transition } from "./review-machine";
+import { FINAL, transition } from "./review-machine";
 import { STEP_HANDLERS, type StepCtx, type StepWrite } from "./steps.server";
 import { consumeToken, pledgeHtml, storeSignature, usableToken, type Signature } from "./pledge.server";
 
@@ -275,7 +275,7 @@ async function applicantIdentity(db: Db, userId: number, t: Transaction) {
  */
 export async function submitApplication(db: Db, userId: number, id: number, expectedVersion: unknown, now = new Date()) {
   const l = await loadOwn(db, userId, id);
-  if (l.app.status !== "draft" && l.app.status !== "returned") return { number: l.app.number!, already: true };
+  if (l.app.status !== "draft" && l.app.status !== "returned") return { number: l.app.number!, already: true, final: FINAL.includes(l.app.status) };
   const resubmit = l.app.status === "returned";
   const step = l.workflow.steps[l.workflow.steps.length - 1];
   guardStep(l, step.id);
@@ -298,11 +298,11 @@ export async function submitApplication(db: Db, userId: number, id: number, expe
     );
     if (n !== 1) return null;
     await audit(db, t, { id: userId, role: "applicant" }, id, resubmit ? "resubmit" : "submit", resubmit ? "returned" : "draft", to.to.stage ?? to.to.status);
-    return { number, already: false };
+    return { number, already: false, final: false };
   });
   if (result) return result;
   const again = await getOwnApplication(db, userId, id);
-  if (again && again.status !== "draft" && again.status !== "returned") return { number: again.number!, already: true };
+  if (again && again.status !== "draft" && again.status !== "returned") return { number: again.number!, already: true, final: FINAL.includes(again.status) };
   throw new UserError(CONFLICT_MESSAGE, 409);
 }
 

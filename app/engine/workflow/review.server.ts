@@ -3,6 +3,7 @@
 // moving an application on, and the timeline. Every transition is checked by review-machine.ts
 // against the application's own workflow version, written under the optimistic lock, with its
 // audit row in the same transaction.
+import ExcelJS from "exceljs";
 import { Op, type Transaction, type WhereOptions } from "sequelize";
 import type { ApplicationAttrs, Role } from "../../../db/models";
 import { plain, type Db } from "~/utils/db.server";
@@ -11,6 +12,8 @@ import { loadReviewerScope, type ReviewerScope } from "~/utils/scope.server";
 import { ROLE_LABELS } from "~/utils/users.server";
 import type { ReviewStage, WorkflowDefinition } from "./definition";
 import { getWorkflow } from "./registry.server";
+import { escapeCell } from "../dictionary-admin.server";
+import { cnDate } from "../templates.server";
 import { ACTION_LABEL, NEEDS_REASON, stageOf, stagesFor, stateLabel, transition, type ChainAction, type ChainState, type ReviewAction } from "./review-machine";
 
 export const REVIEW_CONFLICT = "该申报已被他人处理或已更新，请刷新页面后重试";
@@ -193,6 +196,8 @@ export async function batchApprove(db: Db, reviewer: { id: number; role: Role },
  */
 export async function completePaymentStage(db: Db, t: Transaction, id: number, actor: Actor, note: string | null, offline = false) {
   let scope: ReviewerScope | null = null;
+  // Offline payment is confirmed by the office that accepts the fee, never by other staff.
+  if (offline && actor.role !== "acceptance_office") throw new UserError("只有受理部门/评委会办事机构可以确认线下缴费", 403);
   if (offline) scope = await loadReviewerScope(db, actor as { id: number; role: Role });
   return applyTransition(db, t, id, "pay", actor, {
     comment: note, auditAction: offline ? "offline-pay" : "pay",
@@ -288,4 +293,57 @@ export async function timeline(db: Db, w: WorkflowDefinition, appId: number) {
       from: label(r.fromState), to: label(r.toState), comment: r.comment,
     };
   });
+}
+
+/** The queue's filters from its URL (unknown values are ignored, never an error). */
+export function queueFiltersFrom(url: URL, p: { q: string; offset: number; pageSize: number }): QueueFilters {
+  const num = (k: string) => { const n = Number(url.searchParams.get(k)); return Number.isInteger(n) && n > 0 ? n : null; };
+  const date = (k: string) => { const v = url.searchParams.get(k); return v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : null; };
+  const status = url.searchParams.get("status");
+  return {
+    view: url.searchParams.get("view") === "all" ? "all" : "todo",
+    planId: num("plan"), titleSeriesId: num("series"), unitId: num("unit"),
+    status: status && ["submitted", "returned", "approved", "rejected"].includes(status) ? status : null,
+    from: date("from"), to: date("to"), q: p.q, offset: p.offset, pageSize: p.pageSize,
+  };
+}
+
+/** What the queue's filter selects offer a staff member. */
+export async function staffQueueOptions(db: Db, viewer: { id: number; role: Role }) {
+  const scope = await loadReviewerScope(db, viewer);
+  const [plans, series, units] = await Promise.all([
+    db.models.Plan.findAll({ attributes: ["id", "name"], order: [["opensAt", "DESC"], ["id", "DESC"]], limit: 200, raw: true }),
+    db.models.TitleSeries.findAll({ attributes: ["id", "name"], order: [["sortOrder", "ASC"], ["id", "ASC"]], raw: true }),
+    scope.unitIds.length && scope.unitIds.length <= 500 ? db.models.Unit.findAll({ where: { id: { [Op.in]: scope.unitIds } }, attributes: ["id", "name"], order: [["name", "ASC"]], raw: true }) : [],
+  ]);
+  return {
+    plans: plans.map((p) => ({ value: p.id, label: p.name })),
+    series: series.map((s) => ({ value: s.id, label: s.name })),
+    units: units.map((u) => ({ value: u.id, label: u.name })),
+    scopeEmpty: !scope.unitIds.length && !scope.committeeIds.length && !scope.acceptanceDepartmentIds.length,
+  };
+}
+
+export const MAX_EXPORT_ROWS = 10_000;
+
+/** The filtered queue as an Excel sheet (every page, up to MAX_EXPORT_ROWS); cells a spreadsheet
+ * would run as formulas are escaped. */
+export async function exportQueue(db: Db, viewer: { id: number; role: Role }, f: QueueFilters) {
+  const scope = await loadReviewerScope(db, viewer);
+  const where = await queueWhere(db, scope, f);
+  const total = await db.models.Application.count({ where });
+  if (total > MAX_EXPORT_ROWS) throw new UserError(`符合条件的申报有 ${total} 条，超过单次导出上限 ${MAX_EXPORT_ROWS} 条，请缩小筛选范围`, 422);
+  const rows = (await db.models.Application.findAll({ where, order: [["submittedAt", "ASC"], ["id", "ASC"]] })).map((r) => r.get({ plain: true }));
+  const list = await describeRows(db, rows);
+  const header = ["申报编号", "姓名", "身份证号", "工作单位", "申报计划", "申报类型", "职称系列", "级别", "提交时间", "当前状态"];
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet(f.view === "todo" ? "待我审核" : "全部申报");
+  ws.addRow(header);
+  for (const r of list) {
+    ws.addRow([r.number ?? "", r.applicantName, r.idNumber, r.unit, r.planName, r.typeName, r.series, r.level, r.submittedAt ? cnDate(r.submittedAt, true) : "", r.stateLabel].map((v) => escapeCell(String(v))));
+  }
+  ws.getRow(1).font = { bold: true };
+  ws.columns.forEach((c, i) => { c.width = [16, 10, 22, 28, 36, 18, 10, 10, 20, 18][i] ?? 16; });
+  const stamp = cnDate(new Date()).replace(/[年月]/g, "-").replace("日", "");
+  return { filename: `申报列表-${stamp}.xlsx`, body: Buffer.from(await wb.xlsx.writeBuffer()) };
 }

@@ -1,0 +1,26 @@
+// GET /staff/applications/export.xlsx?… — the staff queue with its current filters, as Excel.
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { exportQueue, queueFiltersFrom } from "~/engine/workflow/review.server";
+import { requireRole } from "~/utils/auth.server";
+import { contentDisposition } from "~/engine/file-storage.server";
+import { getDb } from "~/utils/db.server";
+import { UserError } from "~/utils/http.server";
+import { listParams } from "~/utils/pagination";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireRole(request, ["unit_reviewer", "dept_reviewer", "acceptance_office"]);
+  const url = new URL(request.url);
+  try {
+    const f = await exportQueue(getDb(), user, queueFiltersFrom(url, { ...listParams(url), offset: 0, pageSize: 0 }));
+    return new Response(f.body, {
+      headers: {
+        "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "Content-Disposition": contentDisposition(f.filename, "application/octet-stream"),
+        "Cache-Control": "no-store",
+      },
+    });
+  } catch (e) {
+    if (e instanceof UserError) return new Response(e.message, { status: e.status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    throw e;
+  }
+}
