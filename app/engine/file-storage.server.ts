@@ -14,7 +14,7 @@ import type { Role } from "../../db/models";
 import type { Db } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { UserError } from "~/utils/http.server";
-import { applicantInScope, loadReviewerScope } from "~/utils/scope.server";
+import { applicantHasApplicationInScope, applicantInScope, loadReviewerScope } from "~/utils/scope.server";
 import { acceptLabels, FILE_KEY_PATTERN, FILE_KINDS, fileSpecOf, formatBytes, kindLabel, type FileSpec } from "./file-kinds";
 import { valuesAt } from "./dictionaries.server";
 
@@ -346,7 +346,7 @@ const STAFF: Role[] = ["unit_reviewer", "dept_reviewer", "acceptance_office"];
 
 /**
  * The stored file `key` if `viewer` may read it: its owner, or a reviewer whose scope includes
- * the owner. Null otherwise, and for a key that does not exist, is malformed or whose bytes are
+ * the owner (by unit, or by a submitted application in their committee / 受理部门). Null otherwise, and for a key that does not exist, is malformed or whose bytes are
  * gone: the caller answers all of these with the same 404.
  */
 export async function findReadableFile(db: Db, viewer: { id: number; role: Role }, key: string) {
@@ -355,7 +355,8 @@ export async function findReadableFile(db: Db, viewer: { id: number; role: Role 
   if (!row) return null;
   let allowed = row.ownerId === viewer.id;
   if (!allowed && STAFF.includes(viewer.role)) {
-    allowed = await applicantInScope(db, await loadReviewerScope(db, viewer), row.ownerId);
+    const scope = await loadReviewerScope(db, viewer);
+    allowed = (await applicantInScope(db, scope, row.ownerId)) || (await applicantHasApplicationInScope(db, scope, row.ownerId));
   }
   if (!allowed) return null;
   const file = filePath(key);

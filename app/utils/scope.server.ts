@@ -37,3 +37,16 @@ export async function applicantInScope(db: Db, scope: ReviewerScope, applicantId
   const p = await db.models.Profile.findOne({ where: { userId: applicantId, ...applicantProfileWhere(scope) }, attributes: ["id"] });
   return !!p;
 }
+
+/** Whether the applicant has a submitted application within this scope (its unit, committee or
+ * 受理部门): the offices that accept applications read the materials of those applicants. */
+export async function applicantHasApplicationInScope(db: Db, scope: ReviewerScope, applicantId: number): Promise<boolean> {
+  const or = [
+    scope.unitIds.length ? { unitId: { [Op.in]: scope.unitIds } } : null,
+    scope.committeeIds.length ? { committeeId: { [Op.in]: scope.committeeIds } } : null,
+    scope.acceptanceDepartmentIds.length ? { acceptanceDepartmentId: { [Op.in]: scope.acceptanceDepartmentIds } } : null,
+  ].filter((x): x is NonNullable<typeof x> => !!x);
+  if (!or.length) return false;
+  const a = await db.models.Application.findOne({ where: { userId: applicantId, status: { [Op.ne]: "draft" }, [Op.or]: or }, attributes: ["id"] });
+  return !!a;
+}

@@ -27,11 +27,13 @@ export interface DemoAccount { username: string; role: string; label: string; sc
 
 export async function demoAccounts(db: Db): Promise<DemoAccount[]> {
   const unit = await db.models.Unit.findOne({ where: { name: "浙江工业大学" } });
+  // The demo office accepts both kinds: the 工程 senior committee and every 受理部门 (初定/认定).
+  const acceptance = (await db.models.AcceptanceDepartment.findAll({ attributes: ["name"], order: [["id", "ASC"]] })).map((a) => a.name);
   return [
     { username: "demo_applicant", role: "applicant", label: "个人用户（已完善个人信息）", displayName: "张明" },
     { username: "demo_unit", role: "unit_reviewer", label: "单位经办人（浙江工业大学）", displayName: "李经办", scope: { units: unit ? [unit.creditCode] : [] } },
     { username: "demo_dept", role: "dept_reviewer", label: "主管部门（浙江省教育厅）", displayName: "王主管", scope: { departments: ["浙江省教育厅"] } },
-    { username: "demo_office", role: "acceptance_office", label: "评委会办事机构（工程系列高评委）", displayName: "赵受理", scope: { committees: [committeeNames()[0]] } },
+    { username: "demo_office", role: "acceptance_office", label: "评委会办事机构（工程系列高评委、各受理部门）", displayName: "赵受理", scope: { committees: [committeeNames()[0]], acceptanceDepartments: acceptance } },
     { username: "demo_admin", role: "admin", label: "系统管理员", displayName: "系统管理员" },
   ];
 }

@@ -196,6 +196,10 @@ describe("初定/认定 chain: 单位审核 → 受理部门审核, scoped by �
     expect((await staff.otherAccOffice.c.get(`/staff/applications/${id}`)).status).toBe(404);
     expect((await staff.office.c.get(`/staff/applications/${id}`)).status).toBe(404);
     expect((await staff.accOffice.c.get(`/staff/applications/${id}`)).status).toBe(200);
+    // The office reads the applicant's materials (the photo); another office does not.
+    const photo = ((await row(id)).steps.photo.data as { key: string }).key;
+    expect((await staff.accOffice.c.get(`/files/${photo}`)).status).toBe(200);
+    expect((await staff.otherAccOffice.c.get(`/files/${photo}`)).status).toBe(404);
     expect(redirectOf(await decide(staff.accOffice, id, { action: "approve", comment: "予以认定" }))).toBeTruthy();
     expect(await row(id)).toMatchObject({ status: "approved", stage: null });
   }, 180_000);
