@@ -1,7 +1,7 @@
 // 业绩档案库: the generic archive engine. A category is any published form of kind
 // "achievement" (forms/achievements/*.json or a version published later); nothing here names
 // one. Entries store the form version they were validated against.
-import { Op, type WhereOptions } from "sequelize";
+import { Op, type Transaction, type WhereOptions } from "sequelize";
 import type { AchievementEntryAttrs, EntryStatus } from "../../db/models";
 import type { Db } from "~/utils/db.server";
 import { UserError } from "~/utils/http.server";
@@ -171,6 +171,20 @@ async function audit(db: Db, t: any, actor: { id: number; role: string }, entryI
   }, { transaction: t });
 }
 
+/**
+ * Orders entry inserts against a change of the applicant's unit (Postgres; SQLite runs one writer
+ * at a time): inserts hold the applicant's lock shared, saveProfile exclusive while it moves the
+ * entries, so an insert either lands before the move (and is moved) or reads the new unit. An
+ * advisory lock, not FOR SHARE on the profile row: concurrent share-lockers of one row make
+ * Postgres write a new MultiXact into it each time (bench/archive.ts: 20 concurrent saves of one
+ * applicant fell from ~190 to ~50 saves/s with FOR SHARE).
+ */
+export async function lockApplicantUnit(db: Db, t: Transaction, userId: number, mode: "shared" | "exclusive") {
+  if (db.sequelize.getDialect() !== "postgres") return;
+  await db.sequelize.query(`SELECT ${mode === "shared" ? "pg_advisory_xact_lock_shared" : "pg_advisory_xact_lock"}(${UNIT_LOCK_SPACE}, :userId)`, { replacements: { userId }, transaction: t });
+}
+const UNIT_LOCK_SPACE = 7; // first key of the two-key advisory locks: migration 0007's unit copy
+
 /** New entries (one or many, e.g. an import) → 待审核, in one transaction. */
 export async function createEntries(db: Db, userId: number, category: Category, datas: unknown[]) {
   const form = category.form;
@@ -185,9 +199,9 @@ export async function createEntries(db: Db, userId: number, category: Category, 
   }
   const now = new Date();
   return db.sequelize.transaction(async (t) => {
-    // The entry carries the applicant's unit (the reviewer queue's index). FOR SHARE on Postgres:
-    // a concurrent profile save that changes the unit waits for this insert, then moves it too.
-    const profile = await db.models.Profile.findOne({ where: { userId }, attributes: ["unitId"], transaction: t, lock: t.LOCK.SHARE });
+    // The entry carries the applicant's unit (the reviewer queue's index); see lockApplicantUnit.
+    await lockApplicantUnit(db, t, userId, "shared");
+    const profile = await db.models.Profile.findOne({ where: { userId }, attributes: ["unitId"], transaction: t });
     const unitId = profile?.unitId ?? null;
     const rows = [];
     for (const data of valid) {

@@ -2,6 +2,7 @@
 // The form's meta says which field is the work unit (scoping) and which is the display name.
 import { UniqueConstraintError } from "sequelize";
 import type { Db } from "./db.server";
+import { lockApplicantUnit } from "~/engine/archive.server";
 import { getForm, validateRecord, type PublishedForm } from "~/engine/form-registry.server";
 import { UserError } from "./http.server";
 
@@ -57,6 +58,7 @@ export async function saveProfile(db: Db, userId: number, data: unknown, expecte
       // Archive entries carry a copy of the unit (the reviewer queue's index, migration 0007):
       // moved in this transaction so the applicant's entries leave the old unit's queue with them.
       if (!existing || existing.unitId !== unitId) {
+        await lockApplicantUnit(db, transaction, userId, "exclusive");
         await db.models.AchievementEntry.update({ unitId }, { where: { userId }, transaction, silent: true });
       }
       const user = await User.findByPk(userId, { transaction });
