@@ -21,7 +21,9 @@ async function freePort(): Promise<number> {
 
 export interface RunningServer { url: string; port: number; logs: () => string; stop(): Promise<void> }
 
-export async function startServer(target: TestTarget, env: Record<string, string> = {}): Promise<RunningServer> {
+/** startTimeoutMs: a cluster (WEB_CONCURRENCY > 1) loads the app once per process, slower on a busy machine. */
+export async function startServer(target: TestTarget, env: Record<string, string> = {}, opts: { startTimeoutMs?: number } = {}): Promise<RunningServer> {
+  const timeoutMs = opts.startTimeoutMs ?? 60_000;
   const port = await freePort();
   let out = "";
   const child: ChildProcess = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["server.ts"], {
@@ -39,7 +41,7 @@ export async function startServer(target: TestTarget, env: Record<string, string
     stdio: ["ignore", "pipe", "pipe"],
   });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${out}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start in ${timeoutMs / 1000} s:\n${out}`)), timeoutMs);
     const onData = (d: Buffer) => {
       out += d.toString();
       if (out.includes("已启动")) {
@@ -72,9 +74,9 @@ export async function startServer(target: TestTarget, env: Record<string, string
 export interface TestServer { target: TestTarget; server: RunningServer; db: Db; stop(): Promise<void> }
 
 /** A fresh database, the built server on it, and a DB handle for assertions — one per test file. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, opts: { startTimeoutMs?: number } = {}): Promise<TestServer> {
   const target = await createTestTarget();
-  const server = await startServer(target, env);
+  const server = await startServer(target, env, opts);
   const db = openDb({ databaseUrl: target.databaseUrl, sqlitePath: target.sqlitePath });
   return {
     target, server, db,
