@@ -231,6 +231,26 @@ export interface PaymentNotificationAttrs {
   createdAt: Date;
 }
 
+export interface ExportJobAttrs {
+  id: number;
+  userId: number;
+  status: "queued" | "running" | "done" | "failed";
+  applicationIds: number[];
+  total: number;
+  done: number;
+  failed: number;
+  errors: { id: number; number: string | null; name: string | null; message: string }[];
+  message: string | null;
+  fileName: string | null;
+  fileSize: number | null;
+  runner: string | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  expiresAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 export interface Models {
   User: Static<UserAttrs, "id" | "displayName" | "isDemo" | "failedLoginCount" | "firstFailedAt" | "lockedUntil" | "profileCompletedAt" | "lastLoginAt" | "createdAt" | "updatedAt">;
   UserScope: Static<UserScopeAttrs, "id">;
@@ -254,6 +274,7 @@ export interface Models {
   PledgeToken: Static<PledgeTokenAttrs, "id" | "usedAt" | "createdAt">;
   PaymentOrder: Static<PaymentOrderAttrs, "id" | "providerTxnId" | "paidAt" | "note" | "markedBy" | "createdAt" | "updatedAt">;
   PaymentNotification: Static<PaymentNotificationAttrs, "id" | "orderNo" | "providerTxnId" | "amountFen" | "reason" | "createdAt">;
+  ExportJob: Static<ExportJobAttrs, "id" | "done" | "failed" | "message" | "fileName" | "fileSize" | "runner" | "startedAt" | "finishedAt" | "expiresAt" | "createdAt" | "updatedAt">;
 }
 
 export function defineModels(sequelize: Sequelize): Models {
@@ -521,6 +542,25 @@ export function defineModels(sequelize: Sequelize): Models {
     payload: { type: DataTypes.TEXT, allowNull: false },
   }, { tableName: "payment_notifications", updatedAt: false }) as Models["PaymentNotification"];
 
+  // Batch export of review forms (migration 0010).
+  const ExportJob = sequelize.define("ExportJob", {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    userId: { type: DataTypes.INTEGER, allowNull: false },
+    status: { type: DataTypes.STRING(16), allowNull: false },
+    applicationIds: { type: J, allowNull: false },
+    total: { type: DataTypes.INTEGER, allowNull: false },
+    done: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+    failed: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+    errors: { type: J, allowNull: false },
+    message: { type: DataTypes.TEXT },
+    fileName: { type: DataTypes.STRING(80) },
+    fileSize: { type: DataTypes.INTEGER },
+    runner: { type: DataTypes.STRING(64) },
+    startedAt: { type: DataTypes.DATE },
+    finishedAt: { type: DataTypes.DATE },
+    expiresAt: { type: DataTypes.DATE },
+  }, { tableName: "export_jobs" }) as Models["ExportJob"];
+
   AchievementEntry.belongsTo(User, { foreignKey: "userId", as: "owner" });
   AchievementEntry.belongsTo(Profile, { foreignKey: "userId", targetKey: "userId", as: "ownerProfile" });
   Unit.belongsTo(Affiliation, { foreignKey: "affiliationId", as: "affiliation" });
@@ -533,5 +573,5 @@ export function defineModels(sequelize: Sequelize): Models {
   Profile.belongsTo(Unit, { foreignKey: "unitId", as: "unit" });
   User.hasOne(Profile, { foreignKey: "userId", as: "profile" });
 
-  return { User, UserScope, Session, Affiliation, Department, Unit, Committee, TitleSeries, Specialty, AcceptanceDepartment, FormVersion, Profile, AuditLog, AchievementEntry, StoredFile, Plan, WorkflowVersion, Application, ApplicationAchievement, PledgeToken, PaymentOrder, PaymentNotification };
+  return { User, UserScope, Session, Affiliation, Department, Unit, Committee, TitleSeries, Specialty, AcceptanceDepartment, FormVersion, Profile, AuditLog, AchievementEntry, StoredFile, Plan, WorkflowVersion, Application, ApplicationAchievement, PledgeToken, PaymentOrder, PaymentNotification, ExportJob };
 }

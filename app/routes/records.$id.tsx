@@ -4,6 +4,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { Card, Descriptions, Space, Tag, Typography } from "antd";
+import { ReviewFormButton } from "~/components/export-buttons";
 import { Notice } from "~/components/notice";
 import { PaymentSection } from "~/components/payments";
 import { when } from "~/components/plan-view";
@@ -40,7 +41,7 @@ export default function Record() {
     <Card>
       <Space style={{ width: "100%", justifyContent: "space-between" }} wrap>
         <Typography.Title level={3} style={{ margin: 0 }}>申报记录</Typography.Title>
-        <Link to="/records">返回我的申报记录</Link>
+        <Space wrap><ReviewFormButton href={`/records/${app.id}/review-form.pdf`} /><Link to="/records">返回我的申报记录</Link></Space>
       </Space>
       <div style={{ height: 16 }} />
       <Notice />

@@ -1,0 +1,332 @@
+// Staff batch export (批量导出评审表): selected applications, or a whole filtered queue, become a
+// background job that renders each review form and writes one ZIP of PDFs named by application
+// number and name. On Postgres the job goes through pg-boss (survives a restart, shared by every
+// server process); on SQLite (one machine by nature) an in-process queue runs it. Progress
+// (done / failed of total, and each error) lives in export_jobs, so any process can answer a poll.
+// One unfinished job per user (a partial unique index) and at most EXPORT_MAX applications a job.
+import crypto from "node:crypto";
+import fs from "node:fs";
+import fsp from "node:fs/promises";
+import path from "node:path";
+import { Op, type WhereOptions } from "sequelize";
+import PgBoss from "pg-boss";
+import yazl from "yazl";
+import type { ApplicationAttrs, ExportJobAttrs, Role } from "../../../db/models";
+import type { Db } from "~/utils/db.server";
+import { getEnv } from "~/utils/env.server";
+import { UserError } from "~/utils/http.server";
+import { loadReviewerScope } from "~/utils/scope.server";
+import { singleton } from "~/utils/singleton.server";
+import { sanitizeFileName } from "../file-storage.server";
+import { cnDate } from "../templates.server";
+import { getForStaff, queueWhere, type QueueFilters } from "../workflow/review.server";
+import { PdfRenderError } from "./renderer.server";
+import { renderReviewForm } from "./review-form.server";
+
+/** Applications one job may hold. */
+export const EXPORT_MAX = 500;
+/** How long a finished ZIP stays downloadable. */
+export const EXPORT_KEEP_MS = 24 * 60 * 60 * 1000;
+/** A job not updated for this long is taken as dead (its process went away mid-job). */
+const STALE_MS = 30 * 60 * 1000;
+/** Forms rendered at once by one job (the renderer's page pool is shared with single downloads). */
+const JOB_CONCURRENCY = 2;
+const QUEUE = "review-form-export";
+const STAFF: Role[] = ["unit_reviewer", "dept_reviewer", "acceptance_office"];
+export const isExportRole = (role: string) => (STAFF as string[]).includes(role);
+
+export const STATUS_LABEL: Record<ExportJobAttrs["status"], string> = { queued: "排队中", running: "导出中", done: "已完成", failed: "导出失败" };
+
+export function exportsDir() {
+  return path.join(getEnv().dataDir, "exports");
+}
+
+// ---- what to export ---------------------------------------------------------------------------
+
+function idsFrom(raw: unknown): number[] {
+  const list = Array.isArray(raw) ? raw : typeof raw === "string" ? raw.split(",").filter(Boolean) : [];
+  const ids = list.map(Number);
+  if (ids.some((n) => !Number.isInteger(n) || n <= 0)) throw new UserError("提交的数据格式不正确");
+  return [...new Set(ids)];
+}
+
+/** The staff queue's filters from its query string (the queue page's own parameter names). */
+export function filtersFrom(raw: unknown): QueueFilters {
+  const p = typeof raw === "string" ? new URLSearchParams(raw.replace(/^\?/, ""))
+    : new URLSearchParams(Object.entries(raw && typeof raw === "object" ? raw as Record<string, unknown> : {}).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => [k, String(v)]));
+  const num = (k: string) => { const n = Number(p.get(k)); return Number.isInteger(n) && n > 0 ? n : null; };
+  const date = (k: string) => { const v = p.get(k); return v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : null; };
+  const status = p.get("status");
+  return {
+    view: p.get("view") === "all" ? "all" : "todo",
+    planId: num("plan") ?? num("planId"), titleSeriesId: num("series") ?? num("titleSeriesId"), unitId: num("unit") ?? num("unitId"),
+    status: status && ["submitted", "returned", "approved", "rejected"].includes(status) ? status : null,
+    from: date("from"), to: date("to"), q: (p.get("q") ?? "").trim().slice(0, 50), offset: 0, pageSize: 0,
+  };
+}
+
+const tooMany = (n: number) => new UserError(`一次最多导出 ${EXPORT_MAX} 份评审表，当前为 ${n} 份，请缩小范围后分批导出`, 422);
+
+/** The application ids of a request: {ids} (each must be visible to the viewer) or {filters}. */
+async function resolveIds(db: Db, viewer: { id: number; role: Role }, input: { ids?: unknown; filters?: unknown }) {
+  const scope = await loadReviewerScope(db, viewer);
+  const order: [string, string][] = [["submittedAt", "ASC"], ["id", "ASC"]];
+  if (input.ids !== undefined && input.ids !== null && input.ids !== "") {
+    const ids = idsFrom(input.ids);
+    if (!ids.length) throw new UserError("请先勾选要导出的申报", 422);
+    if (ids.length > EXPORT_MAX) throw tooMany(ids.length);
+    const visible = await queueWhere(db, scope, { view: "all", q: "", offset: 0, pageSize: 0 });
+    const rows = await db.models.Application.findAll({ where: { [Op.and]: [visible, { id: { [Op.in]: ids } }] } as WhereOptions<ApplicationAttrs>, attributes: ["id"], order, raw: true });
+    if (rows.length !== ids.length) throw new UserError(`所选申报中有 ${ids.length - rows.length} 份不存在或不在您的范围内，请刷新页面后重新选择`, 404);
+    return rows.map((r) => r.id);
+  }
+  if (input.filters === undefined || input.filters === null) throw new UserError("请先勾选要导出的申报，或按筛选条件导出", 422);
+  const where = await queueWhere(db, scope, filtersFrom(input.filters));
+  const total = await db.models.Application.count({ where });
+  if (!total) throw new UserError("没有符合筛选条件的申报", 422);
+  if (total > EXPORT_MAX) throw tooMany(total);
+  return (await db.models.Application.findAll({ where, attributes: ["id"], order, raw: true })).map((r) => r.id);
+}
+
+// ---- jobs -------------------------------------------------------------------------------------
+
+const pidAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+};
+
+/** Marks the user's unfinished jobs failed when their process is gone, so they don't block a new one. */
+async function reapStale(db: Db, where: WhereOptions<ExportJobAttrs>) {
+  const rows = await db.models.ExportJob.findAll({ where: { [Op.and]: [where, { status: { [Op.in]: ["queued", "running"] } }] }, attributes: ["id", "status", "runner", "updatedAt"], raw: true });
+  const now = Date.now();
+  for (const r of rows) {
+    const local = /^local:(\d+)$/.exec(r.runner ?? "");
+    const dead = (local && Number(local[1]) !== process.pid && !pidAlive(Number(local[1]))) || now - new Date(r.updatedAt).getTime() > STALE_MS;
+    if (dead) {
+      await db.models.ExportJob.update({ status: "failed", message: "导出任务因服务重启或超时而中断，请重新导出", finishedAt: new Date() }, { where: { id: r.id, status: r.status } });
+    }
+  }
+}
+
+/** Deletes ZIPs past their keep time (the rows stay, as history). */
+async function purgeExpired(db: Db) {
+  const rows = await db.models.ExportJob.findAll({ where: { expiresAt: { [Op.lt]: new Date() }, fileName: { [Op.ne]: null } }, attributes: ["id", "fileName"], raw: true });
+  for (const r of rows) {
+    await fsp.rm(path.join(exportsDir(), r.fileName!), { force: true }).catch(() => {});
+    await db.models.ExportJob.update({ fileName: null }, { where: { id: r.id } });
+  }
+}
+
+const BUSY = "您已有一个导出任务正在进行，请等待其完成后再导出";
+
+/**
+ * 批量导出评审表: {ids} (selected rows) or {filters} (the whole filtered queue, its query string).
+ * Refused: not staff (404), nothing / too many (422), an id out of scope (404), another
+ * unfinished job of the same user (409). Returns the new job's id; the work runs in the background.
+ */
+export async function startExport(db: Db, viewer: { id: number; role: Role }, input: { ids?: unknown; filters?: unknown }) {
+  if (!STAFF.includes(viewer.role)) throw new UserError("页面不存在或您无权查看", 404);
+  const ids = await resolveIds(db, viewer, input);
+  await reapStale(db, { userId: viewer.id });
+  await purgeExpired(db).catch(() => {});
+  const usePgBoss = db.sequelize.getDialect() === "postgres";
+  let job: ExportJobAttrs;
+  try {
+    job = (await db.models.ExportJob.create({
+      userId: viewer.id, status: "queued", applicationIds: ids, total: ids.length, errors: [],
+      runner: usePgBoss ? "pg-boss" : `local:${process.pid}`,
+    })).get({ plain: true });
+  } catch (e) {
+    if ((e as Error).name === "SequelizeUniqueConstraintError") {
+      const active = await db.models.ExportJob.findOne({ where: { userId: viewer.id, status: { [Op.in]: ["queued", "running"] } }, attributes: ["done", "total"], raw: true });
+      throw new UserError(active ? `${BUSY}（当前任务已处理 ${active.done} / ${active.total} 份）` : BUSY, 409);
+    }
+    throw e;
+  }
+  try {
+    if (usePgBoss) await (await pgBoss(db)).send(QUEUE, { jobId: job.id }, { retryLimit: 1, expireInSeconds: STALE_MS / 1000 });
+    else enqueueLocal(db, job.id);
+  } catch (e) {
+    await db.models.ExportJob.update({ status: "failed", message: "导出任务无法加入队列，请稍后重试", finishedAt: new Date() }, { where: { id: job.id } });
+    throw e;
+  }
+  return { id: job.id, total: ids.length };
+}
+
+/** `Numbered_Name.pdf`, unique within the ZIP. */
+function entryName(app: Pick<ApplicationAttrs, "id" | "number" | "applicantName">, used: Set<string>) {
+  const base = sanitizeFileName(`${app.number ?? `申报${app.id}`}_${app.applicantName ?? ""}`.replace(/_$/, "")).replace(/\.pdf$/i, "");
+  let name = `${base}.pdf`;
+  for (let i = 2; used.has(name); i++) name = `${base}(${i}).pdf`;
+  used.add(name);
+  return name;
+}
+
+/**
+ * Runs one job: every application re-checked against the owner's scope now, rendered, added to
+ * the ZIP; progress written after each. Starting again (a pg-boss retry) starts over.
+ */
+export async function runExport(db: Db, jobId: number) {
+  const job = (await db.models.ExportJob.findByPk(jobId))?.get({ plain: true });
+  if (!job || job.status === "done" || job.status === "failed") return;
+  const user = await db.models.User.findByPk(job.userId, { attributes: ["id", "role"], raw: true });
+  const errors: ExportJobAttrs["errors"] = [];
+  let done = 0;
+  await db.models.ExportJob.update({ status: "running", startedAt: new Date(), done: 0, failed: 0, errors: [] }, { where: { id: jobId } });
+  await fsp.mkdir(exportsDir(), { recursive: true });
+  const fileName = `export-${jobId}-${crypto.randomBytes(12).toString("base64url")}.zip`;
+  const final = path.join(exportsDir(), fileName);
+  const partial = `${final}.part`;
+  const zip = new yazl.ZipFile();
+  const out = fs.createWriteStream(partial);
+  const written = new Promise<void>((resolve, reject) => {
+    out.on("close", resolve);
+    out.on("error", reject);
+    zip.outputStream.on("error", reject);
+  });
+  zip.outputStream.pipe(out);
+  const used = new Set<string>();
+  let last = 0;
+  const progress = async (force = false) => {
+    // Every form on small jobs; at most every 500 ms on big ones (each update is a write).
+    if (!force && job.total > 50 && Date.now() - last < 500) return;
+    last = Date.now();
+    await db.models.ExportJob.update({ done, failed: errors.length, errors }, { where: { id: jobId } });
+  };
+  try {
+    const queue = [...job.applicationIds];
+    const worker = async () => {
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+        const src = user ? await getForStaff(db, { id: user.id, role: user.role }, id) : null;
+        try {
+          if (!src) throw new UserError("申报不存在或已不在您的范围内");
+          const { pdf } = await renderReviewForm(db, src, { queueTimeoutMs: 10 * 60_000 });
+          zip.addBuffer(pdf, entryName(src.app, used), { compress: false, mtime: new Date() });
+        } catch (e) {
+          const message = e instanceof UserError || e instanceof PdfRenderError ? e.message : "生成评审表时出错";
+          if (!(e instanceof UserError)) console.error(`[export ${jobId}] application ${id}:`, e);
+          errors.push({ id, number: src?.app.number ?? null, name: src?.app.applicantName ?? null, message });
+        }
+        done++;
+        await progress();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(JOB_CONCURRENCY, queue.length) }, worker));
+    zip.end();
+    await written;
+    const ok = done - errors.length;
+    if (ok === 0) {
+      await fsp.rm(partial, { force: true });
+      await db.models.ExportJob.update({ status: "failed", done, failed: errors.length, errors, message: "没有成功生成任何评审表", finishedAt: new Date() }, { where: { id: jobId } });
+      return;
+    }
+    await fsp.rename(partial, final);
+    const { size } = await fsp.stat(final);
+    await db.models.ExportJob.update({
+      status: "done", done, failed: errors.length, errors, fileName, fileSize: size, finishedAt: new Date(), expiresAt: new Date(Date.now() + EXPORT_KEEP_MS),
+      message: errors.length ? `已导出 ${ok} 份，${errors.length} 份失败` : `已导出 ${ok} 份`,
+    }, { where: { id: jobId } });
+  } catch (e) {
+    console.error(`[export ${jobId}] failed:`, e);
+    zip.end();
+    await fsp.rm(partial, { force: true }).catch(() => {});
+    await db.models.ExportJob.update({ status: "failed", done, failed: errors.length, errors, message: "导出任务失败，请重新导出", finishedAt: new Date() }, { where: { id: jobId } });
+  }
+}
+
+// ---- queues -----------------------------------------------------------------------------------
+
+/** SQLite: jobs run one after another in this process. */
+function enqueueLocal(db: Db, jobId: number) {
+  const q = singleton("export-local-queue", () => ({ pending: [] as number[], running: false }));
+  q.pending.push(jobId);
+  if (q.running) return;
+  q.running = true;
+  void (async () => {
+    try {
+      for (let id = q.pending.shift(); id !== undefined; id = q.pending.shift()) await runExport(db, id);
+    } finally {
+      q.running = false;
+    }
+  })();
+}
+
+/** Postgres: pg-boss in the application's database (schema pgboss), started on first use. */
+function pgBoss(db: Db): Promise<PgBoss> {
+  const s = singleton("export-pg-boss", () => ({ boss: null as Promise<PgBoss> | null }));
+  s.boss ??= (async () => {
+    const url = getEnv().databaseUrl;
+    if (!url) throw new Error("pg-boss needs DATABASE_URL");
+    const boss = new PgBoss({ connectionString: url, max: 3, schedule: false });
+    boss.on("error", (e) => console.error("[export] pg-boss:", e.message));
+    await boss.start();
+    await boss.createQueue(QUEUE, { name: QUEUE, retryLimit: 1, expireInSeconds: STALE_MS / 1000 });
+    await boss.work<{ jobId: number }>(QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => runExport(db, Number(job.data.jobId)));
+    return boss;
+  })().catch((e) => {
+    s.boss = null;
+    throw e;
+  });
+  return s.boss;
+}
+
+/** Starts the Postgres worker in this process (a poll after a restart picks up queued jobs). */
+function ensureWorker(db: Db) {
+  if (db.sequelize.getDialect() === "postgres") void pgBoss(db).catch((e) => console.error("[export] pg-boss start:", e.message));
+}
+
+// ---- reading ----------------------------------------------------------------------------------
+
+async function ownJob(db: Db, userId: number, id: number) {
+  if (!Number.isInteger(id) || id <= 0) return null;
+  await reapStale(db, { id, userId });
+  // Not raw: JSON columns come back as text from SQLite with raw.
+  return (await db.models.ExportJob.findOne({ where: { id, userId } }))?.get({ plain: true }) ?? null;
+}
+
+/** The progress page's data: the owner's job, or null (anyone else's reads as missing). */
+export async function exportJobView(db: Db, userId: number, id: number) {
+  const job = await ownJob(db, userId, id);
+  if (!job) return null;
+  if (job.status === "queued" || job.status === "running") ensureWorker(db);
+  const expired = job.status === "done" && !job.fileName;
+  return {
+    id: job.id, status: job.status, statusLabel: STATUS_LABEL[job.status], total: job.total, done: job.done, failed: job.failed,
+    percent: job.total ? Math.floor((job.done / job.total) * 100) : 0,
+    errors: (job.errors ?? []).slice(0, 200), message: job.message,
+    createdAt: cnDate(job.createdAt, true), finishedAt: job.finishedAt ? cnDate(job.finishedAt, true) : null,
+    expiresAt: job.expiresAt ? cnDate(job.expiresAt, true) : null, fileSize: job.fileSize, downloadable: job.status === "done" && !!job.fileName, expired,
+  };
+}
+
+/** The user's recent jobs (newest first). */
+export async function listOwnExports(db: Db, userId: number, limit = 20) {
+  await reapStale(db, { userId });
+  const rows = await db.models.ExportJob.findAll({ where: { userId }, order: [["createdAt", "DESC"], ["id", "DESC"]], limit, attributes: ["id", "status", "total", "done", "failed", "createdAt", "fileName"], raw: true });
+  return rows.map((r) => ({ id: r.id, status: r.status, statusLabel: STATUS_LABEL[r.status], total: r.total, done: r.done, failed: r.failed, createdAt: cnDate(r.createdAt, true), downloadable: r.status === "done" && !!r.fileName }));
+}
+
+/** The ZIP of a finished job, for its owner only (null otherwise); 410 once it has expired. */
+export async function exportDownload(db: Db, userId: number, id: number) {
+  const job = await ownJob(db, userId, id);
+  if (!job || job.status !== "done") return null;
+  if (!job.fileName || (job.expiresAt && new Date(job.expiresAt) < new Date())) throw new UserError("导出文件已过期，请重新导出", 410);
+  const file = path.join(exportsDir(), job.fileName);
+  const stat = await fsp.stat(file).catch(() => null);
+  if (!stat) throw new UserError("导出文件已过期，请重新导出", 410);
+  const day = cnDate(job.createdAt).replace(/[年月]/g, "-").replace("日", "");
+  return { path: file, size: stat.size, name: `评审表导出_${day}_${job.total - job.failed}份.zip` };
+}
+
+/** For tests and shutdown: the pg-boss instance of this process, stopped if it was started. */
+export async function stopExportWorkers() {
+  const s = singleton("export-pg-boss", () => ({ boss: null as Promise<PgBoss> | null }));
+  const b = await s.boss?.catch(() => null);
+  s.boss = null;
+  await b?.stop({ graceful: false }).catch(() => {});
+}
+

@@ -1,0 +1,248 @@
+// 《评审表》: everything an application's review form prints, assembled generically from its own
+// workflow version (form steps with their bound form versions, the photo and pledge steps, the
+// extracted snapshots with their own category versions, the review chain's stages), then the
+// workflow's Handlebars template (templates.reviewForm) → renderPdf. Nothing here names an
+// application type, a field or a category: templates choose what to lay out where.
+import fsp from "node:fs/promises";
+import { Op } from "sequelize";
+import type { ApplicationAchievementAttrs, ApplicationAttrs, PlanAttrs } from "../../../db/models";
+import type { Db } from "~/utils/db.server";
+import { UserError } from "~/utils/http.server";
+import { ROLE_LABELS } from "~/utils/users.server";
+import { getCategory, listColumns, slugOf } from "../archive.server";
+import { contentDisposition, filePath, isFileKey, sanitizeFileName } from "../file-storage.server";
+import { getForm, type PublishedForm } from "../form-registry.server";
+import { cnDate, maskIdNumber, renderTemplate } from "../templates.server";
+import type { FormStepOptions, WorkflowDefinition } from "../workflow/definition";
+import { ACTION_LABEL, stateLabel } from "../workflow/review-machine";
+import { PdfRenderError, renderPdf, type RenderPdfOptions } from "./renderer.server";
+
+export interface ReviewFormSource { app: ApplicationAttrs; plan: PlanAttrs; workflow: WorkflowDefinition }
+
+export interface FieldView { name: string; title: string; value: string; long: boolean }
+export interface OpinionView { action: string; actionLabel: string; comment: string; actor: string; role: string; at: string }
+
+const EMPTY = "";
+
+/** A stored value as the printed form reads it (dates in Chinese, booleans 是/否, files counted). */
+export function printText(v: unknown, schema?: { format?: string; type?: string | string[] }): string {
+  if (v === undefined || v === null || v === "") return EMPTY;
+  if (typeof v === "boolean") return v ? "是" : "否";
+  if (typeof v === "string") {
+    if (/^\d{4}-\d{2}(-\d{2})?$/.test(v) || schema?.format === "date-time") return cnDate(v);
+    return v;
+  }
+  if (Array.isArray(v)) {
+    if (v.length && v.every((x) => isFileKey(x))) return `${v.length} 个文件`;
+    return v.map((x) => printText(x)).filter(Boolean).join("、");
+  }
+  if (typeof v === "object") return Object.values(v as Record<string, unknown>).map((x) => printText(x)).filter(Boolean).join(" ");
+  return String(v);
+}
+
+/** Compact dates for table cells (2018.12, 2018.12.01), where 2018年12月 would wrap. */
+function cellText(v: unknown): string {
+  if (typeof v === "string" && /^\d{4}-\d{2}(-\d{2})?$/.test(v)) return v.replace(/-/g, ".");
+  return printText(v);
+}
+
+/** 1 → 一, 12 → 十二, 20 → 二十 (headings of the achievement sections). */
+export function cnOrdinal(n: number): string {
+  const d = "零一二三四五六七八九";
+  if (n < 10) return d[n];
+  if (n < 20) return `十${n % 10 ? d[n % 10] : ""}`;
+  if (n < 100) return `${d[Math.floor(n / 10)]}十${n % 10 ? d[n % 10] : ""}`;
+  return String(n);
+}
+
+function rangeText(a: unknown, b: unknown) {
+  const x = cellText(a), y = cellText(b);
+  if (!x && !y) return EMPTY;
+  return `${x || "—"}—${y || "至今"}`;
+}
+
+/** The form's fields in display order (ui:order, else schema order), hidden and file fields left out. */
+function formFields(form: PublishedForm, data: Record<string, unknown>): FieldView[] {
+  const props = ((form.schema as any).properties ?? {}) as Record<string, any>;
+  const ui = (form.uiSchema ?? {}) as Record<string, any>;
+  const order: string[] = Array.isArray(ui["ui:order"]) ? ui["ui:order"].filter((k: string) => k in props) : [];
+  const names = [...order, ...Object.keys(props).filter((k) => !order.includes(k))];
+  const out: FieldView[] = [];
+  for (const name of names) {
+    const p = props[name] ?? {};
+    const u = ui[name] ?? {};
+    if (u["ui:widget"] === "hidden" || p["x-file"] || p["x-dictionary"]) continue;
+    // ID numbers print masked, as everywhere else on the form.
+    const value = p.format === "cn-id-card" ? maskIdNumber(data[name]) : printText(data[name], p);
+    out.push({ name, title: String(p.title ?? name), value, long: u["ui:widget"] === "textarea" || (typeof p.maxLength === "number" && p.maxLength > 200) || value.length > 60 });
+  }
+  return out;
+}
+
+async function dataUrl(key: unknown, mime: string) {
+  if (!isFileKey(key)) return null;
+  // The renderer refuses every non-data: request, so images travel inside the HTML.
+  const bytes = await fsp.readFile(filePath(key)).catch(() => null);
+  return bytes ? `data:${mime};base64,${bytes.toString("base64")}` : null;
+}
+
+/** Per category (and version, when snapshots of one category were taken under different ones):
+ * the category's declared columns, each snapshot a row, the title first. */
+async function achievementGroups(db: Db, snaps: ApplicationAchievementAttrs[]) {
+  const keys = [...new Set(snaps.map((s) => `${s.categoryId}@${s.formVersion}`))];
+  const groups = [];
+  for (const key of keys) {
+    const [categoryId, version] = [key.slice(0, key.lastIndexOf("@")), Number(key.slice(key.lastIndexOf("@") + 1))];
+    const cat = await getCategory(db, slugOf(categoryId), version);
+    const rows = snaps.filter((s) => s.categoryId === categoryId && s.formVersion === version);
+    const declared = cat ? listColumns(cat.form) : [];
+    const titleField = cat?.form.meta.titleField as string | undefined;
+    const hasTitle = !!titleField && declared.some((c) => c.field === titleField && !c.to);
+    const columns = [
+      ...(hasTitle ? [] : [{ title: "名称", cell: (s: ApplicationAchievementAttrs) => s.title }]),
+      ...declared.map((c) => ({
+        title: c.title,
+        cell: (s: ApplicationAchievementAttrs) => (c.to ? rangeText(s.data[c.field], s.data[c.to]) : c.field === titleField ? s.title || cellText(s.data[c.field]) : cellText(s.data[c.field])),
+      })),
+    ];
+    groups.push({
+      categoryId, version, order: cat?.order ?? 999,
+      title: cat?.title ?? slugOf(categoryId),
+      columns: columns.map((c) => ({ title: c.title })),
+      rows: rows.map((s, i) => ({ index: i + 1, title: s.title, cells: columns.map((c) => c.cell(s)) })),
+    });
+  }
+  groups.sort((a, b) => a.order - b.order || a.categoryId.localeCompare(b.categoryId) || a.version - b.version);
+  return groups.map((g, i) => ({ ...g, seq: i + 1, seqCn: cnOrdinal(i + 1), count: g.rows.length }));
+}
+
+/** Reviewers' opinions per review stage of the chain, from the application's audit rows. */
+async function opinions(db: Db, w: WorkflowDefinition, appId: number) {
+  const rows = await db.models.AuditLog.findAll({
+    where: { entityType: "application", entityId: String(appId), action: { [Op.in]: ["approve", "return", "reject", "pay", "offline-pay"] } },
+    order: [["createdAt", "ASC"], ["id", "ASC"]], raw: true,
+  });
+  const ids = [...new Set(rows.map((r) => r.actorId).filter((x): x is number => !!x))];
+  const users = ids.length ? await db.models.User.findAll({ where: { id: { [Op.in]: ids } }, attributes: ["id", "displayName", "username"], raw: true }) : [];
+  return w.reviewChain.stages.map((stage) => {
+    const decisions: OpinionView[] = rows.filter((r) => r.fromState === stage.id).map((r) => {
+      const u = users.find((x) => x.id === r.actorId);
+      return {
+        action: r.action, actionLabel: (ACTION_LABEL as Record<string, string>)[r.action] ?? r.action,
+        comment: r.comment ?? "", actor: r.actorRole === "system" ? "系统" : u?.displayName ?? u?.username ?? "",
+        role: (ROLE_LABELS as Record<string, string>)[r.actorRole ?? ""] ?? "", at: new Date(r.createdAt).toISOString(),
+      };
+    });
+    return {
+      id: stage.id, label: stage.label, kind: stage.kind, opinionLabel: stage.opinionLabel ?? `${stage.label}意见`,
+      isReview: stage.kind === "review", decisions, latest: decisions[decisions.length - 1] ?? null,
+      earlier: decisions.slice(0, -1),
+    };
+  });
+}
+
+/** The data a review-form template receives (documented in templates/review-form/README.md). */
+export async function reviewFormData(db: Db, src: ReviewFormSource, now = new Date()) {
+  const { app, plan, workflow: w } = src;
+  const [profileRow, unit, series, committee, acceptance, snaps] = await Promise.all([
+    db.models.Profile.findOne({ where: { userId: app.userId } }).then((r) => r?.get({ plain: true }) ?? null),
+    app.unitId ? db.models.Unit.findByPk(app.unitId, { include: ["department", "affiliation"] }) : null,
+    db.models.TitleSeries.findByPk(plan.titleSeriesId, { attributes: ["name"], raw: true }),
+    app.committeeId ? db.models.Committee.findByPk(app.committeeId, { attributes: ["name"], raw: true }) : null,
+    app.acceptanceDepartmentId ? db.models.AcceptanceDepartment.findByPk(app.acceptanceDepartmentId, { attributes: ["name"], raw: true }) : null,
+    db.models.ApplicationAchievement.findAll({ where: { applicationId: app.id }, order: [["id", "ASC"]] }).then((r) => r.map((x) => x.get({ plain: true }))),
+  ]);
+  // Profile fields (性别, 出生日期 …) by name, formatted with the profile's own form version.
+  const profileForm = profileRow ? await getForm(db, profileRow.formId, profileRow.formVersion) : null;
+  const profileFields = profileForm ? formFields(profileForm, (profileRow!.data ?? {}) as Record<string, unknown>) : [];
+
+  // Every form step, printed with the form version the application is bound to.
+  const forms = [];
+  const info: Record<string, string> = {};
+  for (const step of w.steps.filter((s) => s.kind === "form")) {
+    const formId = (step.options as FormStepOptions).form;
+    const form = await getForm(db, formId, app.formVersions[formId]);
+    if (!form) continue;
+    const fields = formFields(form, ((app.steps[step.id]?.data ?? {}) as Record<string, unknown>));
+    for (const f of fields) info[f.name] ??= f.value;
+    const short = fields.filter((f) => !f.long);
+    // Two short fields per printed row (label | value | label | value).
+    const pairs = Array.from({ length: Math.ceil(short.length / 2) }, (_, i) => ({ left: short[2 * i], right: short[2 * i + 1] ?? null }));
+    forms.push({ stepId: step.id, title: step.title, formTitle: form.title, fields, pairs, long: fields.filter((f) => f.long) });
+  }
+
+  const photoStep = w.steps.find((s) => s.kind === "photo");
+  const signStep = w.steps.find((s) => s.kind === "pledge-sign");
+  const sig = signStep ? (app.steps[signStep.id]?.data as { key?: string; signedAt?: string } | null) : null;
+  const unitRow = unit ? (unit.get({ plain: true }) as any) : null;
+  const achievements = await achievementGroups(db, snaps);
+  const stages = await opinions(db, w, app.id);
+  const name = app.applicantName ?? info.name ?? String((profileRow?.data as any)?.[profileForm?.meta.displayNameField as string] ?? "");
+
+  return {
+    title: w.name,
+    application: {
+      id: app.id, number: app.number ?? "", typeName: w.name, statusLabel: stateLabel(w, app),
+      submittedAt: app.submittedAt ? new Date(app.submittedAt).toISOString() : null,
+    },
+    applicant: {
+      name, idNumber: app.applicantIdNumber ?? info.idNumber ?? "",
+      unit: unitRow?.name ?? "", unitCreditCode: unitRow?.creditCode ?? "",
+      department: unitRow?.department?.name ?? "", affiliation: unitRow?.affiliation?.name ?? "",
+    },
+    profile: Object.fromEntries(profileFields.map((f) => [f.name, f.value])),
+    profileFields,
+    info, forms,
+    photo: photoStep ? await dataUrl((app.steps[photoStep.id]?.data as { key?: string } | null)?.key, "image/jpeg") : null,
+    signature: sig?.key ? { image: await dataUrl(sig.key, "image/png"), signedAt: sig.signedAt ?? null } : null,
+    plan: {
+      name: plan.name, year: plan.year, titleSeries: series?.name ?? "", titleLevel: plan.titleLevel,
+      recognitionType: plan.recognitionType ?? "", committee: committee?.name ?? "", acceptanceDepartment: acceptance?.name ?? "",
+      feeYuan: plan.fee ? (plan.fee / 100).toFixed(2) : "",
+    },
+    achievements, achievementTotal: snaps.length,
+    stages, reviewStages: stages.filter((s) => s.isReview),
+    generatedAt: now.toISOString(),
+  };
+}
+
+export function reviewFormFileName(app: Pick<ApplicationAttrs, "number" | "applicantName" | "id">) {
+  return sanitizeFileName(`${app.number ?? `申报${app.id}`}_${app.applicantName ?? ""}_评审表.pdf`.replace("__", "_"));
+}
+
+/** The review form as HTML (the workflow's template). Refused for an application not yet submitted. */
+export async function reviewFormHtml(db: Db, src: ReviewFormSource) {
+  if (src.app.status === "draft" || !src.app.number) throw new UserError("申报尚未提交，提交后才能导出评审表", 409);
+  return renderTemplate(src.workflow.templates.reviewForm, await reviewFormData(db, src));
+}
+
+/** The review form as a PDF, with 申报编号 in every page's footer. */
+export async function renderReviewForm(db: Db, src: ReviewFormSource, opts: Pick<RenderPdfOptions, "queueTimeoutMs" | "onBlocked"> = {}) {
+  const html = await reviewFormHtml(db, src);
+  const pdf = await renderPdf(html, { footerText: `申报编号：${src.app.number}`, pageNumbers: true, ...opts });
+  return { pdf, fileName: reviewFormFileName(src.app) };
+}
+
+const text = (message: string, status: number) => new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+
+/** The download response of a review form (routes call this after their access check). A form that
+ * can't be made yet (draft) or a busy renderer answers with its Chinese message, never a 500. */
+export async function reviewFormResponse(db: Db, src: ReviewFormSource) {
+  try {
+    const { pdf, fileName } = await renderReviewForm(db, src);
+    return new Response(new Uint8Array(pdf), {
+      headers: {
+        "Content-Type": "application/pdf",
+        "Content-Length": String(pdf.byteLength),
+        // attachment: 【导出评审表】 saves the file under its Chinese name rather than opening a viewer.
+        "Content-Disposition": contentDisposition(fileName, "application/octet-stream"),
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-store",
+      },
+    });
+  } catch (e) {
+    if (e instanceof UserError) return text(e.message, e.status);
+    if (e instanceof PdfRenderError) return text(e.message, 503);
+    throw e;
+  }
+}

@@ -1,0 +1,77 @@
+// People and plans for the review-form tests: an applicant with approved entries in every
+// category whose sample is valid as is, reviewers scoped to each stage of the chains, and one
+// open plan per application type.
+import fs from "node:fs";
+import path from "node:path";
+import type { Db } from "../../app/utils/db.server";
+import { createUser } from "../../app/utils/users.server";
+import { saveProfile } from "../../app/utils/profile.server";
+import { createPlan } from "../../app/engine/plans.server";
+import { createEntry, getCategory } from "../../app/engine/archive.server";
+import { uniqueName, validProfile } from "./fixtures";
+
+export const PASSWORD = "Passw0rd123";
+const DAY = 86_400_000;
+const SAMPLES = path.resolve(__dirname, "../fixtures/achievements");
+
+/** An applicant of `unit` with approved entries (samples, first one's title optionally replaced). */
+export async function makeApplicant(db: Db, unit: number, opts: { name?: string; paperTitle?: string; categories?: string[] } = {}) {
+  const username = uniqueName("rf");
+  const user = await createUser(db, { username, password: PASSWORD, role: "applicant" });
+  const name = opts.name ?? "王小明";
+  await saveProfile(db, user.id, validProfile(unit, { name, currentTitle: "工程师", currentTitleLevel: "中级", currentTitleDate: "2018-12", graduateSchool: "浙江大学", graduateMajor: "土木工程" }), null);
+  const titles: string[] = [];
+  const slugs = opts.categories ?? fs.readdirSync(SAMPLES).map((f) => f.replace(/\.json$/, ""));
+  for (const slug of slugs) {
+    const cat = await getCategory(db, slug);
+    if (!cat) continue;
+    const sample = JSON.parse(fs.readFileSync(path.join(SAMPLES, `${slug}.json`), "utf8")).valid[0];
+    const titleField = cat.form.meta.titleField as string;
+    const data = slug === "paper" && opts.paperTitle ? { ...sample, [titleField]: opts.paperTitle } : sample;
+    try {
+      const e = await createEntry(db, user.id, cat, data);
+      await db.models.AchievementEntry.update({ status: "approved" }, { where: { id: e.id } });
+      titles.push(e.title);
+    } catch {
+      // A sample that needs an uploaded evidence file is left out.
+    }
+  }
+  return { id: user.id, username, name, titles };
+}
+
+/** Staff scoped for every stage of the title-review chain and the 受理部门 of the other two. */
+export async function makeReviewers(db: Db, refs: { unitId: number; committee: number; depts: number[] }) {
+  const unit = (await db.models.Unit.findByPk(refs.unitId, { include: ["department"] }))!;
+  const committee = (await db.models.Committee.findByPk(refs.committee))!;
+  const accs = await db.models.AcceptanceDepartment.findAll({ where: { id: refs.depts } });
+  const mk = (role: string, displayName: string, scopes: Record<string, string[]>) =>
+    createUser(db, { username: uniqueName("st"), password: PASSWORD, role, displayName, scopes }).then((u) => ({ id: u.id, role: u.role, username: u.username }));
+  return {
+    unit: await mk("unit_reviewer", "单位经办人甲", { units: [unit.creditCode] }),
+    dept: await mk("dept_reviewer", "主管部门乙", { departments: [(unit as any).department.name] }),
+    office: await mk("acceptance_office", "评委会办事机构丙", { committees: [committee.name], acceptanceDepartments: accs.map((a) => a.name) }),
+  };
+}
+
+export async function makePlans(db: Db) {
+  const m = db.models;
+  const gc = (await m.TitleSeries.findOne({ where: { name: "工程" } }))!.id;
+  const specs = (await m.Specialty.findAll({ where: { seriesId: gc }, limit: 3, order: [["id", "ASC"]] })).map((s) => s.id);
+  const committee = (await m.Committee.findOne({ order: [["id", "ASC"]] }))!.id;
+  const depts = (await m.AcceptanceDepartment.findAll({ limit: 2, order: [["id", "ASC"]] })).map((d) => d.id);
+  const aff = (await m.Affiliation.findOne({ order: [["id", "ASC"]] }))!.id;
+  const values = (over: Record<string, unknown>) => ({
+    name: `测试计划${uniqueName("")}`, titleSeriesId: gc, affiliationIds: [aff], year: 2026,
+    opensAt: new Date(Date.now() - 5 * DAY).toISOString(), closesAt: new Date(Date.now() + 30 * DAY).toISOString(),
+    basicInfo: "<p>基本信息</p>", reviewNotes: "", applicantNotice: "<p>请如实填报。</p>", eligibilityText: "具备相应学历", eligibilityRules: [],
+    specialtyIds: specs, committeeIds: [], acceptanceDepartmentIds: [],
+    attachmentRequirements: [{ name: "学历证书", required: true, accept: ["pdf", "jpg"], maxSizeMb: 5, maxCount: 2 }],
+    fee: 0, ...over,
+  });
+  return {
+    refs: { committee, depts },
+    review: (await createPlan(db, values({ name: `2026年度工程系列高级职称评审${uniqueName("")}`, planType: "职称评审", titleLevel: "副高级", committeeIds: [committee], fee: 30000 }))).id,
+    initial: (await createPlan(db, values({ planType: "职称初定", recognitionType: "大中专毕业生职称初定", titleLevel: "初级助理级", acceptanceDepartmentIds: depts }))).id,
+    recognition: (await createPlan(db, values({ planType: "职称认定", recognitionType: "外省调入人员职称认定", titleLevel: "中级", acceptanceDepartmentIds: depts }))).id,
+  };
+}
