@@ -14,9 +14,11 @@ export function AppShell({ user, children }: { user: ShellUser | null; children:
   const hydrated = useHydrated();
   const items = user && (user.role !== "applicant" || user.profileCompleted) ? user.nav : [];
   // An entry with a query (/plans?type=…) is active only on that query.
-  const active = items.filter((i) => i.to.includes("?")
+  // The longest matching entry only: /staff/applications is 申报审核, not also 工作台 (/staff).
+  const matching = items.filter((i) => i.to.includes("?")
     ? `${location.pathname}${location.search}` === i.to
-    : location.pathname === i.to || location.pathname.startsWith(`${i.to}/`)).map((i) => i.to);
+    : location.pathname === i.to || location.pathname.startsWith(`${i.to}/`));
+  const active = matching.filter((i) => !matching.some((o) => o.to.length > i.to.length && !o.to.includes("?"))).map((i) => i.to);
   return (
     <>
       <a className="skip-link" href="#main">跳到主要内容</a>

@@ -98,6 +98,7 @@ export default function StaffApplications() {
           <Typography.Text type="secondary">批量通过不填写意见；需退回或不通过的申报请逐条审核。</Typography.Text>
         </Space>
       ) : null}
+      <div className="application-queue">
       <ListTable
         rowKey="id" dataSource={d.rows} scroll={{ x: true }}
         rowSelection={todo ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys as number[]) } : undefined}
@@ -107,13 +108,14 @@ export default function StaffApplications() {
           { title: "申报编号", dataIndex: "number" },
           { title: "姓名", dataIndex: "applicantName" },
           { title: "工作单位", dataIndex: "unit" },
-          { title: "申报计划", dataIndex: "planName" },
+          { title: "申报计划", dataIndex: "planName", className: "wrap" },
           { title: "系列 / 级别", key: "s", render: (_: unknown, r: (typeof d.rows)[number]) => `${r.series} · ${r.level}` },
           { title: "提交时间", dataIndex: "submittedAt", render: (v: string | null) => (v ? dateTimeText(v) : "—") },
           { title: "状态", dataIndex: "stateLabel", render: (v: string, r: (typeof d.rows)[number]) => <Tag color={STATE_COLOR[r.status]}>{v}</Tag> },
           { title: "操作", key: "op", render: (_: unknown, r: (typeof d.rows)[number]) => <Link to={`/staff/applications/${r.id}`}>{todo ? "审核" : "查看"}</Link> },
         ]}
       />
+      </div>
     </Card>
   );
 }

@@ -373,7 +373,19 @@ export function SummaryParts({ parts }: { parts: any[] }) {
         if (p.type === "html") return <PledgeFrame key={i} html={p.html} title={p.title} height={420} />;
         if (p.type === "achievements") return p.groups.length ? (
           <Descriptions key={i} bordered size="small" column={1} styles={{ label: { width: 180 } }}
-            items={p.groups.map((g: any) => ({ key: g.title, label: `${g.title}（${g.items.length}）`, children: <ol style={{ margin: 0, paddingLeft: 18 }}>{g.items.map((it: any, j: number) => <li key={j}>{it.title}<Typography.Text type="secondary">（{it.status}）</Typography.Text></li>)}</ol> }))} />
+            items={p.groups.map((g: any) => ({ key: g.title, label: `${g.title}（${g.items.length}）`, children: (
+              <ol style={{ margin: 0, paddingLeft: 18 }}>
+                {g.items.map((it: any, j: number) => (
+                  <li key={j}>
+                    {/* The snapshot as extracted, in its own form version; native details keep it keyboard-operable. */}
+                    <details>
+                      <summary style={{ cursor: "pointer" }}>{it.title}<Typography.Text type="secondary">（{it.status}）</Typography.Text></summary>
+                      {it.record ? <div style={{ margin: "8px 0" }}><RecordView schema={it.record.schema} uiSchema={it.record.uiSchema} data={it.record.data} files={it.record.files} /></div> : null}
+                    </details>
+                  </li>
+                ))}
+              </ol>
+            ) }))} />
         ) : <Typography.Text key={i} type="secondary">未提取业绩</Typography.Text>;
         if (p.type === "files") return p.slots.length ? (
           <Descriptions key={i} bordered size="small" column={1} styles={{ label: { width: 180 } }}

@@ -10,7 +10,7 @@ import { UserError } from "~/utils/http.server";
 import { receiveFile } from "~/utils/multipart.server";
 import { loadProfile } from "~/utils/profile.server";
 import { getCategory, listCategories, listColumns, slugOf, type Category } from "../archive.server";
-import { describeFiles, isFileKey, storeFile } from "../file-storage.server";
+import { describeFiles, fileKeysIn, isFileKey, storeFile } from "../file-storage.server";
 import { FILE_KINDS, formatBytes, type FileSpec } from "../file-kinds";
 import { getForm, validateRecord } from "../form-registry.server";
 import { planRefs, planView } from "../plans.server";
@@ -40,8 +40,14 @@ export type SummaryPart =
   | { type: "record"; schema: Record<string, unknown>; uiSchema: Record<string, unknown>; data: Record<string, unknown>; files: Record<string, { name: string; size: number; mimeType: string }> }
   | { type: "image"; url: string; alt: string }
   | { type: "html"; html: string; title: string }
-  | { type: "achievements"; groups: { title: string; items: { title: string; status: string }[] }[] }
+  | { type: "achievements"; groups: { title: string; items: AchievementItem[] }[] }
   | { type: "files"; slots: { name: string; files: { key: string; name: string }[] }[] };
+
+/** An extracted snapshot, shown with the form version it was saved with. */
+export interface AchievementItem {
+  title: string; status: string; formVersion: number;
+  record: { schema: Record<string, unknown>; uiSchema: Record<string, unknown>; data: Record<string, unknown>; files: Record<string, { name: string; size: number; mimeType: string }> } | null;
+}
 
 export interface StepHandler {
   view(ctx: StepCtx): Promise<Record<string, unknown>>;
@@ -421,8 +427,18 @@ const achievements: StepHandler = {
   async summary(ctx) {
     const rules = await categoryRules(ctx);
     const snaps = await snapshots(ctx);
-    const groups = rules.map((r) => ({ title: r.category.title, items: snaps.filter((s) => s.categoryId === r.category.id).map((s) => ({ title: s.title || `（${slugOf(s.categoryId)} #${s.entryId}）`, status: STATUS_TEXT[s.entryStatus] ?? s.entryStatus })) }))
-      .filter((g) => g.items.length);
+    const groups = [];
+    for (const r of rules) {
+      const items: AchievementItem[] = [];
+      for (const s of snaps.filter((x) => x.categoryId === r.category.id)) {
+        const form = await getForm(ctx.db, s.categoryId, s.formVersion);
+        items.push({
+          title: s.title || `（${slugOf(s.categoryId)} #${s.entryId}）`, status: STATUS_TEXT[s.entryStatus] ?? s.entryStatus, formVersion: s.formVersion,
+          record: form ? { schema: form.schema, uiSchema: form.uiSchema, data: s.data, files: await describeFiles(ctx.db, fileKeysIn(form.schema, s.data)) } : null,
+        });
+      }
+      if (items.length) groups.push({ title: r.category.title, items });
+    }
     return [{ type: "achievements", groups }];
   },
 };
