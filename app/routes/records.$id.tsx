@@ -3,13 +3,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { Card, Descriptions, Space, Tag, Typography } from "antd";
+import { Alert, Card, Descriptions, Space, Tag, Typography } from "antd";
 import { ReviewFormButton } from "~/components/export-buttons";
 import { Notice } from "~/components/notice";
 import { PaymentSection } from "~/components/payments";
 import { when } from "~/components/plan-view";
 import { SummaryParts } from "~/components/wizard/wizard-page";
-import { APPLICATION_STATUS_LABEL } from "~/engine/workflow/definition";
+import { stateLabel } from "~/engine/workflow/review-machine";
+import { timeline } from "~/engine/workflow/review.server";
+import { ApplicationTimeline } from "~/components/wizard/timeline";
 import { paymentPanel } from "~/engine/payments/payments.server";
 import { applicationSummary, loadOwn } from "~/engine/workflow/applications.server";
 import { requireApplicant } from "~/utils/auth.server";
@@ -28,15 +30,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (l.app.status === "draft") throw redirect(`/apply/${l.app.id}`);
   const summary = await applicationSummary(db, l);
   return json({
-    app: { id: l.app.id, number: l.app.number, status: l.app.status, statusLabel: APPLICATION_STATUS_LABEL[l.app.status] ?? l.app.status, submittedAt: l.app.submittedAt ? new Date(l.app.submittedAt).toISOString() : null },
+    app: { id: l.app.id, number: l.app.number, status: l.app.status, statusLabel: stateLabel(l.workflow, l.app), returnReason: l.app.returnReason, submittedAt: l.app.submittedAt ? new Date(l.app.submittedAt).toISOString() : null },
     plan: { id: l.plan.id, name: l.plan.name }, workflow: { name: l.workflow.name },
     sections: summary.sections,
+    timeline: await timeline(db, l.workflow, l.app.id),
     payment: await paymentPanel(db, l),
   });
 }
 
 export default function Record() {
-  const { app, plan, workflow, sections, payment } = useLoaderData<typeof loader>();
+  const { app, plan, workflow, sections, payment, timeline: events } = useLoaderData<typeof loader>();
   return (
     <Card>
       <Space style={{ width: "100%", justifyContent: "space-between" }} wrap>
@@ -52,6 +55,9 @@ export default function Record() {
         { key: "t", label: "申报类型", children: workflow.name },
         { key: "at", label: "提交时间", children: app.submittedAt ? when(app.submittedAt) : "—" },
       ]} />
+      {app.status === "returned" ? (
+        <Alert type="warning" showIcon role="status" style={{ marginBottom: 16 }} title="申报已被退回修改" description={<span>{app.returnReason ? `退回原因：${app.returnReason}。` : ""}<Link to={`/apply/${app.id}`}>按意见修改后重新提交</Link></span>} />
+      ) : null}
       {payment ? <PaymentSection appId={app.id} payment={payment} /> : null}
       {sections.map((s) => (
         <section key={s.id} aria-label={s.title} style={{ marginBottom: 20 }}>
@@ -59,6 +65,7 @@ export default function Record() {
           <SummaryParts parts={s.parts as any[]} />
         </section>
       ))}
+      <ApplicationTimeline events={events} />
     </Card>
   );
 }
