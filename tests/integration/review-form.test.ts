@@ -98,6 +98,9 @@ afterAll(async () => {
 
 describe("review form PDF", () => {
   it("carries the applicant's name, unit, every extracted achievement title and each stage's opinions", async () => {
+    const record = (await (await applicantClient.get(`/records/${appId}`)).text());
+    expect(record).toContain(`/records/${appId}/review-form.pdf`);
+    expect(record).toContain("导出评审表");
     const res = await applicantClient.get(`/records/${appId}/review-form.pdf`);
     const pdf = await pdfOf(res);
     const app = plain(await db.models.Application.findByPk(appId))!;
@@ -195,6 +198,12 @@ describe("batch export", () => {
     const job = await poll(office, jobId, (j) => { seen.add(j.done); return j.status === "done" || j.status === "failed"; });
     expect(job).toMatchObject({ status: "done", total: 50, done: 50, failed: 0, percent: 100, downloadable: true });
     expect(job.errors).toEqual([]);
+    // The progress page and the list page render (Chinese, with the download button).
+    const page = (await (await office.get(`/staff/exports/${jobId}`)).text()).replace(/<!-- -->/g, "");
+    expect(page).toContain("批量导出评审表");
+    expect(page).toMatch(/已处理 <strong>50<\/strong> \/ 50 份/);
+    expect(page).toContain("下载 ZIP");
+    expect((await (await office.get("/staff/exports")).text())).toContain("评审表导出");
 
     const zip = await office.get(`/staff/exports/${jobId}/download`);
     expect(zip.status).toBe(200);
