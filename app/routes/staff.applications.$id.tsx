@@ -9,6 +9,7 @@ import { useState } from "react";
 import { when } from "~/components/plan-view";
 import { SummaryParts } from "~/components/wizard/wizard-page";
 import { ApplicationTimeline } from "~/components/wizard/timeline";
+import { ReviewFormButton, staffReviewFormHref } from "~/components/export-buttons";
 import { applicationSummary } from "~/engine/workflow/applications.server";
 import { stageOf, stateLabel, transition } from "~/engine/workflow/review-machine";
 import { decideApplication, getForStaff, stageInScope, timeline, unlockableSteps } from "~/engine/workflow/review.server";
@@ -92,7 +93,7 @@ export default function StaffApplication() {
     <Card>
       <Space style={{ width: "100%", justifyContent: "space-between" }} wrap>
         <Typography.Title level={3} style={{ margin: 0 }}>{d.app.applicantName} 的申报</Typography.Title>
-        <Link to="/staff/applications">返回申报审核</Link>
+        <Space wrap><ReviewFormButton href={staffReviewFormHref(d.app.id)} /><Link to="/staff/applications">返回申报审核</Link></Space>
       </Space>
       <Descriptions bordered size="small" column={{ xs: 1, md: 2 }} style={{ margin: "16px 0 24px" }} items={[
         { key: "n", label: "申报编号", children: d.app.number },

@@ -10,6 +10,7 @@ import { useState } from "react";
 import { dateTimeText } from "~/components/cells";
 import { useHydrated } from "~/components/hydrated";
 import { ListTable, StaticRangeInput } from "~/components/list-table";
+import { BatchExportButton } from "~/components/export-buttons";
 import { Notice } from "~/components/notice";
 import { listPagination, useListQuery } from "~/components/use-list-query";
 import { batchApprove, queueFiltersFrom, reviewQueue, staffQueueOptions } from "~/engine/workflow/review.server";
@@ -66,7 +67,10 @@ export default function StaffApplications() {
     <Card>
       <Space style={{ width: "100%", justifyContent: "space-between" }} wrap>
         <Typography.Title level={3} style={{ margin: 0 }}>申报审核</Typography.Title>
-        <a href={exportHref} download><Button>导出 Excel</Button></a>
+        <Space wrap>
+          <BatchExportButton filters={`?${params}`} total={d.total} />
+          <a href={exportHref} download><Button>导出 Excel</Button></a>
+        </Space>
       </Space>
       <Tabs activeKey={f.view} onChange={(k) => go({ view: k === "todo" ? null : k, page: null, status: null })}
         items={[{ key: "todo", label: "待我审核" }, { key: "all", label: "全部申报" }]} />
@@ -95,6 +99,7 @@ export default function StaffApplications() {
             onClick={() => submit(JSON.stringify({ items: d.rows.filter((r) => selected.includes(r.id)).map((r) => ({ id: r.id, version: r.version })) }), { method: "post", encType: "application/json" })}>
             批量通过{selected.length ? `（${selected.length}）` : ""}
           </Button>
+          <BatchExportButton ids={selected} />
           <Typography.Text type="secondary">批量通过不填写意见；需退回或不通过的申报请逐条审核。</Typography.Text>
         </Space>
       ) : null}
