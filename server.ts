@@ -107,6 +107,10 @@ async function serve(setup: Setup | null) {
     if (env.nodeEnv === "development") broadcastDevReady(build);
   });
   setInterval(() => purgeExpiredSessions().catch(() => {}), 60 * 60 * 1000).unref();
+  // Postgres: batch exports queued before a restart resume at once (pg-boss); loaded only there.
+  if (db.sequelize.getDialect() === "postgres") {
+    import("./app/engine/pdf/export-jobs.server").then((m) => m.startExportWorkers(db)).catch((e) => console.error("[export] worker:", e));
+  }
   const stop = () => server.close(() => db.sequelize.close().finally(() => process.exit(0)));
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);

@@ -17,9 +17,10 @@ export const NAV: Record<Role, NavItem[]> = {
     { to: "/staff", label: "工作台" },
     { to: "/review/entries", label: "业绩审核" },
     { to: "/staff/applications", label: "申报审核" },
+    { to: "/staff/exports", label: "导出任务" },
   ],
-  dept_reviewer: [{ to: "/staff", label: "工作台" }, { to: "/staff/applications", label: "申报审核" }],
-  acceptance_office: [{ to: "/staff", label: "工作台" }, { to: "/staff/applications", label: "申报审核" }],
+  dept_reviewer: [{ to: "/staff", label: "工作台" }, { to: "/staff/applications", label: "申报审核" }, { to: "/staff/exports", label: "导出任务" }],
+  acceptance_office: [{ to: "/staff", label: "工作台" }, { to: "/staff/applications", label: "申报审核" }, { to: "/staff/exports", label: "导出任务" }],
   admin: [
     { to: "/admin/users", label: "用户管理" },
     { to: "/admin/forms", label: "表单管理" },

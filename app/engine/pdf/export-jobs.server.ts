@@ -274,6 +274,12 @@ function pgBoss(db: Db): Promise<PgBoss> {
   return s.boss;
 }
 
+/** Called once per server process at start: on Postgres, jobs queued before a restart run without
+ * waiting for someone to open their progress page. */
+export function startExportWorkers(db: Db) {
+  ensureWorker(db);
+}
+
 /** Starts the Postgres worker in this process (a poll after a restart picks up queued jobs). */
 function ensureWorker(db: Db) {
   if (db.sequelize.getDialect() === "postgres") void pgBoss(db).catch((e) => console.error("[export] pg-boss start:", e.message));
