@@ -1,5 +1,5 @@
 // npm run user:create -- --username <u> --password <p> --role <role>
-//   [--unit <统一社会信用代码>]… [--department <主管部门>]… [--committee <评审委员会>]… [--name <姓名>]
+//   [--unit <统一社会信用代码>]… [--department <主管部门>]… [--committee <评审委员会>]… [--acceptance <受理部门>]… [--name <姓名>]
 // Creates an account with its scope on a real install (admins too). Exit 2 on bad input.
 import { parseArgs } from "node:util";
 import { getDb } from "../app/utils/db.server";
@@ -19,6 +19,7 @@ async function main() {
         unit: { type: "string", multiple: true },
         department: { type: "string", multiple: true },
         committee: { type: "string", multiple: true },
+        acceptance: { type: "string", multiple: true },
       },
       strict: true,
     }).values;
@@ -27,7 +28,7 @@ async function main() {
     return 2;
   }
   if (!args.username || !args.password || !args.role) {
-    console.error("用法：npm run user:create -- --username <用户名> --password <密码> --role <角色> [--unit <统一社会信用代码>]… [--department <主管部门>]… [--committee <评审委员会>]…");
+    console.error("用法：npm run user:create -- --username <用户名> --password <密码> --role <角色> [--unit <统一社会信用代码>]… [--department <主管部门>]… [--committee <评审委员会>]… [--acceptance <受理部门>]…");
     console.error(`角色：${Object.entries(ROLE_LABELS).map(([k, v]) => `${k}（${v}）`).join("、")}`);
     return 2;
   }
@@ -36,7 +37,7 @@ async function main() {
     await setupDatabase(db);
     const user = await createUser(db, {
       username: args.username, password: args.password, role: args.role, displayName: args.name,
-      scopes: { units: args.unit, departments: args.department, committees: args.committee },
+      scopes: { units: args.unit, departments: args.department, committees: args.committee, acceptanceDepartments: args.acceptance },
     });
     console.log(`已创建用户 ${user.username}（${ROLE_LABELS[user.role]}），编号 ${user.id}`);
     return 0;
