@@ -176,6 +176,8 @@ export interface ApplicationAttrs {
   returnReason: string | null;
   returnedSteps: string[] | null;
   decidedAt: Date | null;
+  /** 个人基本信息 at (re)submission: { formId, formVersion, data }. */
+  profileSnapshot: { formId: string; formVersion: number; data: Record<string, unknown> } | null;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -269,7 +271,7 @@ export interface Models {
   StoredFile: Static<StoredFileAttrs, "id" | "createdAt">;
   Plan: Static<PlanAttrs, "id" | "recognitionType" | "version" | "createdAt" | "updatedAt" | "fee">;
   WorkflowVersion: Static<WorkflowVersionAttrs, "id" | "createdAt">;
-  Application: Static<ApplicationAttrs, "id" | "number" | "stage" | "unitId" | "committeeId" | "acceptanceDepartmentId" | "submittedAt" | "applicantName" | "applicantIdNumber" | "returnReason" | "returnedSteps" | "decidedAt" | "version" | "createdAt" | "updatedAt">;
+  Application: Static<ApplicationAttrs, "id" | "number" | "stage" | "unitId" | "committeeId" | "acceptanceDepartmentId" | "submittedAt" | "applicantName" | "applicantIdNumber" | "returnReason" | "returnedSteps" | "decidedAt" | "profileSnapshot" | "version" | "createdAt" | "updatedAt">;
   ApplicationAchievement: Static<ApplicationAchievementAttrs, "id" | "createdAt" | "title">;
   PledgeToken: Static<PledgeTokenAttrs, "id" | "usedAt" | "createdAt">;
   PaymentOrder: Static<PaymentOrderAttrs, "id" | "providerTxnId" | "paidAt" | "note" | "markedBy" | "createdAt" | "updatedAt">;
@@ -489,6 +491,7 @@ export function defineModels(sequelize: Sequelize): Models {
     returnReason: { type: DataTypes.TEXT },
     returnedSteps: { type: J },
     decidedAt: { type: DataTypes.DATE },
+    profileSnapshot: { type: J },
     // Optimistic lock (conditional UPDATE … WHERE version = ?).
     version: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
   }, { tableName: "applications" }) as Models["Application"];

@@ -97,6 +97,10 @@ describe("each application type, walked end to end over HTTP", () => {
       const row = (await appRow(id));
       expect(row).toMatchObject({ status: "submitted", stage: wf.reviewChain.stages[0].id, workflowId: type, workflowVersion: wf.version });
       expect(row.number).toMatch(new RegExp(`^${wf.numberPrefix}2026\\d{6}$`));
+      // 个人基本信息 is kept as it was at submission (the review form prints this copy).
+      expect(row.profileSnapshot).toMatchObject({ formId: "profile", data: { name: "王小明", currentTitle: "工程师" } });
+      await saveProfile(db, a.id, validProfile(await unitId(db), { name: "王大明" }), (await db.models.Profile.findOne({ where: { userId: a.id } }))!.version);
+      expect((await appRow(id)).profileSnapshot!.data.name).toBe("王小明");
       expect(await db.models.ApplicationAchievement.count({ where: { applicationId: id } })).toBeGreaterThan(0);
       expect(await db.models.AuditLog.count({ where: { entityType: "application", entityId: String(id), action: "submit" } })).toBe(1);
       // 【马上申报】 again reopens the same application; the record page shows it read-only.

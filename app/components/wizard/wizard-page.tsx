@@ -255,7 +255,7 @@ function DepartmentSelect({ ctx }: { ctx: Ctx }) {
         {change.result && !change.result.ok ? <Alert type="error" showIcon title={change.result.error} style={{ marginBottom: 12 }} /> : null}
         {radios(draft, setDraft)}
       </Modal>
-      <Footer ctx={ctx} busy={busy} nextText={v.mode === "change" ? "下一步" : "下一步"} nextDisabled={!(v.mode === "change" ? v.current : picked)} onNext={() => next({ id: v.mode === "change" ? v.current : picked })} />
+      <Footer ctx={ctx} busy={busy} nextDisabled={!(v.mode === "change" ? v.current : picked)} onNext={() => next({ id: v.mode === "change" ? v.current : picked })} />
     </>
   );
 }

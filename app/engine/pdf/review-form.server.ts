@@ -152,9 +152,11 @@ export async function reviewFormData(db: Db, src: ReviewFormSource, now = new Da
     app.acceptanceDepartmentId ? db.models.AcceptanceDepartment.findByPk(app.acceptanceDepartmentId, { attributes: ["name"], raw: true }) : null,
     db.models.ApplicationAchievement.findAll({ where: { applicationId: app.id }, order: [["id", "ASC"]] }).then((r) => r.map((x) => x.get({ plain: true }))),
   ]);
-  // Profile fields (性别, 出生日期 …) by name, formatted with the profile's own form version.
-  const profileForm = profileRow ? await getForm(db, profileRow.formId, profileRow.formVersion) : null;
-  const profileFields = profileForm ? formFields(profileForm, (profileRow!.data ?? {}) as Record<string, unknown>) : [];
+  // Profile fields (性别, 出生日期 …) by name, formatted with the profile's own form version — as
+  // they were at submission (a later profile edit does not change a submitted application).
+  const profile = app.profileSnapshot ?? (profileRow ? { formId: profileRow.formId, formVersion: profileRow.formVersion, data: profileRow.data } : null);
+  const profileForm = profile ? await getForm(db, profile.formId, profile.formVersion) : null;
+  const profileFields = profileForm ? formFields(profileForm, (profile!.data ?? {}) as Record<string, unknown>) : [];
 
   // Every form step, printed with the form version the application is bound to.
   const forms = [];
@@ -177,7 +179,7 @@ export async function reviewFormData(db: Db, src: ReviewFormSource, now = new Da
   const unitRow = unit ? (unit.get({ plain: true }) as any) : null;
   const achievements = await achievementGroups(db, snaps);
   const stages = await opinions(db, w, app.id);
-  const name = app.applicantName ?? info.name ?? String((profileRow?.data as any)?.[profileForm?.meta.displayNameField as string] ?? "");
+  const name = app.applicantName ?? info.name ?? String((profile?.data as any)?.[profileForm?.meta.displayNameField as string] ?? "");
 
   return {
     title: w.name,

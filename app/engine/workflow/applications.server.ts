@@ -264,7 +264,10 @@ async function applicantIdentity(db: Db, userId: number, t: Transaction) {
   const idField = Object.keys(props).find((k) => props[k].format === "cn-id-card");
   const nameField = form?.meta.displayNameField as string | undefined;
   const str = (v: unknown, n: number) => (typeof v === "string" ? v.slice(0, n) : null);
-  return { unitId: profile?.unitId ?? null, applicantName: nameField ? str(data[nameField], 64) : null, applicantIdNumber: idField ? str(data[idField], 18) : null };
+  return {
+    unitId: profile?.unitId ?? null, applicantName: nameField ? str(data[nameField], 64) : null, applicantIdNumber: idField ? str(data[idField], 18) : null,
+    profileSnapshot: profile ? { formId: profile.formId, formVersion: profile.formVersion, data } : null,
+  };
 }
 
 /**
@@ -291,7 +294,7 @@ export async function submitApplication(db: Db, userId: number, id: number, expe
     if (!to.ok) throw new UserError(to.reason, 409);
     const [n] = await db.models.Application.update(
       {
-        status: to.to.status, stage: to.to.stage, number, steps, unitId: who.unitId ?? l.app.unitId, applicantName: who.applicantName, applicantIdNumber: who.applicantIdNumber,
+        status: to.to.status, stage: to.to.stage, number, steps, unitId: who.unitId ?? l.app.unitId, applicantName: who.applicantName, applicantIdNumber: who.applicantIdNumber, profileSnapshot: who.profileSnapshot,
         returnedSteps: null, version: expected + 1, ...(resubmit ? {} : { submittedAt: now }),
       },
       { where: { id, userId, status: l.app.status, version: expected }, transaction: t },
