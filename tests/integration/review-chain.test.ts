@@ -130,6 +130,10 @@ describe("title-review chain: 单位审核 → 主管部门审核 → 受理 →
     // The applicant sees the timeline with the reviewers' opinions.
     const page = (await (await a.c.get(`/records/${id}`)).text()).replace(/<!-- -->/g, "");
     for (const s of ["办理记录", "同意推荐", "材料齐全，予以受理", "待缴费"]) expect(page).toContain(s);
+    // 个人中心 tells them what to do next.
+    const home = (await (await a.c.get("/home")).text()).replace(/<!-- -->/g, "");
+    expect(home).toContain("我的申报");
+    expect(home).toContain(`href="/records/${id}">马上支付`);
   }, 180_000);
 
   it("退回修改 needs a reason, reopens only the chosen steps, and resubmission lands back at the stage that returned it", async () => {
