@@ -32,14 +32,14 @@ function StaticTable<T extends object>({ columns = [], dataSource = [], rowKey, 
             <table style={{ tableLayout: "auto", ...(scroll?.x ? { width: "auto", minWidth: "100%" } : {}) }}>
               <thead className="ant-table-thead">
                 <tr>
-                  {rowSelection ? <th className="ant-table-cell ant-table-selection-column" scope="col"><div className="ant-table-selection">{checkbox("Select all")}</div></th> : null}
+                  {rowSelection ? <th className="ant-table-cell ant-table-selection-column" scope="col"><div className="ant-table-selection">{checkbox("全选当页")}</div></th> : null}
                   {cols.map((c, i) => <th key={c.key ?? c.dataIndex ?? i} className="ant-table-cell" scope="col" style={c.width ? { width: c.width } : undefined}>{c.title}</th>)}
                 </tr>
               </thead>
               <tbody className="ant-table-tbody">
                 {dataSource.length ? dataSource.map((r, i) => (
                   <tr key={keyOf(r, i)} data-row-key={keyOf(r, i)} className="ant-table-row ant-table-row-level-0">
-                    {rowSelection ? <td className="ant-table-cell ant-table-selection-column">{checkbox(`Select row ${i}`)}</td> : null}
+                    {rowSelection ? <td className="ant-table-cell ant-table-selection-column">{checkbox(`选择第 ${i + 1} 行`)}</td> : null}
                     {cols.map((c, j) => {
                       const v = c.dataIndex ? (r as any)[c.dataIndex] : undefined;
                       return <td key={c.key ?? c.dataIndex ?? j} className="ant-table-cell">{c.render ? c.render(v, r, i) : v}</td>;
