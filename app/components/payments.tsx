@@ -25,13 +25,16 @@ export function PaymentSection({ appId, payment }: { appId: number; payment: Pay
   const revalidator = useRevalidator();
   const returned = params.get("notice") === "payment-returned";
   const cancelled = params.get("notice") === "payment-cancelled";
-  // Back from the provider before its notification arrived: look again a few times.
+  // Back from the provider before its notification arrived: look again a few times, until the
+  // application has left the payment stage. (Not merely until the order reads paid: the loader's
+  // reads are not one snapshot, so a notification committed between them gives a paid order next
+  // to the application still at 待缴费, and stopping then left the page showing 待缴费.)
   const [tries, setTries] = useState(0);
   useEffect(() => {
-    if (!returned || payment.paid || tries >= 10 || revalidator.state !== "idle") return;
+    if (!returned || !payment.due || tries >= 10 || revalidator.state !== "idle") return;
     const t = setTimeout(() => { setTries((n) => n + 1); revalidator.revalidate(); }, 1500);
     return () => clearTimeout(t);
-  }, [returned, payment.paid, tries, revalidator]);
+  }, [returned, payment.due, tries, revalidator]);
   if (!payment.due && !payment.paid) return null;
   const error = fetcher.data && !fetcher.data.ok ? fetcher.data.error : null;
   return (
