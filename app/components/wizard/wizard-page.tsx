@@ -66,7 +66,8 @@ function PlanNotice({ ctx }: { ctx: Ctx }) {
     <>
       {v.sections.map((s: any) => (
         <section key={s.key} aria-label={s.title} style={{ marginBottom: 16 }}>
-          <Typography.Title level={4}>{s.title}</Typography.Title>
+          {/* The step's own title already names a section called like the step. */}
+          {s.title !== ctx.step.title ? <Typography.Title level={4}>{s.title}</Typography.Title> : null}
           {s.html ? <div className="rich-text" dangerouslySetInnerHTML={{ __html: s.html }} /> : null}
           {s.text !== null ? <Typography.Paragraph style={{ whiteSpace: "pre-wrap" }}>{s.text || "（无）"}</Typography.Paragraph> : null}
           {s.attachments ? <List size="small" bordered dataSource={s.attachments} renderItem={(a: any) => <List.Item>{a.name}{a.required ? "（必传）" : "（选传）"}</List.Item>} /> : null}
