@@ -202,6 +202,8 @@ describe("业绩档案库：新增 → 单位审核退回 → 修改重新提交
     expect(await a.page.$eval("#root_isHighest", (el) => (el as HTMLInputElement).checked)).toBe(true);
     await a.fill("#root_diplomaNumber", ENTRY.diplomaNumber);
     await a.page.waitForFunction(() => !document.querySelector(".schema-form")!.textContent!.includes("处填写有误"));
+    // The banner is recounted a tick before RJSF removes the last field's message: wait for both.
+    await a.page.waitForFunction(() => !document.querySelector("[id$='__error']"), { timeout: 5000 });
     expect(await a.page.$$("[id$='__error']")).toEqual([]);
 
     // 证明材料: the certificate through the file-upload widget.
