@@ -18,7 +18,7 @@ import { createUser } from "~/utils/users.server";
 import { saveProfile } from "~/utils/profile.server";
 import { createPlan } from "~/engine/plans.server";
 import { createEntry, getCategory } from "~/engine/archive.server";
-import { ensureBuilt, launchBrowser, loginThroughPage, newPage, pageHelpers, squash, type PageHelpers } from "../helpers/browser";
+import { ensureBuilt, launchBrowser, loginThroughPage, newPage, noEnglish, pageHelpers, squash, type PageHelpers } from "../helpers/browser";
 import { startTestServer, type RunningServer, type TestServer } from "../helpers/server";
 import { Client } from "../helpers/http";
 import { uniqueName, validProfile } from "../helpers/fixtures";
@@ -44,19 +44,6 @@ const OPINIONS = {
   acceptance: "材料齐全，予以受理",
   committee: "经评委会评审，同意通过",
 };
-
-/**
- * English UI words RJSF or antd show when a locale or a translation is missing (buttons, the
- * error list, picker and pagination texts), as whole words and case-sensitive, so data such as
- * "PDF" or an e-mail address does not count.
- */
-const ENGLISH = /\b(Submit|Yes|No|Add Item|Add|Remove|Delete|Errors?|Upload|Select|Cancel|OK|Next|Previous|Back|Loading|Required|required|Please|Search|Today|Now|Clear|Close|must|should|Invalid|invalid|Page|items?|No data|Jan|Feb|Dec|Pay|Confirm|Approve|Reject|Download)\b/;
-
-async function noEnglish(page: Page, where: string) {
-  const text = await page.evaluate(() => document.body.innerText);
-  const hit = ENGLISH.exec(text);
-  expect(hit ? `${hit[0]} in …${text.slice(Math.max(0, hit.index - 60), hit.index + 60)}…` : null, where).toBeNull();
-}
 
 let ctx: TestServer;
 let server: RunningServer;

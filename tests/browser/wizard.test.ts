@@ -20,7 +20,7 @@ import { saveProfile } from "~/utils/profile.server";
 import { createPlan } from "~/engine/plans.server";
 import { createEntry, getCategory } from "~/engine/archive.server";
 import { getWorkflow } from "~/engine/workflow/registry.server";
-import { ensureBuilt, launchBrowser, loginThroughPage, newPage, pageHelpers, squash, type PageHelpers } from "../helpers/browser";
+import { ensureBuilt, launchBrowser, loginThroughPage, newPage, noEnglish, pageHelpers, squash, type PageHelpers } from "../helpers/browser";
 import { startTestServer, type RunningServer, type TestServer } from "../helpers/server";
 import { FILES } from "../helpers/files";
 import { uniqueName, unitId, validProfile } from "../helpers/fixtures";
@@ -34,19 +34,6 @@ const DAY = 86_400_000;
 /** Generous: the machine may be running other test suites at the same time. */
 const WAIT = 30_000;
 const TEST = 150_000;
-
-/**
- * English UI words RJSF or antd show when a locale or a translation is missing (buttons, the
- * error list, ajv messages, picker and pagination texts), as whole words and case-sensitive, so
- * data such as "PDF", "JPG" or an e-mail address does not count.
- */
-const ENGLISH = /\b(Submit|Yes|No|Add Item|Add|Remove|Delete|Errors?|Upload|Select|Cancel|OK|Next|Previous|Back|Loading|Required|required|Please|Search|Today|Now|Clear|Close|must|should|Invalid|invalid|Page|items?|No data|Jan|Feb|Dec)\b/;
-
-async function noEnglish(page: Page, where: string) {
-  const text = await page.evaluate(() => document.body.innerText);
-  const hit = ENGLISH.exec(text);
-  expect(hit ? `${hit[0]} in …${text.slice(Math.max(0, hit.index - 60), hit.index + 60)}…` : null, where).toBeNull();
-}
 
 let ctx: TestServer;
 let server: RunningServer;

@@ -163,3 +163,17 @@ export async function loginThroughPage(h: PageHelpers, baseUrl: string, username
   await h.page.waitForFunction(() => location.pathname !== "/login" || !!document.querySelector("[role=alert]"));
   if (h.pathname() === "/login") throw new Error(`login failed: ${await h.text("[role=alert]")}`);
 }
+
+/**
+ * English UI words RJSF or antd show when a locale or a translation is missing (buttons, the
+ * error list, ajv messages, picker, pagination and payment texts), as whole words and
+ * case-sensitive, so data such as "PDF", "JPG" or an e-mail address does not count.
+ */
+const ENGLISH = /\b(Submit|Yes|No|Add Item|Add|Remove|Delete|Errors?|Upload|Select|Cancel|OK|Next|Previous|Back|Loading|Required|required|Please|Search|Today|Now|Clear|Close|must|should|Invalid|invalid|Page|items?|No data|Jan|Feb|Dec|Pay|Confirm|Approve|Reject|Download)\b/;
+
+/** Fails when the page's visible text shows an untranslated English UI word. */
+export async function noEnglish(page: Page, where: string) {
+  const text = await page.evaluate(() => document.body.innerText);
+  const hit = ENGLISH.exec(text);
+  expect(hit ? `${hit[0]} in …${text.slice(Math.max(0, hit.index - 60), hit.index + 60)}…` : null, where).toBeNull();
+}
