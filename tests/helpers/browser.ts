@@ -83,11 +83,19 @@ export function pageHelpers(page: Page) {
 
   /** Clicks an option of the antd Select dropdown that is currently open. */
   async function pickOption(label: string) {
-    const option = await page.waitForSelector(
-      `.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${label}"]`,
-      { visible: true },
-    );
-    await option!.click();
+    const selector = `.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${label}"]`;
+    // The dropdown's virtual list can re-render the option between finding and clicking it (while
+    // it is still animating in); find it again and retry rather than fail on a detached node.
+    for (let attempt = 0; ; attempt++) {
+      const option = await page.waitForSelector(selector, { visible: true });
+      try {
+        await option!.click();
+        break;
+      } catch (e) {
+        if (attempt >= 4) throw e;
+        await new Promise((r) => setTimeout(r, 150));
+      }
+    }
     await page.waitForSelector(".ant-select-dropdown:not(.ant-select-dropdown-hidden)", { hidden: true });
   }
 
