@@ -39,9 +39,3 @@ export interface WorkflowDefinition {
   fee: { source: "plan" | "fixed" | "none"; amountFen?: number };
   templates: { reviewForm: string; pledge: string };
 }
-
-/** Status labels of an application (the review chain adds its stage labels in the review-chain issue). */
-export const APPLICATION_STATUS_LABEL: Record<string, string> = {
-  draft: "草稿（未提交）",
-  submitted: "已提交",
-};
