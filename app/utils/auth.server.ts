@@ -7,6 +7,7 @@ import { getEnv } from "./env.server";
 import { forbidden } from "./http.server";
 import { hashPassword, verifyPassword } from "./password.server";
 import { commitSession, destroySession, getSession, regenerateSession } from "./session.server";
+import { cleanUsername, normalizeUsername } from "./users.server";
 
 export const LOCKOUT_FAILURES = 5;
 export const LOCKOUT_WINDOW_MS = 15 * 60 * 1000;
@@ -22,7 +23,11 @@ export type LoginResult = { ok: true; userId: number } | { ok: false; error: str
 
 export async function verifyLogin(username: string, password: string): Promise<LoginResult> {
   const { User } = getDb().models;
-  const user = await User.findOne({ where: { username: username.trim() } });
+  // Any spelling that normalizes the same signs in. The exact name is preferred: a look-alike left
+  // from before usernames were unique by normal form keeps its own login (migration 0015).
+  const exact = cleanUsername(username);
+  const rows = await User.findAll({ where: { [Op.or]: [{ username: exact }, { usernameNormalized: normalizeUsername(username) }] } });
+  const user = rows.find((u) => u.username === exact) ?? rows[0];
   const generic = "用户名或密码错误";
   if (!user) {
     // Same work as a real check, so response time does not reveal which usernames exist.

@@ -50,6 +50,28 @@ describe("registration", () => {
     expect(await db.models.User.count()).toBe(before);
   });
 
+  it("refuses a name that differs from a taken one only by case, spaces or full-width letters", async () => {
+    const base = `Ab_${uniqueName()}`;
+    await register(new Client(server.url), base.toLowerCase());
+    const fullWidth = base.toUpperCase().replace(/[A-Z0-9_]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0));
+    for (const lookAlike of [` ${base.toUpperCase()}`, base, fullWidth, `${base}\u3000`]) {
+      const before = await db.models.User.count();
+      const { res } = await register(new Client(server.url), lookAlike);
+      expect(res.status, JSON.stringify(lookAlike)).toBe(409);
+      expect(await res.text()).toContain("该用户名已被注册");
+      expect(await db.models.User.count()).toBe(before);
+    }
+  });
+
+  it("stores a full-width name as ASCII, keeping its case for display", async () => {
+    const name = `Ｑｘ_${uniqueName()}`;
+    const { res } = await register(new Client(server.url), name);
+    expect(res.status).toBe(302);
+    const stored = name.normalize("NFKC");
+    const user = await db.models.User.findOne({ where: { username: stored } });
+    expect(user?.usernameNormalized).toBe(stored.toLowerCase());
+  });
+
   it("refuses a taken username", async () => {
     const { username } = await register(new Client(server.url));
     const res = await new Client(server.url).post("/register", { username, password: "Passw0rd123", confirmPassword: "Passw0rd123" });
@@ -67,6 +89,29 @@ describe("login", () => {
     const unknown = await new Client(server.url).login(uniqueName("nobody"), "Wrong0pass");
     expect(unknown.status).toBe(401);
     expect(await unknown.text()).toContain("用户名或密码错误");
+  });
+
+  it("signs in with any spelling that normalizes to the username", async () => {
+    const { username, password } = await register(new Client(server.url), `mixed_${uniqueName()}`);
+    const fullWidth = username.replace(/[a-z0-9_]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0));
+    for (const spelling of [` ${username.toUpperCase()} `, fullWidth]) {
+      const res = await new Client(server.url).login(spelling, password);
+      expect(res.status, spelling).toBe(302);
+    }
+  });
+
+  it("a look-alike left from before migration 0015 still signs in with its exact spelling", async () => {
+    const { username, password } = await register(new Client(server.url), `legacy_${uniqueName()}`);
+    const { hashPassword } = await import("~/utils/password.server");
+    const upper = username.toUpperCase();
+    const old = await db.models.User.create({ username: upper, usernameNormalized: "pending", passwordHash: await hashPassword(password), role: "applicant" });
+    await old.update({ usernameNormalized: `${username}#${old.id}` });
+    const c = new Client(server.url);
+    expect((await c.login(upper, password)).status).toBe(302);
+    expect(await (await c.get("/profile")).text()).toContain(upper);
+    const d = new Client(server.url);
+    expect((await d.login(` ${username}`, password)).status).toBe(302);
+    expect(await (await d.get("/profile")).text()).toContain(username);
   });
 
   it("gives a new session id at every login and kills the old one", async () => {
