@@ -6,6 +6,11 @@
 //   name can take it): the migration never fails on them, nobody loses data, and a later
 //   look-alike still signs in with its exact spelling (login tries the exact name first). They
 //   are listed on the console for an administrator.
+// - login_attempts: failed-login counters that are not a user's own row, by key:
+//   "name:<normalized>" for usernames that do not exist (so they answer exactly like real ones)
+//   and "ip:<address>" for the per-address limit. In the DB, not in memory: cluster workers
+//   (WEB_CONCURRENCY) and several app instances share one database and must share one count,
+//   and a restart must not reset it.
 import { DataTypes, QueryTypes, type QueryInterface } from "sequelize";
 
 export const name = "0015-login-hardening";
@@ -39,9 +44,19 @@ export async function up({ context: qi }: { context: QueryInterface }) {
     await sequelize.query(`ALTER TABLE users ALTER COLUMN "usernameNormalized" SET NOT NULL`);
   }
   await qi.addIndex("users", ["usernameNormalized"], { unique: true, name: "users_username_normalized" });
+
+  await qi.createTable("login_attempts", {
+    key: { type: DataTypes.STRING(200), primaryKey: true },
+    failedLoginCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+    firstFailedAt: { type: DataTypes.DATE, allowNull: true },
+    lockedUntil: { type: DataTypes.DATE, allowNull: true },
+  });
+  // For the sweep of expired rows.
+  await qi.addIndex("login_attempts", ["firstFailedAt"], { name: "login_attempts_first_failed" });
 }
 
 export async function down({ context: qi }: { context: QueryInterface }) {
+  await qi.dropTable("login_attempts");
   await qi.removeIndex("users", "users_username_normalized");
   await qi.removeColumn("users", "usernameNormalized");
 }

@@ -1,6 +1,7 @@
 // Registration, login, lockout, logout, session regeneration, cookie flags, CSRF — over HTTP
 // against the built server and a real database.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { QueryTypes } from "sequelize";
 import { type TestTarget } from "../helpers/db";
 import { startServer, startTestServer, type RunningServer, type TestServer } from "../helpers/server";
 import { Client } from "../helpers/http";
@@ -187,6 +188,137 @@ describe("login", () => {
     const again = new Client(server.url);
     again.cookies.set("__zcps", sid);
     expect((await again.get("/profile")).status).toBe(302);
+  });
+});
+
+/** A login through the form: "ok" for a sign-in, else the answer's message. */
+async function attempt(username: string, password: string, ip?: string, url = server.url) {
+  const res = await new Client(url).post("/login", { username, password }, ip ? { headers: { "X-Forwarded-For": ip } } : {});
+  if (res.status === 302) return { status: 302, message: "ok" };
+  const m = /(用户名或密码错误[^"<]*|密码连续错误[^"<]*|此网络地址[^"<]*)/.exec(await res.text());
+  return { status: res.status, message: m?.[1] ?? "" };
+}
+// Distinct client addresses (X-Forwarded-For from the loopback proxy), so the tests do not share
+// the per-address count.
+let lastIp = 0;
+const nextIp = () => `198.51.100.${++lastIp}`;
+
+const checkedWrong = (m: string) => /再错 \d 次|账户已锁定 15 分钟/.test(m);
+const refusedLocked = (m: string) => /账户已锁定，请于 \d\d:\d\d 后再试/.test(m);
+
+async function attemptsRow(key: string) {
+  const rows = await db.sequelize.query<{ failedLoginCount: number }>(`SELECT "failedLoginCount" FROM login_attempts WHERE "key" = :key`, { type: QueryTypes.SELECT, replacements: { key } });
+  return rows[0] ? Number(rows[0].failedLoginCount) : null;
+}
+
+describe("lockout under parallel requests", () => {
+  it("30 parallel wrong passwords: exactly 5 are checked, the account locks, the right one is then refused", async () => {
+    const { username, password } = await register(new Client(server.url));
+    const ip = nextIp();
+    const answers = await Promise.all(Array.from({ length: 30 }, () => attempt(username, "Wrong0pass", ip)));
+    const messages = answers.map((a) => a.message);
+    // One answer per reservation: 再错 4, 3, 2, 1 and the one that locks; the other 25 checked nothing.
+    expect(messages.filter((m) => /再错 \d 次/.test(m)).sort()).toEqual([1, 2, 3, 4].map((n) => `用户名或密码错误，再错 ${n} 次账户将被锁定 15 分钟`));
+    expect(messages.filter((m) => m.includes("账户已锁定 15 分钟"))).toHaveLength(1);
+    expect(messages.filter(refusedLocked)).toHaveLength(25);
+    expect(answers.every((a) => a.status === 401)).toBe(true);
+    const user = await db.models.User.findOne({ where: { username } });
+    expect(user?.failedLoginCount).toBe(5);
+    expect(user!.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
+    // Only the 5 checked failures count against the address.
+    expect(await attemptsRow(`ip:${ip}`)).toBe(5);
+    const right = await attempt(username, password, nextIp());
+    expect(right.status).toBe(401);
+    expect(refusedLocked(right.message)).toBe(true);
+  });
+
+  it("30 parallel logins with the right password among them: nothing past the 5th reservation is checked", async () => {
+    const { username, password } = await register(new Client(server.url));
+    const ip = nextIp();
+    // The right password is sent last; the server may still take it among the first five.
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => attempt(username, i === 29 ? password : "Wrong0pass", ip)));
+    const right = answers[29];
+    const wrong = answers.slice(0, 29).map((a) => a.message);
+    expect(wrong.every((m) => checkedWrong(m) || refusedLocked(m))).toBe(true);
+    const user = await db.models.User.findOne({ where: { username } });
+    if (right.status === 302) {
+      // It had one of the five reservations; its sign-in reset the count, so at most five more
+      // wrong ones were checked after it.
+      expect(wrong.filter(checkedWrong).length).toBeLessThanOrEqual(9);
+      expect(user!.failedLoginCount).toBeLessThanOrEqual(5);
+    } else {
+      expect(refusedLocked(right.message)).toBe(true);
+      expect(wrong.filter(checkedWrong)).toHaveLength(5);
+      expect(user?.failedLoginCount).toBe(5);
+      expect(user!.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
+    }
+  });
+
+  it("an unknown name gets the same answers in a parallel burst", async () => {
+    const name = uniqueName("ghost");
+    const answers = await Promise.all(Array.from({ length: 30 }, () => attempt(name, "Wrong0pass", nextIp())));
+    expect(answers.filter((a) => checkedWrong(a.message))).toHaveLength(5);
+    expect(answers.filter((a) => refusedLocked(a.message))).toHaveLength(25);
+    expect(await attemptsRow(`name:${name.toLowerCase()}`)).toBe(5);
+  });
+});
+
+describe("username enumeration", () => {
+  it("an existing and an unknown username get the same sequence of answers", async () => {
+    const { username, password } = await register(new Client(server.url));
+    const unknown = uniqueName("nobody");
+    const ip = nextIp();
+    const seen: [string, string][] = [];
+    // Interleaved, so both sequences run in the same minutes; the clock time is masked anyway.
+    const mask = (a: { status: number; message: string }) => `${a.status} ${a.message.replace(/\d\d:\d\d/, "HH:MM")}`;
+    for (let i = 0; i < 7; i++) {
+      seen.push([mask(await attempt(username, `Wrong${i}pass`, ip)), mask(await attempt(unknown, `Wrong${i}pass`, ip))]);
+    }
+    // The right password of a locked account answers like any other try on a locked name.
+    seen.push([mask(await attempt(username, password, ip)), mask(await attempt(unknown, password, ip))]);
+    for (const [real, ghost] of seen) expect(ghost).toBe(real);
+    expect(seen.map(([real]) => real)).toEqual([
+      "401 用户名或密码错误，再错 4 次账户将被锁定 15 分钟",
+      "401 用户名或密码错误，再错 3 次账户将被锁定 15 分钟",
+      "401 用户名或密码错误，再错 2 次账户将被锁定 15 分钟",
+      "401 用户名或密码错误，再错 1 次账户将被锁定 15 分钟",
+      "401 密码连续错误 5 次，账户已锁定 15 分钟，请于 HH:MM 后再试",
+      "401 密码连续错误 5 次，账户已锁定，请于 HH:MM 后再试",
+      "401 密码连续错误 5 次，账户已锁定，请于 HH:MM 后再试",
+      "401 密码连续错误 5 次，账户已锁定，请于 HH:MM 后再试",
+    ]);
+  });
+});
+
+describe("per-address limit", () => {
+  let limited: RunningServer;
+  beforeAll(async () => {
+    limited = await startServer(target, { LOGIN_IP_MAX_FAILURES: "3" });
+  });
+  afterAll(async () => limited?.stop());
+
+  it("refuses an address after its failures, without checking or counting the password", async () => {
+    const { username, password } = await register(new Client(server.url));
+    const ip = nextIp();
+    for (let i = 0; i < 3; i++) {
+      expect((await attempt(uniqueName("spray"), "Wrong0pass", ip, limited.url)).message).toContain("再错 4 次");
+    }
+    const blocked = await attempt(username, password, ip, limited.url);
+    expect(blocked.status).toBe(429);
+    expect(blocked.message).toMatch(/^此网络地址登录失败次数过多，请于 \d\d:\d\d 后再试$/);
+    expect((await db.models.User.findOne({ where: { username } }))?.failedLoginCount).toBe(0);
+    // Another address is not affected.
+    expect((await attempt(username, password, nextIp(), limited.url)).status).toBe(302);
+  });
+
+  it("a successful sign-in does not use up the address's allowance", async () => {
+    const { username, password } = await register(new Client(server.url));
+    const ip = nextIp();
+    expect((await attempt(username, "Wrong0pass", ip, limited.url)).status).toBe(401);
+    for (let i = 0; i < 3; i++) expect((await attempt(username, password, ip, limited.url)).status).toBe(302);
+    expect((await attempt(uniqueName("spray"), "Wrong0pass", ip, limited.url)).status).toBe(401);
+    expect((await attempt(uniqueName("spray"), "Wrong0pass", ip, limited.url)).status).toBe(401);
+    expect((await attempt(username, password, ip, limited.url)).status).toBe(429);
   });
 });
 
