@@ -79,7 +79,7 @@ export async function createUser(
 ) {
   const username = cleanUsername(opts.username);
   const usernameNormalized = normalizeUsername(username);
-  const problem = usernameProblem(username) ?? passwordProblem(opts.password);
+  const problem = usernameProblem(username) ?? passwordProblem(opts.password, { username, displayName: opts.displayName });
   if (problem) throw new UserError(problem);
   if (!isRole(opts.role)) throw new UserError(`未知角色「${opts.role}」，可选：${ROLES.join(", ")}`);
   const role = opts.role;

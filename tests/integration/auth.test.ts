@@ -19,7 +19,7 @@ beforeAll(async () => {
 });
 afterAll(async () => ctx?.stop());
 
-async function register(c: Client, username = uniqueName(), password = "Passw0rd123") {
+async function register(c: Client, username = uniqueName(), password = "Tulip-Harbor-2931") {
   const res = await c.post("/register", { username, password, confirmPassword: password });
   return { res, username, password };
 }
@@ -41,8 +41,13 @@ describe("registration", () => {
   it.each([
     ["a weak password", { password: "short", confirmPassword: "short" }, "密码至少 8 位"],
     ["a password without digits", { password: "abcdefghij", confirmPassword: "abcdefghij" }, "字母和数字"],
-    ["mismatched confirmation", { password: "Passw0rd123", confirmPassword: "Passw0rd124" }, "两次输入的密码不一致"],
-    ["a bad username", { username: "a b", password: "Passw0rd123", confirmPassword: "Passw0rd123" }, "用户名须为"],
+    ["a common password", { password: "password1", confirmPassword: "password1" }, "密码太容易被猜到（这是常见密码）"],
+    ["a common password with capitals and digits for letters", { password: "Passw0rd123", confirmPassword: "Passw0rd123" }, "密码太容易被猜到（与常见密码只差大小写或字母换数字）"],
+    ["a password common in China", { password: "woaini1314", confirmPassword: "woaini1314" }, "密码太容易被猜到"],
+    ["a keyboard row", { password: "1qaz2wsx3edc", confirmPassword: "1qaz2wsx3edc" }, "密码太容易被猜到"],
+    ["a password holding the username", { username: "kite_runner", password: "KITERUNNER-2931", confirmPassword: "KITERUNNER-2931" }, "密码不能包含用户名或姓名"],
+    ["mismatched confirmation", { password: "Tulip-Harbor-2931", confirmPassword: "Passw0rd124" }, "两次输入的密码不一致"],
+    ["a bad username", { username: "a b", password: "Tulip-Harbor-2931", confirmPassword: "Tulip-Harbor-2931" }, "用户名须为"],
   ])("refuses %s with a Chinese message and creates nothing", async (_, over, msg) => {
     const before = await db.models.User.count();
     const res = await new Client(server.url).post("/register", { username: uniqueName(), ...over });
@@ -75,7 +80,7 @@ describe("registration", () => {
 
   it("refuses a taken username", async () => {
     const { username } = await register(new Client(server.url));
-    const res = await new Client(server.url).post("/register", { username, password: "Passw0rd123", confirmPassword: "Passw0rd123" });
+    const res = await new Client(server.url).post("/register", { username, password: "Tulip-Harbor-2931", confirmPassword: "Tulip-Harbor-2931" });
     expect(res.status).toBe(409);
     expect(await res.text()).toContain("该用户名已被注册");
   });
@@ -329,7 +334,7 @@ describe("cross-site requests", () => {
   ])("a POST with %s is refused and changes nothing", async (_, origin) => {
     const before = await db.models.User.count();
     const c = new Client(server.url, origin);
-    const res = await c.post("/register", { username: uniqueName(), password: "Passw0rd123", confirmPassword: "Passw0rd123" });
+    const res = await c.post("/register", { username: uniqueName(), password: "Tulip-Harbor-2931", confirmPassword: "Tulip-Harbor-2931" });
     expect(res.status).toBe(403);
     expect(await res.text()).toContain("跨站请求已被拒绝");
     expect(await db.models.User.count()).toBe(before);
@@ -340,8 +345,8 @@ describe("demo accounts and sessions", () => {
   it("a demo account cannot sign in when the app is not in demo mode", async () => {
     const { createUser } = await import("~/utils/users.server");
     const username = uniqueName("demo");
-    await createUser(db, { username, password: "Passw0rd123", role: "admin", isDemo: true });
-    const res = await new Client(server.url).login(username, "Passw0rd123");
+    await createUser(db, { username, password: "Tulip-Harbor-2931", role: "admin", isDemo: true });
+    const res = await new Client(server.url).login(username, "Tulip-Harbor-2931");
     expect(res.status).toBe(401);
     expect(await res.text()).toContain("演示账户仅在演示模式下可用");
   });
