@@ -1,4 +1,5 @@
 // Login (with lockout), logout and the route guards.
+import { createHash } from "node:crypto";
 import { redirect } from "@remix-run/node";
 import { Op, QueryTypes } from "sequelize";
 import type { Role } from "../../db/models";
@@ -7,7 +8,7 @@ import { getEnv } from "./env.server";
 import { forbidden } from "./http.server";
 import { hashPassword, verifyPassword } from "./password.server";
 import { commitSession, destroySession, getSession, regenerateSession } from "./session.server";
-import { cleanUsername, normalizeUsername } from "./users.server";
+import { cleanUsername, normalizeUsername, usernameProblem } from "./users.server";
 
 export const LOCKOUT_FAILURES = 5;
 export const LOCKOUT_WINDOW_MS = 15 * 60 * 1000;
@@ -117,7 +118,10 @@ export async function verifyLogin(username: string, password: string, ip: string
   // from before usernames were unique by normal form keeps its own login (migration 0015).
   const exact = cleanUsername(username);
   const normalized = normalizeUsername(username);
-  const rows = await User.findAll({ where: { [Op.or]: [{ username: exact }, { usernameNormalized: normalized }] } });
+  // A name no account can have (bad characters, too long, a NUL byte Postgres would refuse) is
+  // not looked up, and is counted under its hash.
+  const possible = usernameProblem(exact) === null;
+  const rows = possible ? await User.findAll({ where: { [Op.or]: [{ username: exact }, { usernameNormalized: normalized }] } }) : [];
   const user = rows.find((u) => u.username === exact) ?? rows[0];
   if (user?.isDemo && !env.demoMode) return { ok: false, error: "演示账户仅在演示模式下可用", status: 401 };
 
@@ -133,7 +137,7 @@ export async function verifyLogin(username: string, password: string, ip: string
   // Per name. An unknown name is counted exactly like an account (by its normalized form), so
   // the answers — 再错 N 次, then 已锁定 until when — are the same for both: a real user still
   // learns that and until when the account is locked, and nobody learns whether it exists.
-  const counter: Counter = user ? { table: "users", id: user.id } : { table: "login_attempts", key: `name:${normalized}` };
+  const counter: Counter = user ? { table: "users", id: user.id } : { table: "login_attempts", key: `name:${possible ? normalized : createHash("sha256").update(normalized).digest("hex")}` };
   const attempt = await reserve(counter, ACCOUNT, now);
   if (attempt === null) {
     if (addr) await refund(addr, ipLimit.max);

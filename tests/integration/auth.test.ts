@@ -295,6 +295,21 @@ describe("username enumeration", () => {
   });
 });
 
+describe("hostile usernames at login", () => {
+  it.each([
+    ["a NUL byte", "ab\u0000cd"],
+    ["5000 characters", "x".repeat(5000)],
+    ["a lone surrogate", "abc\ud800def"],
+  ])("a name with %s is answered like any unknown name", async (_, name) => {
+    const ip = nextIp();
+    const answers = [];
+    for (let i = 0; i < 6; i++) answers.push(await attempt(name, "Wrong0pass", ip));
+    expect(answers.map((a) => a.status)).toEqual([401, 401, 401, 401, 401, 401]);
+    expect(answers[0].message).toBe("用户名或密码错误，再错 4 次账户将被锁定 15 分钟");
+    expect(refusedLocked(answers[5].message)).toBe(true);
+  });
+});
+
 describe("per-address limit", () => {
   let limited: RunningServer;
   beforeAll(async () => {
