@@ -145,8 +145,8 @@ async function bulkLoad(db: Db, url: string, cats: CategorySamples[]): Promise<L
       const idx = Array.from({ length: n }, (_, i) => from + i);
       const at = new Date(now - 800 * 86_400_000);
       const r = await client.query(
-        `INSERT INTO users (username, "passwordHash", role, "displayName", "isDemo", "failedLoginCount", "profileCompletedAt", "createdAt", "updatedAt")
-         SELECT u, $2, 'applicant', d, false, 0, $3, $3, $3 FROM unnest($1::varchar[], $4::varchar[]) AS t(u, d) RETURNING id`,
+        `INSERT INTO users (username, "usernameNormalized", "passwordHash", role, "displayName", "isDemo", "failedLoginCount", "profileCompletedAt", "createdAt", "updatedAt")
+         SELECT u, lower(u), $2, 'applicant', d, false, 0, $3, $3, $3 FROM unnest($1::varchar[], $4::varchar[]) AS t(u, d) RETURNING id`,
         [idx.map((i) => `bench_a${String(i).padStart(5, "0")}`), hash, at, idx.map((i) => `申请人${i}`)],
       );
       applicantIds.push(...r.rows.map((x) => x.id as number).sort((a, b) => a - b));

@@ -109,8 +109,8 @@ async function seedApplicants(db: Db, url: string, prefix: string, count: number
   try {
     const names = Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(4, "0")}`);
     const r = await client.query(
-      `INSERT INTO users (username, "passwordHash", role, "displayName", "isDemo", "failedLoginCount", "createdAt", "updatedAt")
-       SELECT u, $2, 'applicant', u, false, 0, now(), now() FROM unnest($1::varchar[]) AS t(u) RETURNING id, username`,
+      `INSERT INTO users (username, "usernameNormalized", "passwordHash", role, "displayName", "isDemo", "failedLoginCount", "createdAt", "updatedAt")
+       SELECT u, lower(u), $2, 'applicant', u, false, 0, now(), now() FROM unnest($1::varchar[]) AS t(u) RETURNING id, username`,
       [names, hash],
     );
     rows = r.rows;

@@ -13,6 +13,8 @@ export type ScopeKind = (typeof SCOPE_KINDS)[number];
 export interface UserAttrs {
   id: number;
   username: string;
+  /** NFKC + trim + lower-case of username, unique (migration 0015): look-alikes are one name. */
+  usernameNormalized: string;
   passwordHash: string;
   role: Role;
   displayName: string | null;
@@ -284,6 +286,7 @@ export function defineModels(sequelize: Sequelize): Models {
   const User = sequelize.define("User", {
     id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
     username: { type: DataTypes.STRING(64), allowNull: false, unique: true },
+    usernameNormalized: { type: DataTypes.STRING(80), allowNull: false, unique: true },
     passwordHash: { type: DataTypes.STRING(255), allowNull: false },
     role: { type: DataTypes.STRING(32), allowNull: false },
     displayName: { type: DataTypes.STRING(64) },

@@ -14,13 +14,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({});
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const body = await readBody(request).catch(() => ({} as Record<string, unknown>));
   const username = typeof body.username === "string" ? body.username : "";
   const password = typeof body.password === "string" ? body.password : "";
   if (!username.trim() || !password) return json({ error: "请输入用户名和密码" }, { status: 400 });
-  const result = await verifyLogin(username, password);
-  if (!result.ok) return json({ error: result.error }, { status: 401 });
+  const result = await verifyLogin(username, password, (context as { ip?: string | null }).ip ?? null);
+  if (!result.ok) return json({ error: result.error }, { status: result.status });
   const user = await getDb().models.User.findByPk(result.userId);
   const home = homeFor({ role: user!.role, profileCompleted: !!user!.profileCompletedAt });
   // An applicant without a profile goes to the profile form whatever the redirect target.

@@ -42,7 +42,7 @@ export default function Register() {
           <div style={{ height: 12 }} />
           <label htmlFor="password">密码</label>
           <Input.Password id="password" name="password" autoComplete="new-password" size="large" style={{ margin: "4px 0 4px" }} required />
-          <Typography.Text type="secondary">至少 8 位，须同时包含字母和数字</Typography.Text>
+          <Typography.Text type="secondary">至少 8 位，须同时包含字母和数字；不能是常见密码、键盘上连续的按键或含用户名</Typography.Text>
           <div style={{ height: 12 }} />
           <label htmlFor="confirmPassword">确认密码</label>
           <Input.Password id="confirmPassword" name="confirmPassword" autoComplete="new-password" size="large" style={{ margin: "4px 0 24px" }} required />

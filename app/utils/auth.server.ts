@@ -1,12 +1,14 @@
 // Login (with lockout), logout and the route guards.
+import { createHash } from "node:crypto";
 import { redirect } from "@remix-run/node";
-import { Op, literal } from "sequelize";
+import { Op, QueryTypes } from "sequelize";
 import type { Role } from "../../db/models";
 import { getDb } from "./db.server";
 import { getEnv } from "./env.server";
 import { forbidden } from "./http.server";
 import { hashPassword, verifyPassword } from "./password.server";
 import { commitSession, destroySession, getSession, regenerateSession } from "./session.server";
+import { cleanUsername, normalizeUsername, usernameProblem } from "./users.server";
 
 export const LOCKOUT_FAILURES = 5;
 export const LOCKOUT_WINDOW_MS = 15 * 60 * 1000;
@@ -18,42 +20,144 @@ function hhmm(d: Date) {
   return d.toLocaleTimeString("zh-CN", { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: "Asia/Shanghai" });
 }
 
-export type LoginResult = { ok: true; userId: number } | { ok: false; error: string };
+/** Counter key of a client address; an IPv6 subscriber usually holds a whole /64, so that is one key. */
+export function ipKey(ip: string) {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return `ip:${mapped[1]}`;
+  if (!ip.includes(":")) return `ip:${ip}`;
+  const addr = ip.split("%")[0].toLowerCase();
+  const [head, tail] = addr.split("::");
+  const h = head ? head.split(":") : [];
+  const t = tail ? tail.split(":") : [];
+  const groups = tail === undefined ? h : [...h, ...Array(Math.max(0, 8 - h.length - t.length)).fill("0"), ...t];
+  return `ip:${groups.slice(0, 4).map((g) => (parseInt(g, 16) || 0).toString(16)).join(":")}::/64`;
+}
 
-export async function verifyLogin(username: string, password: string): Promise<LoginResult> {
+type Counter = { table: "users"; id: number } | { table: "login_attempts"; key: string };
+interface Limit { max: number; windowMs: number; lockMs: number }
+const ACCOUNT: Limit = { max: LOCKOUT_FAILURES, windowMs: LOCKOUT_WINDOW_MS, lockMs: LOCKOUT_MS };
+
+const asDate = (v: unknown) => (v == null ? null : v instanceof Date ? v : new Date(String(v)));
+
+/**
+ * Takes one of the `max` password checks of the counter's window in a single statement (so
+ * parallel requests cannot all read "fresh window" and each write 1). A failure is counted
+ * before the check; a success resets the user's counter. The reservation that reaches `max`
+ * also sets the lock. Returns the attempt's number in its window, or null if it is refused.
+ */
+async function reserve(c: Counter, limit: Limit, now: Date): Promise<number | null> {
+  const { sequelize } = getDb();
+  const col = (name: string) => `${c.table}."${name}"`;
+  // Postgres types a bare literal in CASE as text; SQLite stores dates as text and must not cast.
+  const pg = sequelize.getDialect() === "postgres";
+  const ts = (param: string) => (pg ? `CAST(${param} AS TIMESTAMPTZ)` : param);
+  // A new window when the last one is over, or when a lock has run out.
+  const fresh = `(${col("firstFailedAt")} IS NULL OR ${col("firstFailedAt")} <= ${ts(":windowStart")} OR ${col("lockedUntil")} <= ${ts(":now")})`;
+  const next = `CASE WHEN ${fresh} THEN 1 ELSE ${col("failedLoginCount")} + 1 END`;
+  const set = `"failedLoginCount" = ${next},
+    "firstFailedAt" = CASE WHEN ${fresh} THEN ${ts(":now")} ELSE ${col("firstFailedAt")} END,
+    "lockedUntil" = CASE WHEN ${next} >= :max THEN ${ts(":lockUntil")} ELSE NULL END`;
+  const allowed = `(${col("lockedUntil")} IS NULL OR ${col("lockedUntil")} <= ${ts(":now")}) AND (${fresh} OR ${col("failedLoginCount")} < :max)`;
+  // The leading comment keeps Sequelize's SQLite driver from running an INSERT as "run", which
+  // drops the RETURNING rows.
+  const sql = c.table === "users"
+    ? `UPDATE users SET ${set} WHERE id = :id AND ${allowed} RETURNING "failedLoginCount"`
+    : `/* reserve */ INSERT INTO login_attempts ("key", "failedLoginCount", "firstFailedAt", "lockedUntil") VALUES (:key, 1, ${ts(":now")}, ${ts(":firstLock")})
+       ON CONFLICT ("key") DO UPDATE SET ${set} WHERE ${allowed} RETURNING "failedLoginCount"`;
+  const lockUntil = new Date(now.getTime() + limit.lockMs);
+  const rows = await sequelize.query<{ failedLoginCount: number }>(sql, {
+    type: QueryTypes.SELECT,
+    replacements: {
+      ...(c.table === "users" ? { id: c.id } : { key: c.key }),
+      now, windowStart: new Date(now.getTime() - limit.windowMs), max: limit.max, lockUntil,
+      firstLock: limit.max <= 1 ? lockUntil : null,
+    },
+  });
+  return rows.length ? Number(rows[0].failedLoginCount) : null;
+}
+
+async function lockedUntil(c: Counter, now: Date): Promise<Date> {
+  const rows = await getDb().sequelize.query<{ lockedUntil: unknown }>(
+    c.table === "users" ? `SELECT "lockedUntil" FROM users WHERE id = :id` : `SELECT "lockedUntil" FROM login_attempts WHERE "key" = :key`,
+    { type: QueryTypes.SELECT, replacements: c.table === "users" ? { id: c.id } : { key: c.key } },
+  );
+  const until = asDate(rows[0]?.lockedUntil);
+  return until && until > now ? until : new Date(now.getTime() + LOCKOUT_MS);
+}
+
+/** Gives back an address's reservation: the attempt checked no password, or the right one. */
+async function refund(key: string, max: number) {
+  await getDb().sequelize.query(
+    `UPDATE login_attempts SET "failedLoginCount" = "failedLoginCount" - 1,
+       "lockedUntil" = CASE WHEN "failedLoginCount" - 1 >= :max THEN "lockedUntil" ELSE NULL END
+     WHERE "key" = :key AND "failedLoginCount" > 0`,
+    { replacements: { key, max } },
+  );
+}
+
+// Rows of expired windows are deleted now and then (an attacker's made-up names would pile up).
+let lastSweep = 0;
+function sweep(now: Date) {
+  if (now.getTime() - lastSweep < 10 * 60 * 1000) return;
+  lastSweep = now.getTime();
+  const old = new Date(now.getTime() - Math.max(LOCKOUT_WINDOW_MS, getEnv().loginIpWindowMs));
+  getDb().sequelize.query(
+    `DELETE FROM login_attempts WHERE "firstFailedAt" <= :old AND ("lockedUntil" IS NULL OR "lockedUntil" <= :now)`,
+    { replacements: { old, now } },
+  ).catch((e) => console.error("清理过期的登录失败记录失败", e));
+}
+
+export type LoginResult = { ok: true; userId: number } | { ok: false; error: string; status: 401 | 429 };
+
+export async function verifyLogin(username: string, password: string, ip: string | null = null): Promise<LoginResult> {
   const { User } = getDb().models;
-  const user = await User.findOne({ where: { username: username.trim() } });
-  const generic = "用户名或密码错误";
-  if (!user) {
-    // Same work as a real check, so response time does not reveal which usernames exist.
-    await verifyPassword(await (dummyHash ??= hashPassword("dummy-password-1")), password);
-    return { ok: false, error: generic };
-  }
-  if (user.isDemo && !getEnv().demoMode) return { ok: false, error: "演示账户仅在演示模式下可用" };
+  const env = getEnv();
   const now = new Date();
-  if (user.lockedUntil && user.lockedUntil > now) {
-    return { ok: false, error: `密码连续错误 ${LOCKOUT_FAILURES} 次，账户已锁定，请于 ${hhmm(user.lockedUntil)} 后再试` };
+  sweep(now);
+  // Any spelling that normalizes the same signs in. The exact name is preferred: a look-alike left
+  // from before usernames were unique by normal form keeps its own login (migration 0015).
+  const exact = cleanUsername(username);
+  const normalized = normalizeUsername(username);
+  // A name no account can have (bad characters, too long, a NUL byte Postgres would refuse) is
+  // not looked up, and is counted under its hash.
+  const possible = usernameProblem(exact) === null;
+  const rows = possible ? await User.findAll({ where: { [Op.or]: [{ username: exact }, { usernameNormalized: normalized }] } }) : [];
+  const user = rows.find((u) => u.username === exact) ?? rows[0];
+  if (user?.isDemo && !env.demoMode) return { ok: false, error: "演示账户仅在演示模式下可用", status: 401 };
+
+  // Per address: failed checks from one client across all names (password spraying). Taken
+  // first, so a refused address cannot even lock accounts.
+  const ipLimit: Limit = { max: env.loginIpMaxFailures, windowMs: env.loginIpWindowMs, lockMs: env.loginIpWindowMs };
+  const addr = ip && ipLimit.max > 0 ? ipKey(ip) : null;
+  if (addr && (await reserve({ table: "login_attempts", key: addr }, ipLimit, now)) === null) {
+    const until = await lockedUntil({ table: "login_attempts", key: addr }, now);
+    return { ok: false, error: `此网络地址登录失败次数过多，请于 ${hhmm(until)} 后再试`, status: 429 };
   }
-  if (await verifyPassword(user.passwordHash, password)) {
+
+  // Per name. An unknown name is counted exactly like an account (by its normalized form), so
+  // the answers — 再错 N 次, then 已锁定 until when — are the same for both: a real user still
+  // learns that and until when the account is locked, and nobody learns whether it exists.
+  const counter: Counter = user ? { table: "users", id: user.id } : { table: "login_attempts", key: `name:${possible ? normalized : createHash("sha256").update(normalized).digest("hex")}` };
+  const attempt = await reserve(counter, ACCOUNT, now);
+  if (attempt === null) {
+    if (addr) await refund(addr, ipLimit.max);
+    // No password check at all once the window's checks are taken.
+    return { ok: false, error: `密码连续错误 ${LOCKOUT_FAILURES} 次，账户已锁定，请于 ${hhmm(await lockedUntil(counter, now))} 后再试`, status: 401 };
+  }
+  let ok = false;
+  if (user) ok = await verifyPassword(user.passwordHash, password);
+  // An unknown name costs the same hash work as a real check, so time does not tell them apart.
+  else await verifyPassword(await (dummyHash ??= hashPassword("dummy-password-1")), password);
+  if (ok && user) {
     await User.update({ failedLoginCount: 0, firstFailedAt: null, lockedUntil: null, lastLoginAt: now }, { where: { id: user.id } });
+    if (addr) await refund(addr, ipLimit.max);
     return { ok: true, userId: user.id };
   }
-  // Count the failure atomically; a window older than 15 minutes starts over.
-  const windowStart = new Date(now.getTime() - LOCKOUT_WINDOW_MS);
-  const fresh = !user.firstFailedAt || user.firstFailedAt < windowStart;
-  if (fresh) {
-    await User.update({ failedLoginCount: 1, firstFailedAt: now, lockedUntil: null }, { where: { id: user.id } });
-  } else {
-    await User.update({ failedLoginCount: literal('"failedLoginCount" + 1') as any }, { where: { id: user.id } });
+  if (attempt >= LOCKOUT_FAILURES) {
+    // The reservation that reached the limit set the lock to now + LOCKOUT_MS.
+    return { ok: false, error: `密码连续错误 ${LOCKOUT_FAILURES} 次，账户已锁定 15 分钟，请于 ${hhmm(new Date(now.getTime() + LOCKOUT_MS))} 后再试`, status: 401 };
   }
-  const after = await User.findByPk(user.id, { attributes: ["failedLoginCount"] });
-  const count = after?.failedLoginCount ?? 1;
-  if (count >= LOCKOUT_FAILURES) {
-    const until = new Date(now.getTime() + LOCKOUT_MS);
-    await User.update({ lockedUntil: until }, { where: { id: user.id, lockedUntil: { [Op.or]: [null, { [Op.lt]: now }] } } });
-    return { ok: false, error: `密码连续错误 ${LOCKOUT_FAILURES} 次，账户已锁定 15 分钟，请于 ${hhmm(until)} 后再试` };
-  }
-  return { ok: false, error: `${generic}，再错 ${LOCKOUT_FAILURES - count} 次账户将被锁定 15 分钟` };
+  return { ok: false, error: `用户名或密码错误，再错 ${LOCKOUT_FAILURES - attempt} 次账户将被锁定 15 分钟`, status: 401 };
 }
 
 /** Starts a new session (new id) for the user and redirects. */

@@ -29,6 +29,9 @@ export interface Env {
   webConcurrency: number;
   /** HMAC key of the sandbox payment provider; null = sandbox off (production without DEMO_MODE). */
   paymentSandboxSecret: string | null;
+  /** Failed logins from one client address per window before its logins are refused; 0 = no limit. */
+  loginIpMaxFailures: number;
+  loginIpWindowMs: number;
 }
 
 function bool(v: string | undefined, def: boolean) {
@@ -52,6 +55,10 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   }
   const webConcurrency = Number(source.WEB_CONCURRENCY || 1);
   if (!Number.isInteger(webConcurrency) || webConcurrency < 1 || webConcurrency > 64) throw new Error(`WEB_CONCURRENCY must be 1–64, got ${source.WEB_CONCURRENCY}`);
+  const loginIpMaxFailures = Number(source.LOGIN_IP_MAX_FAILURES || 100);
+  if (!Number.isInteger(loginIpMaxFailures) || loginIpMaxFailures < 0) throw new Error(`LOGIN_IP_MAX_FAILURES must be a whole number ≥ 0, got ${source.LOGIN_IP_MAX_FAILURES}`);
+  const loginIpWindowMinutes = Number(source.LOGIN_IP_WINDOW_MINUTES || 15);
+  if (!Number.isInteger(loginIpWindowMinutes) || loginIpWindowMinutes < 1 || loginIpWindowMinutes > 24 * 60) throw new Error(`LOGIN_IP_WINDOW_MINUTES must be 1–1440, got ${source.LOGIN_IP_WINDOW_MINUTES}`);
   const dataDir = path.resolve(projectRoot, source.DATA_DIR ?? "var");
   const sqlitePath = path.resolve(projectRoot, source.SQLITE_PATH ?? path.join(dataDir, "zcps.sqlite"));
   const secrets = (source.SESSION_SECRET ?? "").split(",").map((s) => s.trim()).filter(Boolean);
@@ -80,6 +87,8 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     // A dev default only where no real money can be involved (development, test, demo).
     paymentSandboxSecret: source.PAYMENT_SANDBOX_SECRET?.trim()
       || (nodeEnv !== "production" || bool(source.DEMO_MODE, false) ? "dev-only-payment-sandbox-secret" : null),
+    loginIpMaxFailures,
+    loginIpWindowMs: loginIpWindowMinutes * 60_000,
   };
 }
 

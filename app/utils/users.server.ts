@@ -1,6 +1,6 @@
 // Accounts, roles and reviewer scopes. Used by registration, the admin pages, the
 // user:create CLI and the demo seeder, so every way of creating a user checks the same rules.
-import { Op, type Transaction } from "sequelize";
+import { Op, UniqueConstraintError, type Transaction } from "sequelize";
 import { ROLES, SCOPE_KINDS, type Role, type ScopeKind } from "../../db/models";
 import type { Db } from "./db.server";
 import { UserError } from "./http.server";
@@ -29,6 +29,16 @@ export interface ScopeInput { units?: string[]; departments?: string[]; committe
 
 export function isRole(v: unknown): v is Role {
   return typeof v === "string" && (ROLES as readonly string[]).includes(v);
+}
+
+/** The username as stored and shown: NFKC (full-width letters become ASCII) and trimmed. */
+export function cleanUsername(username: string) {
+  return username.normalize("NFKC").trim();
+}
+
+/** The key two usernames must not share (users.usernameNormalized): " DEMO_Applicant" = "demo_applicant". */
+export function normalizeUsername(username: string) {
+  return cleanUsername(username).toLowerCase();
 }
 
 export function usernameProblem(username: string): string | null {
@@ -67,19 +77,24 @@ export async function createUser(
   db: Db,
   opts: { username: string; password: string; role: string; displayName?: string; scopes?: ScopeInput; isDemo?: boolean },
 ) {
-  const username = opts.username.trim();
-  const problem = usernameProblem(username) ?? passwordProblem(opts.password);
+  const username = cleanUsername(opts.username);
+  const usernameNormalized = normalizeUsername(username);
+  const problem = usernameProblem(username) ?? passwordProblem(opts.password, { username, displayName: opts.displayName });
   if (problem) throw new UserError(problem);
   if (!isRole(opts.role)) throw new UserError(`未知角色「${opts.role}」，可选：${ROLES.join(", ")}`);
   const role = opts.role;
   const passwordHash = await hashPassword(opts.password);
   return db.sequelize.transaction(async (transaction) => {
     const scopes = await resolveScopes(db, role, opts.scopes ?? {}, transaction);
-    if (await db.models.User.findOne({ where: { username }, transaction })) throw new UserError("该用户名已被注册", 409);
+    const taken = () => new UserError("该用户名已被注册", 409);
+    if (await db.models.User.findOne({ where: { usernameNormalized }, transaction })) throw taken();
     const user = await db.models.User.create(
-      { username, passwordHash, role, displayName: opts.displayName ?? null, isDemo: !!opts.isDemo },
+      { username, usernameNormalized, passwordHash, role, displayName: opts.displayName ?? null, isDemo: !!opts.isDemo },
       { transaction },
-    );
+    ).catch((e) => {
+      // Two registrations of one name at once (Postgres): the unique index decides, the loser gets the 409.
+      throw e instanceof UniqueConstraintError ? taken() : e;
+    });
     if (scopes.length) await db.models.UserScope.bulkCreate(scopes.map((s) => ({ ...s, userId: user.id })), { transaction });
     return user;
   });

@@ -24,7 +24,7 @@ import { startServer, type RunningServer } from "../helpers/server";
 
 const SLUG = "education";
 const LIST = `/archive/${SLUG}`;
-const PASSWORD = "Passw0rd123";
+const PASSWORD = "Tulip-Harbor-2931";
 const APPLICANT_NAME = "周档案";
 const REASON = "毕业证书编号与扫描件不一致，请核对";
 const FILE_NAME = "毕业证书（扫描件）.png";

@@ -80,7 +80,7 @@ beforeAll(async () => {
   // An applicant with a saved profile; the browser takes over its session cookie.
   const c = new Client(server.url);
   const username = uniqueName("up");
-  await c.post("/register", { username, password: "Passw0rd123", confirmPassword: "Passw0rd123" });
+  await c.post("/register", { username, password: "Tulip-Harbor-2931", confirmPassword: "Tulip-Harbor-2931" });
   await c.post("/profile", { data: validProfile(await unitId(db)), version: null }, { json: true });
   userId = (await db.models.User.findOne({ where: { username } }))!.id;
 

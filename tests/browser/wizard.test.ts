@@ -29,7 +29,7 @@ import sampleWork from "../fixtures/achievements/work.json";
 import samplePaper from "../fixtures/achievements/paper.json";
 import sampleQualification from "../fixtures/achievements/qualification.json";
 
-const PASSWORD = "Passw0rd123";
+const PASSWORD = "Tulip-Harbor-2931";
 const DAY = 86_400_000;
 /** Generous: the machine may be running other test suites at the same time. */
 const WAIT = 30_000;

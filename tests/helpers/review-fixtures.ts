@@ -10,7 +10,7 @@ import { createPlan } from "../../app/engine/plans.server";
 import { createEntry, getCategory } from "../../app/engine/archive.server";
 import { uniqueName, validProfile } from "./fixtures";
 
-export const PASSWORD = "Passw0rd123";
+export const PASSWORD = "Tulip-Harbor-2931";
 const DAY = 86_400_000;
 const SAMPLES = path.resolve(__dirname, "../fixtures/achievements");
 

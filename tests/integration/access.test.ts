@@ -12,7 +12,7 @@ let ctx: TestServer;
 let target: TestTarget;
 let server: RunningServer;
 let db: Db;
-const PASSWORD = "Passw0rd123";
+const PASSWORD = "Tulip-Harbor-2931";
 
 async function userClient(role: string, scopes = {}) {
   const username = uniqueName(role.replace("_", ""));

@@ -14,7 +14,7 @@ import { idNumber, uniqueName, validProfile } from "../helpers/fixtures";
 
 const DIR = path.resolve(__dirname, "../fixtures/admin-schemas");
 const FILES = fs.readdirSync(DIR).filter((f) => f.endsWith(".json")).sort();
-const PASSWORD = "Passw0rd123";
+const PASSWORD = "Tulip-Harbor-2931";
 const R = { newEntry: "routes/archive.$slug.new", review: "routes/review.entries.$id" };
 const escape = (s: string) => s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
 

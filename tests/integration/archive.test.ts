@@ -25,7 +25,7 @@ let ctx: TestServer;
 let target: TestTarget;
 let server: RunningServer;
 let db: Db;
-const PASSWORD = "Passw0rd123";
+const PASSWORD = "Tulip-Harbor-2931";
 const R = {
   newEntry: "routes/archive.$slug.new",
   entry: "routes/archive.$slug.$id",

@@ -33,7 +33,7 @@ afterAll(async () => ctx?.stop());
 async function applicant(profile: Record<string, unknown> = {}) {
   const c = new Client(server.url);
   const username = uniqueName("cit");
-  await c.post("/register", { username, password: "Passw0rd123", confirmPassword: "Passw0rd123" });
+  await c.post("/register", { username, password: "Tulip-Harbor-2931", confirmPassword: "Tulip-Harbor-2931" });
   const res = await c.post("/profile", { data: validProfile(await unitId(db), { name: "张伟", idNumber: idNumber(), ...profile }), version: null }, { json: true });
   expect(res.status).toBe(302);
   const user = await db.models.User.findOne({ where: { username } });

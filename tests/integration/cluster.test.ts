@@ -21,7 +21,7 @@ describe("two server processes", () => {
 
   it("keeps a session across the workers", async () => {
     const c = new Client(ctx.server.url);
-    const password = "Passw0rd123";
+    const password = "Tulip-Harbor-2931";
     const reg = await c.post("/register", { username: uniqueName(), password, confirmPassword: password });
     expect(reg.status).toBe(302);
     // Round-robin over two workers: consecutive requests alternate between them.
@@ -34,7 +34,7 @@ describe("two server processes", () => {
 
   it("counts wrong passwords across the workers (lockout after 5)", async () => {
     const username = uniqueName();
-    const password = "Passw0rd123";
+    const password = "Tulip-Harbor-2931";
     expect((await new Client(ctx.server.url).post("/register", { username, password, confirmPassword: password })).status).toBe(302);
     for (let i = 0; i < 5; i++) await new Client(ctx.server.url).login(username, "wrong-password-1");
     const res = await new Client(ctx.server.url).login(username, password);

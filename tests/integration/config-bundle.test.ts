@@ -14,7 +14,7 @@ import type { Db } from "~/utils/db.server";
 let ctx: TestServer;
 let second: Awaited<ReturnType<typeof createTestDb>>;
 let admin: Client;
-const PASSWORD = "Passw0rd123";
+const PASSWORD = "Tulip-Harbor-2931";
 const DAY = 86_400_000;
 const actor = { username: "importer" };
 

@@ -13,7 +13,7 @@ let ctx: TestServer;
 let server: RunningServer;
 let db: Db;
 let admin: Client;
-const PASSWORD = "Passw0rd123";
+const PASSWORD = "Tulip-Harbor-2931";
 const ROUTE = "routes/admin.dictionaries.$dict";
 const rnd = prng(Date.now() % 1_000_000);
 const code = () => makeCreditCode("91", "330100", rnd);

@@ -21,7 +21,7 @@ let target: TestTarget;
 let server: RunningServer;
 let db: Db;
 let dataDir: string;
-const PASSWORD = "Passw0rd123";
+const PASSWORD = "Tulip-Harbor-2931";
 const FORM = "test/evidence";
 const MB = 1024 * 1024;
 

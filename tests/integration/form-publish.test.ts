@@ -32,7 +32,7 @@ const category = (slug: string, over: Partial<FormInput> = {}, props: Record<str
 });
 
 async function applicantId() {
-  const u = await createUser(ctx.db, { username: uniqueName("fp"), password: "Passw0rd123", role: "applicant" });
+  const u = await createUser(ctx.db, { username: uniqueName("fp"), password: "Tulip-Harbor-2931", role: "applicant" });
   return u.id;
 }
 
@@ -155,7 +155,7 @@ describe("drafts", () => {
 
 describe("over HTTP (admin routes)", () => {
   let srv: TestServer;
-  const PASSWORD = "Passw0rd123";
+  const PASSWORD = "Tulip-Harbor-2931";
   let adminC: Client;
   beforeAll(async () => {
     srv = await startTestServer();

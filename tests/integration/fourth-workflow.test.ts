@@ -39,7 +39,7 @@ afterAll(async () => {
 it("is offered, walked in its own order and submitted with its own number prefix", async () => {
   const { db, server } = ctx;
   const username = uniqueName("talent");
-  const user = await createUser(db, { username, password: "Passw0rd123", role: "applicant" });
+  const user = await createUser(db, { username, password: "Tulip-Harbor-2931", role: "applicant" });
   await saveProfile(db, user.id, validProfile(await unitId(db)), null);
   const paper = await createEntry(db, user.id, (await getCategory(db, "paper"))!, samplePaper.valid[0]);
   await db.models.AchievementEntry.update({ status: "approved" }, { where: { id: paper.id } });
@@ -54,7 +54,7 @@ it("is offered, walked in its own order and submitted with its own number prefix
   });
 
   const c = new Client(server.url);
-  expect((await c.login(username, "Passw0rd123")).status).toBe(302);
+  expect((await c.login(username, "Tulip-Harbor-2931")).status).toBe(302);
   const home = (await (await c.get("/home")).text()).replace(/<!-- -->/g, "");
   expect(home).toContain('href="/plans?type=talent-direct"');
   expect(home).toContain("高层次人才职称直接认定");

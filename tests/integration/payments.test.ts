@@ -21,7 +21,7 @@ import sampleQualification from "../fixtures/achievements/qualification.json";
 import { startApply, walkToSubmit } from "../helpers/wizard";
 
 const SECRET = "test-sandbox-secret-0123456789";
-const PASSWORD = "Passw0rd123";
+const PASSWORD = "Tulip-Harbor-2931";
 const DAY = 86_400_000;
 const FEE = 30000;
 const RECORD_ROUTE = "routes/records.$id";

@@ -13,7 +13,7 @@ let ctx: TestServer;
 let server: RunningServer;
 let db: Db;
 let admin: Client;
-const PASSWORD = "Passw0rd123";
+const PASSWORD = "Tulip-Harbor-2931";
 const EDIT = "routes/admin.plans.$id";
 const DAY = 86_400_000;
 

@@ -25,7 +25,7 @@ afterAll(async () => ctx?.stop());
 async function newApplicant() {
   const c = new Client(server.url);
   const username = uniqueName("app");
-  const res = await c.post("/register", { username, password: "Passw0rd123", confirmPassword: "Passw0rd123" });
+  const res = await c.post("/register", { username, password: "Tulip-Harbor-2931", confirmPassword: "Tulip-Harbor-2931" });
   expect(res.status).toBe(302);
   const user = await db.models.User.findOne({ where: { username } });
   return { c, user: user! };

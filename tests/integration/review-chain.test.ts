@@ -21,7 +21,7 @@ import { currentVersion, redirectOf, startApply, stepAction, walkToSubmit } from
 let ctx: TestServer;
 let server: RunningServer;
 let db: Db;
-const PASSWORD = "Passw0rd123";
+const PASSWORD = "Tulip-Harbor-2931";
 const DETAIL = "routes/staff.applications.$id";
 const QUEUE = "routes/staff.applications._index";
 let plans: { review: number; recognition: number };

@@ -17,7 +17,7 @@ beforeAll(async () => {
   ctx = await startTestServer();
   ({ target, server, db } = ctx);
   c = new Client(server.url);
-  await c.post("/register", { username: uniqueName(), password: "Passw0rd123", confirmPassword: "Passw0rd123" });
+  await c.post("/register", { username: uniqueName(), password: "Tulip-Harbor-2931", confirmPassword: "Tulip-Harbor-2931" });
 });
 afterAll(async () => ctx?.stop());
 

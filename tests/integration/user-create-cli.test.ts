@@ -36,7 +36,7 @@ describe("user:create", () => {
   it("creates a unit reviewer with two units in scope", async () => {
     const units = await db.models.Unit.findAll({ limit: 2, order: [["id", "ASC"]] });
     const username = uniqueName("rev");
-    const r = await cli(["--username", username, "--password", "Passw0rd123", "--role", "unit_reviewer", "--unit", units[0].creditCode, "--unit", units[1].creditCode]);
+    const r = await cli(["--username", username, "--password", "Tulip-Harbor-2931", "--role", "unit_reviewer", "--unit", units[0].creditCode, "--unit", units[1].creditCode]);
     expect(r.out).toContain("已创建用户");
     expect(r.code).toBe(0);
     const user = await db.models.User.findOne({ where: { username } });
@@ -46,7 +46,7 @@ describe("user:create", () => {
 
   it("creates an admin", async () => {
     const username = uniqueName("adm");
-    const r = await cli(["--username", username, "--password", "Passw0rd123", "--role", "admin"]);
+    const r = await cli(["--username", username, "--password", "Tulip-Harbor-2931", "--role", "admin"]);
     expect(r.code).toBe(0);
     expect((await db.models.User.findOne({ where: { username } }))?.role).toBe("admin");
   });
@@ -57,9 +57,11 @@ describe("user:create", () => {
     ["an unknown committee", ["--role", "acceptance_office", "--committee", "不存在的评委会"], "评审委员会「不存在的评委会」"],
     ["a scope the role cannot have", ["--role", "applicant", "--department", "浙江省教育厅"], "不能设置主管部门范围"],
     ["a weak password", ["--role", "admin", "--password", "123"], "密码至少 8 位"],
+    ["a common password", ["--role", "admin", "--password", "password1"], "密码太容易被猜到"],
+    ["a password holding the name", ["--role", "admin", "--name", "Zhang Wei", "--password", "zhangwei-1988"], "密码不能包含用户名或姓名"],
   ])("refuses %s with a message and exit code 2, creating nothing", async (_, extra, msg) => {
     const username = uniqueName("bad");
-    const args = ["--username", username, "--password", "Passw0rd123", ...extra];
+    const args = ["--username", username, "--password", "Tulip-Harbor-2931", ...extra];
     const r = await cli(args);
     expect(r.code).toBe(2);
     expect(r.out).toContain(msg);

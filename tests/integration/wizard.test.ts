@@ -25,7 +25,7 @@ import {
 let ctx: TestServer;
 let server: RunningServer;
 let db: Db;
-const PASSWORD = "Passw0rd123";
+const PASSWORD = "Tulip-Harbor-2931";
 const DAY = 86_400_000;
 let plans: Record<"review" | "initial" | "recognition", number>;
 let refs: { gc: number; specs: number[]; committee: number; depts: number[]; aff: number };
