@@ -5,6 +5,7 @@ import { Op, type Transaction, type WhereOptions } from "sequelize";
 import type { AchievementEntryAttrs, EntryStatus } from "../../db/models";
 import type { Db } from "~/utils/db.server";
 import { UserError } from "~/utils/http.server";
+import { dbVersion, isDbId } from "~/utils/ints.server";
 import { applicantProfileWhere, type ReviewerScope } from "~/utils/scope.server";
 import { ENTRY_TRANSITIONS, canDo, type EntryAction } from "./entry-status";
 import { compiledValidator, getForm, validateRecord, type PublishedForm } from "./form-registry.server";
@@ -134,7 +135,7 @@ export async function listEntries(db: Db, userId: number, category: Category, op
 }
 
 export async function getOwnEntry(db: Db, userId: number, id: number): Promise<EntryRow | null> {
-  if (!Number.isInteger(id) || id <= 0) return null;
+  if (!isDbId(id)) return null;
   const row = await db.models.AchievementEntry.findOne({ where: { id, userId } });
   return row ? row.get({ plain: true }) : null;
 }
@@ -221,7 +222,8 @@ export async function createEntry(db: Db, userId: number, category: Category, da
 }
 
 /** 保存 = resubmit: validates with the newest version, back to 待审核. */
-export async function updateEntry(db: Db, userId: number, category: Category, id: number, data: unknown, expectedVersion: number) {
+export async function updateEntry(db: Db, userId: number, category: Category, id: number, data: unknown, version: unknown) {
+  const expectedVersion = dbVersion(version);
   const entry = await getOwnEntry(db, userId, id);
   if (!entry || entry.categoryId !== category.id) throw new UserError("业绩不存在", 404);
   if (!canDo("save", entry.status, "owner")) refuse("save");
@@ -237,7 +239,8 @@ export async function updateEntry(db: Db, userId: number, category: Category, id
   });
 }
 
-export async function deleteEntry(db: Db, userId: number, id: number, expectedVersion: number) {
+export async function deleteEntry(db: Db, userId: number, id: number, version: unknown) {
+  const expectedVersion = dbVersion(version);
   const entry = await getOwnEntry(db, userId, id);
   if (!entry) throw new UserError("业绩不存在", 404);
   if (!canDo("delete", entry.status, "owner")) refuse("delete");
@@ -299,7 +302,7 @@ export async function reviewQueue(db: Db, scope: ReviewerScope, f: QueueFilters)
 
 /** An entry the reviewer may see, or null (→ 404) when it is outside the scope. */
 export async function getEntryForReviewer(db: Db, scope: ReviewerScope, id: number) {
-  if (!Number.isInteger(id) || id <= 0) return null;
+  if (!isDbId(id)) return null;
   const row: any = await db.models.AchievementEntry.findOne({
     where: { id },
     include: [
@@ -322,7 +325,8 @@ export async function entryHistory(db: Db, id: number) {
 }
 
 /** 通过 / 退回 one entry; the version guards against deciding on data the applicant just changed. */
-export async function decide(db: Db, reviewer: { id: number; role: string }, scope: ReviewerScope, id: number, action: "approve" | "return", reason: string | null, expectedVersion: number) {
+export async function decide(db: Db, reviewer: { id: number; role: string }, scope: ReviewerScope, id: number, action: "approve" | "return", reason: string | null, version: unknown) {
+  const expectedVersion = dbVersion(version);
   const found = await getEntryForReviewer(db, scope, id);
   if (!found) throw new UserError("业绩不存在或不在您的审核范围内", 404);
   const text = (reason ?? "").trim();
@@ -341,7 +345,7 @@ export async function decide(db: Db, reviewer: { id: number; role: string }, sco
 }
 
 /** Batch 通过: each row decided on its own; conflicts and out-of-scope rows are reported, not fatal. */
-export async function batchApprove(db: Db, reviewer: { id: number; role: string }, scope: ReviewerScope, items: { id: number; version: number }[]) {
+export async function batchApprove(db: Db, reviewer: { id: number; role: string }, scope: ReviewerScope, items: { id: number; version: unknown }[]) {
   const done: number[] = [];
   const failed: { id: number; reason: string }[] = [];
   for (const it of items.slice(0, 200)) {

@@ -7,6 +7,7 @@ import QRCode from "qrcode";
 import type { ApplicationAttrs, PlanAttrs, StepState } from "../../../db/models";
 import type { Db } from "~/utils/db.server";
 import { UserError } from "~/utils/http.server";
+import { isDbId } from "~/utils/ints.server";
 import { receiveFile } from "~/utils/multipart.server";
 import { loadProfile } from "~/utils/profile.server";
 import { getCategory, listCategories, listColumns, slugOf, type Category } from "../archive.server";
@@ -353,7 +354,7 @@ function countProblems(o: AchievementsOptions, rules: CategoryRule[], snaps: { c
 }
 function idList(raw: unknown) {
   const list = (Array.isArray(raw) ? raw : typeof raw === "string" ? raw.split(",") : []).map(Number);
-  if (!list.length || list.length > 500 || list.some((n) => !Number.isInteger(n) || n <= 0)) throw new UserError("请先勾选业绩", 422);
+  if (!list.length || list.length > 500 || list.some((n) => !isDbId(n))) throw new UserError("请先勾选业绩", 422);
   return [...new Set(list)];
 }
 const STATUS_TEXT: Record<string, string> = { pending: "待审核", approved: "审核通过", returned: "退回" };
