@@ -9,7 +9,7 @@
 // browser). The 2019-09 spellings dependentRequired / dependentSchemas are accepted and rewritten to
 // their exact draft-07 equivalent "dependencies" before anything is checked or stored
 // (toDraft07); other later-draft keywords (unevaluatedProperties …) are refused with a hint.
-import { checkFormDefinition } from "./form-registry.server";
+import { checkFormDefinition, checkFormDraftShape } from "./form-registry.server";
 import { locateJsonError } from "./json-text";
 
 export { jsonErrorOffset, locateJsonError } from "./json-text";
@@ -288,13 +288,16 @@ export function checkAdminSchema(def: unknown): string[] {
 }
 
 /**
- * The safety part alone (size, depth, references, dialect, patterns), for drafts: a draft may be
- * incomplete, but is never stored unsafe. Publishing runs checkAdminSchema.
+ * The safety part alone (size, depth, references, dialect, patterns), for drafts, and the
+ * definition's declared shape with missing parts allowed: a draft may be incomplete, but is never
+ * stored unsafe or of a shape the definition format does not declare. Publishing runs checkAdminSchema.
  */
 export function checkDraftSafety(def: unknown): string[] {
   const shape = shapeProblems(def);
   if (shape.length) return shape;
   const d = def as Record<string, any>;
   if (!d || typeof d !== "object" || !d.schema || typeof d.schema !== "object" || Array.isArray(d.schema)) return ["schema 应为对象"];
+  const declared = checkFormDraftShape(def, "表单").map((p) => p.replace(/^表单: /, ""));
+  if (declared.length) return declared;
   return schemaProblems(d.schema);
 }

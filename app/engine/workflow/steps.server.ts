@@ -13,7 +13,7 @@ import { loadProfile } from "~/utils/profile.server";
 import { getCategory, listCategories, listColumns, slugOf, type Category } from "../archive.server";
 import { describeFiles, fileKeysIn, isFileKey, storeFile } from "../file-storage.server";
 import { FILE_KINDS, formatBytes, type FileSpec } from "../file-kinds";
-import { getForm, validateRecord } from "../form-registry.server";
+import { getForm, validateDraft, validateRecord, type ValidationResult } from "../form-registry.server";
 import { planRefs, planView } from "../plans.server";
 import type { AchievementsOptions, ConfirmOptions, DepartmentOptions, FormStepOptions, PhotoOptions, PlanNoticeOptions, PledgeSignOptions, StepDef, StepKind, WorkflowDefinition } from "./definition";
 import { normalisePhoto, photoMaxBytes, readLimited } from "./photo.server";
@@ -233,10 +233,11 @@ async function prefill(ctx: StepCtx, lists: Awaited<ReturnType<typeof planLists>
   return out;
 }
 
-/** Validation of a form step's data: the bound form version, then the plan's lists. */
-async function validateFormStep(ctx: StepCtx, data: unknown) {
+/** Validation of a form step's data: the bound form version, then the plan's lists. A draft
+ * (`draft`: 【上一步】) may miss values, but what it holds must be valid (validateDraft). */
+async function validateFormStep(ctx: StepCtx, data: unknown, opts: { draft?: boolean } = {}): Promise<ValidationResult> {
   const { form, choices } = await formForPlan(ctx);
-  const r = await validateRecord(ctx.db, form, data ?? {}, { ownerId: ctx.app.userId });
+  const r = opts.draft ? validateDraft(form, data ?? {}) : await validateRecord(ctx.db, form, data ?? {}, { ownerId: ctx.app.userId });
   if (!r.ok) return r;
   const errors: Record<string, string[]> = {};
   for (const [field, list] of Object.entries(choices)) {
@@ -268,9 +269,13 @@ const formStep: StepHandler = {
     return { data: r.data, complete: true };
   },
   async act(ctx, intent, body) {
-    // 【上一步】 keeps what was typed; it completes the step only when it is valid.
+    // 【上一步】 keeps what was typed (it may be incomplete); it completes the step only when it is valid.
     if (intent !== "save") throw new UserError("不支持的操作");
     const data = formData(body);
+    // Stored only when what it holds is of the form's shape: the step's data reaches the summary
+    // and the printed review form.
+    const draft = await validateFormStep(ctx, data, { draft: true });
+    if (!draft.ok) throw new UserError("填写的内容有误，请按提示修改后再保存", 422, draft.fieldErrors);
     const r = await validateFormStep(ctx, data);
     return { data, complete: r.ok };
   },
