@@ -6,6 +6,7 @@ import type { AchievementEntryAttrs, EntryStatus } from "../../db/models";
 import type { Db } from "~/utils/db.server";
 import { UserError } from "~/utils/http.server";
 import { dbVersion, isDbId } from "~/utils/ints.server";
+import { createOnce } from "~/utils/idempotency.server";
 import { applicantProfileWhere, type ReviewerScope } from "~/utils/scope.server";
 import { ENTRY_TRANSITIONS, canDo, type EntryAction } from "./entry-status";
 import { compiledValidator, getForm, validateRecord, type PublishedForm } from "./form-registry.server";
@@ -186,8 +187,12 @@ export async function lockApplicantUnit(db: Db, t: Transaction, userId: number, 
 }
 const UNIT_LOCK_SPACE = 7; // first key of the two-key advisory locks: migration 0007's unit copy
 
-/** New entries (one or many, e.g. an import) → 待审核, in one transaction. */
-export async function createEntries(db: Db, userId: number, category: Category, datas: unknown[]) {
+/**
+ * New entries (one or many, e.g. an import) → 待审核, in one transaction. With the form's
+ * idempotency key, a repeated save (a retry after a lost answer, a second concurrent click)
+ * returns the entries the first one created instead of creating them again.
+ */
+export async function createEntries(db: Db, userId: number, category: Category, datas: unknown[], opts: { idempotencyKey?: string | null; scope?: string } = {}) {
   const form = category.form;
   const valid: Record<string, unknown>[] = [];
   for (const [i, d] of datas.entries()) {
@@ -199,12 +204,13 @@ export async function createEntries(db: Db, userId: number, category: Category, 
     valid.push(r.data);
   }
   const now = new Date();
-  return db.sequelize.transaction(async (t) => {
+  const rows: EntryRow[] = [];
+  const { ids, replayed } = await createOnce(db, userId, opts.idempotencyKey ?? null, opts.scope ?? `archive:${category.id}`, async (t) => {
+    rows.length = 0;
     // The entry carries the applicant's unit (the reviewer queue's index); see lockApplicantUnit.
     await lockApplicantUnit(db, t, userId, "shared");
     const profile = await db.models.Profile.findOne({ where: { userId }, attributes: ["unitId"], transaction: t });
     const unitId = profile?.unitId ?? null;
-    const rows = [];
     for (const data of valid) {
       const row = await db.models.AchievementEntry.create({
         userId, categoryId: category.id, formVersion: form.version, data, title: entryTitle(form, data),
@@ -213,12 +219,15 @@ export async function createEntries(db: Db, userId: number, category: Category, 
       await audit(db, t, { id: userId, role: "applicant" }, row.id, "create", null, "pending");
       rows.push(row.get({ plain: true }));
     }
-    return rows;
+    return rows.map((r) => r.id);
   });
+  if (!replayed) return rows;
+  // The entries of the first save (those the applicant has not deleted since).
+  return (await db.models.AchievementEntry.findAll({ where: { id: { [Op.in]: ids.length ? ids : [0] }, userId }, order: [["id", "ASC"]] })).map((r) => r.get({ plain: true }));
 }
 
-export async function createEntry(db: Db, userId: number, category: Category, data: unknown) {
-  return (await createEntries(db, userId, category, [data]))[0];
+export async function createEntry(db: Db, userId: number, category: Category, data: unknown, opts: { idempotencyKey?: string | null } = {}) {
+  return (await createEntries(db, userId, category, [data], opts))[0];
 }
 
 /** 保存 = resubmit: validates with the newest version, back to 待审核. */
