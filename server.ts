@@ -13,6 +13,7 @@ import { purgeExpiredSessions } from "./app/utils/session.server";
 import { setupDatabase } from "./db/setup";
 import { DEMO_PASSWORD } from "./db/seeders/demo";
 import { FormConfigError } from "./app/engine/form-registry.server";
+import { guardResourceRoutes, logUnexpected, newErrorRef, unexpectedText } from "./app/utils/errors.server";
 
 type Setup = Awaited<ReturnType<typeof setupDatabase>>;
 
@@ -78,7 +79,7 @@ async function serve(setup: Setup | null) {
   const db = getDb();
   const buildPath = path.join(env.projectRoot, "build", "index.js");
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const build: ServerBuild = require(buildPath);
+  const build: ServerBuild = guardResourceRoutes(require(buildPath));
 
   const app = express();
   app.disable("x-powered-by");
@@ -99,8 +100,18 @@ async function serve(setup: Setup | null) {
     if (ok) return next();
     res.status(403).type("text/plain; charset=utf-8").send("请求来源校验失败：请从本站页面提交（跨站请求已被拒绝）");
   });
-  // The client address reaches loaders/actions as context.ip (kept with a signed pledge).
-  app.all("*", createRequestHandler({ build, mode: env.nodeEnv, getLoadContext: (req) => ({ ip: req.ip ?? null }) }));
+  // The client address reaches loaders/actions as context.ip (kept with a signed pledge);
+  // errorRef is the number an unexpected error of this request is logged and shown with.
+  app.all("*", createRequestHandler({ build, mode: env.nodeEnv, getLoadContext: (req) => ({ ip: req.ip ?? null, errorRef: newErrorRef() }) }));
+  // Whatever escapes Remix still answers in Chinese with a reference number, never Express's page.
+  app.use((err: unknown, req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (res.headersSent) return next(err);
+    const ref = newErrorRef();
+    logUnexpected(err, ref, { method: req.method, url: req.originalUrl });
+    const answer = unexpectedText(ref);
+    res.status(answer.status).type("text/plain; charset=utf-8").set("Cache-Control", "no-store");
+    answer.text().then((t) => res.send(t), () => res.end());
+  });
 
   const server = app.listen(env.port, () => {
     if (setup) announce((server.address() as { port: number }).port, 1, setup, db.sequelize.getDialect());

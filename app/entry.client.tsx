@@ -1,12 +1,18 @@
 import { RemixBrowser } from "@remix-run/react";
 import { startTransition, StrictMode } from "react";
 import { hydrateRoot } from "react-dom/client";
+import { ErrorRefContext, errorRefInDocument } from "./components/error-ref";
+
+// An error page keeps the reference number the server printed (the same render on both sides).
+const errorRef = errorRefInDocument();
 
 startTransition(() => {
   hydrateRoot(
     document,
     <StrictMode>
-      <RemixBrowser />
+      <ErrorRefContext.Provider value={errorRef}>
+        <RemixBrowser />
+      </ErrorRefContext.Provider>
     </StrictMode>,
   );
 });

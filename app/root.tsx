@@ -6,6 +6,7 @@ import zhCN from "antd/locale/zh_CN";
 import dayjs from "dayjs";
 import "dayjs/locale/zh-cn";
 import { AppShell, PLATFORM_NAME } from "./components/app-shell";
+import { ERROR_REF_ATTR, useErrorRef } from "./components/error-ref";
 import antdCss from "./styles/antd.css";
 import appCss from "./styles/app.css";
 import { serverTheme, theme } from "./components/theme";
@@ -64,6 +65,9 @@ export function ErrorBoundary() {
   const error = useRouteError();
   // Keep the signed-in header (name, 退出登录, menu) on 403/404 pages when the root loader ran.
   const user = useRouteLoaderData<typeof loader>("root")?.user ?? null;
+  // An unexpected error (not an answer thrown on purpose) shows the number it was logged with.
+  const ref = useErrorRef(error);
+  const unexpected = !isRouteErrorResponse(error);
   let status = 500;
   let text = "系统繁忙，请稍后再试。如问题持续，请联系系统管理员。";
   if (isRouteErrorResponse(error)) {
@@ -78,7 +82,12 @@ export function ErrorBoundary() {
         <Result
           status={status === 404 ? "404" : status === 403 ? "403" : "error"}
           title={status}
-          subTitle={text}
+          subTitle={(
+            <>
+              {text}
+              {unexpected && ref ? <div>参考编号：<span {...{ [ERROR_REF_ATTR]: ref }}>{ref}</span></div> : null}
+            </>
+          )}
           extra={<Link to="/"><Button type="primary">返回首页</Button></Link>}
         />
       </AppShell>

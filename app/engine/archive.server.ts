@@ -5,6 +5,8 @@ import { Op, type Transaction, type WhereOptions } from "sequelize";
 import type { AchievementEntryAttrs, EntryStatus } from "../../db/models";
 import type { Db } from "~/utils/db.server";
 import { UserError } from "~/utils/http.server";
+import { dbVersion, isDbId } from "~/utils/ints.server";
+import { createOnce } from "~/utils/idempotency.server";
 import { applicantProfileWhere, type ReviewerScope } from "~/utils/scope.server";
 import { ENTRY_TRANSITIONS, canDo, type EntryAction } from "./entry-status";
 import { compiledValidator, getForm, validateRecord, type PublishedForm } from "./form-registry.server";
@@ -134,7 +136,7 @@ export async function listEntries(db: Db, userId: number, category: Category, op
 }
 
 export async function getOwnEntry(db: Db, userId: number, id: number): Promise<EntryRow | null> {
-  if (!Number.isInteger(id) || id <= 0) return null;
+  if (!isDbId(id)) return null;
   const row = await db.models.AchievementEntry.findOne({ where: { id, userId } });
   return row ? row.get({ plain: true }) : null;
 }
@@ -185,8 +187,12 @@ export async function lockApplicantUnit(db: Db, t: Transaction, userId: number, 
 }
 const UNIT_LOCK_SPACE = 7; // first key of the two-key advisory locks: migration 0007's unit copy
 
-/** New entries (one or many, e.g. an import) → 待审核, in one transaction. */
-export async function createEntries(db: Db, userId: number, category: Category, datas: unknown[]) {
+/**
+ * New entries (one or many, e.g. an import) → 待审核, in one transaction. With the form's
+ * idempotency key, a repeated save (a retry after a lost answer, a second concurrent click)
+ * returns the entries the first one created instead of creating them again.
+ */
+export async function createEntries(db: Db, userId: number, category: Category, datas: unknown[], opts: { idempotencyKey?: string | null; scope?: string } = {}) {
   const form = category.form;
   const valid: Record<string, unknown>[] = [];
   for (const [i, d] of datas.entries()) {
@@ -198,12 +204,13 @@ export async function createEntries(db: Db, userId: number, category: Category, 
     valid.push(r.data);
   }
   const now = new Date();
-  return db.sequelize.transaction(async (t) => {
+  const rows: EntryRow[] = [];
+  const { ids, replayed } = await createOnce(db, userId, opts.idempotencyKey ?? null, opts.scope ?? `archive:${category.id}`, async (t) => {
+    rows.length = 0;
     // The entry carries the applicant's unit (the reviewer queue's index); see lockApplicantUnit.
     await lockApplicantUnit(db, t, userId, "shared");
     const profile = await db.models.Profile.findOne({ where: { userId }, attributes: ["unitId"], transaction: t });
     const unitId = profile?.unitId ?? null;
-    const rows = [];
     for (const data of valid) {
       const row = await db.models.AchievementEntry.create({
         userId, categoryId: category.id, formVersion: form.version, data, title: entryTitle(form, data),
@@ -212,16 +219,20 @@ export async function createEntries(db: Db, userId: number, category: Category, 
       await audit(db, t, { id: userId, role: "applicant" }, row.id, "create", null, "pending");
       rows.push(row.get({ plain: true }));
     }
-    return rows;
+    return rows.map((r) => r.id);
   });
+  if (!replayed) return rows;
+  // The entries of the first save (those the applicant has not deleted since).
+  return (await db.models.AchievementEntry.findAll({ where: { id: { [Op.in]: ids.length ? ids : [0] }, userId }, order: [["id", "ASC"]] })).map((r) => r.get({ plain: true }));
 }
 
-export async function createEntry(db: Db, userId: number, category: Category, data: unknown) {
-  return (await createEntries(db, userId, category, [data]))[0];
+export async function createEntry(db: Db, userId: number, category: Category, data: unknown, opts: { idempotencyKey?: string | null } = {}) {
+  return (await createEntries(db, userId, category, [data], opts))[0];
 }
 
 /** 保存 = resubmit: validates with the newest version, back to 待审核. */
-export async function updateEntry(db: Db, userId: number, category: Category, id: number, data: unknown, expectedVersion: number) {
+export async function updateEntry(db: Db, userId: number, category: Category, id: number, data: unknown, version: unknown) {
+  const expectedVersion = dbVersion(version);
   const entry = await getOwnEntry(db, userId, id);
   if (!entry || entry.categoryId !== category.id) throw new UserError("业绩不存在", 404);
   if (!canDo("save", entry.status, "owner")) refuse("save");
@@ -237,7 +248,8 @@ export async function updateEntry(db: Db, userId: number, category: Category, id
   });
 }
 
-export async function deleteEntry(db: Db, userId: number, id: number, expectedVersion: number) {
+export async function deleteEntry(db: Db, userId: number, id: number, version: unknown) {
+  const expectedVersion = dbVersion(version);
   const entry = await getOwnEntry(db, userId, id);
   if (!entry) throw new UserError("业绩不存在", 404);
   if (!canDo("delete", entry.status, "owner")) refuse("delete");
@@ -299,7 +311,7 @@ export async function reviewQueue(db: Db, scope: ReviewerScope, f: QueueFilters)
 
 /** An entry the reviewer may see, or null (→ 404) when it is outside the scope. */
 export async function getEntryForReviewer(db: Db, scope: ReviewerScope, id: number) {
-  if (!Number.isInteger(id) || id <= 0) return null;
+  if (!isDbId(id)) return null;
   const row: any = await db.models.AchievementEntry.findOne({
     where: { id },
     include: [
@@ -322,7 +334,8 @@ export async function entryHistory(db: Db, id: number) {
 }
 
 /** 通过 / 退回 one entry; the version guards against deciding on data the applicant just changed. */
-export async function decide(db: Db, reviewer: { id: number; role: string }, scope: ReviewerScope, id: number, action: "approve" | "return", reason: string | null, expectedVersion: number) {
+export async function decide(db: Db, reviewer: { id: number; role: string }, scope: ReviewerScope, id: number, action: "approve" | "return", reason: string | null, version: unknown) {
+  const expectedVersion = dbVersion(version);
   const found = await getEntryForReviewer(db, scope, id);
   if (!found) throw new UserError("业绩不存在或不在您的审核范围内", 404);
   const text = (reason ?? "").trim();
@@ -341,7 +354,7 @@ export async function decide(db: Db, reviewer: { id: number; role: string }, sco
 }
 
 /** Batch 通过: each row decided on its own; conflicts and out-of-scope rows are reported, not fatal. */
-export async function batchApprove(db: Db, reviewer: { id: number; role: string }, scope: ReviewerScope, items: { id: number; version: number }[]) {
+export async function batchApprove(db: Db, reviewer: { id: number; role: string }, scope: ReviewerScope, items: { id: number; version: unknown }[]) {
   const done: number[] = [];
   const failed: { id: number; reason: string }[] = [];
   for (const it of items.slice(0, 200)) {

@@ -11,6 +11,7 @@ import { TITLE_LEVELS } from "../../db/models";
 import { pinyinKeys } from "../../db/seeders/reference-data";
 import type { Db } from "~/utils/db.server";
 import { UserError } from "~/utils/http.server";
+import { dbVersion, isDbId } from "~/utils/ints.server";
 import { isValidCreditCode } from "./cn-codes";
 
 export { TITLE_LEVELS };
@@ -357,6 +358,7 @@ export async function createRow(db: Db, key: string, input: Values) {
 
 export async function updateRow(db: Db, key: string, id: number, input: Values, version?: unknown) {
   const d = dictOf(key);
+  if (!isDbId(id)) throw new UserError("记录不存在或已被删除", 404);
   return db.sequelize.transaction(async (t) => {
     const row = await model(db, d).findByPk(id, { transaction: t });
     if (!row) throw new UserError("记录不存在或已被删除", 404);
@@ -365,8 +367,8 @@ export async function updateRow(db: Db, key: string, id: number, input: Values, 
     await assertUnique(db, d, values, id, t);
     const attrs = rowAttrs(d, values);
     if (d.versioned) {
-      if (!Number.isInteger(version)) throw new UserError("缺少版本号，请刷新页面后重试");
-      const [n] = await model(db, d).update({ ...attrs, version: (version as number) + 1 }, { where: { id, version }, transaction: t });
+      const expected = dbVersion(version);
+      const [n] = await model(db, d).update({ ...attrs, version: expected + 1 }, { where: { id, version: expected }, transaction: t });
       if (n === 0) throw new UserError(CONFLICT_MESSAGE, 409);
     } else {
       await row.update(attrs, { transaction: t });
@@ -378,6 +380,7 @@ export async function updateRow(db: Db, key: string, id: number, input: Values, 
 
 export async function deleteRow(db: Db, key: string, id: number) {
   const d = dictOf(key);
+  if (!isDbId(id)) throw new UserError("记录不存在或已被删除", 404);
   return db.sequelize.transaction(async (t) => {
     const row = await model(db, d).findByPk(id, { transaction: t });
     if (!row) throw new UserError("记录不存在或已被删除", 404);

@@ -12,6 +12,7 @@ import { checkRules, type FieldRule } from "./rules";
 import { checkDictionaryRefs, dictionaryFields, DICTIONARIES } from "./dictionaries.server";
 import { checkFileRefs } from "./file-storage.server";
 import { fileFieldProblems } from "./file-kinds";
+import { draftErrors } from "./draft-check";
 
 export interface FormDefinition {
   id: string;
@@ -72,6 +73,19 @@ export function checkFormDefinition(def: unknown, source: string): string[] {
   for (const p of fileFieldProblems(form.schema)) problems.push(`${source}: ${p}`);
   problems.push(...checkFieldReferences(form).map((p) => `${source}: ${p}`));
   return problems;
+}
+
+/**
+ * Problems with a form definition draft (the designer's 【保存草稿】) against the meta-schema with
+ * missing values allowed (draftErrors): unfinished, but no unknown keys, wrong types or over-long
+ * values. The full check (checkFormDefinition) runs on publish.
+ */
+export function checkFormDraftShape(def: unknown, source: string): string[] {
+  const ajv = strictAjv();
+  const metaSchema = readMetaSchema();
+  const checkMeta = ajv.getSchema(metaSchema.$id) ?? ajv.compile(metaSchema);
+  if (checkMeta(def)) return [];
+  return Object.entries(toFieldErrors(draftErrors(checkMeta.errors))).map(([p, m]) => `${source}: ${p || "(根)"} ${m.join("；")}`);
 }
 
 const NUMERIC = new Set(["number", "integer"]);
@@ -335,4 +349,32 @@ export async function validateRecord(db: Db, form: PublishedForm, data: unknown,
   }
   if (Object.keys(refErrors).length) return { ok: false, fieldErrors: refErrors };
   return { ok: true, data: data as Record<string, unknown> };
+}
+
+/**
+ * A draft of a record (a wizard step left with 【上一步】): the form's schema with missing values
+ * allowed (draftErrors), so a draft may be incomplete but never larger than the schema allows nor
+ * of a shape it does not declare. Declared rules and references are checked when it is completed.
+ */
+export function validateDraft(form: Pick<PublishedForm, "hash" | "schema">, data: unknown): ValidationResult {
+  if (!data || typeof data !== "object" || Array.isArray(data)) return { ok: false, fieldErrors: { "": ["提交的数据格式不正确"] } };
+  const validate = compiledValidator(form);
+  if (validate(data)) return { ok: true, data: data as Record<string, unknown> };
+  const errors = draftErrors(validate.errors);
+  return errors.length ? { ok: false, fieldErrors: toFieldErrors(errors) } : { ok: true, data: data as Record<string, unknown> };
+}
+
+/**
+ * The top-level fields of a stored record that pass the form's schema (missing values allowed):
+ * a field that fails it — stored before drafts were checked, or written by hand — is left out
+ * rather than shown raw. Errors that name no field (e.g. an unknown key) drop nothing declared.
+ */
+export function validFields(form: Pick<PublishedForm, "hash" | "schema">, data: unknown): Record<string, unknown> {
+  if (!data || typeof data !== "object" || Array.isArray(data)) return {};
+  const record = data as Record<string, unknown>;
+  const validate = compiledValidator(form);
+  if (validate(record)) return record;
+  const bad = new Set(draftErrors(validate.errors).map((e) => e.instancePath.split("/")[1]).filter((k): k is string => !!k));
+  if (!bad.size) return record;
+  return Object.fromEntries(Object.entries(record).filter(([k]) => !bad.has(k.replace(/~/g, "~0").replace(/\//g, "~1"))));
 }

@@ -17,6 +17,7 @@ import { Op, type Transaction, type WhereOptions } from "sequelize";
 import { TITLE_LEVELS, type AttachmentRequirement, type EligibilityRule, type PlanAttrs } from "../../db/models";
 import type { Db } from "~/utils/db.server";
 import { UserError } from "~/utils/http.server";
+import { dbVersion } from "~/utils/ints.server";
 import { buildFacts, checkRules, evaluateRules, type RuleResult } from "./eligibility";
 import { listCategories, slugOf } from "./archive.server";
 
@@ -161,18 +162,18 @@ export async function createPlan(db: Db, input: Input) {
   return { id: row.id };
 }
 
-export async function updatePlan(db: Db, id: number, input: Input, version: unknown) {
+export async function updatePlan(db: Db, id: number, input: Input, rawVersion: unknown) {
   const row = await db.models.Plan.findByPk(id);
   if (!row) throw new UserError("申报计划不存在或已被删除", 404);
-  if (!Number.isInteger(version)) throw new UserError("缺少版本号，请刷新页面后重试");
+  const version = dbVersion(rawVersion);
   const v = await normalisePlan(db, input);
-  const [n] = await db.models.Plan.update({ ...v, version: (version as number) + 1 }, { where: { id, version: version as number } });
+  const [n] = await db.models.Plan.update({ ...v, version: version + 1 }, { where: { id, version } });
   if (n === 0) throw new UserError(CONFLICT_MESSAGE, 409);
   return { id };
 }
 
 export async function deletePlan(db: Db, id: number, version: unknown) {
-  const n = await db.models.Plan.destroy({ where: { id, version: Number(version) } });
+  const n = await db.models.Plan.destroy({ where: { id, version: dbVersion(version) } });
   if (n === 0) throw new UserError((await db.models.Plan.findByPk(id)) ? CONFLICT_MESSAGE : "申报计划不存在或已被删除", (await db.models.Plan.findByPk(id)) ? 409 : 404);
   return { id };
 }

@@ -9,7 +9,7 @@
 // browser). The 2019-09 spellings dependentRequired / dependentSchemas are accepted and rewritten to
 // their exact draft-07 equivalent "dependencies" before anything is checked or stored
 // (toDraft07); other later-draft keywords (unevaluatedProperties …) are refused with a hint.
-import { checkFormDefinition } from "./form-registry.server";
+import { checkFormDefinition, checkFormDraftShape } from "./form-registry.server";
 import { locateJsonError } from "./json-text";
 
 export { jsonErrorOffset, locateJsonError } from "./json-text";
@@ -42,14 +42,20 @@ const LATER_DRAFT_KEYWORDS: Record<string, string> = {
 /**
  * The same schema in draft-07 spelling: dependentRequired {a: [b]} and dependentSchemas {a: S}
  * become dependencies {a: [b]} / {a: S} (identical meaning). Pure: returns a rewritten copy.
+ * A value nested deeper than the definition limit is returned as it is, for the checks to refuse:
+ * the rewrite recurses, and a 200 000-deep array would overflow the stack.
  */
 export function toDraft07<T>(schema: T): T {
-  if (Array.isArray(schema)) return schema.map(toDraft07) as unknown as T;
+  return nestedDeeperThan(schema, LIMITS.maxDepth) ? schema : rewriteDraft07(schema);
+}
+
+function rewriteDraft07<T>(schema: T): T {
+  if (Array.isArray(schema)) return schema.map(rewriteDraft07) as unknown as T;
   if (!schema || typeof schema !== "object") return schema;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(schema as Record<string, unknown>)) {
     if (k === "dependentRequired" || k === "dependentSchemas") continue;
-    out[k] = toDraft07(v);
+    out[k] = rewriteDraft07(v);
   }
   const src = schema as Record<string, any>;
   for (const k of ["dependentRequired", "dependentSchemas"]) {
@@ -59,10 +65,22 @@ export function toDraft07<T>(schema: T): T {
       continue;
     }
     const merged = { ...((out.dependencies as Record<string, unknown>) ?? {}) };
-    for (const [field, v] of Object.entries(dep)) merged[field] = toDraft07(v);
+    for (const [field, v] of Object.entries(dep)) merged[field] = rewriteDraft07(v);
     out.dependencies = merged;
   }
   return out as T;
+}
+
+/** Whether a value nests objects/arrays deeper than `max` levels (iterative: any depth is cheap). */
+function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: { v: unknown; depth: number }[] = [{ v: value, depth: 0 }];
+  while (stack.length) {
+    const { v, depth } = stack.pop()!;
+    if (!v || typeof v !== "object") continue;
+    if (depth >= max) return true;
+    for (const x of Array.isArray(v) ? v : Object.values(v)) if (x && typeof x === "object") stack.push({ v: x, depth: depth + 1 });
+  }
+  return false;
 }
 
 const where = (path: string[]) => (path.length ? path.join(".") : "(根)");
@@ -270,13 +288,16 @@ export function checkAdminSchema(def: unknown): string[] {
 }
 
 /**
- * The safety part alone (size, depth, references, dialect, patterns), for drafts: a draft may be
- * incomplete, but is never stored unsafe. Publishing runs checkAdminSchema.
+ * The safety part alone (size, depth, references, dialect, patterns), for drafts, and the
+ * definition's declared shape with missing parts allowed: a draft may be incomplete, but is never
+ * stored unsafe or of a shape the definition format does not declare. Publishing runs checkAdminSchema.
  */
 export function checkDraftSafety(def: unknown): string[] {
   const shape = shapeProblems(def);
   if (shape.length) return shape;
   const d = def as Record<string, any>;
   if (!d || typeof d !== "object" || !d.schema || typeof d.schema !== "object" || Array.isArray(d.schema)) return ["schema 应为对象"];
+  const declared = checkFormDraftShape(def, "表单").map((p) => p.replace(/^表单: /, ""));
+  if (declared.length) return declared;
   return schemaProblems(d.schema);
 }

@@ -12,6 +12,7 @@ import { checkAdminSchema, parseDefinitionText, toDraft07 } from "~/engine/schem
 import { requireRole } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, notFound, readBody, UserError } from "~/utils/http.server";
+import { dbVersion } from "~/utils/ints.server";
 
 export const meta: MetaFunction = () => [{ title: "编辑表单 - 职称申报评审平台" }];
 
@@ -60,7 +61,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const def = { id: formId, kind, title: v.title, schema: toDraft07(v.schema), uiSchema: v.uiSchema ?? {}, meta: v.meta ?? {} };
     try {
       if (intent === "draft") {
-        const expected = body.draftVersion === null || body.draftVersion === undefined ? null : Number(body.draftVersion);
+        const expected = body.draftVersion === null || body.draftVersion === undefined ? null : dbVersion(body.draftVersion);
         const saved = await saveDraft(db, actor, def, expected);
         return json<Result>({ ok: true, intent: "draft", draftVersion: saved.version });
       }

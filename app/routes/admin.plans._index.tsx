@@ -7,6 +7,7 @@ import { listPagination, useListQuery } from "~/components/use-list-query";
 import { listPlans, planRefs, planView, planTypes } from "~/engine/plans.server";
 import { requireRole } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
+import { dbId } from "~/utils/ints.server";
 import { listParams } from "~/utils/pagination";
 
 export const meta: MetaFunction = () => [{ title: "申报计划 - 职称申报评审平台" }];
@@ -16,7 +17,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const p = listParams(url);
   const planType = url.searchParams.get("planType") || null;
-  const titleSeriesId = Number(url.searchParams.get("series")) || null;
+  const titleSeriesId = dbId(url.searchParams.get("series"));
   const db = getDb();
   const refs = await planRefs(db);
   const { rows, total } = await listPlans(db, { q: p.q, planType, titleSeriesId, offset: p.offset, pageSize: p.pageSize });

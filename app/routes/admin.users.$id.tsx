@@ -6,13 +6,14 @@ import { useRef, useState } from "react";
 import { requireRole } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, notFound, readBody, UserError } from "~/utils/http.server";
+import { dbId } from "~/utils/ints.server";
 import { loadScopes, ROLE_LABELS, ROLE_SCOPE_KINDS, SCOPE_LABELS, setRoleAndScopes } from "~/utils/users.server";
 
 export const meta: MetaFunction = () => [{ title: "设置角色与范围 - 职称申报评审平台" }];
 
 function userId(params: { id?: string }) {
-  const id = Number(params.id);
-  if (!Number.isInteger(id) || id <= 0) throw notFound();
+  const id = dbId(params.id);
+  if (id === null) throw notFound();
   return id;
 }
 

@@ -7,7 +7,7 @@ import { json, redirect } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Card } from "antd";
 import { WizardPage } from "~/components/wizard/wizard-page";
-import { editableSteps, loadOwn, postStep, resumeStep, stepStatuses, stepView, submitApplication, uploadToStep } from "~/engine/workflow/applications.server";
+import { editableSteps, loadOwn, postStep, resumeStep, stepOf, stepStatuses, stepView, submitApplication, uploadToStep } from "~/engine/workflow/applications.server";
 import { stageOf } from "~/engine/workflow/review-machine";
 import { requireApplicant } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
@@ -69,6 +69,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     const body = await readBody(request);
     const intent = typeof body.intent === "string" ? body.intent : "next";
+    stepOf(l, stepId);
     if (intent === "submit") {
       if (l.workflow.steps[l.workflow.steps.length - 1].id !== stepId) throw new UserError("请在“检查并提交”步骤提交申报", 409);
       const r = await submitApplication(db, user.id, l.app.id, body.version);

@@ -13,7 +13,7 @@ import { canDo } from "~/engine/entry-status";
 import { describeFiles, fileKeysIn } from "~/engine/file-storage.server";
 import { requireApplicant } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
-import { handleUserErrors, notFound, readBody, UserError } from "~/utils/http.server";
+import { handleUserErrors, notFound, readBody } from "~/utils/http.server";
 import { intParam, requireCategory } from "~/utils/route-params.server";
 import { historyItems } from "~/components/history";
 import type { EntryStatus } from "../../db/models";
@@ -50,9 +50,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const id = intParam(params.id);
   return handleUserErrors(async () => {
     const body = await readBody(request);
-    const version = Number(body.version);
-    if (!Number.isInteger(version)) throw new UserError("提交的数据格式不正确");
-    await updateEntry(db, user.id, category, id, body.data, version);
+    await updateEntry(db, user.id, category, id, body.data, body.version);
     return redirect(`/archive/${category.slug}?notice=saved`);
   });
 }

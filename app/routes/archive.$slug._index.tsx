@@ -60,9 +60,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return handleUserErrors(async () => {
     const body = await readBody(request);
     if (body.intent !== "delete") throw new UserError("未知操作");
-    const version = Number(body.version);
-    if (!Number.isInteger(version)) throw new UserError("提交的数据格式不正确");
-    await deleteEntry(db, user.id, intParam(String(body.id)), version);
+    await deleteEntry(db, user.id, intParam(String(body.id)), body.version);
     return redirect(`/archive/${category.slug}?notice=deleted`);
   });
 }

@@ -17,6 +17,7 @@ import { requireApplicant } from "~/utils/auth.server";
 import { getDb, type Db } from "~/utils/db.server";
 import { handleUserErrors, notFound, readBody, UserError } from "~/utils/http.server";
 import { discardBody, receiveFile } from "~/utils/multipart.server";
+import { IDEMPOTENCY_FIELD, idempotencyKeyOf, newIdempotencyKey, priorResult } from "~/utils/idempotency.server";
 import { loadProfile } from "~/utils/profile.server";
 import { requireCategory } from "~/utils/route-params.server";
 
@@ -59,7 +60,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     profileLink,
     form: { schema: form.schema, rules: form.meta.rules ?? [] },
     fields: previewFields(form),
-  });
+    // Sent with 【导入】: a retried import (lost answer) returns what it imported instead of importing twice.
+    idempotencyKey: newIdempotencyKey(),
+  }, { headers: { "Cache-Control": "no-store" } });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -88,10 +91,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     const body = await readBody(request);
     if (body.intent !== "import") throw new UserError("未知操作");
+    const key = idempotencyKeyOf(body[IDEMPOTENCY_FIELD]);
+    const scope = `archive-import:${category.id}`;
+    // A retry of an import that went through (its answer was lost) answers as the first did.
+    const done = key ? await priorResult(db, user.id, key, scope) : null;
+    if (done) return redirect(`/archive/${category.slug}?notice=imported&count=${done.length}`);
     const { datas, skipped } = prepareImport(category.form, body.rows, await existingData(db, user.id, category));
     if (!datas.length) throw new UserError(`所选的 ${skipped.length} 条记录已在档案库中，没有重复导入`, 409);
-    await createEntries(db, user.id, category, datas);
-    return redirect(`/archive/${category.slug}?notice=imported&count=${datas.length}`);
+    // With the key, of two concurrent identical imports one creates and the other replays it.
+    const rows = await createEntries(db, user.id, category, datas, { idempotencyKey: key, scope });
+    return redirect(`/archive/${category.slug}?notice=imported&count=${rows.length}`);
   });
 }
 
@@ -99,6 +108,8 @@ type Preview = { filename: string; drafts: PreviewDraft[]; at: number };
 
 export default function ImportCitations() {
   const d = useLoaderData<typeof loader>();
+  // This page's key, kept across the reloads of its loader data (after the preview, a failed import).
+  const [idempotencyKey] = useState(d.idempotencyKey);
   const result = useActionData<typeof action>() as
     | { ok: true; stage: "preview"; filename: string; drafts: PreviewDraft[] }
     | { ok: false; error: string; fieldErrors: Record<string, string[]> }
@@ -128,7 +139,7 @@ export default function ImportCitations() {
   };
   const importRows = (rows: ConfirmedRow[]) => {
     setClientError(null);
-    submit(JSON.stringify({ intent: "import", rows }), { method: "post", encType: "application/json" });
+    submit(JSON.stringify({ intent: "import", rows, idempotencyKey }), { method: "post", encType: "application/json" });
   };
 
   return (

@@ -8,6 +8,7 @@ import { createEntry } from "~/engine/archive.server";
 import { requireApplicant } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, readBody } from "~/utils/http.server";
+import { IDEMPOTENCY_FIELD, idempotencyKeyOf, newIdempotencyKey } from "~/utils/idempotency.server";
 import { requireCategory } from "~/utils/route-params.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `新增${data?.title ?? "业绩"} - 我的业绩档案库` }];
@@ -16,7 +17,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireApplicant(request);
   const category = await requireCategory(getDb(), params.slug);
   const f = category.form;
-  return json({ slug: category.slug, title: category.title, form: { id: f.id, version: f.version, schema: f.schema, uiSchema: f.uiSchema, rules: f.meta.rules ?? [] } });
+  return json({
+    slug: category.slug, title: category.title, form: { id: f.id, version: f.version, schema: f.schema, uiSchema: f.uiSchema, rules: f.meta.rules ?? [] },
+    // Sent with the save: a retried save (lost answer) returns the entry instead of a second one.
+    idempotencyKey: newIdempotencyKey(),
+  }, { headers: { "Cache-Control": "no-store" } });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -25,13 +30,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const category = await requireCategory(db, params.slug);
   return handleUserErrors(async () => {
     const body = await readBody(request);
-    await createEntry(db, user.id, category, body.data);
+    await createEntry(db, user.id, category, body.data, { idempotencyKey: idempotencyKeyOf(body[IDEMPOTENCY_FIELD]) });
     return redirect(`/archive/${category.slug}?notice=created`);
   });
 }
 
 export default function NewEntry() {
-  const { slug, title, form } = useLoaderData<typeof loader>();
+  const { slug, title, form, idempotencyKey } = useLoaderData<typeof loader>();
+  // The key of this rendering of the form: kept while the page stays (a reload of the loader data
+  // after a failed save must not make a retry look new).
+  const [key] = useState(idempotencyKey);
   const result = useActionData<typeof action>();
   const submit = useSubmit();
   const busy = useNavigation().state !== "idle";
@@ -55,7 +63,7 @@ export default function NewEntry() {
         formContext={{ formId: form.id }}
         submitText="保存"
         submitting={busy}
-        onSubmit={(d) => submit(JSON.stringify({ data: d }), { method: "post", encType: "application/json" })}
+        onSubmit={(d) => submit(JSON.stringify({ data: d, idempotencyKey: key }), { method: "post", encType: "application/json" })}
       />
     </Card>
   );

@@ -50,10 +50,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const body = await readBody(request);
     const decision = body.decision;
     if (decision !== "approve" && decision !== "return") throw new UserError("未知操作");
-    const version = Number(body.version);
-    if (!Number.isInteger(version)) throw new UserError("提交的数据格式不正确");
     const scope = await loadReviewerScope(db, user);
-    await decide(db, user, scope, id, decision, typeof body.reason === "string" ? body.reason : null, version);
+    await decide(db, user, scope, id, decision, typeof body.reason === "string" ? body.reason : null, body.version);
     return redirect(`/review/entries?notice=${decision === "approve" ? "approved" : "returned"}`);
   });
 }

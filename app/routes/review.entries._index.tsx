@@ -45,8 +45,9 @@ export async function action({ request }: ActionFunctionArgs) {
   return handleUserErrors(async () => {
     const body = await readBody(request);
     if (!Array.isArray(body.items) || body.items.length === 0) throw new UserError("请先勾选要通过的业绩");
-    const items = (body.items as any[]).map((i) => ({ id: Number(i?.id), version: Number(i?.version) }));
-    if (items.some((i) => !Number.isInteger(i.id) || !Number.isInteger(i.version))) throw new UserError("提交的数据格式不正确");
+    // Each version is checked where its row is decided (a bad one fails that row only).
+    const items = (body.items as any[]).map((i) => ({ id: Number(i?.id), version: i?.version as unknown }));
+    if (items.some((i) => !Number.isInteger(i.id))) throw new UserError("提交的数据格式不正确");
     const scope = await loadReviewerScope(db, user);
     const r = await batchApprove(db, user, scope, items);
     if (r.failed.length) return json({ ok: false as const, error: `已通过 ${r.done.length} 条；${r.failed.length} 条未能通过：${r.failed.map((f) => `#${f.id} ${f.reason}`).join("；")}`, fieldErrors: {} }, { status: 409 });

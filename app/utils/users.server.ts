@@ -4,6 +4,7 @@ import { Op, UniqueConstraintError, type Transaction } from "sequelize";
 import { ROLES, SCOPE_KINDS, type Role, type ScopeKind } from "../../db/models";
 import type { Db } from "./db.server";
 import { UserError } from "./http.server";
+import { isDbId } from "./ints.server";
 import { hashPassword, passwordProblem } from "./password.server";
 
 export const ROLE_LABELS: Record<Role, string> = {
@@ -134,7 +135,7 @@ export async function setRoleAndScopes(
     if (user.id === actor.id && role !== "admin") throw new UserError("不能取消自己的管理员角色");
     const clean: { kind: ScopeKind; refId: number }[] = [];
     for (const s of scopes) {
-      if (!(SCOPE_KINDS as readonly string[]).includes(s.kind) || !Number.isInteger(s.refId)) throw new UserError("范围参数不正确");
+      if (!(SCOPE_KINDS as readonly string[]).includes(s.kind) || !isDbId(s.refId)) throw new UserError("范围参数不正确");
       const kind = s.kind as ScopeKind;
       if (!ROLE_SCOPE_KINDS[role].includes(kind)) throw new UserError(`角色「${ROLE_LABELS[role]}」不能设置${SCOPE_LABELS[kind]}范围`);
       const model = kind === "unit" ? Unit : kind === "department" ? Department : kind === "committee" ? Committee : AcceptanceDepartment;

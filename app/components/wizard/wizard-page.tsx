@@ -208,7 +208,7 @@ function FormStep({ ctx }: { ctx: Ctx }) {
         formContext={{ formId: v.form.id }} submitText="下一步" submitting={busy}
         onSubmit={(d) => submit(JSON.stringify({ intent: "next", version: ctx.app.version, data: d }), { method: "post", encType: "application/json" })}>
         <Space style={{ marginTop: 8 }}>
-          {/* 【上一步】 keeps what was typed (saved as a draft of this step) without validating it. */}
+          {/* 【上一步】 keeps what was typed (saved as a draft of this step): it may be incomplete, not invalid. */}
           {ctx.prev ? <Button disabled={busy} onClick={() => post({ intent: "save", goto: ctx.prev!.id })}>上一步</Button> : null}
           <Button type="primary" htmlType="submit" loading={busy}>下一步</Button>
         </Space>

@@ -7,6 +7,7 @@ import { Op, type Transaction } from "sequelize";
 import type { PaymentOrderAttrs, PlanAttrs, Role } from "../../../db/models";
 import { plain, type Db } from "~/utils/db.server";
 import { UserError } from "~/utils/http.server";
+import { isDbId } from "~/utils/ints.server";
 import type { Loaded } from "../workflow/applications.server";
 import { loadOwn } from "../workflow/applications.server";
 import type { WorkflowDefinition } from "../workflow/definition";
@@ -208,7 +209,7 @@ export async function receiveNotification(db: Db, providerId: string, raw: RawNo
  */
 export async function markOfflinePayment(db: Db, staff: { id: number; role: Role }, appId: number, rawNote: unknown) {
   if (staff.role !== "acceptance_office") throw new UserError("只有受理部门可以确认线下缴费", 403);
-  if (!Number.isInteger(appId) || appId <= 0) throw new UserError("申报记录不存在", 404);
+  if (!isDbId(appId)) throw new UserError("申报记录不存在", 404);
   const note = typeof rawNote === "string" ? rawNote.trim() : "";
   if (!note) throw new UserError("请填写线下缴费说明（如票据号、缴费方式）", 422);
   if (note.length > MAX_NOTE) throw new UserError(`说明不能超过 ${MAX_NOTE} 个字`, 422);

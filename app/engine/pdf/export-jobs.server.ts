@@ -15,6 +15,7 @@ import type { ApplicationAttrs, ExportJobAttrs, Role } from "../../../db/models"
 import type { Db } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { UserError } from "~/utils/http.server";
+import { dbId, isDbId } from "~/utils/ints.server";
 import { loadReviewerScope } from "~/utils/scope.server";
 import { singleton } from "~/utils/singleton.server";
 import { sanitizeFileName } from "../file-storage.server";
@@ -46,7 +47,7 @@ export function exportsDir() {
 function idsFrom(raw: unknown): number[] {
   const list = Array.isArray(raw) ? raw : typeof raw === "string" ? raw.split(",").filter(Boolean) : [];
   const ids = list.map(Number);
-  if (ids.some((n) => !Number.isInteger(n) || n <= 0)) throw new UserError("提交的数据格式不正确");
+  if (ids.some((n) => !isDbId(n))) throw new UserError("提交的数据格式不正确");
   return [...new Set(ids)];
 }
 
@@ -54,7 +55,7 @@ function idsFrom(raw: unknown): number[] {
 export function filtersFrom(raw: unknown): QueueFilters {
   const p = typeof raw === "string" ? new URLSearchParams(raw.replace(/^\?/, ""))
     : new URLSearchParams(Object.entries(raw && typeof raw === "object" ? raw as Record<string, unknown> : {}).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => [k, String(v)]));
-  const num = (k: string) => { const n = Number(p.get(k)); return Number.isInteger(n) && n > 0 ? n : null; };
+  const num = (k: string) => dbId(p.get(k));
   const date = (k: string) => { const v = p.get(k); return v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : null; };
   const status = p.get("status");
   return {
@@ -288,7 +289,7 @@ function ensureWorker(db: Db) {
 // ---- reading ----------------------------------------------------------------------------------
 
 async function ownJob(db: Db, userId: number, id: number) {
-  if (!Number.isInteger(id) || id <= 0) return null;
+  if (!isDbId(id)) return null;
   await reapStale(db, { id, userId });
   // Not raw: JSON columns come back as text from SQLite with raw.
   return (await db.models.ExportJob.findOne({ where: { id, userId } }))?.get({ plain: true }) ?? null;

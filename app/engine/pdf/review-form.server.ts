@@ -11,7 +11,7 @@ import { UserError } from "~/utils/http.server";
 import { ROLE_LABELS } from "~/utils/users.server";
 import { getCategory, listColumns, slugOf } from "../archive.server";
 import { contentDisposition, filePath, isFileKey, sanitizeFileName } from "../file-storage.server";
-import { getForm, type PublishedForm } from "../form-registry.server";
+import { getForm, validFields, type PublishedForm } from "../form-registry.server";
 import { cnDate, maskIdNumber, renderTemplate } from "../templates.server";
 import type { FormStepOptions, WorkflowDefinition } from "../workflow/definition";
 import { ACTION_LABEL, stateLabel } from "../workflow/review-machine";
@@ -24,9 +24,12 @@ export interface OpinionView { action: string; actionLabel: string; comment: str
 
 const EMPTY = "";
 
+/** Nesting printText follows into lists and objects; deeper parts are not printed. */
+const PRINT_DEPTH = 8;
+
 /** A stored value as the printed form reads it (dates in Chinese, booleans 是/否, files counted). */
-export function printText(v: unknown, schema?: { format?: string; type?: string | string[] }): string {
-  if (v === undefined || v === null || v === "") return EMPTY;
+export function printText(v: unknown, schema?: { format?: string; type?: string | string[] }, depth = 0): string {
+  if (v === undefined || v === null || v === "" || depth > PRINT_DEPTH) return EMPTY;
   if (typeof v === "boolean") return v ? "是" : "否";
   if (typeof v === "string") {
     if (/^\d{4}-\d{2}(-\d{2})?$/.test(v) || schema?.format === "date-time") return cnDate(v);
@@ -34,9 +37,9 @@ export function printText(v: unknown, schema?: { format?: string; type?: string 
   }
   if (Array.isArray(v)) {
     if (v.length && v.every((x) => isFileKey(x))) return `${v.length} 个文件`;
-    return v.map((x) => printText(x)).filter(Boolean).join("、");
+    return v.map((x) => printText(x, undefined, depth + 1)).filter(Boolean).join("、");
   }
-  if (typeof v === "object") return Object.values(v as Record<string, unknown>).map((x) => printText(x)).filter(Boolean).join(" ");
+  if (typeof v === "object") return Object.values(v as Record<string, unknown>).map((x) => printText(x, undefined, depth + 1)).filter(Boolean).join(" ");
   return String(v);
 }
 
@@ -61,8 +64,10 @@ function rangeText(a: unknown, b: unknown) {
   return `${x || "—"}—${y || "至今"}`;
 }
 
-/** The form's fields in display order (ui:order, else schema order), hidden and file fields left out. */
-function formFields(form: PublishedForm, data: Record<string, unknown>): FieldView[] {
+/** The form's fields in display order (ui:order, else schema order), hidden and file fields left out.
+ * Only values that pass the form's schema print (validFields); a failing field prints empty. */
+function formFields(form: PublishedForm, stored: unknown): FieldView[] {
+  const data = validFields(form, stored);
   const props = ((form.schema as any).properties ?? {}) as Record<string, any>;
   const ui = (form.uiSchema ?? {}) as Record<string, any>;
   const order: string[] = Array.isArray(ui["ui:order"]) ? ui["ui:order"].filter((k: string) => k in props) : [];
@@ -156,7 +161,7 @@ export async function reviewFormData(db: Db, src: ReviewFormSource, now = new Da
   // they were at submission (a later profile edit does not change a submitted application).
   const profile = app.profileSnapshot ?? (profileRow ? { formId: profileRow.formId, formVersion: profileRow.formVersion, data: profileRow.data } : null);
   const profileForm = profile ? await getForm(db, profile.formId, profile.formVersion) : null;
-  const profileFields = profileForm ? formFields(profileForm, (profile!.data ?? {}) as Record<string, unknown>) : [];
+  const profileFields = profileForm ? formFields(profileForm, profile!.data) : [];
 
   // Every form step, printed with the form version the application is bound to.
   const forms = [];
@@ -165,7 +170,7 @@ export async function reviewFormData(db: Db, src: ReviewFormSource, now = new Da
     const formId = (step.options as FormStepOptions).form;
     const form = await getForm(db, formId, app.formVersions[formId]);
     if (!form) continue;
-    const fields = formFields(form, ((app.steps[step.id]?.data ?? {}) as Record<string, unknown>));
+    const fields = formFields(form, app.steps[step.id]?.data);
     for (const f of fields) info[f.name] ??= f.value;
     const short = fields.filter((f) => !f.long);
     // Two short fields per printed row (label | value | label | value).

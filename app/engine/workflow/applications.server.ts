@@ -6,6 +6,7 @@ import { Op, type Transaction } from "sequelize";
 import type { ApplicationAttrs, PlanAttrs, StepState } from "../../../db/models";
 import { plain, type Db } from "~/utils/db.server";
 import { UserError } from "~/utils/http.server";
+import { dbVersion, isDbId } from "~/utils/ints.server";
 import { getForm } from "../form-registry.server";
 import { cnDate } from "../templates.server";
 import { planStatus, planTypeOf, precheck } from "../plans.server";
@@ -36,7 +37,7 @@ async function audit(db: Db, t: Transaction, actor: { id: number; role: string }
  * `initialDepartmentId` is the 受理部门 chosen on the plan list (初定/认定), if any.
  */
 export async function startApplication(db: Db, userId: number, planId: number, initialDepartmentId?: number | null, now = new Date()) {
-  const plan = Number.isInteger(planId) && planId > 0 ? plain(await db.models.Plan.findByPk(planId)) : null;
+  const plan = isDbId(planId) ? plain(await db.models.Plan.findByPk(planId)) : null;
   if (!plan) throw new UserError("申报计划不存在", 404);
   const existing = plain(await db.models.Application.findOne({ where: { userId, planId } }));
   if (existing) return { id: existing.id, created: false };
@@ -76,7 +77,7 @@ export async function startApplication(db: Db, userId: number, planId: number, i
 
 /** The applicant's own application, or null (another person's id reads as missing). */
 export async function getOwnApplication(db: Db, userId: number, id: number): Promise<ApplicationRow | null> {
-  if (!Number.isInteger(id) || id <= 0) return null;
+  if (!isDbId(id)) return null;
   return plain(await db.models.Application.findOne({ where: { id, userId } }));
 }
 
@@ -114,7 +115,8 @@ export function resumeStep(w: WorkflowDefinition, app: Pick<ApplicationRow, "ste
   return w.steps.find((s) => !app.steps[s.id]?.completedAt) ?? w.steps[w.steps.length - 1];
 }
 
-function stepOf(l: Loaded, stepId: string) {
+/** The step of the application's workflow with this id; an unknown id is a 404. */
+export function stepOf(l: Loaded, stepId: string) {
   const index = l.workflow.steps.findIndex((s) => s.id === stepId);
   if (index < 0) throw new UserError("申报步骤不存在", 404);
   return { step: l.workflow.steps[index], index };
@@ -137,6 +139,8 @@ export function editableSteps(w: WorkflowDefinition, app: Pick<ApplicationRow, "
 }
 
 function guardEditable(l: Loaded, stepId: string) {
+  // An unknown step is not found, not "already submitted".
+  stepOf(l, stepId);
   if (!editableSteps(l.workflow, l.app).includes(stepId)) {
     throw new UserError(l.app.status === "returned" ? "该步骤未被退回修改，不能更改" : "申报已提交，不能再修改", 409);
   }
@@ -174,11 +178,8 @@ async function applyWrite(db: Db, l: Loaded, step: StepDef, expectedVersion: num
   return { version: expectedVersion + 1, complete: !!w.complete, message: w.message };
 }
 
-function versionOf(v: unknown) {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new UserError("缺少版本号，请刷新页面后重试");
-  return n;
-}
+// A version past the INTEGER range is refused before it reaches a query (dbVersion).
+const versionOf = dbVersion;
 
 /**
  * A POST to a step: `next` (【下一步】 — validate and complete), or one of the step's own intents

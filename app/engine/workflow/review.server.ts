@@ -8,6 +8,7 @@ import { Op, type Transaction, type WhereOptions } from "sequelize";
 import type { ApplicationAttrs, Role } from "../../../db/models";
 import { plain, type Db } from "~/utils/db.server";
 import { UserError } from "~/utils/http.server";
+import { dbId, dbVersion, isDbId } from "~/utils/ints.server";
 import { loadReviewerScope, type ReviewerScope } from "~/utils/scope.server";
 import { ROLE_LABELS } from "~/utils/users.server";
 import type { ReviewStage, WorkflowDefinition } from "./definition";
@@ -75,7 +76,7 @@ export function staffMaySee(w: WorkflowDefinition, scope: ReviewerScope, app: Ap
 }
 
 export async function getForStaff(db: Db, viewer: { id: number; role: Role }, id: number) {
-  if (!Number.isInteger(id) || id <= 0) return null;
+  if (!isDbId(id)) return null;
   const app = plain(await db.models.Application.findByPk(id));
   if (!app) return null;
   const [w, scope] = await Promise.all([getWorkflow(db, app.workflowId, app.workflowVersion), loadReviewerScope(db, viewer)]);
@@ -144,8 +145,7 @@ export async function decideApplication(
 ) {
   if (action !== "approve" && action !== "return" && action !== "reject") throw new UserError("不支持的操作");
   const text = cleanComment(action, comment);
-  const expected = Number(expectedVersion);
-  if (!Number.isInteger(expected)) throw new UserError("缺少版本号，请刷新页面后重试");
+  const expected = dbVersion(expectedVersion);
   const scope = await loadReviewerScope(db, reviewer);
   return db.sequelize.transaction(async (t) => {
     // Filled in by the check (on the locked row) and written with the transition.
@@ -171,8 +171,11 @@ export async function decideApplication(
 /** 批量通过: each selected application at the version the reviewer saw; all or nothing. */
 export async function batchApprove(db: Db, reviewer: { id: number; role: Role }, items: unknown) {
   if (!Array.isArray(items) || !items.length || items.length > 200) throw new UserError("请选择要通过的申报（一次最多 200 条）");
-  const list = items.map((x) => ({ id: Number((x as any)?.id), version: Number((x as any)?.version) }));
-  if (list.some((x) => !Number.isInteger(x.id) || !Number.isInteger(x.version))) throw new UserError("提交的数据格式不正确");
+  const list = items.map((x) => {
+    const id = dbId((x as any)?.id);
+    if (id === null) throw new UserError("提交的数据格式不正确");
+    return { id, version: dbVersion((x as any)?.version) };
+  });
   const scope = await loadReviewerScope(db, reviewer);
   await db.sequelize.transaction(async (t) => {
     for (const item of list) {
@@ -297,7 +300,7 @@ export async function timeline(db: Db, w: WorkflowDefinition, appId: number) {
 
 /** The queue's filters from its URL (unknown values are ignored, never an error). */
 export function queueFiltersFrom(url: URL, p: { q: string; offset: number; pageSize: number }): QueueFilters {
-  const num = (k: string) => { const n = Number(url.searchParams.get(k)); return Number.isInteger(n) && n > 0 ? n : null; };
+  const num = (k: string) => dbId(url.searchParams.get(k));
   const date = (k: string) => { const v = url.searchParams.get(k); return v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : null; };
   const status = url.searchParams.get("status");
   return {

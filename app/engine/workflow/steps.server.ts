@@ -7,12 +7,13 @@ import QRCode from "qrcode";
 import type { ApplicationAttrs, PlanAttrs, StepState } from "../../../db/models";
 import type { Db } from "~/utils/db.server";
 import { UserError } from "~/utils/http.server";
+import { isDbId } from "~/utils/ints.server";
 import { receiveFile } from "~/utils/multipart.server";
 import { loadProfile } from "~/utils/profile.server";
 import { getCategory, listCategories, listColumns, slugOf, type Category } from "../archive.server";
 import { describeFiles, fileKeysIn, isFileKey, storeFile } from "../file-storage.server";
 import { FILE_KINDS, formatBytes, type FileSpec } from "../file-kinds";
-import { getForm, validateRecord } from "../form-registry.server";
+import { getForm, validateDraft, validateRecord, type ValidationResult } from "../form-registry.server";
 import { planRefs, planView } from "../plans.server";
 import type { AchievementsOptions, ConfirmOptions, DepartmentOptions, FormStepOptions, PhotoOptions, PlanNoticeOptions, PledgeSignOptions, StepDef, StepKind, WorkflowDefinition } from "./definition";
 import { normalisePhoto, photoMaxBytes, readLimited } from "./photo.server";
@@ -232,10 +233,11 @@ async function prefill(ctx: StepCtx, lists: Awaited<ReturnType<typeof planLists>
   return out;
 }
 
-/** Validation of a form step's data: the bound form version, then the plan's lists. */
-async function validateFormStep(ctx: StepCtx, data: unknown) {
+/** Validation of a form step's data: the bound form version, then the plan's lists. A draft
+ * (`draft`: 【上一步】) may miss values, but what it holds must be valid (validateDraft). */
+async function validateFormStep(ctx: StepCtx, data: unknown, opts: { draft?: boolean } = {}): Promise<ValidationResult> {
   const { form, choices } = await formForPlan(ctx);
-  const r = await validateRecord(ctx.db, form, data ?? {}, { ownerId: ctx.app.userId });
+  const r = opts.draft ? validateDraft(form, data ?? {}) : await validateRecord(ctx.db, form, data ?? {}, { ownerId: ctx.app.userId });
   if (!r.ok) return r;
   const errors: Record<string, string[]> = {};
   for (const [field, list] of Object.entries(choices)) {
@@ -267,9 +269,13 @@ const formStep: StepHandler = {
     return { data: r.data, complete: true };
   },
   async act(ctx, intent, body) {
-    // 【上一步】 keeps what was typed; it completes the step only when it is valid.
+    // 【上一步】 keeps what was typed (it may be incomplete); it completes the step only when it is valid.
     if (intent !== "save") throw new UserError("不支持的操作");
     const data = formData(body);
+    // Stored only when what it holds is of the form's shape: the step's data reaches the summary
+    // and the printed review form.
+    const draft = await validateFormStep(ctx, data, { draft: true });
+    if (!draft.ok) throw new UserError("填写的内容有误，请按提示修改后再保存", 422, draft.fieldErrors);
     const r = await validateFormStep(ctx, data);
     return { data, complete: r.ok };
   },
@@ -353,7 +359,7 @@ function countProblems(o: AchievementsOptions, rules: CategoryRule[], snaps: { c
 }
 function idList(raw: unknown) {
   const list = (Array.isArray(raw) ? raw : typeof raw === "string" ? raw.split(",") : []).map(Number);
-  if (!list.length || list.length > 500 || list.some((n) => !Number.isInteger(n) || n <= 0)) throw new UserError("请先勾选业绩", 422);
+  if (!list.length || list.length > 500 || list.some((n) => !isDbId(n))) throw new UserError("请先勾选业绩", 422);
   return [...new Set(list)];
 }
 const STATUS_TEXT: Record<string, string> = { pending: "待审核", approved: "审核通过", returned: "退回" };
