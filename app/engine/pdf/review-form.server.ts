@@ -215,7 +215,9 @@ export function reviewFormFileName(app: Pick<ApplicationAttrs, "number" | "appli
 /** The review form as HTML (the workflow's template). Refused for an application not yet submitted. */
 export async function reviewFormHtml(db: Db, src: ReviewFormSource) {
   if (src.app.status === "draft" || !src.app.number) throw new UserError("申报尚未提交，提交后才能导出评审表", 409);
-  return renderTemplate(src.workflow.templates.reviewForm, await reviewFormData(db, src));
+  const id = src.workflow.templates.reviewForm;
+  // The version pinned at (re)submission; applications submitted before pinning print with the latest.
+  return renderTemplate(db, id, await reviewFormData(db, src), src.app.templateVersions?.[id]);
 }
 
 /** The review form as a PDF, with 申报编号 in every page's footer. */
