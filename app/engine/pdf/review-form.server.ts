@@ -141,7 +141,7 @@ async function opinions(db: Db, w: WorkflowDefinition, appId: number) {
   });
 }
 
-/** The data a review-form template receives (documented in templates/review-form/README.md). */
+/** The data a review-form template receives, described field by field by templates/_meta/review-form-data.schema.json. */
 export async function reviewFormData(db: Db, src: ReviewFormSource, now = new Date()) {
   const { app, plan, workflow: w } = src;
   const [profileRow, unit, series, committee, acceptance, snaps] = await Promise.all([
