@@ -249,8 +249,9 @@ export async function publishDefinition<D extends Identified>(db: Db, spec: Kind
   const source = o.source ?? "";
   const t = o.transaction;
   const id = input && typeof input === "object" ? spec.idOf(input as Raw) : null;
-  // Without a transaction a concurrent publisher may take the number first: then try the next.
-  for (let attempt = 0; attempt < (t || o.version !== undefined ? 1 : 3); attempt++) {
+  // Without a transaction a concurrent publisher (another admin, another server booting) may take
+  // the number first: look again (the next number, or the same version now published).
+  for (let attempt = 0; attempt < (t ? 1 : 3); attempt++) {
     const latest = id === null ? null : await latestVersion(db, spec, id, t);
     const version = o.version ?? (latest ?? 0) + 1;
     let def: D;
@@ -277,7 +278,7 @@ export async function publishDefinition<D extends Identified>(db: Db, spec: Kind
     try {
       await spec.store.model(db).create({ ...spec.store.toRow(def), version, hash, formatVersion: spec.format.current, createdBy: o.by }, { transaction: t });
     } catch (e) {
-      if (e instanceof UniqueConstraintError && !t && o.version === undefined) continue;
+      if (e instanceof UniqueConstraintError && !t) continue;
       throw e;
     }
     return { status: "published", def, version, hash };
