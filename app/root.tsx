@@ -12,6 +12,7 @@ import appCss from "./styles/app.css";
 import { serverTheme, theme } from "./components/theme";
 import { getUser } from "./utils/auth.server";
 import { navFor } from "./utils/nav.server";
+import { getDb } from "./utils/db.server";
 import { ROLE_LABELS } from "./utils/users.server";
 
 dayjs.locale("zh-cn");
@@ -26,7 +27,7 @@ export const meta: MetaFunction = () => [{ title: PLATFORM_NAME }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
   return json({
-    user: user && { username: user.username, displayName: user.displayName, role: user.role, roleLabel: ROLE_LABELS[user.role], profileCompleted: user.profileCompleted, nav: navFor(user.role) },
+    user: user && { username: user.username, displayName: user.displayName, role: user.role, roleLabel: ROLE_LABELS[user.role], profileCompleted: user.profileCompleted, nav: await navFor(getDb(), user.role) },
   });
 }
 

@@ -11,7 +11,8 @@ async function main() {
     if (cmd === "migrate" || cmd === "seed") {
       const demo = cmd === "seed" || getEnv().demoMode;
       const r = await setupDatabase(db, { demo });
-      console.log(`数据库已就绪（${db.sequelize.getDialect()}），新发布表单 ${r.forms.published} 个${r.demo ? `，演示账户 ${r.demo.length} 个` : ""}`);
+      const d = r.definitions;
+      console.log(`数据库已就绪（${db.sequelize.getDialect()}），新发布表单 ${d.form.published} 个、计划类型 ${d["plan-types"].published} 个、模板 ${d.template.published} 个、申报类型 ${d.workflow.published} 个${r.demo ? `，演示账户 ${r.demo.length} 个` : ""}`);
     } else {
       console.error("用法：tsx db/cli.ts migrate|seed");
       process.exitCode = 2;

@@ -88,6 +88,8 @@ export interface FormVersionAttrs {
   uiSchema: Record<string, unknown>;
   meta: Record<string, unknown>;
   hash: string;
+  /** The definition format it was published in (app/engine/definitions/format.ts). */
+  formatVersion: number;
   createdBy: string;
   createdAt: Date;
 }
@@ -154,6 +156,29 @@ export interface WorkflowVersionAttrs {
   name: string;
   definition: Record<string, unknown>;
   hash: string;
+  formatVersion: number;
+  createdBy: string;
+  createdAt: Date;
+}
+/** A published version of workflows/plan-types.json (one definition, so no id of its own). */
+export interface PlanTypeVersionAttrs {
+  id: number;
+  version: number;
+  definition: Record<string, unknown>;
+  hash: string;
+  formatVersion: number;
+  createdBy: string;
+  createdAt: Date;
+}
+/** A published template with the partials it uses, resolved when it was published. */
+export interface TemplateVersionAttrs {
+  id: number;
+  templateId: string;
+  version: number;
+  source: string;
+  partials: Record<string, string>;
+  hash: string;
+  formatVersion: number;
   createdBy: string;
   createdAt: Date;
 }
@@ -180,6 +205,9 @@ export interface ApplicationAttrs {
   decidedAt: Date | null;
   /** 个人基本信息 at (re)submission: { formId, formVersion, data }. */
   profileSnapshot: { formId: string; formVersion: number; data: Record<string, unknown> } | null;
+  /** Template id → the version it prints with, pinned at (re)submission; null before (or for
+   * applications submitted before pinning existed: they print with the latest). */
+  templateVersions: Record<string, number> | null;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -266,14 +294,16 @@ export interface Models {
   TitleSeries: Static<TitleSeriesAttrs, "id" | "sortOrder" | "levels">;
   Specialty: Static<SpecialtyAttrs, "id">;
   AcceptanceDepartment: Static<AcceptanceDepartmentAttrs, "id" | "region" | "affiliationIds">;
-  FormVersion: Static<FormVersionAttrs, "id" | "createdAt" | "meta">;
+  FormVersion: Static<FormVersionAttrs, "id" | "createdAt" | "meta" | "formatVersion">;
   Profile: Static<ProfileAttrs, "id" | "version" | "createdAt" | "updatedAt" | "unitId">;
   AuditLog: Static<AuditLogAttrs, "id" | "createdAt" | "actorId" | "actorRole" | "fromState" | "toState" | "comment">;
   AchievementEntry: Static<AchievementEntryAttrs, "id" | "title" | "searchText" | "returnReason" | "version" | "reviewedAt" | "reviewerId" | "unitId" | "createdAt" | "updatedAt">;
   StoredFile: Static<StoredFileAttrs, "id" | "createdAt">;
   Plan: Static<PlanAttrs, "id" | "recognitionType" | "version" | "createdAt" | "updatedAt" | "fee">;
-  WorkflowVersion: Static<WorkflowVersionAttrs, "id" | "createdAt">;
-  Application: Static<ApplicationAttrs, "id" | "number" | "stage" | "unitId" | "committeeId" | "acceptanceDepartmentId" | "submittedAt" | "applicantName" | "applicantIdNumber" | "returnReason" | "returnedSteps" | "decidedAt" | "profileSnapshot" | "version" | "createdAt" | "updatedAt">;
+  WorkflowVersion: Static<WorkflowVersionAttrs, "id" | "createdAt" | "formatVersion">;
+  PlanTypeVersion: Static<PlanTypeVersionAttrs, "id" | "createdAt" | "formatVersion">;
+  TemplateVersion: Static<TemplateVersionAttrs, "id" | "createdAt" | "formatVersion">;
+  Application: Static<ApplicationAttrs, "id" | "number" | "stage" | "unitId" | "committeeId" | "acceptanceDepartmentId" | "submittedAt" | "applicantName" | "applicantIdNumber" | "returnReason" | "returnedSteps" | "decidedAt" | "profileSnapshot" | "templateVersions" | "version" | "createdAt" | "updatedAt">;
   ApplicationAchievement: Static<ApplicationAchievementAttrs, "id" | "createdAt" | "title">;
   PledgeToken: Static<PledgeTokenAttrs, "id" | "usedAt" | "createdAt">;
   PaymentOrder: Static<PaymentOrderAttrs, "id" | "providerTxnId" | "paidAt" | "note" | "markedBy" | "createdAt" | "updatedAt">;
@@ -383,6 +413,7 @@ export function defineModels(sequelize: Sequelize): Models {
     uiSchema: { type: J, allowNull: false },
     meta: { type: J, allowNull: false, defaultValue: {} },
     hash: { type: DataTypes.STRING(64), allowNull: false },
+    formatVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
     createdBy: { type: DataTypes.STRING(64), allowNull: false },
   }, { tableName: "form_versions", updatedAt: false }) as Models["FormVersion"];
 
@@ -471,8 +502,29 @@ export function defineModels(sequelize: Sequelize): Models {
     name: { type: DataTypes.STRING(64), allowNull: false },
     definition: { type: J, allowNull: false },
     hash: { type: DataTypes.STRING(64), allowNull: false },
+    formatVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
     createdBy: { type: DataTypes.STRING(64), allowNull: false },
   }, { tableName: "workflow_versions", updatedAt: false }) as Models["WorkflowVersion"];
+
+  const PlanTypeVersion = sequelize.define("PlanTypeVersion", {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    version: { type: DataTypes.INTEGER, allowNull: false, unique: true },
+    definition: { type: J, allowNull: false },
+    hash: { type: DataTypes.STRING(64), allowNull: false },
+    formatVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
+    createdBy: { type: DataTypes.STRING(64), allowNull: false },
+  }, { tableName: "plan_type_versions", updatedAt: false }) as Models["PlanTypeVersion"];
+
+  const TemplateVersion = sequelize.define("TemplateVersion", {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    templateId: { type: DataTypes.STRING(128), allowNull: false },
+    version: { type: DataTypes.INTEGER, allowNull: false },
+    source: { type: DataTypes.TEXT, allowNull: false },
+    partials: { type: J, allowNull: false },
+    hash: { type: DataTypes.STRING(64), allowNull: false },
+    formatVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
+    createdBy: { type: DataTypes.STRING(64), allowNull: false },
+  }, { tableName: "template_versions", updatedAt: false }) as Models["TemplateVersion"];
 
   const Application = sequelize.define("Application", {
     id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
@@ -495,6 +547,7 @@ export function defineModels(sequelize: Sequelize): Models {
     returnedSteps: { type: J },
     decidedAt: { type: DataTypes.DATE },
     profileSnapshot: { type: J },
+    templateVersions: { type: J },
     // Optimistic lock (conditional UPDATE … WHERE version = ?).
     version: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
   }, { tableName: "applications" }) as Models["Application"];
@@ -579,5 +632,5 @@ export function defineModels(sequelize: Sequelize): Models {
   Profile.belongsTo(Unit, { foreignKey: "unitId", as: "unit" });
   User.hasOne(Profile, { foreignKey: "userId", as: "profile" });
 
-  return { User, UserScope, Session, Affiliation, Department, Unit, Committee, TitleSeries, Specialty, AcceptanceDepartment, FormVersion, Profile, AuditLog, AchievementEntry, StoredFile, Plan, WorkflowVersion, Application, ApplicationAchievement, PledgeToken, PaymentOrder, PaymentNotification, ExportJob };
+  return { User, UserScope, Session, Affiliation, Department, Unit, Committee, TitleSeries, Specialty, AcceptanceDepartment, FormVersion, Profile, AuditLog, AchievementEntry, StoredFile, Plan, WorkflowVersion, PlanTypeVersion, TemplateVersion, Application, ApplicationAchievement, PledgeToken, PaymentOrder, PaymentNotification, ExportJob };
 }

@@ -5,8 +5,8 @@
 // references by name; every plan by name + year, references by name; "workflows" is an empty
 // list until the workflow engine exists (a later issue). Keys are sorted so the JSON is stable.
 //
-// Import: ONE transaction. Every item is validated with the same checks the editors use (forms:
-// checkAdminSchema + kind/order checks; dictionaries: the dictionary engine's normalise; plans:
+// Import: ONE transaction. Every item is validated with the same checks the editors use (forms: the
+// definitions publisher, as the designer; dictionaries: the dictionary engine's normalise; plans:
 // normalisePlan), in dependency order so a reference may name a row created earlier in the same
 // bundle. Any problem → every problem is reported with its path and the transaction is rolled
 // back: nothing changes. A form whose content equals its latest published version is skipped; a
@@ -15,9 +15,11 @@
 import { Op, type Transaction } from "sequelize";
 import type { Db } from "~/utils/db.server";
 import { DICTS, normalise as normaliseDict, refTables, rowAttrs, type FieldDef } from "./dictionary-admin.server";
-import { hashForm } from "./form-registry.server";
-import { checkAdminSchema, toDraft07 } from "./schema-safety.server";
+import type { FormDefinition } from "./form-registry.server";
 import { normalisePlan } from "./plans.server";
+import { DefinitionError } from "./definitions/errors";
+import { getDefinition, publishDefinition } from "./definitions/lifecycle.server";
+import { formKind } from "./definitions/kinds/form.server";
 import { UserError } from "~/utils/http.server";
 
 export const BUNDLE_FORMAT = "zcps-config";
@@ -37,19 +39,17 @@ export function bundleJson(b: unknown) {
   return JSON.stringify(stable(b), null, 2) + "\n";
 }
 
-const parseJ = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v);
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 // ---- export ---------------------------------------------------------------------------------
 export async function exportBundle(db: Db) {
   const { FormVersion, Plan } = db.models;
-  const rows = (await FormVersion.findAll({ order: [["formId", "ASC"], ["version", "DESC"]], raw: true })) as any[];
-  const seen = new Set<string>();
+  const ids = (await FormVersion.findAll({ attributes: ["formId"], group: ["formId"], order: [["formId", "ASC"]], raw: true })).map((r) => r.formId);
   const forms = [];
-  for (const r of rows) {
-    if (seen.has(r.formId)) continue;
-    seen.add(r.formId);
-    forms.push({ id: r.formId, version: r.version, kind: r.kind, title: r.title, schema: parseJ(r.schema), uiSchema: parseJ(r.uiSchema) ?? {}, meta: parseJ(r.meta) ?? {} });
+  for (const id of ids) {
+    const f = (await getDefinition(db, formKind, id))!;
+    // The format travels with the bundle, so a later engine can upgrade what it imports.
+    forms.push({ id: f.id, version: f.version, formatVersion: formKind.format.current, kind: f.kind, title: f.title, schema: f.schema, uiSchema: f.uiSchema, meta: f.meta });
   }
   const refs = await refTables(db);
   const label = (kind: keyof typeof refs, id: unknown) => refs[kind].find((x) => x.id === Number(id))?.label ?? null;
@@ -146,20 +146,10 @@ export async function importBundle(db: Db, actor: Actor, bundle: unknown, opts: 
 }
 
 async function importForms(db: Db, actor: Actor, forms: unknown[], t: Transaction, problems: string[], summary: ImportSummary) {
-  const { FormVersion } = db.models;
+  // The bundle's forms are checked as they will be together (a swap of two categories' positions is fine).
+  const others = new Map<string, FormDefinition>();
+  for (const f of forms as Obj[]) if (f && typeof f === "object" && typeof f.id === "string") others.set(f.id, { ...f, meta: f.meta ?? {} } as FormDefinition);
   const ids = new Set<string>();
-  const orders = new Map<number, string>();
-  const latestOf = async (formId: string) => (await FormVersion.findOne({ where: { formId }, order: [["version", "DESC"]], transaction: t, raw: true })) as any;
-  // achievement orders of forms not in the bundle
-  const bundleIds = new Set(forms.map((f) => (f as Obj)?.id));
-  const all = (await FormVersion.findAll({ where: { kind: "achievement" }, order: [["formId", "ASC"], ["version", "DESC"]], transaction: t, raw: true })) as any[];
-  const seen = new Set<string>();
-  for (const r of all) {
-    if (seen.has(r.formId)) continue;
-    seen.add(r.formId);
-    const o = parseJ(r.meta)?.order;
-    if (!bundleIds.has(r.formId) && typeof o === "number") orders.set(o, r.formId);
-  }
   for (const [i, raw] of forms.entries()) {
     const path = `forms[${i}]`;
     const f = raw as Obj;
@@ -167,22 +157,16 @@ async function importForms(db: Db, actor: Actor, forms: unknown[], t: Transactio
     const at = `${path}（${f.id}）`;
     if (ids.has(f.id)) { problems.push(`${at}：表单 id 重复`); continue; }
     ids.add(f.id);
-    const latest = await latestOf(f.id);
-    const def = { id: f.id, kind: f.kind, title: f.title, schema: toDraft07(f.schema), uiSchema: f.uiSchema ?? {}, meta: f.meta ?? {}, version: latest ? latest.version + 1 : 1 };
-    const bad = checkAdminSchema(def);
-    if (latest && latest.kind !== def.kind) bad.push(`kind 不能修改：${def.id} 已发布为 ${latest.kind}`);
-    if (def.kind === "achievement" && !def.id.startsWith("achievement/")) bad.push(`业绩类别的 id 应以 "achievement/" 开头`);
-    if (def.kind === "achievement" && typeof def.meta.order === "number") {
-      const other = orders.get(def.meta.order);
-      if (other) bad.push(`meta.order ${def.meta.order} 与业绩类别 ${other} 重复；业绩类别的顺序不能相同`);
-      else orders.set(def.meta.order, def.id);
+    const input = { id: f.id, kind: f.kind, title: f.title, schema: f.schema, uiSchema: f.uiSchema, meta: f.meta, formatVersion: f.formatVersion };
+    try {
+      // Keep validating after a problem, but write nothing more.
+      const r = await publishDefinition(db, formKind, input, { by: actor.username, untrusted: true, skipUnchanged: true, transaction: t, others, dryRun: problems.length > 0 });
+      if (r.status === "unchanged") summary.forms.unchanged++;
+      else summary.forms.published.push(`${r.def.id} v${r.version}`);
+    } catch (e) {
+      if (!(e instanceof DefinitionError)) throw e;
+      for (const p of e.problems) problems.push(`${at}：${p}`);
     }
-    if (bad.length) { for (const p of bad) problems.push(`${at}：${p}`); continue; }
-    const hash = hashForm(def);
-    if (latest && latest.hash === hash) { summary.forms.unchanged++; continue; }
-    summary.forms.published.push(`${def.id} v${def.version}`);
-    if (problems.length) continue; // keep validating; no writes once something failed
-    await FormVersion.create({ formId: def.id, version: def.version, kind: def.kind, title: def.title, schema: def.schema, uiSchema: def.uiSchema, meta: def.meta, hash, createdBy: actor.username }, { transaction: t });
   }
 }
 

@@ -1,12 +1,14 @@
 // Form designer engine: drafts, publishing new versions of admin-edited forms, the impact of a
 // new version on records still open for editing, and the admin form list.
-// A published (formId, version) never changes (form_versions rows are only ever inserted); records
-// keep the version they were saved with. Every definition is checked by checkAdminSchema first.
+// A published (formId, version) never changes (form_versions rows are only ever inserted, by the
+// definitions publisher); records keep the version they were saved with.
 import { DataTypes, Op, UniqueConstraintError, type Model, type ModelStatic } from "sequelize";
 import type { Db } from "~/utils/db.server";
 import { UserError } from "~/utils/http.server";
-import { FormConfigError, getForm, hashForm, type FormDefinition, type PublishedForm } from "./form-registry.server";
-import { checkAdminSchema, checkDraftSafety, toDraft07 } from "./schema-safety.server";
+import { FormConfigError, getForm, type FormDefinition, type PublishedForm } from "./form-registry.server";
+import { checkDraftSafety, toDraft07 } from "./schema-safety.server";
+import { publishDefinition } from "./definitions/lifecycle.server";
+import { formKind } from "./definitions/kinds/form.server";
 import { createAjv, toFieldErrors } from "./validator";
 import { checkRules, type FieldRule } from "./rules";
 
@@ -22,52 +24,16 @@ function normalise(def: FormInput): FormInput {
   return { ...def, schema: toDraft07(def.schema), meta: def.meta ?? {}, uiSchema: def.uiSchema ?? {} };
 }
 
-/** Problems publishing would refuse for reasons outside the definition itself (kind change, order clash). */
-async function contextProblems(db: Db, def: FormInput): Promise<string[]> {
-  const problems: string[] = [];
-  const latest = await getForm(db, def.id);
-  if (latest && latest.kind !== def.kind) problems.push(`kind 不能修改：${def.id} 已发布为 ${latest.kind}`);
-  if (def.kind === "achievement" && !def.id.startsWith("achievement/")) problems.push(`业绩类别的 id 应以 "achievement/" 开头`);
-  if (def.kind === "achievement" && typeof def.meta?.order === "number") {
-    const rows = await db.models.FormVersion.findAll({ where: { kind: "achievement", formId: { [Op.ne]: def.id } }, attributes: ["formId"], group: ["formId"], raw: true });
-    for (const r of rows as unknown as { formId: string }[]) {
-      const other = await getForm(db, r.formId);
-      if (other && Number(other.meta.order) === def.meta.order) {
-        problems.push(`meta.order ${def.meta.order} 与业绩类别「${other.title}」（${other.id}）重复；业绩类别的顺序不能相同`);
-      }
-    }
-  }
-  return problems;
-}
-
 /**
  * Checks and publishes a definition as the next version of its form (max published + 1; numbers
- * are never reused). Throws FormConfigError (nothing stored) when the definition is refused.
+ * are never reused) through the one publisher of definitions. Throws FormConfigError (nothing
+ * stored) when the definition is refused.
  */
 export async function publishFormVersion(db: Db, actor: Actor, input: FormInput): Promise<PublishedForm> {
-  const def0 = normalise(input);
-  const { FormVersion } = db.models;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const max = typeof def0.id === "string" ? await FormVersion.max("version", { where: { formId: def0.id } }) : null;
-    const version = (max === null || max === undefined ? 0 : Number(max)) + 1;
-    const def: FormDefinition = { ...def0, version } as FormDefinition;
-    const problems = checkAdminSchema(def);
-    if (problems.length) throw new FormConfigError(problems);
-    const ctx = await contextProblems(db, def);
-    if (ctx.length) throw new FormConfigError(ctx);
-    try {
-      await FormVersion.create({
-        formId: def.id, version, kind: def.kind, title: def.title,
-        schema: def.schema, uiSchema: def.uiSchema, meta: def.meta, hash: hashForm(def), createdBy: actor.username,
-      });
-    } catch (e) {
-      if (e instanceof UniqueConstraintError) continue; // someone published the same number first
-      throw e;
-    }
-    await draftModel(db).destroy({ where: { formId: def.id } });
-    return (await getForm(db, def.id, version))!;
-  }
-  throw new UserError("有其他管理员正在同时发布该表单，请刷新后重试", 409);
+  // The designer edits definitions as the engine reads them: in the current format.
+  const { def, version } = await publishDefinition(db, formKind, input, { by: actor.username, untrusted: true, formatVersion: formKind.format.current });
+  await draftModel(db).destroy({ where: { formId: def.id } });
+  return (await getForm(db, def.id, version))!;
 }
 
 // ---- drafts -------------------------------------------------------------------------------------

@@ -1,11 +1,9 @@
-// Form registry: forms/**/*.json → published versions in the DB → compiled validators.
-// A published (formId, version) never changes; records store the version they were saved with.
-import crypto from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
+// Form registry: the form kind of the definitions (files under forms/ and admin-published versions
+// → app/engine/definitions, decision 009) and what the engine does with a published form: its
+// content checks, compiled validators and record validation. A published (formId, version) never
+// changes; records store the version they were saved with.
 import type { ValidateFunction } from "ajv";
 import type { Db } from "~/utils/db.server";
-import { getEnv } from "~/utils/env.server";
 import { singleton } from "~/utils/singleton.server";
 import { createAjv, toFieldErrors, type FieldErrors } from "./validator";
 import { checkRules, type FieldRule } from "./rules";
@@ -13,6 +11,10 @@ import { checkDictionaryRefs, dictionaryFields, DICTIONARIES } from "./dictionar
 import { checkFileRefs } from "./file-storage.server";
 import { fileFieldProblems } from "./file-kinds";
 import { draftErrors } from "./draft-check";
+import { contentHash } from "./definitions/hash";
+import { DefinitionError } from "./definitions/errors";
+import { getDefinition, loadDefinitionFiles, metaSchemaOf, metaSchemaProblems, syncDefinitionFiles } from "./definitions/lifecycle.server";
+import { formKind } from "./definitions/kinds/form.server";
 
 export interface FormDefinition {
   id: string;
@@ -29,22 +31,11 @@ export interface PublishedForm extends FormDefinition {
   createdAt: Date;
 }
 
-export class FormConfigError extends Error {
-  constructor(public problems: string[]) {
-    super(`配置有误：\n${problems.join("\n")}`);
-  }
-}
-
-export function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
-  if (v && typeof v === "object") {
-    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as any)[k])}`).join(",")}}`;
-  }
-  return JSON.stringify(v);
-}
+/** A refused definition (every kind; the name is older than the definitions module). */
+export { DefinitionError as FormConfigError };
 
 export function hashForm(f: Pick<FormDefinition, "kind" | "title" | "schema" | "uiSchema" | "meta">): string {
-  return crypto.createHash("sha256").update(canonical({ kind: f.kind, title: f.title, schema: f.schema, uiSchema: f.uiSchema, meta: f.meta ?? {} })).digest("hex");
+  return contentHash({ kind: f.kind, title: f.title, schema: f.schema, uiSchema: f.uiSchema, meta: f.meta ?? {} });
 }
 
 const strictAjv = () => singleton("ajv.strict", () => createAjv({ strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true }));
@@ -54,16 +45,15 @@ const stats = singleton("ajv.stats", () => ({ hits: 0, misses: 0 }));
 
 /** Problems with one form definition (meta-schema, strict schema compile, references). */
 export function checkFormDefinition(def: unknown, source: string): string[] {
-  const ajv = strictAjv();
-  const metaSchema = readMetaSchema();
-  const checkMeta = ajv.getSchema(metaSchema.$id) ?? ajv.compile(metaSchema);
-  if (!checkMeta(def)) {
-    return Object.entries(toFieldErrors(checkMeta.errors)).map(([p, m]) => `${source}: ${p || "(根)"} ${m.join("；")}`);
-  }
-  const form = def as FormDefinition;
+  const meta = metaSchemaProblems(formKind, def, source);
+  return meta.length ? meta : checkFormContent(def as FormDefinition, source);
+}
+
+/** The checks after the meta-schema: strict compile, dictionaries, file fields, field references. */
+export function checkFormContent(form: FormDefinition, source: string): string[] {
   const problems: string[] = [];
   try {
-    ajv.compile({ ...form.schema, $id: undefined });
+    strictAjv().compile({ ...form.schema, $id: undefined });
   } catch (e) {
     problems.push(`${source}: schema 无法编译：${(e as Error).message}`);
   }
@@ -81,9 +71,7 @@ export function checkFormDefinition(def: unknown, source: string): string[] {
  * values. The full check (checkFormDefinition) runs on publish.
  */
 export function checkFormDraftShape(def: unknown, source: string): string[] {
-  const ajv = strictAjv();
-  const metaSchema = readMetaSchema();
-  const checkMeta = ajv.getSchema(metaSchema.$id) ?? ajv.compile(metaSchema);
+  const checkMeta = metaSchemaOf(formKind).validate;
   if (checkMeta(def)) return [];
   return Object.entries(toFieldErrors(draftErrors(checkMeta.errors))).map(([p, m]) => `${source}: ${p || "(根)"} ${m.join("；")}`);
 }
@@ -201,117 +189,19 @@ function branchFieldNames(schema: Record<string, any> | undefined): Set<string> 
   return out;
 }
 
-let metaCache: any;
-function readMetaSchema() {
-  metaCache ??= JSON.parse(fs.readFileSync(path.join(formsDir(), "_meta", "form.schema.json"), "utf8"));
-  return metaCache;
-}
-
-export function formsDir() {
-  return getEnv().formsDir;
-}
-
 /** Every form file under forms/ (not _meta), checked. Throws FormConfigError listing all problems. */
-export function readFormFiles(dir = formsDir()): { file: string; def: FormDefinition }[] {
-  const files = (fs.readdirSync(dir, { recursive: true }) as string[])
-    .filter((f) => f.endsWith(".json") && !f.split(path.sep).includes("_meta"))
-    .sort();
-  const out: { file: string; def: FormDefinition }[] = [];
-  const problems: string[] = [];
-  const seen = new Map<string, string>();
-  // Achievement categories are listed by meta.order: two categories may not share a position
-  // (versions of the same category may).
-  const orders = new Map<number, { id: string; source: string }>();
-  for (const rel of files) {
-    const source = `forms/${rel}`;
-    let def: unknown;
-    try {
-      def = JSON.parse(fs.readFileSync(path.join(dir, rel), "utf8"));
-    } catch (e) {
-      problems.push(`${source}: 不是合法的 JSON：${(e as Error).message}`);
-      continue;
-    }
-    const p = checkFormDefinition(def, source);
-    if (p.length) { problems.push(...p); continue; }
-    const form = def as FormDefinition;
-    const key = `${form.id}@${form.version}`;
-    if (seen.has(key)) problems.push(`${source}: ${key} 与 ${seen.get(key)} 重复`);
-    seen.set(key, source);
-    if (form.kind === "achievement" && typeof form.meta?.order === "number") {
-      const other = orders.get(form.meta.order);
-      if (other && other.id !== form.id) {
-        problems.push(`${source}: meta.order ${form.meta.order} 与 ${other.source}（${other.id}）重复；业绩类别的顺序不能相同`);
-      } else if (!other) {
-        orders.set(form.meta.order, { id: form.id, source });
-      }
-    }
-    out.push({ file: source, def: { ...form, meta: form.meta ?? {} } });
-  }
-  if (problems.length) throw new FormConfigError(problems);
-  return out;
+export function readFormFiles(dir?: string): { file: string; def: FormDefinition }[] {
+  return loadDefinitionFiles(formKind, dir).map(({ file, def }) => ({ file, def }));
 }
 
-/**
- * Publishes the form files into the DB. A file version already published with the same content
- * is skipped; one published with different content is an error (published versions are immutable).
- */
-export async function syncFormFiles(db: Db, dir = formsDir()) {
-  const { FormVersion } = db.models;
-  const problems: string[] = [];
-  let published = 0;
-  for (const { file, def } of readFormFiles(dir)) {
-    const hash = hashForm(def);
-    const existing = await FormVersion.findOne({ where: { formId: def.id, version: def.version } });
-    if (existing) {
-      if (existing.hash !== hash) {
-        problems.push(`${file}: ${def.id} 的第 ${def.version} 版已发布且内容不同；已发布的版本不可修改，请把 version 加 1`);
-      }
-      continue;
-    }
-    await FormVersion.create({
-      formId: def.id, version: def.version, kind: def.kind, title: def.title,
-      schema: def.schema, uiSchema: def.uiSchema, meta: def.meta, hash, createdBy: `seed:${file}`,
-    });
-    published++;
-  }
-  if (problems.length) throw new FormConfigError(problems);
-  return { published };
-}
-
-// Published versions never change, so they are cached for the life of the process, per database.
-const publishedCaches = () => singleton("forms.published", () => new WeakMap<object, Map<string, PublishedForm>>());
-function publishedCache(db: Db) {
-  const all = publishedCaches();
-  let cache = all.get(db.sequelize);
-  if (!cache) all.set(db.sequelize, (cache = new Map()));
-  return cache;
-}
-
-function toPublished(row: any): PublishedForm {
-  return {
-    id: row.formId, version: row.version, kind: row.kind, title: row.title,
-    schema: row.schema, uiSchema: row.uiSchema, meta: row.meta ?? {},
-    hash: row.hash, createdBy: row.createdBy, createdAt: row.createdAt,
-  };
+/** Publishes the form files into the DB (decision 001): see syncDefinitionFiles. */
+export function syncFormFiles(db: Db, dir?: string) {
+  return syncDefinitionFiles(db, formKind, dir);
 }
 
 /** A published form: the given version, or the latest. Published versions are cached forever. */
-export async function getForm(db: Db, formId: string, version?: number): Promise<PublishedForm | null> {
-  const { FormVersion } = db.models;
-  if (version === undefined) {
-    const latest = await FormVersion.max("version", { where: { formId } });
-    if (latest === null || latest === undefined) return null;
-    version = Number(latest);
-  }
-  const key = `${formId}@${version}`;
-  const cache = publishedCache(db);
-  const hit = cache.get(key);
-  if (hit) return hit;
-  const row = await FormVersion.findOne({ where: { formId, version } });
-  if (!row) return null;
-  const form = toPublished(row.get({ plain: true }));
-  cache.set(key, form);
-  return form;
+export function getForm(db: Db, formId: string, version?: number): Promise<PublishedForm | null> {
+  return getDefinition(db, formKind, formId, version);
 }
 
 export function compiledValidator(form: Pick<PublishedForm, "hash" | "schema">): ValidateFunction {

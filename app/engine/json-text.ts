@@ -64,3 +64,53 @@ export function jsonErrorOffset(text: string): number | null {
     return typeof at === "number" ? Math.min(at, text.length) : null;
   }
 }
+
+/**
+ * Where the value at `path` (object keys / array indexes) starts in a valid JSON text, as 第 N 行第 M 列;
+ * for a path that does not exist (a missing required property), where its deepest existing parent
+ * starts. Null when the text cannot be scanned.
+ */
+export function locateJsonPath(text: string, path: string[]): string | null {
+  let i = 0;
+  let at = -1;
+  const ws = () => { while (i < text.length && " \t\n\r".includes(text[i])) i++; };
+  const str = () => {
+    const start = i++;
+    while (i < text.length && text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
+    i++;
+    return JSON.parse(text.slice(start, i)) as string;
+  };
+  // `depth` segments of `path` matched so far, or -1 once off the path.
+  const value = (depth: number): void => {
+    ws();
+    if (depth >= 0) at = i;
+    const next = (key: string) => (depth >= 0 && depth < path.length && key === path[depth] ? depth + 1 : -1);
+    const c = text[i];
+    if (c === "{" || c === "[") {
+      const close = c === "{" ? "}" : "]";
+      i++; ws();
+      if (text[i] === close) { i++; return; }
+      for (let n = 0; ; n++) {
+        ws();
+        let key = String(n);
+        if (c === "{") { key = str(); ws(); i++; }
+        value(next(key));
+        ws();
+        if (text[i++] === ",") continue;
+        return;
+      }
+    }
+    if (c === '"') { str(); return; }
+    const m = /^[^,\]}\s]+/.exec(text.slice(i, i + 400));
+    if (!m) throw new Error("unexpected");
+    i += m[0].length;
+  };
+  try {
+    value(0);
+  } catch {
+    return null;
+  }
+  if (at < 0) return null;
+  const before = text.slice(0, at);
+  return `第 ${before.split("\n").length} 行第 ${at - before.lastIndexOf("\n")} 列`;
+}

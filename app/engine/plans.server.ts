@@ -1,17 +1,13 @@
 // 申报计划 (declaration plans): admin CRUD with validation and an optimistic lock, applicant
-// listing/detail, and the eligibility pre-check. Plan types are data (workflows/plan-types.json): each names
-// the application type — the workflow file workflows/<applicationType>.json — it runs; no code
-// branches on a plan type beyond what this table says (e.g. which filters the applicant sees).
+// listing/detail, and the eligibility pre-check. Plan types are data (workflows/plan-types.json,
+// published as versions like every definition — decision 009): each names the application type —
+// the workflow file workflows/<applicationType>.json — it runs; no code branches on a plan type
+// beyond what this table says (e.g. which filters the applicant sees).
 //
 // Formatted text (基本信息, 评审计划说明, 申报须知) is HTML limited to a small tag whitelist,
 // sanitised with sanitize-html (maintained, parser-based — a regex sanitiser is not safe against
 // malformed markup) when saved AND again when displayed, so a row written by an older version or
 // directly in the database cannot inject script either.
-import fs from "node:fs";
-import path from "node:path";
-import { getEnv } from "~/utils/env.server";
-import { singleton } from "~/utils/singleton.server";
-import { createAjv, toFieldErrors } from "./validator";
 import sanitizeHtml from "sanitize-html";
 import { Op, type Transaction, type WhereOptions } from "sequelize";
 import { TITLE_LEVELS, type AttachmentRequirement, type EligibilityRule, type PlanAttrs } from "../../db/models";
@@ -20,6 +16,8 @@ import { UserError } from "~/utils/http.server";
 import { dbVersion } from "~/utils/ints.server";
 import { buildFacts, checkRules, evaluateRules, type RuleResult } from "./eligibility";
 import { listCategories, slugOf } from "./archive.server";
+import { getDefinition } from "./definitions/lifecycle.server";
+import { PLAN_TYPES_ID, planTypesKind } from "./definitions/kinds/plan-types.server";
 
 export interface PlanTypeDef {
   planType: string;
@@ -31,20 +29,15 @@ export interface PlanTypeDef {
   acceptedBy: "committees" | "departments";
 }
 
-/** The plan types of workflows/plan-types.json (checked against its meta-schema once, at first use). */
-export function planTypes(): PlanTypeDef[] {
-  return singleton("plan-types", () => {
-    const dir = getEnv().workflowsDir;
-    const cfg = JSON.parse(fs.readFileSync(path.join(dir, "plan-types.json"), "utf8"));
-    const meta = JSON.parse(fs.readFileSync(path.join(dir, "_meta", "plan-types.schema.json"), "utf8"));
-    const validate = createAjv({ strict: true }).compile({ ...meta, $id: undefined });
-    if (!validate(cfg)) throw new Error(`workflows/plan-types.json 有误：${JSON.stringify(toFieldErrors(validate.errors))}`);
-    return (cfg as { planTypes: PlanTypeDef[] }).planTypes;
-  });
+/** The plan types: the latest published version (published from workflows/plan-types.json at start). */
+export async function planTypes(db: Db, transaction?: Transaction): Promise<PlanTypeDef[]> {
+  const def = await getDefinition(db, planTypesKind, PLAN_TYPES_ID, undefined, { transaction });
+  if (!def) throw new Error("申报计划类型尚未发布（workflows/plan-types.json）");
+  return def.planTypes;
 }
 
-export function planTypeOf(by: { planType?: string | null; applicationType?: string | null }) {
-  return planTypes().find((t) => t.planType === by.planType || t.applicationType === by.applicationType) ?? null;
+export async function planTypeOf(db: Db, by: { planType?: string | null; applicationType?: string | null }, transaction?: Transaction) {
+  return (await planTypes(db, transaction)).find((t) => t.planType === by.planType || t.applicationType === by.applicationType) ?? null;
 }
 
 export const CONFLICT_MESSAGE = "该申报计划已被他人修改，请刷新页面后重试";
@@ -110,8 +103,9 @@ export async function normalisePlan(db: Db, input: Input, t?: Transaction): Prom
   const name = typeof input.name === "string" ? input.name.trim() : "";
   if (!name) errors.push("计划名称不能为空");
   else if (name.length > 128) errors.push("计划名称不能超过 128 个字符");
-  const type = planTypeOf({ planType: String(input.planType ?? "") });
-  if (!type) errors.push(`计划类型必须是 ${planTypes().map((t) => t.planType).join("、")} 之一`);
+  const types = await planTypes(db, t);
+  const type = types.find((x) => x.planType === String(input.planType ?? "")) ?? null;
+  if (!type) errors.push(`计划类型必须是 ${types.map((x) => x.planType).join("、")} 之一`);
   const recognitionType = typeof input.recognitionType === "string" && input.recognitionType.trim() ? input.recognitionType.trim() : null;
   if (type && type.recognitionTypes.length && (!recognitionType || !type.recognitionTypes.includes(recognitionType))) errors.push(`认定类型必须是 ${type.recognitionTypes.join("、")} 之一`);
   const titleSeriesId = Number(input.titleSeriesId);

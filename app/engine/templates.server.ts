@@ -1,28 +1,14 @@
 // Handlebars templates (templates/<id>.hbs, partials in templates/partials/): the pledge and the
-// review forms. One isolated Handlebars instance; user data only ever goes through {{ }} (escaped),
-// prototype access stays at Handlebars' safe default, and compiled templates are cached per file
-// content so an edited template is picked up without a restart.
-import fs from "node:fs";
-import path from "node:path";
+// review forms, rendered from their published versions (the template kind of the definitions,
+// decision 009), each with the partials it was published with. One isolated Handlebars environment
+// per version; user data only ever goes through {{ }} (escaped) and prototype access stays at
+// Handlebars' safe default.
 import Handlebars from "handlebars";
-import { getEnv } from "~/utils/env.server";
+import type { Transaction } from "sequelize";
+import type { Db } from "~/utils/db.server";
 import { singleton } from "~/utils/singleton.server";
-
-const ID_PATTERN = /^[a-z0-9-]+(\/[a-z0-9-]+)*$/;
-
-export function templatesDir() {
-  return getEnv().templatesDir;
-}
-
-function templateFile(id: string) {
-  if (!ID_PATTERN.test(id)) return null;
-  return path.join(templatesDir(), `${id}.hbs`);
-}
-
-export function templateExists(id: string) {
-  const f = templateFile(id);
-  return !!f && fs.existsSync(f);
-}
+import { getDefinition, latestVersion, type Published } from "./definitions/lifecycle.server";
+import { templateKind, type TemplateDefinition } from "./definitions/kinds/template.server";
 
 // Beijing time whatever the server's own time zone is (containers often run in UTC).
 const BEIJING = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", hour12: false, year: "numeric", month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit" });
@@ -46,7 +32,7 @@ export function maskIdNumber(v: unknown): string {
   return `${s.slice(0, 6)}${"*".repeat(s.length - 10)}${s.slice(-4)}`;
 }
 
-const hbs = () => singleton("handlebars", () => {
+function environment(partials: Record<string, string>) {
   const h = Handlebars.create();
   h.registerHelper("cnDate", (v: unknown) => cnDate(v));
   h.registerHelper("cnDateTime", (v: unknown) => cnDate(v, true));
@@ -54,35 +40,38 @@ const hbs = () => singleton("handlebars", () => {
   h.registerHelper("yuan", (fen: unknown) => (Number(fen) / 100).toFixed(2));
   h.registerHelper("eq", (a: unknown, b: unknown) => a === b);
   h.registerHelper("inc", (n: unknown) => Number(n) + 1);
-  return { h, compiled: new Map<string, { mtime: number; fn: Handlebars.TemplateDelegate }>(), partialsAt: -1 };
-});
-
-function loadPartials() {
-  const state = hbs();
-  const dir = path.join(templatesDir(), "partials");
-  if (!fs.existsSync(dir)) return;
-  const stamp = Math.max(0, ...fs.readdirSync(dir).map((f) => fs.statSync(path.join(dir, f)).mtimeMs));
-  if (stamp === state.partialsAt) return;
-  for (const f of fs.readdirSync(dir)) {
-    const file = path.join(dir, f);
-    if (f.endsWith(".hbs")) state.h.registerPartial(f.slice(0, -4), fs.readFileSync(file, "utf8"));
-    // Print CSS is a partial too, so a template inlines it with {{> print-css}} (no network fetch when printing).
-    if (f.endsWith(".css")) state.h.registerPartial(f.slice(0, -4).concat("-css"), fs.readFileSync(file, "utf8"));
-  }
-  state.partialsAt = stamp;
+  for (const [name, source] of Object.entries(partials)) h.registerPartial(name, source);
+  return h;
 }
 
-/** Renders templates/<id>.hbs with `data`. Throws when the template does not exist. */
-export function renderTemplate(id: string, data: unknown): string {
-  const file = templateFile(id);
-  if (!file || !fs.existsSync(file)) throw new Error(`模板不存在：${id}`);
-  loadPartials();
-  const state = hbs();
-  const mtime = fs.statSync(file).mtimeMs;
-  let entry = state.compiled.get(file);
-  if (!entry || entry.mtime !== mtime) {
-    entry = { mtime, fn: state.h.compile(fs.readFileSync(file, "utf8"), { strict: false }) };
-    state.compiled.set(file, entry);
+// Compiled per content hash: equal content compiles once, whichever database or version it came from.
+const compiled = () => singleton("templates.compiled", () => new Map<string, Handlebars.TemplateDelegate>());
+
+function compile(t: Published<TemplateDefinition>) {
+  let fn = compiled().get(t.hash);
+  if (!fn) {
+    fn = environment(t.partials).compile(t.source, { strict: false });
+    compiled().set(t.hash, fn);
   }
-  return entry.fn(data);
+  return fn;
+}
+
+/**
+ * Renders a published template with `data`: the given version (an application's pinned one), or
+ * the latest when none is given (drafts, and applications submitted before versions were pinned).
+ */
+export async function renderTemplate(db: Db, id: string, data: unknown, version?: number | null): Promise<string> {
+  const t = await getDefinition(db, templateKind, id, version ?? undefined);
+  if (!t) throw new Error(`模板不存在：${id}${version ? ` 第 ${version} 版` : ""}`);
+  return compile(t)(data);
+}
+
+/** The latest published version of each template, as an application pins them at submission. */
+export async function latestTemplateVersions(db: Db, ids: string[], transaction?: Transaction): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const id of ids) {
+    const v = await latestVersion(db, templateKind, id, transaction);
+    if (v !== null) out[id] = v;
+  }
+  return out;
 }

@@ -31,7 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (!row) throw notFound("申报计划不存在");
     plan = planView(row, refs);
   }
-  return json({ plan, refs, planTypes: planTypes() });
+  return json({ plan, refs, planTypes: await planTypes(db) });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {

@@ -23,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { rows, total } = await listPlans(db, { q: p.q, planType, titleSeriesId, offset: p.offset, pageSize: p.pageSize });
   return json({
     rows: rows.map((r) => planView(r, refs)), total, page: p.page, pageSize: p.pageSize, q: p.q, planType, titleSeriesId,
-    planTypes: planTypes().map((t) => t.planType), series: refs.series.map((s) => ({ value: s.id, label: s.label })),
+    planTypes: (await planTypes(db)).map((t) => t.planType), series: refs.series.map((s) => ({ value: s.id, label: s.label })),
   });
 }
 

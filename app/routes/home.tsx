@@ -23,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         : app.status === "submitted" && stage?.kind === "payment" ? { to: `/records/${app.id}`, label: "马上支付" } : null;
     return { id: app.id, planName: plan?.name ?? "", state: workflow ? stateLabel(workflow, app) : app.status, todo };
   });
-  return json({ features: navFor(user.role).filter((n) => n.to !== "/home"), name: user.displayName ?? user.username, unit: unitLabel(profile?.unit), formVersion: profile?.row.formVersion ?? null, recent });
+  return json({ features: (await navFor(db, user.role)).filter((n) => n.to !== "/home"), name: user.displayName ?? user.username, unit: unitLabel(profile?.unit), formVersion: profile?.row.formVersion ?? null, recent });
 }
 
 export default function Home() {

@@ -21,7 +21,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const row = await db.models.Plan.findByPk(Number(params.id));
   if (!row) throw notFound("申报计划不存在");
   const plan = planView(row, await planRefs(db));
-  const type = planTypeOf(row)!;
+  const type = (await planTypeOf(db, row))!;
   const checks = user.role === "applicant" ? await precheck(db, user.id, row) : null;
   const found = user.role === "applicant" ? await db.models.Application.findOne({ where: { userId: user.id, planId: row.id }, attributes: ["id", "status"], raw: true }) : null;
   const mine = found ? { id: found.id, status: found.status } : null;

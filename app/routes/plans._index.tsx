@@ -21,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (user.role !== "applicant" && user.role !== "admin") throw forbidden();
   if (user.role === "applicant" && !user.profileCompleted) throw redirect("/profile");
   const url = new URL(request.url);
-  const type = planTypeOf({ applicationType: url.searchParams.get("type") }) ?? planTypes()[0];
+  const type = (await planTypeOf(getDb(), { applicationType: url.searchParams.get("type") })) ?? (await planTypes(getDb()))[0];
   const p = listParams(url);
   const num = (k: string) => dbId(url.searchParams.get(k));
   const filters = {
@@ -33,7 +33,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { rows, total } = await listPlans(db, { applicationType: type.applicationType, openOnly: true, ...filters, offset: p.offset, pageSize: p.pageSize });
   return json({
     type, filters, total, page: p.page, pageSize: p.pageSize,
-    typeOptions: planTypes().map((t) => ({ value: t.applicationType, label: t.planType })),
+    typeOptions: (await planTypes(db)).map((t) => ({ value: t.applicationType, label: t.planType })),
     rows: rows.map((r) => { const v = planView(r, refs); return { id: v.id, name: v.name, recognitionType: v.recognitionType, titleSeries: v.titleSeries, titleLevel: v.titleLevel, year: v.year, opensAt: v.opensAt, closesAt: v.closesAt, accepted: type.acceptedBy === "committees" ? v.committees : v.acceptanceDepartments }; }),
     options: {
       series: refs.series.map((s) => ({ value: s.id, label: s.label })),

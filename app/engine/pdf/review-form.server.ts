@@ -146,7 +146,7 @@ async function opinions(db: Db, w: WorkflowDefinition, appId: number) {
   });
 }
 
-/** The data a review-form template receives (documented in templates/review-form/README.md). */
+/** The data a review-form template receives, described field by field by templates/_meta/review-form-data.schema.json. */
 export async function reviewFormData(db: Db, src: ReviewFormSource, now = new Date()) {
   const { app, plan, workflow: w } = src;
   const [profileRow, unit, series, committee, acceptance, snaps] = await Promise.all([
@@ -220,7 +220,9 @@ export function reviewFormFileName(app: Pick<ApplicationAttrs, "number" | "appli
 /** The review form as HTML (the workflow's template). Refused for an application not yet submitted. */
 export async function reviewFormHtml(db: Db, src: ReviewFormSource) {
   if (src.app.status === "draft" || !src.app.number) throw new UserError("申报尚未提交，提交后才能导出评审表", 409);
-  return renderTemplate(src.workflow.templates.reviewForm, await reviewFormData(db, src));
+  const id = src.workflow.templates.reviewForm;
+  // The version pinned at (re)submission; applications submitted before pinning print with the latest.
+  return renderTemplate(db, id, await reviewFormData(db, src), src.app.templateVersions?.[id]);
 }
 
 /** The review form as a PDF, with 申报编号 in every page's footer. */

@@ -8,7 +8,7 @@ import { plain, type Db } from "~/utils/db.server";
 import { UserError } from "~/utils/http.server";
 import { dbVersion, isDbId } from "~/utils/ints.server";
 import { getForm } from "../form-registry.server";
-import { cnDate } from "../templates.server";
+import { cnDate, latestTemplateVersions } from "../templates.server";
 import { planStatus, planTypeOf, precheck } from "../plans.server";
 import type { FormStepOptions, StepDef, WorkflowDefinition } from "./definition";
 import { getWorkflow } from "./registry.server";
@@ -43,7 +43,7 @@ export async function startApplication(db: Db, userId: number, planId: number, i
   if (existing) return { id: existing.id, created: false };
   const refusal = windowRefusal(plan, now);
   if (refusal) throw new UserError(refusal, 409);
-  const type = planTypeOf(plan);
+  const type = await planTypeOf(db, plan);
   const workflow = type ? await getWorkflow(db, type.applicationType) : null;
   if (!workflow) throw new UserError("该申报类型尚未配置申报流程，请联系管理员", 409);
   const formVersions: Record<string, number> = {};
@@ -290,13 +290,15 @@ export async function submitApplication(db: Db, userId: number, id: number, expe
   const number = l.app.number ?? applicationNumber(l.workflow, l.plan, l.app.id);
   const result = await db.sequelize.transaction(async (t) => {
     const who = await applicantIdentity(db, userId, t);
+    // The review form and the pledge print with the template versions of this (re)submission.
+    const templateVersions = await latestTemplateVersions(db, Object.values(l.workflow.templates), t);
     const steps = { ...l.app.steps, [step.id]: { data: { submittedAt: now.toISOString() }, completedAt: now.toISOString() } };
     const to = resubmit ? transition(l.workflow, { status: "returned", stage: l.app.stage }, "resubmit", "applicant") : { ok: true as const, to: { status: "submitted", stage: l.workflow.reviewChain.stages[0]?.id ?? null } };
     if (!to.ok) throw new UserError(to.reason, 409);
     const [n] = await db.models.Application.update(
       {
         status: to.to.status, stage: to.to.stage, number, steps, unitId: who.unitId ?? l.app.unitId, applicantName: who.applicantName, applicantIdNumber: who.applicantIdNumber, profileSnapshot: who.profileSnapshot,
-        returnedSteps: null, version: expected + 1, ...(resubmit ? {} : { submittedAt: now }),
+        templateVersions, returnedSteps: null, version: expected + 1, ...(resubmit ? {} : { submittedAt: now }),
       },
       { where: { id, userId, status: l.app.status, version: expected }, transaction: t },
     );

@@ -77,14 +77,16 @@ export async function fileDataUrl(key: string, mime: string) {
   return bytes ? `data:${mime};base64,${bytes.toString("base64")}` : null;
 }
 
-/** The pledge as HTML (the workflow's template), with the signature image when signed. */
+/** The pledge as HTML (the workflow's template: the version pinned at submission, the latest for a
+ * draft), with the signature image when signed. */
 export async function pledgeHtml(db: Db, workflow: WorkflowDefinition, app: ApplicationAttrs, plan: PlanAttrs, signature: Signature | null) {
   const loaded = await loadProfile(db, app.userId);
   const p = (loaded?.row.data ?? {}) as Record<string, unknown>;
   const series = await db.models.TitleSeries.findByPk(plan.titleSeriesId, { attributes: ["name"] });
-  return renderTemplate(workflow.templates.pledge, {
+  const id = workflow.templates.pledge;
+  return renderTemplate(db, id, {
     applicant: { name: p.name ?? "", idNumber: p.idNumber ?? "", unit: loaded?.unit?.name ?? "" },
     plan: { name: plan.name, titleSeries: series?.name ?? "", titleLevel: plan.titleLevel, year: plan.year },
     signature: signature ? { image: await fileDataUrl(signature.key, "image/png"), signedAt: signature.signedAt } : null,
-  });
+  }, app.templateVersions?.[id]);
 }

@@ -1,42 +1,41 @@
-// Workflow registry: workflows/<id>.json → checked (meta-schema + every reference) → immutable
-// published versions in workflow_versions, like forms (decision 001). An application records the
-// (workflowId, version) it was created with and is always interpreted with that version.
-import fs from "node:fs";
-import path from "node:path";
-import crypto from "node:crypto";
+// Workflow registry: the application-type kind of the definitions (workflows/<id>.json → checked
+// → immutable versions in workflow_versions, decisions 008 and 009): the checks a workflow must
+// pass (shape, rules between steps, every name it references) and reading published versions. An
+// application records the (workflowId, version) it was created with and is always interpreted
+// with that version.
+import type { Transaction } from "sequelize";
 import { getEnv } from "~/utils/env.server";
-import { singleton } from "~/utils/singleton.server";
-import { plain, type Db } from "~/utils/db.server";
-import { createAjv, toFieldErrors } from "../validator";
-import { canonical, FormConfigError, getForm, readFormFiles, type FormDefinition } from "../form-registry.server";
-import { planTypes } from "../plans.server";
+import type { Db } from "~/utils/db.server";
+import { readFormFiles, type FormDefinition } from "../form-registry.server";
+import { planTypes, type PlanTypeDef } from "../plans.server";
 import { CATEGORY_KIND } from "../archive.server";
 import { PROFILE_FORM_ID } from "~/utils/profile.server";
-import { templateExists } from "../templates.server";
+import { contentHash } from "../definitions/hash";
+import { getDefinition, loadDefinitionFiles, metaSchemaProblems, syncDefinitionFiles, unpublished } from "../definitions/lifecycle.server";
+import { workflowKind } from "../definitions/kinds/workflow.server";
+import { formKind } from "../definitions/kinds/form.server";
+import { planTypesKind } from "../definitions/kinds/plan-types.server";
+import { templateKind } from "../definitions/kinds/template.server";
 import type { WorkflowDefinition, FormStepOptions, AchievementsOptions } from "./definition";
 
 export function workflowsDir() {
   return getEnv().workflowsDir;
 }
 
-const metaValidator = () => singleton("workflow.meta", () => {
-  const meta = JSON.parse(fs.readFileSync(path.join(workflowsDir(), "_meta", "workflow.schema.json"), "utf8"));
-  return createAjv({ strict: true }).compile({ ...meta, $id: undefined });
-});
-
 export function hashWorkflow(def: WorkflowDefinition) {
   const { version: _v, ...rest } = def as WorkflowDefinition & { $comment?: string };
   delete (rest as { $comment?: string }).$comment;
-  return crypto.createHash("sha256").update(canonical(rest)).digest("hex");
+  return contentHash(rest);
 }
 
 /** Structural problems (meta-schema and rules between steps), in Chinese, each naming the file. */
 export function checkWorkflowShape(def: unknown, source: string): string[] {
-  const validate = metaValidator();
-  if (!validate(def)) {
-    return Object.entries(toFieldErrors(validate.errors)).map(([field, msgs]) => `${source}: ${field || "（根）"} ${msgs.join("；")}`);
-  }
-  const w = def as WorkflowDefinition;
+  const meta = metaSchemaProblems(workflowKind, def, source);
+  return meta.length ? meta : checkWorkflowRules(def as WorkflowDefinition, source);
+}
+
+/** The rules between steps and stages that the meta-schema cannot say. */
+export function checkWorkflowRules(w: WorkflowDefinition, source: string): string[] {
   const out: string[] = [];
   const ids = new Set<string>();
   for (const s of w.steps) {
@@ -65,42 +64,51 @@ export function checkWorkflowShape(def: unknown, source: string): string[] {
   return out;
 }
 
-/** What a workflow may reference: published forms (by id), the profile's fields, category slugs. */
+/** What a workflow may reference: published forms (by id), the profile's fields, category slugs,
+ * plan types and templates. */
 export interface WorkflowCatalog {
   forms: Map<string, { kind: string; schema: Record<string, any> }>;
   profileFields: Set<string>;
   categories: Set<string>;
+  planTypes: PlanTypeDef[];
+  templates: Set<string>;
 }
 
-/** The catalog of a database: the latest published version of every form. */
-export async function catalogFromDb(db: Db): Promise<WorkflowCatalog> {
-  const rows = await db.models.FormVersion.findAll({ attributes: ["formId", [db.sequelize.fn("MAX", db.sequelize.col("version")), "latest"]], group: ["formId"], raw: true }) as unknown as { formId: string; latest: number }[];
+/** The catalog of a database: the latest published version of every form, the published plan
+ * types and templates. */
+export async function catalogFromDb(db: Db, transaction?: Transaction): Promise<WorkflowCatalog> {
+  const rows = await db.models.FormVersion.findAll({ attributes: ["formId", [db.sequelize.fn("MAX", db.sequelize.col("version")), "latest"]], group: ["formId"], raw: true, transaction }) as unknown as { formId: string; latest: number }[];
   const forms = new Map<string, { kind: string; schema: Record<string, any> }>();
   for (const r of rows) {
-    const f = await getForm(db, r.formId, Number(r.latest));
+    const f = await getDefinition(db, formKind, r.formId, Number(r.latest), { transaction });
     if (f) forms.set(f.id, { kind: f.kind, schema: f.schema as Record<string, any> });
   }
-  return catalogOf(forms);
+  const templates = await db.models.TemplateVersion.findAll({ attributes: ["templateId"], group: ["templateId"], raw: true, transaction });
+  const types = await planTypes(db, transaction).catch(() => []);
+  return catalogOf(forms, types, new Set(templates.map((t) => t.templateId)));
 }
 
-/** The catalog of form files (the contract test checks workflows/ against forms/ without a DB). */
-export function catalogFromFiles(dir?: string): WorkflowCatalog {
+/** The catalog of the files (the contract test checks workflows/ against forms/, plan-types.json
+ * and templates/ without a DB). */
+export function catalogFromFiles(formsDir?: string, dirs: { workflowsDir?: string; templatesDir?: string } = {}): WorkflowCatalog {
   const latest = new Map<string, FormDefinition>();
-  for (const { def } of readFormFiles(dir)) {
+  for (const { def } of readFormFiles(formsDir)) {
     if ((latest.get(def.id)?.version ?? 0) < def.version) latest.set(def.id, def);
   }
-  return catalogOf(new Map([...latest].map(([id, d]) => [id, { kind: d.kind, schema: d.schema as Record<string, any> }])));
+  const types = loadDefinitionFiles(planTypesKind, dirs.workflowsDir).sort((a, b) => b.def.version - a.def.version)[0]?.def.planTypes ?? [];
+  const templates = new Set(loadDefinitionFiles(templateKind, dirs.templatesDir).map((t) => t.def.id));
+  return catalogOf(new Map([...latest].map(([id, d]) => [id, { kind: d.kind, schema: d.schema as Record<string, any> }])), types, templates);
 }
 
-function catalogOf(forms: WorkflowCatalog["forms"]): WorkflowCatalog {
+function catalogOf(forms: WorkflowCatalog["forms"], planTypes: PlanTypeDef[], templates: Set<string>): WorkflowCatalog {
   const categories = new Set([...forms.entries()].filter(([, f]) => f.kind === CATEGORY_KIND).map(([id]) => id.slice(CATEGORY_KIND.length + 1)));
-  return { forms, profileFields: new Set(Object.keys(forms.get(PROFILE_FORM_ID)?.schema.properties ?? {})), categories };
+  return { forms, profileFields: new Set(Object.keys(forms.get(PROFILE_FORM_ID)?.schema.properties ?? {})), categories, planTypes, templates };
 }
 
 /** Every name the definition references must exist: plan type, forms and their fields, profile fields, categories, templates. */
 export function checkWorkflowReferences(w: WorkflowDefinition, source: string, catalog: WorkflowCatalog): string[] {
   const out: string[] = [];
-  const type = planTypes().find((t) => t.planType === w.planType);
+  const type = catalog.planTypes.find((t) => t.planType === w.planType);
   if (!type) out.push(`${source}: 计划类型「${w.planType}」不在 plan-types.json 中`);
   else if (type.applicationType !== w.id) out.push(`${source}: plan-types.json 中「${w.planType}」对应的申报类型是 ${type.applicationType}，不是 ${w.id}`);
   for (const s of w.steps) {
@@ -131,80 +139,23 @@ export function checkWorkflowReferences(w: WorkflowDefinition, source: string, c
     }
   }
   for (const [k, id] of Object.entries(w.templates)) {
-    if (!templateExists(id)) out.push(`${source}: 模板 ${k}「${id}」不存在（templates/${id}.hbs）`);
+    if (!catalog.templates.has(id)) out.push(`${source}: 模板 ${k}「${id}」不存在（templates/${id}.hbs）`);
   }
   return out;
 }
 
 /** The workflow files (every *.json in workflows/ except plan-types.json and _meta), shape-checked. */
-export function readWorkflowFiles(dir = workflowsDir()): { file: string; def: WorkflowDefinition }[] {
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith(".json") && f !== "plan-types.json").sort();
-  const out: { file: string; def: WorkflowDefinition }[] = [];
-  const problems: string[] = [];
-  const seen = new Map<string, string>();
-  for (const f of files) {
-    const source = `workflows/${f}`;
-    let def: unknown;
-    try {
-      def = JSON.parse(fs.readFileSync(path.join(dir, f), "utf8"));
-    } catch (e) {
-      problems.push(`${source}: 不是合法的 JSON：${(e as Error).message}`);
-      continue;
-    }
-    const p = checkWorkflowShape(def, source);
-    if (p.length) { problems.push(...p); continue; }
-    const w = def as WorkflowDefinition;
-    const key = `${w.id}@${w.version}`;
-    if (seen.has(key)) problems.push(`${source}: ${key} 与 ${seen.get(key)} 重复`);
-    seen.set(key, source);
-    out.push({ file: source, def: w });
-  }
-  if (problems.length) throw new FormConfigError(problems);
-  return out;
+export function readWorkflowFiles(dir?: string): { file: string; def: WorkflowDefinition }[] {
+  return loadDefinitionFiles(workflowKind, dir).map(({ file, def }) => ({ file, def }));
 }
 
-/** Publishes the workflow files (after the forms they reference). Same rules as forms: a
- * published version with different content is an error. */
-export async function syncWorkflowFiles(db: Db, dir = workflowsDir()) {
-  const { WorkflowVersion } = db.models;
-  const problems: string[] = [];
-  let published = 0;
-  const catalog = await catalogFromDb(db);
-  for (const { file, def } of readWorkflowFiles(dir)) {
-    problems.push(...checkWorkflowReferences(def, file, catalog));
-    const hash = hashWorkflow(def);
-    const existing = await WorkflowVersion.findOne({ where: { workflowId: def.id, version: def.version } });
-    if (existing) {
-      if (existing.hash !== hash) problems.push(`${file}: ${def.id} 的第 ${def.version} 版已发布且内容不同；已发布的版本不可修改，请把 version 加 1`);
-      continue;
-    }
-    if (problems.length) continue;
-    await WorkflowVersion.create({ workflowId: def.id, version: def.version, name: def.name, definition: def as unknown as Record<string, unknown>, hash, createdBy: `seed:${file}` });
-    published++;
-  }
-  if (problems.length) throw new FormConfigError(problems);
-  return { published };
+/** Publishes the workflow files (after the forms, plan types and templates they reference). */
+export function syncWorkflowFiles(db: Db, dir?: string) {
+  return syncDefinitionFiles(db, workflowKind, dir);
 }
-
-const cache = () => singleton("workflows.published", () => new WeakMap<object, Map<string, WorkflowDefinition>>());
 
 /** A published workflow: the given version, or the latest. Versions never change, so they are cached. */
 export async function getWorkflow(db: Db, workflowId: string, version?: number): Promise<WorkflowDefinition | null> {
-  const { WorkflowVersion } = db.models;
-  if (version === undefined) {
-    const latest = await WorkflowVersion.max("version", { where: { workflowId } });
-    if (latest === null || latest === undefined) return null;
-    version = Number(latest);
-  }
-  const all = cache();
-  let c = all.get(db.sequelize);
-  if (!c) all.set(db.sequelize, (c = new Map()));
-  const key = `${workflowId}@${version}`;
-  const hit = c.get(key);
-  if (hit) return hit;
-  const row = plain(await WorkflowVersion.findOne({ where: { workflowId, version } }));
-  if (!row) return null;
-  const def = { ...(row.definition as unknown as WorkflowDefinition), version: row.version };
-  c.set(key, def);
-  return def;
+  const w = await getDefinition(db, workflowKind, workflowId, version);
+  return w && unpublished(w);
 }

@@ -1,0 +1,133 @@
+// The template kind: templates/**/*.hbs (the pledge, the review forms), each published with the
+// partials and print CSS it uses (templates/partials/, followed through partials of partials)
+// resolved at publish time, so a published version renders the same forever whatever happens to
+// the files later. Versions are numbered by the engine: a file (or a partial it uses) whose content
+// differs from the latest version is published as the next one.
+import fs from "node:fs";
+import path from "node:path";
+import Handlebars from "handlebars";
+import { getEnv } from "~/utils/env.server";
+import { contentHash } from "../hash";
+import type { KindSpec, Raw } from "../lifecycle.server";
+
+export interface TemplateDefinition {
+  id: string;
+  version: number;
+  /** The template's Handlebars source. */
+  source: string;
+  /** Every partial it uses, by the name it is called with ({{> review-head}}, {{> print-css}}). */
+  partials: Record<string, string>;
+}
+
+const PARTIALS = "partials";
+
+/** A partial's name: review-head.hbs → review-head; print CSS is a partial too: print.css → print-css
+ * (a template inlines it, so printing fetches nothing). */
+export function partialName(file: string): string | null {
+  if (file.endsWith(".hbs")) return file.slice(0, -4);
+  if (file.endsWith(".css")) return `${file.slice(0, -4)}-css`;
+  return null;
+}
+
+interface PartialRef { name: string | null; line: number }
+
+/** The partials a template calls by a fixed name (null: a dynamic name); inline partials and
+ * @partial-block are the template's own. Throws Handlebars' parse error. */
+function partialRefs(source: string): PartialRef[] {
+  const refs: PartialRef[] = [];
+  const inline = new Set<string>();
+  const v = new Handlebars.Visitor();
+  const proto = Handlebars.Visitor.prototype;
+  const collect = (p: hbs.AST.PartialStatement | hbs.AST.PartialBlockStatement) => {
+    // {{> "quoted name"}} parses as a string literal, which the AST types do not list.
+    const n = p.name as hbs.AST.PathExpression | hbs.AST.SubExpression | hbs.AST.StringLiteral;
+    const name = n.type === "PathExpression" ? n.original : n.type === "StringLiteral" ? n.value : null;
+    refs.push({ name, line: p.loc?.start.line ?? 0 });
+  };
+  v.PartialStatement = function (p) { collect(p); proto.PartialStatement.call(this, p); };
+  v.PartialBlockStatement = function (p) { collect(p); proto.PartialBlockStatement.call(this, p); };
+  v.DecoratorBlock = function (d) {
+    const first = d.params[0];
+    if (d.path.original === "inline" && first?.type === "StringLiteral") inline.add((first as hbs.AST.StringLiteral).value);
+    proto.DecoratorBlock.call(this, d);
+  };
+  v.accept(Handlebars.parse(source));
+  return refs.filter((r) => r.name === null || (!r.name.startsWith("@") && !inline.has(r.name)));
+}
+
+/** Handlebars' parse error as 第 N 行: … */
+function parseProblem(source: string, e: Error & { lineNumber?: number }): string {
+  const line = e.lineNumber ?? Number(/line (\d+)/.exec(e.message)?.[1] ?? 0);
+  const detail = e.message.split("\n").filter(Boolean).pop() ?? e.message;
+  return `${source}${line ? `（第 ${line} 行）` : ""}: 模板语法错误：${detail}`;
+}
+
+/**
+ * A template and the partials it uses, followed to the end. `lookup` gives a partial's source and
+ * the file it came from, or null when there is none.
+ */
+export function resolveTemplate(source: string, text: string, lookup: (name: string) => { file: string; text: string } | null) {
+  const problems: string[] = [];
+  const partials: Record<string, string> = {};
+  const visit = (where: string, src: string) => {
+    let refs: PartialRef[];
+    try {
+      refs = partialRefs(src);
+    } catch (e) {
+      problems.push(parseProblem(where, e as Error));
+      return;
+    }
+    for (const r of refs) {
+      const line = r.line ? `（第 ${r.line} 行）` : "";
+      if (r.name === null) { problems.push(`${where}${line}: 不支持动态的片段名 {{> (…)}}：发布时无法确定要固定哪些片段`); continue; }
+      if (r.name in partials) continue;
+      const found = lookup(r.name);
+      if (!found) { problems.push(`${where}${line}: 引用的片段「${r.name}」不存在（templates/${PARTIALS}/${r.name}.hbs）`); continue; }
+      partials[r.name] = found.text;
+      visit(found.file, found.text);
+    }
+  };
+  visit(source, text);
+  return { problems, partials };
+}
+
+function readTemplateFile(dir: string, rel: string, source: string): { raw: unknown } | { problems: string[] } {
+  const text = fs.readFileSync(path.join(dir, rel), "utf8");
+  const partialsDir = path.join(dir, PARTIALS);
+  const files = fs.existsSync(partialsDir) ? fs.readdirSync(partialsDir) : [];
+  const lookup = (name: string) => {
+    const f = files.find((x) => partialName(x) === name);
+    return f ? { file: `templates/${PARTIALS}/${f}`, text: fs.readFileSync(path.join(partialsDir, f), "utf8") } : null;
+  };
+  const { problems, partials } = resolveTemplate(source, text, lookup);
+  if (problems.length) return { problems };
+  return { raw: { id: rel.slice(0, -4).split(path.sep).join("/"), source: text, partials } };
+}
+
+export const templateKind: KindSpec<TemplateDefinition> = {
+  kind: "template",
+  label: "模板",
+  dir: () => getEnv().templatesDir,
+  folder: "templates",
+  metaSchema: "_meta/template.schema.json",
+  format: { current: 1, upgrades: {} },
+  versioning: "content",
+  listFiles: (dir) => (fs.readdirSync(dir, { recursive: true }) as string[])
+    .filter((f) => f.endsWith(".hbs") && ![PARTIALS, "_meta"].includes(f.split(path.sep)[0]))
+    .sort(),
+  readFile: readTemplateFile,
+  idOf: (raw) => (typeof raw.id === "string" ? raw.id : null),
+  toDef: (c) => ({ version: 0, ...c }) as unknown as TemplateDefinition,
+  // Whatever the door: the source parses and brings every partial it calls.
+  check: (def, { source }) => {
+    const { problems } = resolveTemplate(source || def.id, def.source, (name) => (name in def.partials ? { file: `${source || def.id} 的片段 ${name}`, text: def.partials[name] } : null));
+    return problems;
+  },
+  hash: (def) => contentHash({ source: def.source, partials: def.partials }),
+  store: {
+    model: (db) => db.models.TemplateVersion,
+    where: (id) => ({ templateId: id }),
+    toRow: (def) => ({ templateId: def.id, source: def.source, partials: def.partials }),
+    fromRow: (row: Raw) => ({ id: row.templateId, source: row.source, partials: row.partials ?? {} }),
+  },
+};

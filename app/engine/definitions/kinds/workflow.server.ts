@@ -1,0 +1,30 @@
+// The application-type (workflow) kind: workflows/<id>.json, stored in workflow_versions.
+import fs from "node:fs";
+import { getEnv } from "~/utils/env.server";
+import type { WorkflowDefinition } from "../../workflow/definition";
+import { catalogFromDb, checkWorkflowReferences, checkWorkflowRules, hashWorkflow } from "../../workflow/registry.server";
+import { readJsonFile, type KindSpec, type Raw } from "../lifecycle.server";
+
+export const workflowKind: KindSpec<WorkflowDefinition> = {
+  kind: "workflow",
+  label: "申报类型",
+  dir: () => getEnv().workflowsDir,
+  folder: "workflows",
+  metaSchema: "_meta/workflow.schema.json",
+  format: { current: 1, upgrades: {} },
+  versioning: "declared",
+  // plan-types.json lives beside the workflows but is a kind of its own.
+  listFiles: (dir) => fs.readdirSync(dir).filter((f) => f.endsWith(".json") && f !== "plan-types.json").sort(),
+  readFile: readJsonFile,
+  idOf: (raw) => (typeof raw.id === "string" ? raw.id : null),
+  toDef: (c) => c as unknown as WorkflowDefinition,
+  check: (def, { source }) => checkWorkflowRules(def, source),
+  checkPublished: async (db, def, { source, transaction }) => checkWorkflowReferences(def, source, await catalogFromDb(db, transaction)),
+  hash: (def) => hashWorkflow(def),
+  store: {
+    model: (db) => db.models.WorkflowVersion,
+    where: (id) => ({ workflowId: id }),
+    toRow: (def) => ({ workflowId: def.id, name: def.name, definition: def }),
+    fromRow: (row: Raw) => row.definition as Raw,
+  },
+};
