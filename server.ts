@@ -13,6 +13,7 @@ import { purgeExpiredSessions } from "./app/utils/session.server";
 import { setupDatabase } from "./db/setup";
 import { DEMO_PASSWORD } from "./db/seeders/demo";
 import { FormConfigError } from "./app/engine/form-registry.server";
+import { sweepPartialUploads } from "./app/engine/file-storage.server";
 
 type Setup = Awaited<ReturnType<typeof setupDatabase>>;
 
@@ -32,6 +33,9 @@ async function main() {
     }
     throw e;
   }
+  // Half-written uploads of a process that died mid-upload (before any worker serves).
+  const swept = await sweepPartialUploads({ atStart: true });
+  if (swept) console.log(`已清理 ${swept} 个未完成的上传文件`);
   if (env.webConcurrency > 1) {
     await db.sequelize.close();
     return startWorkers(env.webConcurrency, setup);
@@ -84,6 +88,12 @@ async function serve(setup: Setup | null) {
   app.disable("x-powered-by");
   // Behind a reverse proxy, X-Forwarded-Proto decides the Secure cookie flag.
   app.set("trust proxy", "loopback");
+  // A client that goes away mid-body makes its request emit 'error'. Whoever reads the body
+  // hears it; this keeps one nobody reads (a refused upload) from ending the process.
+  app.use((req, _res, next) => {
+    req.on("error", () => {});
+    next();
+  });
   app.use(compression());
   app.use("/build", express.static(path.join(env.projectRoot, "public/build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(env.projectRoot, "public"), { maxAge: "1h" }));

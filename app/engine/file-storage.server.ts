@@ -49,6 +49,55 @@ export function filePath(key: string) {
   return path.join(uploadsDir(), key.slice(2, 4), key);
 }
 
+/** An upload is written to `<key>.<pid>.part` and renamed when complete; the writer's pid tells
+ * a leftover of a dead process from an upload still in progress in a live one. */
+function partialPath(final: string) {
+  return `${final}.${process.pid}.part`;
+}
+
+const PARTIAL = /^f_[A-Za-z0-9_-]{16,48}(?:\.(\d+))?\.part$/;
+/** No upload takes this long (Node ends a request after 5 minutes): a .part this old is dead. */
+const STALE_PART_MS = 60 * 60 * 1000;
+
+function processAlive(pid: number) {
+  try {
+    process.kill(pid, 0); // signal 0: only asks whether the process exists
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Removes `*.part` files left by a process that died mid-upload (kill -9, a crash, a power cut):
+ * those of a process that no longer runs, an hour old, or without a writer pid (older builds).
+ * `atStart`: this process serves nothing yet, so a .part bearing its own pid (reused after a
+ * restart, as in a container) is a leftover too. Returns how many were removed.
+ */
+export async function sweepPartialUploads(opts: { atStart?: boolean; now?: Date } = {}): Promise<number> {
+  const now = (opts.now ?? new Date()).getTime();
+  let removed = 0;
+  const shards = await fsp.readdir(uploadsDir(), { withFileTypes: true }).catch(() => []);
+  for (const shard of shards) {
+    if (!shard.isDirectory()) continue;
+    const dir = path.join(uploadsDir(), shard.name);
+    for (const name of await fsp.readdir(dir).catch(() => [] as string[])) {
+      const m = PARTIAL.exec(name);
+      if (!m) continue;
+      const file = path.join(dir, name);
+      const pid = m[1] ? Number(m[1]) : null;
+      const stat = await fsp.stat(file).catch(() => null);
+      if (!stat) continue;
+      const dead = pid === null || (pid === process.pid ? !!opts.atStart : !processAlive(pid));
+      if (dead || now - stat.mtimeMs > STALE_PART_MS) {
+        await fsp.rm(file, { force: true });
+        removed++;
+      }
+    }
+  }
+  return removed;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Names
 
@@ -202,7 +251,7 @@ export async function storeFile(db: Db, input: StoreFileInput): Promise<StoredFi
   const { spec } = input;
   const key = newFileKey();
   const final = filePath(key);
-  const partial = `${final}.part`;
+  const partial = partialPath(final);
   await fsp.mkdir(path.dirname(final), { recursive: true });
   const out = fs.createWriteStream(partial, { flags: "wx", mode: 0o600 });
   const failure = new Promise<never>((_, reject) => out.once("error", reject));

@@ -63,7 +63,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         const r = await uploadToStep(db, l, stepId, url.searchParams, request);
         return json({ ok: true as const, message: r.message ?? "已上传" });
       } catch (e) {
-        await discardBody(request);
+        discardBody(request);
         throw e;
       }
     }

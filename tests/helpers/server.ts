@@ -19,7 +19,14 @@ async function freePort(): Promise<number> {
   });
 }
 
-export interface RunningServer { url: string; port: number; logs: () => string; stop(): Promise<void> }
+export interface RunningServer {
+  url: string;
+  port: number;
+  /** The spawned tsx process; server.ts runs in its one child. */
+  pid: number;
+  logs: () => string;
+  stop(): Promise<void>;
+}
 
 /** startTimeoutMs: a cluster (WEB_CONCURRENCY > 1) loads the app once per process, slower on a busy machine. */
 export async function startServer(target: TestTarget, env: Record<string, string> = {}, opts: { startTimeoutMs?: number } = {}): Promise<RunningServer> {
@@ -60,6 +67,7 @@ export async function startServer(target: TestTarget, env: Record<string, string
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    pid: child.pid!,
     logs: () => out,
     stop: () =>
       new Promise<void>((resolve) => {
