@@ -51,6 +51,8 @@ export function rawPost(url: string, headers: Record<string, string>, b: RawBody
       agent: false,
       headers: { ...headers, ...(b.declaredLength !== undefined ? { "Content-Length": String(b.declaredLength) } : { "Transfer-Encoding": "chunked" }) },
     });
+    // The headers go out now, even when no body byte follows.
+    req.flushHeaders();
     const timer = setTimeout(() => done({ status: 0, body: "", sent, error: "no answer" }), b.waitMs ?? 30_000);
     req.on("response", (res) => {
       answered = true;
@@ -100,4 +102,18 @@ export function multipartFrame(field = "file", filename = "big.pdf", type = "app
     head: Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n%PDF-1.4\n`),
     tail: Buffer.from(`\r\n--${boundary}--\r\n`),
   };
+}
+
+/** One small request with any headers, Host included (fetch will not forge a Host). */
+export function rawRequest(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string }) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+    const req = http.request(url, { method: opts.method ?? "GET", agent: false, headers: { ...opts.headers, ...(opts.body !== undefined ? { "Content-Length": String(Buffer.byteLength(opts.body)) } : {}) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(opts.body);
+  });
 }

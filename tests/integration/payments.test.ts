@@ -13,6 +13,7 @@ import { createPlan } from "~/engine/plans.server";
 import { createEntry, getCategory } from "~/engine/archive.server";
 import { decideApplication } from "~/engine/workflow/review.server";
 import { notificationBody } from "~/engine/payments/sandbox.server";
+import { rawPost } from "../helpers/raw-http";
 import { uniqueName, unitId, validProfile } from "../helpers/fixtures";
 import sampleEducation from "../fixtures/achievements/education.json";
 import sampleWork from "../fixtures/achievements/work.json";
@@ -299,4 +300,28 @@ describe("线下缴费 by the acceptance office", () => {
     const data = await (await b.c.get(`/records/${b.id}?_data=${encodeURIComponent(RECORD_ROUTE)}`)).json();
     expect(data.payment.paid).toMatchObject({ offline: true, note: "现场缴费，票据号 0001" });
   }, 120_000);
+});
+
+describe("request bodies are read with a limit (issue 10, item 9)", () => {
+  const MB = 1024 * 1024;
+
+  it("an anonymous notification sent chunked is refused past 64 KB while it is still being sent", async () => {
+    const before = await db.models.PaymentNotification.count();
+    const headers = { "Content-Type": "application/x-www-form-urlencoded" };
+    // 150 MB announced by neither header nor end: 1 MB sent, then the body is held open.
+    const chunked = await rawPost(`${server.url}/payments/notify/sandbox`, headers, { fill: 150 * MB, chunk: 64 * 1024, hold: 1 * MB, waitMs: 20_000 });
+    expect({ status: chunked.status, body: chunked.body }).toEqual({ status: 413, body: "fail: body too large" });
+    const declared = await rawPost(`${server.url}/payments/notify/sandbox`, headers, { fill: 150 * MB, declaredLength: 150 * MB, chunk: 64 * 1024, hold: 0, waitMs: 20_000 });
+    expect({ status: declared.status, body: declared.body }).toEqual({ status: 413, body: "fail: body too large" });
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    expect(await db.models.PaymentNotification.count()).toBe(before);
+  });
+
+  it("a form body past 2 MB is refused 413 in Chinese while it is still being sent", async () => {
+    const res = await rawPost(`${server.url}/register?_data=routes%2Fregister`, { Origin: server.url, "Content-Type": "application/x-www-form-urlencoded" }, {
+      head: Buffer.from("username=x&password="), fill: 50 * MB, chunk: 64 * 1024, hold: 3 * MB, waitMs: 20_000,
+    });
+    expect({ status: res.status, error: JSON.parse(res.body || "{}").error }).toEqual({ status: 413, error: "提交的内容过大" });
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
 });
