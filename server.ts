@@ -97,16 +97,27 @@ async function serve(setup: Setup | null) {
   app.use(compression());
   app.use("/build", express.static(path.join(env.projectRoot, "public/build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(env.projectRoot, "public"), { maxAge: "1h" }));
+  const publicHost = new URL(env.publicOrigin).host;
   app.use((req, res, next) => {
     const ok = originAllowed({
       method: req.method,
       path: req.path,
       origin: req.get("origin"),
       referer: req.get("referer"),
-      selfOrigin: `${req.protocol}://${req.get("host")}`,
+      // Configured, never taken from the request: a forged Host must not make itself "same origin".
+      selfOrigin: env.publicOrigin,
       trusted: env.trustedOrigins,
     });
-    if (ok) return next();
+    if (ok) {
+      // Downstream the request's host is PUBLIC_ORIGIN's: Remix builds request.url from Host (or
+      // X-Forwarded-Host), so a client-chosen host never reaches a URL. Remix's own Origin-vs-Host
+      // comparison is the check above, stricter (scheme, host and port against the configured
+      // origins); with Origin gone it does not run, so a mismatch is not an English 500.
+      req.headers.host = publicHost;
+      delete req.headers["x-forwarded-host"];
+      delete req.headers.origin;
+      return next();
+    }
     res.status(403).type("text/plain; charset=utf-8").send("请求来源校验失败：请从本站页面提交（跨站请求已被拒绝）");
   });
   // The client address reaches loaders/actions as context.ip (kept with a signed pledge).

@@ -13,7 +13,11 @@ export interface Env {
   sessionSecrets: string[];
   demoMode: boolean;
   chromiumPath: string;
-  /** Extra origins allowed on non-GET requests (behind a proxy), besides the request's own. */
+  /** The site's public origin (scheme://host[:port]). Every absolute URL the app builds (payment
+   * callback and return page, the pledge QR link) and the CSRF check use it, never the request's
+   * Host header. Required in production; http://localhost:PORT in development, tests and demo. */
+  publicOrigin: string;
+  /** Extra origins allowed on non-GET requests (behind a proxy), besides publicOrigin. */
   trustedOrigins: string[];
   /** Directory for uploads and other runtime files. */
   dataDir: string;
@@ -36,6 +40,22 @@ function bool(v: string | undefined, def: boolean) {
   if (/^(1|true|yes|on)$/i.test(v)) return true;
   if (/^(0|false|no|off)$/i.test(v)) return false;
   throw new Error(`环境变量取值无效：${v}（应为 true/false）`);
+}
+
+/** An http(s) origin with nothing after it ("https://zcps.example.gov.cn"), normalised; null when unset. */
+function originOf(name: string, v: string | undefined): string | null {
+  const raw = v?.trim();
+  if (!raw) return null;
+  let u: URL | null = null;
+  try {
+    u = new URL(raw);
+  } catch {
+    // reported below
+  }
+  if (!u || !/^https?:$/.test(u.protocol) || u.username || u.password || u.pathname !== "/" || u.search || u.hash || raw.endsWith("?") || raw.endsWith("#")) {
+    throw new Error(`${name} must be an origin such as https://zcps.example.gov.cn (scheme, host and optional port, no path), got "${raw}"`);
+  }
+  return u.origin;
 }
 
 export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
@@ -61,13 +81,19 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     }
     secrets.push("dev-only-session-secret-change-me");
   }
+  const demoMode = bool(source.DEMO_MODE, false);
+  const publicOrigin = originOf("PUBLIC_ORIGIN", source.PUBLIC_ORIGIN);
+  if (!publicOrigin && nodeEnv === "production" && !demoMode) {
+    throw new Error("PUBLIC_ORIGIN is required in production: the address users open, e.g. https://zcps.example.gov.cn");
+  }
   return {
     nodeEnv,
     port,
     databaseUrl,
     sqlitePath,
     sessionSecrets: secrets,
-    demoMode: bool(source.DEMO_MODE, false),
+    demoMode,
+    publicOrigin: publicOrigin ?? `http://localhost:${port}`,
     chromiumPath: source.CHROMIUM_PATH ?? "/usr/bin/chromium",
     trustedOrigins: (source.TRUSTED_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
     dataDir,

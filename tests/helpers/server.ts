@@ -42,6 +42,8 @@ export async function startServer(target: TestTarget, env: Record<string, string
       PORT: String(port),
       SESSION_SECRET: "test-secret",
       DEMO_MODE: "0",
+      // Required in production: the address the tests (and browsers) use.
+      PUBLIC_ORIGIN: `http://127.0.0.1:${port}`,
       ...(target.databaseUrl ? { DATABASE_URL: target.databaseUrl } : { SQLITE_PATH: target.sqlitePath }),
       ...env,
     },
