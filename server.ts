@@ -7,13 +7,14 @@ import express from "express";
 import { createRequestHandler } from "@remix-run/express";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import { getEnv } from "./app/utils/env.server";
-import { getDb } from "./app/utils/db.server";
+import { getDb, openDb } from "./app/utils/db.server";
 import { originAllowed } from "./app/utils/csrf.server";
 import { purgeExpiredSessions } from "./app/utils/session.server";
 import { setupDatabase } from "./db/setup";
 import { DEMO_PASSWORD } from "./db/seeders/demo";
 import { FormConfigError } from "./app/engine/form-registry.server";
 import { sweepPartialUploads } from "./app/engine/file-storage.server";
+import { startFileCleanup } from "./app/engine/file-cleanup.server";
 
 type Setup = Awaited<ReturnType<typeof setupDatabase>>;
 
@@ -59,6 +60,8 @@ function startWorkers(n: number, setup: Setup) {
     if (++listening === n) announce(addr.port, n, setup, env.databaseUrl ? "postgres" : "sqlite");
   });
   for (let i = 0; i < n; i++) fork();
+  // SQLite: the hourly file clean-up runs here, once, not in every worker (Postgres: pg-boss in the workers).
+  if (!env.databaseUrl) startFileCleanup(openDb({ databaseUrl: null, sqlitePath: env.sqlitePath, logSql: env.logSql }));
   cluster.on("exit", (w, code, signal) => {
     if (stopping) {
       if (!Object.keys(cluster.workers ?? {}).length) process.exit(0);
@@ -128,6 +131,9 @@ async function serve(setup: Setup | null) {
     if (env.nodeEnv === "development") broadcastDevReady(build);
   });
   setInterval(() => purgeExpiredSessions().catch(() => {}), 60 * 60 * 1000).unref();
+  // Unreferenced uploads: a pg-boss schedule on Postgres; on SQLite a timer in the one process
+  // (the primary runs it when there are workers).
+  if (db.sequelize.getDialect() === "postgres" || !cluster.isWorker) startFileCleanup(db);
   // Postgres: batch exports queued before a restart resume at once (pg-boss); loaded only there.
   if (db.sequelize.getDialect() === "postgres") {
     import("./app/engine/pdf/export-jobs.server").then((m) => m.startExportWorkers(db)).catch((e) => console.error("[export] worker:", e));

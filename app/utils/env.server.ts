@@ -31,6 +31,8 @@ export interface Env {
   logSql: boolean;
   /** Server processes (node:cluster workers); 1 = no cluster. */
   webConcurrency: number;
+  /** Per-user limits on stored files (uploads, photos, signatures), referenced or not. */
+  uploadQuota: { files: number; bytes: number };
   /** HMAC key of the sandbox payment provider; null = sandbox off (production without DEMO_MODE). */
   paymentSandboxSecret: string | null;
 }
@@ -81,6 +83,10 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     }
     secrets.push("dev-only-session-secret-change-me");
   }
+  const quotaFiles = Number(source.UPLOAD_QUOTA_FILES || 1000);
+  if (!Number.isInteger(quotaFiles) || quotaFiles < 1) throw new Error(`UPLOAD_QUOTA_FILES must be a positive integer, got ${source.UPLOAD_QUOTA_FILES}`);
+  const quotaMb = Number(source.UPLOAD_QUOTA_MB || 2048);
+  if (!Number.isInteger(quotaMb) || quotaMb < 1 || quotaMb > 1_000_000) throw new Error(`UPLOAD_QUOTA_MB must be a whole number of MB (1–1000000), got ${source.UPLOAD_QUOTA_MB}`);
   const demoMode = bool(source.DEMO_MODE, false);
   const publicOrigin = originOf("PUBLIC_ORIGIN", source.PUBLIC_ORIGIN);
   if (!publicOrigin && nodeEnv === "production" && !demoMode) {
@@ -103,6 +109,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     projectRoot,
     logSql: bool(source.LOG_SQL, false),
     webConcurrency,
+    uploadQuota: { files: quotaFiles, bytes: quotaMb * 1024 * 1024 },
     // A dev default only where no real money can be involved (development, test, demo).
     paymentSandboxSecret: source.PAYMENT_SANDBOX_SECRET?.trim()
       || (nodeEnv !== "production" || bool(source.DEMO_MODE, false) ? "dev-only-payment-sandbox-secret" : null),
