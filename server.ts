@@ -7,13 +7,15 @@ import express from "express";
 import { createRequestHandler } from "@remix-run/express";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import { getEnv } from "./app/utils/env.server";
-import { getDb } from "./app/utils/db.server";
+import { getDb, openDb } from "./app/utils/db.server";
 import { originAllowed } from "./app/utils/csrf.server";
 import { purgeExpiredSessions } from "./app/utils/session.server";
 import { setupDatabase } from "./db/setup";
 import { DEMO_PASSWORD } from "./db/seeders/demo";
 import { FormConfigError } from "./app/engine/form-registry.server";
 import { guardResourceRoutes, logUnexpected, newErrorRef, unexpectedText } from "./app/utils/errors.server";
+import { sweepPartialUploads } from "./app/engine/file-storage.server";
+import { startFileCleanup } from "./app/engine/file-cleanup.server";
 
 type Setup = Awaited<ReturnType<typeof setupDatabase>>;
 
@@ -33,6 +35,9 @@ async function main() {
     }
     throw e;
   }
+  // Half-written uploads of a process that died mid-upload (before any worker serves).
+  const swept = await sweepPartialUploads({ atStart: true });
+  if (swept) console.log(`已清理 ${swept} 个未完成的上传文件`);
   if (env.webConcurrency > 1) {
     await db.sequelize.close();
     return startWorkers(env.webConcurrency, setup);
@@ -56,6 +61,8 @@ function startWorkers(n: number, setup: Setup) {
     if (++listening === n) announce(addr.port, n, setup, env.databaseUrl ? "postgres" : "sqlite");
   });
   for (let i = 0; i < n; i++) fork();
+  // SQLite: the hourly file clean-up runs here, once, not in every worker (Postgres: pg-boss in the workers).
+  if (!env.databaseUrl) startFileCleanup(openDb({ databaseUrl: null, sqlitePath: env.sqlitePath, logSql: env.logSql }));
   cluster.on("exit", (w, code, signal) => {
     if (stopping) {
       if (!Object.keys(cluster.workers ?? {}).length) process.exit(0);
@@ -85,19 +92,36 @@ async function serve(setup: Setup | null) {
   app.disable("x-powered-by");
   // Behind a reverse proxy, X-Forwarded-Proto decides the Secure cookie flag.
   app.set("trust proxy", "loopback");
+  // A client that goes away mid-body makes its request emit 'error'. Whoever reads the body
+  // hears it; this keeps one nobody reads (a refused upload) from ending the process.
+  app.use((req, _res, next) => {
+    req.on("error", () => {});
+    next();
+  });
   app.use(compression());
   app.use("/build", express.static(path.join(env.projectRoot, "public/build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(env.projectRoot, "public"), { maxAge: "1h" }));
+  const publicHost = new URL(env.publicOrigin).host;
   app.use((req, res, next) => {
     const ok = originAllowed({
       method: req.method,
       path: req.path,
       origin: req.get("origin"),
       referer: req.get("referer"),
-      selfOrigin: `${req.protocol}://${req.get("host")}`,
+      // Configured, never taken from the request: a forged Host must not make itself "same origin".
+      selfOrigin: env.publicOrigin,
       trusted: env.trustedOrigins,
     });
-    if (ok) return next();
+    if (ok) {
+      // Downstream the request's host is PUBLIC_ORIGIN's: Remix builds request.url from Host (or
+      // X-Forwarded-Host), so a client-chosen host never reaches a URL. Remix's own Origin-vs-Host
+      // comparison is the check above, stricter (scheme, host and port against the configured
+      // origins); with Origin gone it does not run, so a mismatch is not an English 500.
+      req.headers.host = publicHost;
+      delete req.headers["x-forwarded-host"];
+      delete req.headers.origin;
+      return next();
+    }
     res.status(403).type("text/plain; charset=utf-8").send("请求来源校验失败：请从本站页面提交（跨站请求已被拒绝）");
   });
   // The client address reaches loaders/actions as context.ip (kept with a signed pledge);
@@ -118,6 +142,9 @@ async function serve(setup: Setup | null) {
     if (env.nodeEnv === "development") broadcastDevReady(build);
   });
   setInterval(() => purgeExpiredSessions().catch(() => {}), 60 * 60 * 1000).unref();
+  // Unreferenced uploads: a pg-boss schedule on Postgres; on SQLite a timer in the one process
+  // (the primary runs it when there are workers).
+  if (db.sequelize.getDialect() === "postgres" || !cluster.isWorker) startFileCleanup(db);
   // Postgres: batch exports queued before a restart resume at once (pg-boss); loaded only there.
   if (db.sequelize.getDialect() === "postgres") {
     import("./app/engine/pdf/export-jobs.server").then((m) => m.startExportWorkers(db)).catch((e) => console.error("[export] worker:", e));

@@ -8,9 +8,9 @@ import { once } from "node:events";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
-import { Op } from "sequelize";
+import { col, fn, Op, type Transaction } from "sequelize";
 import { fileTypeFromBuffer, fileTypeFromFile } from "file-type";
-import type { Role } from "../../db/models";
+import type { Role, StoredFileAttrs } from "../../db/models";
 import type { Db } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { UserError } from "~/utils/http.server";
@@ -47,6 +47,55 @@ export function isFileKey(v: unknown): v is string {
 export function filePath(key: string) {
   if (!isFileKey(key)) throw new Error(`not a file key: ${key}`);
   return path.join(uploadsDir(), key.slice(2, 4), key);
+}
+
+/** An upload is written to `<key>.<pid>.part` and renamed when complete; the writer's pid tells
+ * a leftover of a dead process from an upload still in progress in a live one. */
+function partialPath(final: string) {
+  return `${final}.${process.pid}.part`;
+}
+
+const PARTIAL = /^f_[A-Za-z0-9_-]{16,48}(?:\.(\d+))?\.part$/;
+/** No upload takes this long (Node ends a request after 5 minutes): a .part this old is dead. */
+const STALE_PART_MS = 60 * 60 * 1000;
+
+function processAlive(pid: number) {
+  try {
+    process.kill(pid, 0); // signal 0: only asks whether the process exists
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Removes `*.part` files left by a process that died mid-upload (kill -9, a crash, a power cut):
+ * those of a process that no longer runs, an hour old, or without a writer pid (older builds).
+ * `atStart`: this process serves nothing yet, so a .part bearing its own pid (reused after a
+ * restart, as in a container) is a leftover too. Returns how many were removed.
+ */
+export async function sweepPartialUploads(opts: { atStart?: boolean; now?: Date } = {}): Promise<number> {
+  const now = (opts.now ?? new Date()).getTime();
+  let removed = 0;
+  const shards = await fsp.readdir(uploadsDir(), { withFileTypes: true }).catch(() => []);
+  for (const shard of shards) {
+    if (!shard.isDirectory()) continue;
+    const dir = path.join(uploadsDir(), shard.name);
+    for (const name of await fsp.readdir(dir).catch(() => [] as string[])) {
+      const m = PARTIAL.exec(name);
+      if (!m) continue;
+      const file = path.join(dir, name);
+      const pid = m[1] ? Number(m[1]) : null;
+      const stat = await fsp.stat(file).catch(() => null);
+      if (!stat) continue;
+      const dead = pid === null || (pid === process.pid ? !!opts.atStart : !processAlive(pid));
+      if (dead || now - stat.mtimeMs > STALE_PART_MS) {
+        await fsp.rm(file, { force: true });
+        removed++;
+      }
+    }
+  }
+  return removed;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -192,17 +241,74 @@ export interface StoreFileInput {
   spec: FileSpec;
 }
 
+/** A stored file no record references is deleted this long after its upload (file-cleanup). */
+export const UNREFERENCED_TTL_HOURS = 24;
+
+/** What `ownerId` stores now: files and bytes, referenced by a record or not. */
+export async function quotaUsage(db: Db, ownerId: number, t?: Transaction) {
+  const [row] = await db.models.StoredFile.findAll({
+    where: { ownerId }, attributes: [[fn("COUNT", col("id")), "files"], [fn("COALESCE", fn("SUM", col("size")), 0), "bytes"]], raw: true, transaction: t,
+  }) as unknown as { files: number | string; bytes: number | string }[];
+  return { files: Number(row?.files ?? 0), bytes: Number(row?.bytes ?? 0) };
+}
+
+function quotaRefusal(used: { files: number; bytes: number }) {
+  const quota = getEnv().uploadQuota;
+  return new UserError(
+    `上传文件已达上限：每位用户最多保存 ${quota.files} 个文件、共 ${formatBytes(quota.bytes)}（已用 ${used.files} 个、${formatBytes(used.bytes)}）。` +
+      `未被任何记录使用的文件会在上传 ${UNREFERENCED_TTL_HOURS} 小时后自动清理。`,
+    413,
+  );
+}
+
+/** Refuses (413, Chinese) an upload when the owner's quota has no room left at all. */
+async function checkQuota(db: Db, ownerId: number) {
+  const quota = getEnv().uploadQuota;
+  const used = await quotaUsage(db, ownerId);
+  if (used.files + 1 > quota.files || used.bytes + 1 > quota.bytes) throw quotaRefusal(used);
+}
+
+/**
+ * Records a stored file if its owner's quota (UPLOAD_QUOTA_FILES, UPLOAD_QUOTA_MB) has room for
+ * it, else refuses (413, Chinese). The check and the insert are one statement, so parallel
+ * uploads cannot both take the last place: atomic as such on SQLite (one writer), and on
+ * Postgres run after locking the owner's user row.
+ */
+async function recordWithinQuota(db: Db, row: Omit<StoredFileAttrs, "id" | "createdAt">) {
+  const quota = getEnv().uploadQuota;
+  const insert = (t?: Transaction) => db.sequelize.query(
+    `INSERT INTO stored_files ("key", "ownerId", "originalName", "mimeType", "size", "sha256", "createdAt")
+     SELECT :key, :ownerId, :originalName, :mimeType, :size, :sha256, :createdAt
+     WHERE (SELECT COUNT(*) FROM stored_files WHERE "ownerId" = :ownerId) < :files
+       AND (SELECT COALESCE(SUM("size"), 0) FROM stored_files WHERE "ownerId" = :ownerId) + :size <= :bytes`,
+    { replacements: { ...row, createdAt: new Date(), files: quota.files, bytes: quota.bytes }, transaction: t },
+  );
+  if (db.sequelize.getDialect() === "postgres") {
+    await db.sequelize.transaction(async (t) => {
+      await db.models.User.findByPk(row.ownerId, { attributes: ["id"], lock: t.LOCK.UPDATE, transaction: t });
+      await insert(t);
+    });
+  } else {
+    // No transaction: on SQLite each one opens a connection that waits for the write lock in a
+    // libuv thread, and twenty parallel uploads starve the pool (SQLITE_BUSY after 5 s).
+    await insert();
+  }
+  if (!(await db.models.StoredFile.count({ where: { key: row.key } }))) throw quotaRefusal(await quotaUsage(db, row.ownerId));
+}
+
 /**
  * Streams an upload to `uploads/<shard>/<key>`, refusing (UserError, nothing left on disk or in
- * the DB) a file over spec.maxSize (413, "文件超过 10 MB"), an empty one, or one whose bytes are not
- * of a type in spec.accept (415). A refused type is noticed from the first 4 KB, without
+ * the DB) a file over spec.maxSize (413, "文件超过 10 MB"), an empty one, one whose bytes are not
+ * of a type in spec.accept (415), or one past the owner's upload quota (413). A refused type is noticed from the first 4 KB, without
  * writing the rest.
  */
 export async function storeFile(db: Db, input: StoreFileInput): Promise<StoredFileInfo> {
   const { spec } = input;
+  // Refused before a byte is written when the owner's quota is already used up.
+  await checkQuota(db, input.ownerId);
   const key = newFileKey();
   const final = filePath(key);
-  const partial = `${final}.part`;
+  const partial = partialPath(final);
   await fsp.mkdir(path.dirname(final), { recursive: true });
   const out = fs.createWriteStream(partial, { flags: "wx", mode: 0o600 });
   const failure = new Promise<never>((_, reject) => out.once("error", reject));
@@ -239,7 +345,7 @@ export async function storeFile(db: Db, input: StoreFileInput): Promise<StoredFi
     await fsp.rename(partial, final);
     const info = { key, name: sanitizeFileName(input.filename), size, mimeType: detected.mime, sha256: hash.digest("hex") };
     try {
-      await db.models.StoredFile.create({ key, ownerId: input.ownerId, originalName: info.name, mimeType: info.mimeType, size, sha256: info.sha256 });
+      await recordWithinQuota(db, { key, ownerId: input.ownerId, originalName: info.name, mimeType: info.mimeType, size, sha256: info.sha256 });
     } catch (e) {
       await fsp.rm(final, { force: true });
       throw e;

@@ -14,7 +14,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     try {
       dictOf(params.dict);
     } catch (e) {
-      await discardBody(request);
+      discardBody(request);
       throw e;
     }
     const tooLarge = `文件不能超过 ${MAX_IMPORT_BYTES / 1_000_000} MB`;

@@ -42,7 +42,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     workflow: { id: l.workflow.id, name: l.workflow.name },
     steps,
     step: { id: step.id, kind: step.kind, title: step.title, hint: step.hint ?? null },
-    view: await stepView(getDb(), l, step.id, new URL(request.url).origin),
+    view: await stepView(getDb(), l, step.id),
     blocked: new URL(request.url).searchParams.get("blocked"),
     returned: l.app.status === "returned" ? { reason: l.app.returnReason, by: stageOf(l.workflow, l.app.stage)?.label ?? "审核" } : null,
   }, { headers: { "Cache-Control": "no-store" } });
@@ -63,7 +63,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         const r = await uploadToStep(db, l, stepId, url.searchParams, request);
         return json({ ok: true as const, message: r.message ?? "已上传" });
       } catch (e) {
-        await discardBody(request);
+        discardBody(request);
         throw e;
       }
     }

@@ -85,7 +85,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         const drafts = previewImport(file.bytes, file.filename, category.form, await existingData(db, user.id, category), { selfName: user.displayName });
         return json({ ok: true as const, stage: "preview" as const, filename: file.filename, drafts });
       } catch (e) {
-        await discardBody(request);
+        discardBody(request);
         throw e;
       }
     }

@@ -30,7 +30,7 @@ export async function action({ request }: ActionFunctionArgs) {
       );
       return json({ key: stored.key, name: stored.name, size: stored.size, mimeType: stored.mimeType });
     } catch (e) {
-      await discardBody(request);
+      discardBody(request);
       throw e;
     }
   });

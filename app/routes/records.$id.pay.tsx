@@ -12,7 +12,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const id = Number(params.id);
   return handleUserErrors(async () => {
     try {
-      const { payUrl } = await startPayment(getDb(), user.id, id, new URL(request.url).origin);
+      const { payUrl } = await startPayment(getDb(), user.id, id);
       return redirect(payUrl);
     } catch (e) {
       // Someone else's (or no) application: it does not exist for this applicant.

@@ -1,5 +1,6 @@
 // CSRF defence: every state-changing request must come from our own origin (Origin header,
-// or Referer when a client omits Origin). SameSite=Lax cookies are the second layer.
+// or Referer when a client omits Origin). SameSite=Lax cookies are the second layer. "Our own
+// origin" is PUBLIC_ORIGIN (plus TRUSTED_ORIGINS), never the request's Host header.
 
 /** Paths that receive server-to-server calls (signed by other means) and skip the check. */
 export const CSRF_EXEMPT_PATHS: RegExp[] = [/^\/payments\/notify\/[^/]+$/];
@@ -11,6 +12,7 @@ export function originAllowed(opts: {
   path: string;
   origin?: string | null;
   referer?: string | null;
+  /** PUBLIC_ORIGIN. */
   selfOrigin: string;
   trusted: string[];
 }): boolean {

@@ -13,7 +13,11 @@ export interface Env {
   sessionSecrets: string[];
   demoMode: boolean;
   chromiumPath: string;
-  /** Extra origins allowed on non-GET requests (behind a proxy), besides the request's own. */
+  /** The site's public origin (scheme://host[:port]). Every absolute URL the app builds (payment
+   * callback and return page, the pledge QR link) and the CSRF check use it, never the request's
+   * Host header. Required in production; http://localhost:PORT in development, tests and demo. */
+  publicOrigin: string;
+  /** Extra origins allowed on non-GET requests (behind a proxy), besides publicOrigin. */
   trustedOrigins: string[];
   /** Directory for uploads and other runtime files. */
   dataDir: string;
@@ -27,6 +31,8 @@ export interface Env {
   logSql: boolean;
   /** Server processes (node:cluster workers); 1 = no cluster. */
   webConcurrency: number;
+  /** Per-user limits on stored files (uploads, photos, signatures), referenced or not. */
+  uploadQuota: { files: number; bytes: number };
   /** HMAC key of the sandbox payment provider; null = sandbox off (production without DEMO_MODE). */
   paymentSandboxSecret: string | null;
   /** Failed logins from one client address per window before its logins are refused; 0 = no limit. */
@@ -39,6 +45,22 @@ function bool(v: string | undefined, def: boolean) {
   if (/^(1|true|yes|on)$/i.test(v)) return true;
   if (/^(0|false|no|off)$/i.test(v)) return false;
   throw new Error(`环境变量取值无效：${v}（应为 true/false）`);
+}
+
+/** An http(s) origin with nothing after it ("https://zcps.example.gov.cn"), normalised; null when unset. */
+function originOf(name: string, v: string | undefined): string | null {
+  const raw = v?.trim();
+  if (!raw) return null;
+  let u: URL | null = null;
+  try {
+    u = new URL(raw);
+  } catch {
+    // reported below
+  }
+  if (!u || !/^https?:$/.test(u.protocol) || u.username || u.password || u.pathname !== "/" || u.search || u.hash || raw.endsWith("?") || raw.endsWith("#")) {
+    throw new Error(`${name} must be an origin such as https://zcps.example.gov.cn (scheme, host and optional port, no path), got "${raw}"`);
+  }
+  return u.origin;
 }
 
 export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
@@ -68,13 +90,23 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     }
     secrets.push("dev-only-session-secret-change-me");
   }
+  const quotaFiles = Number(source.UPLOAD_QUOTA_FILES || 1000);
+  if (!Number.isInteger(quotaFiles) || quotaFiles < 1) throw new Error(`UPLOAD_QUOTA_FILES must be a positive integer, got ${source.UPLOAD_QUOTA_FILES}`);
+  const quotaMb = Number(source.UPLOAD_QUOTA_MB || 2048);
+  if (!Number.isInteger(quotaMb) || quotaMb < 1 || quotaMb > 1_000_000) throw new Error(`UPLOAD_QUOTA_MB must be a whole number of MB (1–1000000), got ${source.UPLOAD_QUOTA_MB}`);
+  const demoMode = bool(source.DEMO_MODE, false);
+  const publicOrigin = originOf("PUBLIC_ORIGIN", source.PUBLIC_ORIGIN);
+  if (!publicOrigin && nodeEnv === "production" && !demoMode) {
+    throw new Error("PUBLIC_ORIGIN is required in production: the address users open, e.g. https://zcps.example.gov.cn");
+  }
   return {
     nodeEnv,
     port,
     databaseUrl,
     sqlitePath,
     sessionSecrets: secrets,
-    demoMode: bool(source.DEMO_MODE, false),
+    demoMode,
+    publicOrigin: publicOrigin ?? `http://localhost:${port}`,
     chromiumPath: source.CHROMIUM_PATH ?? "/usr/bin/chromium",
     trustedOrigins: (source.TRUSTED_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
     dataDir,
@@ -84,6 +116,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     projectRoot,
     logSql: bool(source.LOG_SQL, false),
     webConcurrency,
+    uploadQuota: { files: quotaFiles, bytes: quotaMb * 1024 * 1024 },
     // A dev default only where no real money can be involved (development, test, demo).
     paymentSandboxSecret: source.PAYMENT_SANDBOX_SECRET?.trim()
       || (nodeEnv !== "production" || bool(source.DEMO_MODE, false) ? "dev-only-payment-sandbox-secret" : null),

@@ -1,7 +1,7 @@
 // multipart/form-data uploads, streamed: the request body is parsed as it arrives (busboy) and
 // the one file part is handed to a consumer as chunks; nothing is buffered beyond a chunk.
 import busboy from "busboy";
-import { UserError } from "./http.server";
+import { declaredLength, dropBody, UserError } from "./http.server";
 
 export interface IncomingFile {
   /** The file name the browser sent (untrusted; sanitize before keeping it). */
@@ -13,16 +13,15 @@ export interface IncomingFile {
 
 /** Room for the multipart framing and small fields on top of the file itself. */
 const OVERHEAD_BYTES = 64 * 1024;
-/** A refused body is read and dropped up to this size. Large enough that a phone photo or scan sent past its limit (30–50 MB is common) still gets our
- * answer instead of a reset; past it the connection is dropped. */
-const DRAIN_LIMIT_BYTES = 64_000_000;
+const BROKEN = "上传数据不完整或格式不正确，请重试";
 
 /**
  * Reads a multipart body with one file part named `field` and passes it to `consume`, whose
  * result is returned. The part is cut at `maxFileBytes + 1` bytes (so the consumer sees that it
- * is too large); a body declared or found larger than the file limit plus framing is refused
- * (413) without reading it all. Other parts are skipped. After `consume` gives up early, the
- * rest of the body is read and dropped, so the browser gets the answer rather than a reset.
+ * is too large); a body declared larger than the file limit plus framing is refused (413) before
+ * any of it is read, and one found larger while streaming as soon as it is. Other parts are
+ * skipped. Whenever reading stops early (a refusal, the consumer giving up) the answer goes out
+ * at once and the rest of the body is dropped in the background (dropBody).
  */
 export async function receiveFile<T>(
   request: Request,
@@ -33,8 +32,8 @@ export async function receiveFile<T>(
   const contentType = request.headers.get("Content-Type") ?? "";
   if (!/^multipart\/form-data;/i.test(contentType) || !request.body) throw new UserError("请以 multipart/form-data 方式上传文件");
   const bodyLimit = opts.maxFileBytes + OVERHEAD_BYTES;
-  const declared = Number(request.headers.get("Content-Length") ?? NaN);
-  if (Number.isFinite(declared) && declared > bodyLimit) throw new UserError(opts.tooLarge, 413);
+  const declared = declaredLength(request);
+  if (declared !== null && declared > bodyLimit) throw new UserError(opts.tooLarge, 413);
 
   let parser: busboy.Busboy;
   try {
@@ -46,95 +45,101 @@ export async function receiveFile<T>(
   } catch {
     throw new UserError("上传数据格式不正确");
   }
+  const reader = request.body.getReader();
 
   return new Promise<T>((resolve, reject) => {
     let result: Promise<T> | null = null;
-    let failed: unknown = null;
-    let overBody = false;
-    let parserStopped = false;
+    /** Why the body could not be read to its end (over the limit, malformed, cut off). */
+    let transportError: UserError | null = null;
+    let stopped = false;
+    let settled = false;
 
-    const stopParser = (e: unknown) => {
-      failed ??= e;
-      if (parserStopped) return;
-      parserStopped = true;
-      // Ends the file stream too, so a consumer waiting for more data stops.
-      parser.destroy(e instanceof Error ? e : new Error(String(e)));
-      void finish();
-    };
-    let finished = false;
-    const finish = async () => {
-      if (finished) return;
-      finished = true;
-      const transport = () =>
-        overBody ? new UserError(opts.tooLarge, 413) : failed instanceof UserError ? failed : new UserError("上传数据不完整或格式不正确，请重试");
-      if (result) {
-        try {
-          resolve(await result);
-        } catch (e) {
-          // The consumer's own refusal (too large, wrong type) wins over a transport error it caused.
-          reject(e instanceof UserError || !failed ? e : transport());
-        }
-        return;
+    const settle = async () => {
+      if (settled) return;
+      settled = true;
+      if (!result) return reject(transportError ?? new UserError("请选择要上传的文件"));
+      try {
+        resolve(await result);
+      } catch (e) {
+        // The consumer's own refusal (too large, wrong type) or failure wins; an error it only
+        // got because the body broke off is reported as that.
+        reject(e instanceof UserError || !transportError ? e : transportError);
       }
-      reject(failed ? transport() : new UserError("请选择要上传的文件"));
+    };
+    /** Stops parsing (an open file part ends with an error, so a consumer waiting for data stops). */
+    const stop = (why: UserError | null) => {
+      if (stopped) return;
+      stopped = true;
+      transportError = why;
+      parser.destroy();
+      void settle();
     };
 
     parser.on("file", (name, stream, info) => {
+      // busboy destroys an unfinished part's stream with an error when parsing stops; an 'error'
+      // nobody listens to would end the process. The cause is reported by the parser instead.
+      stream.on("error", () => {});
       if (name !== field || result) {
         stream.resume();
         return;
       }
       const data = stream.iterator({ destroyOnReturn: false });
-      result = consume({ filename: info.filename, mimeType: info.mimeType, data });
-      // Whatever the consumer did, drain what it left so the parser can go on to the end.
-      result.finally(() => stream.resume()).catch(() => {});
+      const r = consume({ filename: info.filename, mimeType: info.mimeType, data });
+      result = r;
+      // Done: the rest of the part (if any) is drained so the parser reaches the end of the body.
+      // Refused or failed: reading stops at once and the answer goes out.
+      r.then(() => stream.resume(), () => {
+        stream.resume();
+        stop(null);
+      });
     });
-    parser.on("close", () => void finish());
-    parser.on("error", stopParser);
+    parser.on("close", () => void settle());
+    // Once we stopped it ourselves, the parser's complaint about the unfinished body is ours.
+    parser.on("error", (e) => stop(e instanceof UserError ? e : new UserError(BROKEN)));
 
-    // Feed the parser by hand: past the body limit it is stopped, but the rest of the body is
-    // still read (and dropped, up to DRAIN_LIMIT_BYTES) so the browser reads our answer.
+    // Feed the parser by hand, so the body limit holds for chunked uploads too.
     void (async () => {
       let seen = 0;
       try {
-        for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
-          seen += chunk.byteLength;
-          if (parserStopped) {
-            if (seen > DRAIN_LIMIT_BYTES) break;
-            continue;
+        while (!stopped) {
+          const { done, value } = await reader.read();
+          if (done) {
+            if (!stopped) parser.end();
+            return;
           }
+          seen += value.byteLength;
+          if (stopped) break;
           if (seen > bodyLimit) {
-            overBody = true;
-            stopParser(new UserError(opts.tooLarge, 413));
-            continue;
+            stop(new UserError(opts.tooLarge, 413));
+            break;
           }
-          if (!parser.write(chunk)) await new Promise<void>((r) => { parser.once("drain", r); parser.once("close", r); });
+          if (!parser.write(value)) await drained(parser);
         }
-        if (!parserStopped) parser.end();
-      } catch (e) {
-        stopParser(e);
+      } catch {
+        // The client went away mid-body: nothing left to read.
+        stop(new UserError(BROKEN));
+        return;
       }
+      dropBody(reader, seen);
     })();
   });
 }
 
-/** Reads and drops a request body nobody read (a refusal before the upload was looked at), so
- * the browser, still sending, gets the answer rather than a reset. Stops after `limit` bytes. */
-export async function discardBody(request: Request, limit = DRAIN_LIMIT_BYTES) {
-  if (!request.body || request.body.locked) return;
-  const reader = request.body.getReader();
-  let seen = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      seen += value.byteLength;
-      if (seen > limit) {
-        await reader.cancel();
-        return;
-      }
-    }
-  } catch {
-    // The client went away; nothing to answer.
-  }
+/** Resolves when the parser takes more input, or is gone. */
+function drained(parser: busboy.Busboy) {
+  return new Promise<void>((resolve) => {
+    const go = () => {
+      parser.off("drain", go);
+      parser.off("close", go);
+      resolve();
+    };
+    parser.on("drain", go);
+    parser.on("close", go);
+  });
+}
+
+/** For a refusal before the upload was looked at (or after receiveFile gave up): the answer goes
+ * out now and the body nobody read is dropped in the background. Never waits. */
+export function discardBody(request: Request): void {
+  dropBody(request);
 }

@@ -19,7 +19,14 @@ async function freePort(): Promise<number> {
   });
 }
 
-export interface RunningServer { url: string; port: number; logs: () => string; stop(): Promise<void> }
+export interface RunningServer {
+  url: string;
+  port: number;
+  /** The spawned tsx process; server.ts runs in its one child. */
+  pid: number;
+  logs: () => string;
+  stop(): Promise<void>;
+}
 
 /** startTimeoutMs: a cluster (WEB_CONCURRENCY > 1) loads the app once per process, slower on a busy machine. */
 export async function startServer(target: TestTarget, env: Record<string, string> = {}, opts: { startTimeoutMs?: number } = {}): Promise<RunningServer> {
@@ -35,6 +42,8 @@ export async function startServer(target: TestTarget, env: Record<string, string
       PORT: String(port),
       SESSION_SECRET: "test-secret",
       DEMO_MODE: "0",
+      // Required in production: the address the tests (and browsers) use.
+      PUBLIC_ORIGIN: `http://127.0.0.1:${port}`,
       ...(target.databaseUrl ? { DATABASE_URL: target.databaseUrl } : { SQLITE_PATH: target.sqlitePath }),
       ...env,
     },
@@ -60,6 +69,7 @@ export async function startServer(target: TestTarget, env: Record<string, string
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    pid: child.pid!,
     logs: () => out,
     stop: () =>
       new Promise<void>((resolve) => {

@@ -145,11 +145,12 @@ describe("login", () => {
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
     expect(cookie).not.toMatch(/Secure/i);
-    // Behind an https proxy our own origin is https://host, so an http Origin is foreign.
-    const mixed = await new Client(server.url).post("/login", { username, password }, { headers: { "X-Forwarded-Proto": "https" } });
+    // Our own origin is PUBLIC_ORIGIN (here http://127.0.0.1:port) whatever a proxy header says:
+    // an https Origin is foreign to it, and the Secure flag follows X-Forwarded-Proto.
+    const foreign = new Client(server.url, server.url.replace("http:", "https:"));
+    const mixed = await foreign.post("/login", { username, password }, { headers: { "X-Forwarded-Proto": "https" } });
     expect(mixed.status).toBe(403);
-    const viaProxy = new Client(server.url, server.url.replace("http:", "https:"));
-    const res = await viaProxy.post("/login", { username, password }, { headers: { "X-Forwarded-Proto": "https" } });
+    const res = await new Client(server.url).post("/login", { username, password }, { headers: { "X-Forwarded-Proto": "https" } });
     expect(res.status).toBe(302);
     expect(res.headers.get("set-cookie")).toMatch(/Secure/i);
   });

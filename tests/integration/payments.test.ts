@@ -3,6 +3,8 @@
 // forged, tampered, wrong-amount and unknown-order notifications refused with nothing changed;
 // replayed and concurrent identical notifications = one payment; double pay refused; offline
 // payment by an acceptance office in scope (404 out of scope); someone else's record is 404.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type RunningServer, type TestServer } from "../helpers/server";
 import { Client } from "../helpers/http";
@@ -12,7 +14,8 @@ import { saveProfile } from "~/utils/profile.server";
 import { createPlan } from "~/engine/plans.server";
 import { createEntry, getCategory } from "~/engine/archive.server";
 import { decideApplication } from "~/engine/workflow/review.server";
-import { notificationBody } from "~/engine/payments/sandbox.server";
+import { notificationBody, signParams } from "~/engine/payments/sandbox.server";
+import { rawPost, rawRequest } from "../helpers/raw-http";
 import { uniqueName, unitId, validProfile } from "../helpers/fixtures";
 import sampleEducation from "../fixtures/achievements/education.json";
 import sampleWork from "../fixtures/achievements/work.json";
@@ -299,4 +302,102 @@ describe("线下缴费 by the acceptance office", () => {
     const data = await (await b.c.get(`/records/${b.id}?_data=${encodeURIComponent(RECORD_ROUTE)}`)).json();
     expect(data.payment.paid).toMatchObject({ offline: true, note: "现场缴费，票据号 0001" });
   }, 120_000);
+});
+
+describe("the public origin: PUBLIC_ORIGIN, whatever the Host header says (issue 10, item 8)", () => {
+  // A listener standing for the host an attacker names in a forged Host header.
+  const hits: string[] = [];
+  let evil: http.Server;
+  let evilHost: string;
+  beforeAll(async () => {
+    evil = http.createServer((req, res) => {
+      hits.push(`${req.method} ${req.url}`);
+      req.resume();
+      res.end("success");
+    });
+    await new Promise<void>((r) => evil.listen(0, "127.0.0.1", r));
+    evilHost = `127.0.0.1:${(evil.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => evil.close(() => r())));
+
+  const form = (c: Client, extra: Record<string, string>) => ({
+    Cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join("; "), "Content-Type": "application/x-www-form-urlencoded", ...extra,
+  });
+
+  it("a forged Host changes neither the callback and return URLs nor where the sandbox POSTs", async () => {
+    const b = await applicationAtPayment();
+    // Host and Origin forged alike: "same origin" when the check compared with the Host; now foreign.
+    const both = await rawRequest(`${server.url}/records/${b.id}/pay`, { method: "POST", headers: form(b.c, { Host: evilHost, Origin: `http://${evilHost}` }), body: "" });
+    expect(both.status).toBe(403);
+    expect(await orders(b.id)).toHaveLength(0);
+
+    // Host forged, Origin ours: the order names PUBLIC_ORIGIN for the callback and the return page.
+    const res = await rawRequest(`${server.url}/records/${b.id}/pay`, { method: "POST", headers: form(b.c, { Host: evilHost, Origin: server.url }), body: "" });
+    expect(res.status).toBe(302);
+    const params = Object.fromEntries(new URL(res.headers.location!, server.url).searchParams);
+    expect(params.notify_url).toBe(`${server.url}/payments/notify/sandbox`);
+    expect(params.return_url).toBe(`${server.url}/records/${b.id}?notice=payment-returned`);
+
+    // 【确认支付】 through a forged Host too: the payer goes back to us, the notification comes to us.
+    const confirm = await rawRequest(`${server.url}/sandbox-pay/${params.out_trade_no}`, {
+      method: "POST", headers: { Host: evilHost, Origin: server.url, "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ ...params, intent: "confirm" }).toString(),
+    });
+    expect(confirm.status).toBe(302);
+    expect(confirm.headers.location).toBe(`${server.url}/records/${b.id}?notice=payment-returned`);
+    await until(async () => (await orders(b.id)).find((o) => o.status === "paid"));
+    expect(await appRow(b.id)).toMatchObject({ stage: "committee_review" });
+    // The sandbox delivers once, to the first URL that acks: that was ours, so nothing went elsewhere.
+    expect(hits).toEqual([]);
+  }, 120_000);
+
+  it("the cashier refuses a signed request naming another host and POSTs nothing there", async () => {
+    const b = await applicationAtPayment();
+    const { orderNo } = await pay(b.c, b.id);
+    // As an order signed from a forged Host before PUBLIC_ORIGIN would carry.
+    const signed = (over: Record<string, string>) => signParams(SECRET, {
+      out_trade_no: orderNo, total_fen: String(FEE), subject: "职称评审费", notify_url: `${server.url}/payments/notify/sandbox`,
+      return_url: `${server.url}/records/${b.id}?notice=payment-returned`, expires_at: String(Date.now() + 3_600_000), ...over,
+    });
+    const others: Record<string, string>[] = [{ notify_url: `http://${evilHost}/payments/notify/sandbox` }, { return_url: `http://${evilHost}/records/${b.id}` }];
+    for (const over of others) {
+      const params = signed(over);
+      const page = await new Client(server.url).get(`/sandbox-pay/${orderNo}?${new URLSearchParams(params)}`);
+      expect(page.status).toBe(400);
+      expect((await page.text()).replace(/<!-- -->/g, "")).toContain("不属于本平台");
+      const res = await new Client(server.url).action(`/sandbox-pay/${orderNo}`, "routes/sandbox-pay.$orderNo", { ...params, intent: "confirm" });
+      expect(res.status).toBe(400);
+      expect((await res.json()).error).toContain("不属于本平台");
+    }
+    expect(await orders(b.id)).toMatchObject([{ status: "pending" }]);
+    // A genuine confirmation after them is delivered to us; had a refused one been sent, it would have gone first.
+    const ok = await new Client(server.url).post(`/sandbox-pay/${orderNo}`, { ...signed({}), intent: "confirm" });
+    expect(ok.status).toBe(302);
+    await until(async () => (await orders(b.id)).find((o) => o.status === "paid"));
+    expect(hits).toEqual([]);
+  }, 120_000);
+});
+
+describe("request bodies are read with a limit (issue 10, item 9)", () => {
+  const MB = 1024 * 1024;
+
+  it("an anonymous notification sent chunked is refused past 64 KB while it is still being sent", async () => {
+    const before = await db.models.PaymentNotification.count();
+    const headers = { "Content-Type": "application/x-www-form-urlencoded" };
+    // 150 MB announced by neither header nor end: 1 MB sent, then the body is held open.
+    const chunked = await rawPost(`${server.url}/payments/notify/sandbox`, headers, { fill: 150 * MB, chunk: 64 * 1024, hold: 1 * MB, waitMs: 20_000 });
+    expect({ status: chunked.status, body: chunked.body }).toEqual({ status: 413, body: "fail: body too large" });
+    const declared = await rawPost(`${server.url}/payments/notify/sandbox`, headers, { fill: 150 * MB, declaredLength: 150 * MB, chunk: 64 * 1024, hold: 0, waitMs: 20_000 });
+    expect({ status: declared.status, body: declared.body }).toEqual({ status: 413, body: "fail: body too large" });
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    expect(await db.models.PaymentNotification.count()).toBe(before);
+  });
+
+  it("a form body past 2 MB is refused 413 in Chinese while it is still being sent", async () => {
+    const res = await rawPost(`${server.url}/register?_data=routes%2Fregister`, { Origin: server.url, "Content-Type": "application/x-www-form-urlencoded" }, {
+      head: Buffer.from("username=x&password="), fill: 50 * MB, chunk: 64 * 1024, hold: 3 * MB, waitMs: 20_000,
+    });
+    expect({ status: res.status, error: JSON.parse(res.body || "{}").error }).toEqual({ status: 413, error: "提交的内容过大" });
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
 });

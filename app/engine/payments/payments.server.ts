@@ -6,6 +6,7 @@ import crypto from "node:crypto";
 import { Op, type Transaction } from "sequelize";
 import type { PaymentOrderAttrs, PlanAttrs, Role } from "../../../db/models";
 import { plain, type Db } from "~/utils/db.server";
+import { getEnv } from "~/utils/env.server";
 import { UserError } from "~/utils/http.server";
 import { isDbId } from "~/utils/ints.server";
 import type { Loaded } from "../workflow/applications.server";
@@ -89,10 +90,11 @@ export async function paymentPanel(db: Db, l: Loaded): Promise<PaymentPanel | nu
 
 /**
  * 【马上支付】: the application's open order (reused while fresh) or a new one for the fee as it
- * is now, registered with the provider; returns where to send the payer. `origin` is our own
- * public origin (the callback and the return page are absolute URLs for the provider).
+ * is now, registered with the provider; returns where to send the payer. The callback and the
+ * return page are absolute URLs on PUBLIC_ORIGIN, never on the request's Host.
  */
-export async function startPayment(db: Db, userId: number, appId: number, origin: string) {
+export async function startPayment(db: Db, userId: number, appId: number) {
+  const origin = getEnv().publicOrigin;
   const l = await loadOwn(db, userId, appId);
   const provider = activeProvider();
   const stage = stageOf(l.workflow, l.app.stage);

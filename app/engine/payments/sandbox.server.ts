@@ -89,6 +89,19 @@ export interface PayRequest {
   params: Record<string, string>;
 }
 
+/** The sandbox talks to one merchant only: its notifications go to, and its payer returns to,
+ * PUBLIC_ORIGIN — whatever a signed request says (one signed before PUBLIC_ORIGIN existed, from
+ * a forged Host header, names another host). */
+function onOurSite(url: string, pathPrefix: string) {
+  const origin = getEnv().publicOrigin;
+  try {
+    const u = new URL(url);
+    return u.origin === origin && u.pathname.startsWith(pathPrefix) && !u.username && !u.password;
+  } catch {
+    return false;
+  }
+}
+
 /** The merchant's signed page-pay request, or why the cashier refuses it (Chinese). */
 export function readPayRequest(secret: string, orderNo: string, raw: URLSearchParams | Record<string, unknown>, now = Date.now()): PayRequest | { error: string } {
   const p: Record<string, string> = {};
@@ -102,6 +115,9 @@ export function readPayRequest(secret: string, orderNo: string, raw: URLSearchPa
   if (!(expiresAt > now)) return { error: "支付链接已过期，请返回商户页面重新发起支付" };
   const amountFen = Number(p.total_fen);
   if (!Number.isSafeInteger(amountFen) || amountFen <= 0) return { error: "支付金额不正确" };
+  if (!onOurSite(p.notify_url ?? "", "/payments/notify/") || !onOurSite(p.return_url ?? "", "/")) {
+    return { error: "支付请求的通知地址或返回地址不属于本平台，请返回商户页面重新发起支付" };
+  }
   return { orderNo, amountFen, subject: p.subject ?? "", notifyUrl: p.notify_url, returnUrl: p.return_url, expiresAt, params: p };
 }
 
@@ -122,6 +138,7 @@ const RETRY_MS = [0, 1000, 3000, 10_000, 30_000, 120_000];
  * crash loses the retries, as a real gateway's would not; acceptable for a sandbox).
  */
 export function confirmSandboxPayment(secret: string, req: PayRequest, opts: { retryMs?: number[] } = {}) {
+  if (!onOurSite(req.notifyUrl, "/payments/notify/")) throw new Error(`sandbox: refusing to notify ${req.notifyUrl}`);
   const txnId = `SBX${Date.now()}${crypto.randomInt(100000, 999999)}`;
   const body = notificationBody(secret, { orderNo: req.orderNo, amountFen: req.amountFen, txnId, paidAt: new Date() });
   void deliver(req.notifyUrl, body, opts.retryMs ?? RETRY_MS);

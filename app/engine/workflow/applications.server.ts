@@ -150,9 +150,9 @@ export function ctxFor(db: Db, l: Loaded, step: StepDef): StepCtx {
   return { db, app: l.app, plan: l.plan, workflow: l.workflow, step, state: l.app.steps[step.id] };
 }
 
-export async function stepView(db: Db, l: Loaded, stepId: string, origin?: string) {
+export async function stepView(db: Db, l: Loaded, stepId: string) {
   const step = guardStep(l, stepId);
-  return STEP_HANDLERS[step.kind].view({ ...ctxFor(db, l, step), origin });
+  return STEP_HANDLERS[step.kind].view(ctxFor(db, l, step));
 }
 
 /**

@@ -6,6 +6,7 @@ import { Op, type Transaction } from "sequelize";
 import QRCode from "qrcode";
 import type { ApplicationAttrs, PlanAttrs, StepState } from "../../../db/models";
 import type { Db } from "~/utils/db.server";
+import { getEnv } from "~/utils/env.server";
 import { UserError } from "~/utils/http.server";
 import { isDbId } from "~/utils/ints.server";
 import { receiveFile } from "~/utils/multipart.server";
@@ -22,8 +23,6 @@ import { issueToken, pledgeHtml, storeSignature, type Signature } from "./pledge
 
 export interface StepCtx {
   db: Db; app: ApplicationAttrs; plan: PlanAttrs; workflow: WorkflowDefinition; step: StepDef; state: StepState | undefined;
-  /** The site's origin as the browser sees it (for the QR link to the phone page). */
-  origin?: string;
 }
 export interface StepWrite {
   /** The step's new data (undefined keeps what was saved). */
@@ -138,7 +137,8 @@ const pledgeSign: StepHandler = {
     const signed = signatureOf(ctx, ctx.step.id);
     // The QR code is issued while unsigned only: a signed pledge needs no hand-off.
     const issued = signed ? null : await issueToken(ctx.db, ctx.app, ctx.step.id, o);
-    const signUrl = issued ? `${ctx.origin ?? ""}/sign/${issued.token}` : null;
+    // The phone opens this link from the QR code: an absolute URL on PUBLIC_ORIGIN.
+    const signUrl = issued ? `${getEnv().publicOrigin}/sign/${issued.token}` : null;
     return {
       signed: signed ? { signedAt: signed.signedAt, via: signed.via } : null,
       signUrl,
