@@ -5,6 +5,7 @@ import Ajv, { type ErrorObject, type Options } from "ajv";
 import addFormats from "ajv-formats";
 import localizeZh from "ajv-i18n/localize/zh";
 import { isValidCreditCode, isValidIdCard, isValidMobile, isValidYearMonth } from "./cn-codes";
+import { re2RegExp } from "./re2-regexp";
 
 /** Engine annotations allowed inside a schema (they carry no validation of their own). */
 export const ENGINE_KEYWORDS = ["x-dictionary", "x-file"];
@@ -15,6 +16,8 @@ export const AJV_OPTIONS: Options = {
   strict: false,
   multipleOfPrecision: 8,
   keywords: ENGINE_KEYWORDS,
+  // Every pattern (pattern, patternProperties) runs on RE2: linear time, see re2-regexp.ts.
+  code: { regExp: re2RegExp },
 };
 
 export const CUSTOM_FORMATS: Record<string, (v: string) => boolean> = {
