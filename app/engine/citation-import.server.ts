@@ -438,7 +438,7 @@ function convert(item: CslItem, source: string, field: string, prop: Record<stri
   if (type === "array") {
     const items = Array.isArray(value)
       ? value.map((x) => (x && typeof x === "object" ? formatName(x as CslName) : collapse(String(x))))
-      : String(value).split(/\s*[;,，；、]\s*/);
+      : String(value).split(/[;,，；、]/); // trimmed below; \s* around the separator was quadratic on long runs of spaces
     const clean = items.map((s) => s.trim()).filter(Boolean);
     const max = prop.items?.maxLength as number | undefined;
     const limited = prop.maxItems !== undefined ? clean.slice(0, prop.maxItems) : clean;
@@ -537,7 +537,8 @@ export function doiKey(v: unknown): string | null {
 /** Title for comparison: NFKC, lower case, no whitespace, punctuation or symbols (CJK included). */
 export function titleKey(v: unknown): string | null {
   if (typeof v !== "string") return null;
-  const k = v.normalize("NFKC").toLowerCase().replace(/<[^>]+>/g, "").replace(/[\s\p{P}\p{S}]+/gu, "");
+  // <[^<>]+>, not <[^>]+>: the latter rescans to the end from every "<" of a title without ">" (quadratic).
+  const k = v.normalize("NFKC").toLowerCase().replace(/<[^<>]+>/g, "").replace(/[\s\p{P}\p{S}]+/gu, "");
   return k || null;
 }
 

@@ -325,6 +325,19 @@ describe("toDrafts", () => {
   });
 });
 
+describe("hostile field values (up to the pre-scan's 100 000 characters) cost little", () => {
+  it("a title of 50 000 '<' and a keyword field of 50 000 spaces map and de-duplicate in linear time", () => {
+    // <[^>]+> in titleKey and \s* around the keyword separator were quadratic: seconds each.
+    const item: CslItem = { title: "<".repeat(50_000), keyword: `${" ".repeat(50_000)}x`, DOI: "10.1000/x" };
+    const t = process.cpuUsage();
+    const drafts = markDuplicates(toDrafts([item, { ...item, DOI: undefined }], paperLike), [], paperLike.meta.citationImport.dedupe);
+    const d = process.cpuUsage(t);
+    expect((d.user + d.system) / 1000).toBeLessThan(500);
+    expect(drafts[0].data.keywords).toEqual(["x"]);
+    expect(titleKey("<b>题目</b> <i")).toBe("题目i");
+  });
+});
+
 describe("markDuplicates", () => {
   const dedupe = paperLike.meta.citationImport.dedupe;
   const all = (): CitationDraft[] => {
