@@ -10,6 +10,7 @@ import localizeZh from "ajv-i18n/localize/zh";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { transformErrors } from "~/components/schema-form";
+import { COSTLIEST_ACCEPTED_PATTERN, ISSUE_PATTERNS, timePatternValidation } from "~/engine/attack-probes.server";
 import { compileRe2, MAX_PATTERN_SUBJECT, re2ProgramSize, re2RegExp } from "~/engine/re2-regexp";
 import { checkAdminSchema, patternProblem } from "~/engine/schema-safety.server";
 import { createAjv, RJSF_VALIDATOR_OPTIONS, toFieldErrors } from "~/engine/validator";
@@ -69,6 +70,19 @@ describe("the two polynomial patterns from the issue", () => {
     // Longer values never match (and cost nothing): maxLength has refused them already.
     expect(re.test("1".repeat(MAX_PATTERN_SUBJECT))).toBe(true);
     expect(re.test("1".repeat(MAX_PATTERN_SUBJECT + 1))).toBe(false);
+  });
+});
+
+describe("timePatternValidation (for bench/attacks)", () => {
+  it.each(ISSUE_PATTERNS)("validates 80 000 digits + x against %s: refused with the length message", (pattern) => {
+    const r = timePatternValidation({ pattern });
+    expect(r).toMatchObject({ valid: false, errors: { "": ["不能超过 20 个字符"] } });
+    expect(r.ms).toBeGreaterThanOrEqual(0);
+  });
+
+  it("the costliest accepted shape publishes, and a pattern the designer refuses is not timed", () => {
+    expect(timePatternValidation({ pattern: COSTLIEST_ACCEPTED_PATTERN, maxLength: 500, value: "ab".repeat(250) }).valid).toBe(false);
+    expect(() => timePatternValidation({ pattern: "^(a+)+$" })).toThrow(/designer refuses/);
   });
 });
 
