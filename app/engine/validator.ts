@@ -109,8 +109,9 @@ const patternWithinMaxLength: CodeKeywordDefinition = {
     const rx = usePattern(cxt, schema);
     const max = parentSchema.maxLength;
     if (typeof max !== "number") return cxt.fail(_`!${rx}.test(${data})`);
-    // maxLength counts code points; .length (UTF-16 units) is never smaller, so it decides cheaply first.
-    cxt.fail(_`(${data}.length <= ${max} || ${useFunc(gen, ucs2length)}(${data}) <= ${max}) && !${rx}.test(${data})`);
+    // maxLength counts code points, between .length / 2 and .length: count them only in between.
+    const within = _`(${data}.length <= ${max} || (${data}.length <= ${2 * max} && ${useFunc(gen, ucs2length)}(${data}) <= ${max}))`;
+    cxt.fail(_`${within} && !${rx}.test(${data})`);
   },
 };
 
