@@ -3,7 +3,8 @@
 // checkFormDefinition (meta-schema, Ajv strict compile, field references) this refuses:
 //   - oversized or deeply nested definitions (checked first, iteratively, so hostile input is cheap);
 //   - any $ref that is not local ("#…") and any $id / $schema other than draft-07 inside the schema;
-//   - string fields with pattern or format but no maxLength;
+//   - string fields with pattern or format but no maxLength, or with a pattern and maxLength > 500
+//     (RE2's work per value is bounded by it, see re2-regexp.ts);
 //   - patterns that can backtrack catastrophically (conservative static check, see patternProblem),
 //     and patterns RE2 cannot run (lookahead, backreferences …): every pattern is matched on RE2
 //     (re2-regexp.ts), so one it cannot compile could not be validated at all.
