@@ -3,8 +3,8 @@
 // both turn Ajv errors into the same Chinese messages with messageFor().
 //
 // Hostile values cost little (issue #10): every pattern runs on RE2 (linear time, re2-regexp.ts);
-// `pattern` is not run on a string already over its maxLength (with allErrors Ajv would still run
-// it); uniqueItems compares canonical keys in one pass instead of Ajv's pairwise deep-equal
+// `pattern` is not run on a long string already over its maxLength (with allErrors Ajv would still
+// run it); uniqueItems compares canonical keys in one pass instead of Ajv's pairwise deep-equal
 // (an 8 000-object array took seconds). hardenAjv puts both keywords on any Ajv instance: the
 // server's (createAjv) and RJSF's (RJSF_VALIDATOR_OPTIONS.extenderFn).
 import Ajv, { _, str, type CodeKeywordDefinition, type ErrorObject, type KeywordCxt, type Options } from "ajv";
@@ -14,7 +14,7 @@ import { usePattern } from "ajv/dist/vocabularies/code";
 import addFormats from "ajv-formats";
 import localizeZh from "ajv-i18n/localize/zh";
 import { isValidCreditCode, isValidIdCard, isValidMobile, isValidYearMonth } from "./cn-codes";
-import { re2RegExp } from "./re2-regexp";
+import { MAX_PATTERN_SUBJECT, re2RegExp } from "./re2-regexp";
 
 /** Engine annotations allowed inside a schema (they carry no validation of their own). */
 export const ENGINE_KEYWORDS = ["x-dictionary", "x-file"];
@@ -93,8 +93,10 @@ export function messageFor(keyword: string, params: Record<string, any>, fallbac
 }
 
 /**
- * `pattern` as Ajv has it (same error and params), except that a string longer than the schema's
- * maxLength is not matched: its maxLength error is reported and the pattern would only add cost.
+ * `pattern` as Ajv has it (same error and params), except that a string over both the schema's
+ * maxLength and MAX_PATTERN_SUBJECT is not matched: only its maxLength error is reported, and no
+ * time is spent on it. A value modestly over maxLength is still matched (RE2's cost is bounded
+ * there), so "格式不正确" keeps telling a user who pasted a URL into an id field what is wrong.
  */
 const patternWithinMaxLength: CodeKeywordDefinition = {
   keyword: "pattern",
@@ -110,8 +112,8 @@ const patternWithinMaxLength: CodeKeywordDefinition = {
     const max = parentSchema.maxLength;
     if (typeof max !== "number") return cxt.fail(_`!${rx}.test(${data})`);
     // maxLength counts code points, between .length / 2 and .length: count them only in between.
-    const within = _`(${data}.length <= ${max} || (${data}.length <= ${2 * max} && ${useFunc(gen, ucs2length)}(${data}) <= ${max}))`;
-    cxt.fail(_`${within} && !${rx}.test(${data})`);
+    const overMax = _`(${data}.length > ${2 * max} || ${useFunc(gen, ucs2length)}(${data}) > ${max})`;
+    cxt.fail(_`!(${data}.length > ${MAX_PATTERN_SUBJECT} && ${overMax}) && !${rx}.test(${data})`);
   },
 };
 

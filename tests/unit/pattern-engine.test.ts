@@ -11,7 +11,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { transformErrors } from "~/components/schema-form";
 import { COSTLIEST_ACCEPTED_PATTERN, ISSUE_PATTERNS, timePatternValidation } from "~/engine/attack-probes.server";
-import { compileRe2, MAX_PATTERN_SUBJECT, re2ProgramSize, re2RegExp } from "~/engine/re2-regexp";
+import { compileRe2, MAX_PATTERN_FIELD_LENGTH, MAX_PATTERN_SUBJECT, re2ProgramSize, re2RegExp } from "~/engine/re2-regexp";
 import { checkAdminSchema, patternProblem } from "~/engine/schema-safety.server";
 import { createAjv, RJSF_VALIDATOR_OPTIONS, toFieldErrors } from "~/engine/validator";
 
@@ -105,6 +105,28 @@ describe("pattern and maxLength", () => {
     expect(toFieldErrors(validate.errors)).toEqual({ "": ["格式不正确"] });
     expect(validate("abcde")).toBe(false);
     expect(toFieldErrors(validate.errors)).toEqual({ "": ["不能超过 4 个字符"] });
+  });
+
+  it("a value modestly over maxLength still gets the pattern's message too (a URL pasted into an id field)", () => {
+    const validate = createAjv().compile({ type: "string", maxLength: 32, pattern: "^[A-Za-z]{2}-[A-Za-z0-9]{6,28}$" });
+    expect(validate("https://xueshu.baidu.com/scholarID/CN-BM75JUJJ")).toBe(false);
+    expect(toFieldErrors(validate.errors)).toEqual({ "": ["不能超过 32 个字符", "格式不正确"] });
+  });
+
+  it("every pattern field of the forms in git is one RE2 is never cut short on (maxLength <= 500)", () => {
+    const fields: string[] = [];
+    const visit = (v: unknown, where: string) => {
+      if (!v || typeof v !== "object") return;
+      const node = v as Record<string, any>;
+      if (typeof node.pattern === "string" && !(typeof node.maxLength === "number" && node.maxLength <= MAX_PATTERN_FIELD_LENGTH)) fields.push(where);
+      for (const [k, x] of Object.entries(node)) visit(x, `${where}.${k}`);
+    };
+    const dir = path.resolve(__dirname, "../../forms");
+    for (const sub of ["achievements", "applications"]) {
+      for (const f of fs.readdirSync(path.join(dir, sub))) visit(JSON.parse(fs.readFileSync(path.join(dir, sub, f), "utf8")), `${sub}/${f}`);
+    }
+    visit(JSON.parse(fs.readFileSync(path.join(dir, "profile.json"), "utf8")), "profile.json");
+    expect(fields).toEqual([]);
   });
 
   it("patternProperties and propertyNames run on RE2 too", () => {
