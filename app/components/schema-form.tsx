@@ -8,12 +8,12 @@ import type { RJSFValidationError, UiSchema } from "@rjsf/utils";
 import { customizeValidator } from "@rjsf/validator-ajv8";
 import localizeZh from "ajv-i18n/localize/zh";
 import { Alert, Form as AntForm } from "antd";
-import { AJV_OPTIONS, CUSTOM_FORMATS, messageFor, toErrorSchema, type FieldErrors } from "~/engine/validator";
+import { messageFor, RJSF_VALIDATOR_OPTIONS, toErrorSchema, type FieldErrors } from "~/engine/validator";
 import { checkRules, type FieldRule } from "~/engine/rules";
 import { translateString } from "./rjsf-zh";
 import { widgets } from "./widgets";
 
-export const browserValidator = customizeValidator({ ajvOptionsOverrides: AJV_OPTIONS, customFormats: CUSTOM_FORMATS }, localizeZh);
+export const browserValidator = customizeValidator(RJSF_VALIDATOR_OPTIONS, localizeZh);
 
 export function transformErrors(errors: RJSFValidationError[]): RJSFValidationError[] {
   return errors

@@ -6,12 +6,12 @@
 //
 // Parsing is Citation.js (core + bibtex/ris/enw plugins). The format is always forced from our
 // own detection, so Citation.js never guesses a URL or an identifier and never goes to the
-// network.
-import * as citation from "@citation-js/core";
-import "@citation-js/plugin-bibtex";
-import "@citation-js/plugin-ris";
-import "@citation-js/plugin-enw";
+// network. It runs in a worker thread (app/workers/citation-parse.mjs) with a heap limit and a
+// time limit, after a linear pre-scan has refused files with too many records or @string macros
+// that expand too far (a 625-byte file of doubling macros took seconds and gigabytes in-process).
 import { UserError } from "~/utils/http.server";
+import { runWorkerJob, WorkerJobError, workerScript } from "~/utils/worker.server";
+import { scanBibtex } from "./bibtex-scan";
 import { checkDraftWith, type DraftCheck } from "./draft-check";
 import { compiledValidator, type PublishedForm } from "./form-registry.server";
 import type { FieldRule } from "./rules";
@@ -24,6 +24,23 @@ export const FORMAT_LABELS: Record<CitationFormat, string> = { bibtex: "BibTeX",
 export const CITATION_FILE_ACCEPT = ".bib,.ris,.enw,.txt";
 export const MAX_CITATION_FILE_BYTES = 2 * 1024 * 1024;
 export const MAX_CITATION_RECORDS = 500;
+
+/** Bounds of one parse. The pre-scan refuses what exceeds the first two; the worker enforces the rest. */
+export const CITATION_PARSE_LIMITS = {
+  /** Characters of one field after @string expansion (real exports: a few thousand at most). */
+  maxFieldChars: 100_000,
+  /** Characters of all fields after expansion and crossref inheritance (a 2 MB file holds ~2 million). */
+  maxTotalChars: 4_000_000,
+  /** A 2 MB export parses in ~0.5–1 s on an idle machine; this leaves room for a busy one. */
+  timeoutMs: 20_000,
+  /**
+   * A 2 MB export needs < 16 MB of heap. Caveat (nodejs/node#47224): one allocation far past the
+   * limit (a 268-million-character macro expansion being flattened) aborts the whole process
+   * instead of the worker — the pre-scan's caps are what keep every string the worker builds small.
+   */
+  resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
+};
+export type CitationParseLimits = typeof CITATION_PARSE_LIMITS;
 
 export interface CslName {
   family?: string;
@@ -200,21 +217,54 @@ function prepareEndnote(text: string): string {
 
 const FORCE_TYPE: Record<CitationFormat, string> = { bibtex: "@bibtex/text", ris: "@ris/file", endnote: "@enw/file" };
 
-function runCitationJs(format: CitationFormat, text: string): CslItem[] {
-  const prepared = format === "ris" ? prepareRis(text) : format === "endnote" ? prepareEndnote(text) : text;
-  try {
-    const out = citation.plugins.input.chain(prepared, { forceType: FORCE_TYPE[format], generateGraph: false, target: "@csl/list+object" });
-    return Array.isArray(out) ? (out as CslItem[]) : [];
-  } catch (e) {
-    if (format === "bibtex") {
-      const line = String((e as Error)?.message ?? "").match(/at line (\d+)/)?.[1];
-      throw new UserError(`BibTeX 文件格式有误${line ? `（第 ${line} 行附近）` : ""}：常见原因是花括号 { } 不成对或缺少逗号，请检查文件或重新导出后再试`);
-    }
-    throw new UserError(`${FORMAT_LABELS[format]} 文件格式有误，未能读取其中的记录，请重新导出后再试`);
-  } finally {
-    // Citation.js keeps every log line in memory (logger._log); a long-running server must not.
-    if (Array.isArray(citation.logger?._log)) citation.logger._log.length = 0;
+const wan = (n: number) => (n % 10_000 === 0 ? `${n / 10_000} 万` : String(n));
+const TOO_MANY_RECORDS = `文件中的记录超过 ${MAX_CITATION_RECORDS} 条，一次最多导入 ${MAX_CITATION_RECORDS} 条，请分批导出后再导入`;
+const RECHECK = "请检查文件或重新导出后再试";
+
+/** Refuses, before anything is parsed, a file with too many records or fields that expand too far. */
+function preScan(format: CitationFormat, prepared: string, limits: CitationParseLimits) {
+  if (format !== "bibtex") {
+    // RIS and EndNote have no macros; each record starts with a TY or %0 line.
+    const start = format === "ris" ? /^TY {2}- /gm : /^%0 /gm;
+    let records = 0;
+    while (start.exec(prepared)) if (++records > MAX_CITATION_RECORDS) throw new UserError(TOO_MANY_RECORDS);
+    return;
   }
+  const scan = scanBibtex(prepared, { maxRecords: MAX_CITATION_RECORDS, maxFieldChars: limits.maxFieldChars, maxTotalChars: limits.maxTotalChars });
+  if (scan.ok) return;
+  if (scan.reason === "records") throw new UserError(TOO_MANY_RECORDS);
+  if (scan.reason === "field") {
+    throw new UserError(`BibTeX 文件第 ${scan.line} 行附近的字段经 @string 宏展开后超过 ${wan(limits.maxFieldChars)}个字符，无法导入；${RECHECK}`);
+  }
+  throw new UserError(`BibTeX 文件的内容经 @string 宏展开（或 crossref 继承）后超过 ${wan(limits.maxTotalChars)}个字符，无法导入；${RECHECK}`);
+}
+
+type WorkerAnswer = { ok: true; items: CslItem[] } | { ok: false; message: string };
+
+async function runCitationJs(format: CitationFormat, prepared: string, limits: CitationParseLimits): Promise<CslItem[]> {
+  let answer: WorkerAnswer;
+  try {
+    answer = await runWorkerJob<WorkerAnswer>(workerScript("citation-parse.mjs"), { text: prepared, forceType: FORCE_TYPE[format] }, {
+      timeoutMs: limits.timeoutMs,
+      resourceLimits: limits.resourceLimits,
+    });
+  } catch (e) {
+    if (!(e instanceof WorkerJobError)) throw e;
+    if (e.kind === "timeout") {
+      const took = limits.timeoutMs >= 1000 ? `${Math.round(limits.timeoutMs / 1000)} 秒` : `${limits.timeoutMs} 毫秒`;
+      throw new UserError(`文件解析超时（超过 ${took}），文件可能过于复杂或已损坏；${RECHECK}`, 422);
+    }
+    if (e.kind === "memory") throw new UserError(`文件解析所需内存过多，文件可能过于复杂或已损坏；${RECHECK}`, 422);
+    if (e.kind === "busy") throw new UserError("同时导入的文件较多，请稍后重试", 503);
+    console.error(`citation import: parser worker failed: ${e.message}`);
+    throw new UserError("文件解析未能完成，请稍后重试", 503);
+  }
+  if (answer.ok) return answer.items;
+  if (format === "bibtex") {
+    const line = answer.message.match(/at line (\d+)/)?.[1];
+    throw new UserError(`BibTeX 文件格式有误${line ? `（第 ${line} 行附近）` : ""}：常见原因是花括号 { } 不成对或缺少逗号，请检查文件或重新导出后再试`);
+  }
+  throw new UserError(`${FORMAT_LABELS[format]} 文件格式有误，未能读取其中的记录，请重新导出后再试`);
 }
 
 const DATE_FIELDS = ["issued", "published-print", "published-online", "event-date", "original-date", "accessed", "submitted", "available-date"];
@@ -241,9 +291,15 @@ const hasContent = (i: CslItem) => !!((typeof i.title === "string" && i.title.tr
  * The records of a citation export file as CSL-JSON items. `input` is the file's bytes (decoded
  * here: UTF-8, BOM, GBK) or its text. The format is detected from the content (the file name's
  * ending breaks a tie); `formats` limits which are accepted. A file with no records, a malformed
- * file, one over 2 MB or over 500 records is refused with a Chinese message (UserError).
+ * file, one over 2 MB or over 500 records, with fields that expand too far, or that the parser
+ * cannot finish within its time and memory limits is refused with a Chinese message (UserError).
+ * `limits` overrides CITATION_PARSE_LIMITS (tests).
  */
-export function parseCitations(input: string | Uint8Array, filename?: string, opts: { formats?: CitationFormat[] } = {}): CslItem[] {
+export async function parseCitations(
+  input: string | Uint8Array,
+  filename?: string,
+  opts: { formats?: CitationFormat[]; limits?: Partial<CitationParseLimits> } = {},
+): Promise<CslItem[]> {
   if (typeof input === "string" && Buffer.byteLength(input, "utf8") > MAX_CITATION_FILE_BYTES) throw new UserError(TOO_LARGE, 413);
   const text = normaliseText(typeof input === "string" ? input : decodeCitationFile(input));
   const format = detectCitationFormat(text, filename);
@@ -252,7 +308,10 @@ export function parseCitations(input: string | Uint8Array, filename?: string, op
   if (!allowed.includes(format)) {
     throw new UserError(`不支持 ${FORMAT_LABELS[format]} 格式的文件，请导出为 ${allowed.map((f) => FORMAT_LABELS[f]).join("、")} 格式后再试`);
   }
-  const items = runCitationJs(format, text).map(normaliseItem).filter(hasContent);
+  const limits = { ...CITATION_PARSE_LIMITS, ...opts.limits };
+  const prepared = format === "ris" ? prepareRis(text) : format === "endnote" ? prepareEndnote(text) : text;
+  preScan(format, prepared, limits);
+  const items = (await runCitationJs(format, prepared, limits)).map(normaliseItem).filter(hasContent);
   if (!items.length) throw new UserError(NO_RECORDS);
   if (items.length > MAX_CITATION_RECORDS) {
     throw new UserError(`文件中有 ${items.length} 条记录，一次最多导入 ${MAX_CITATION_RECORDS} 条，请分批导出后再导入`);
@@ -379,7 +438,7 @@ function convert(item: CslItem, source: string, field: string, prop: Record<stri
   if (type === "array") {
     const items = Array.isArray(value)
       ? value.map((x) => (x && typeof x === "object" ? formatName(x as CslName) : collapse(String(x))))
-      : String(value).split(/\s*[;,，；、]\s*/);
+      : String(value).split(/[;,，；、]/); // trimmed below; \s* around the separator was quadratic on long runs of spaces
     const clean = items.map((s) => s.trim()).filter(Boolean);
     const max = prop.items?.maxLength as number | undefined;
     const limited = prop.maxItems !== undefined ? clean.slice(0, prop.maxItems) : clean;
@@ -478,7 +537,8 @@ export function doiKey(v: unknown): string | null {
 /** Title for comparison: NFKC, lower case, no whitespace, punctuation or symbols (CJK included). */
 export function titleKey(v: unknown): string | null {
   if (typeof v !== "string") return null;
-  const k = v.normalize("NFKC").toLowerCase().replace(/<[^>]+>/g, "").replace(/[\s\p{P}\p{S}]+/gu, "");
+  // <[^<>]+>, not <[^>]+>: the latter rescans to the end from every "<" of a title without ">" (quadratic).
+  const k = v.normalize("NFKC").toLowerCase().replace(/<[^<>]+>/g, "").replace(/[\s\p{P}\p{S}]+/gu, "");
   return k || null;
 }
 
@@ -536,16 +596,16 @@ export function markDuplicates(
 }
 
 /** parse → drafts → duplicates, for a category's import preview. */
-export function previewImport(
+export async function previewImport(
   input: string | Uint8Array,
   filename: string | undefined,
   form: Pick<PublishedForm, "hash" | "schema" | "meta">,
   existing: Record<string, unknown>[],
   opts: { selfName?: string | null } = {},
-): CitationDraft[] {
+): Promise<CitationDraft[]> {
   const config = citationImportOf(form);
   if (!config) throw new UserError("该类别不支持导入", 404);
-  const items = parseCitations(input, filename, { formats: config.formats });
+  const items = await parseCitations(input, filename, { formats: config.formats });
   return markDuplicates(toDrafts(items, form, opts), existing, config.dedupe);
 }
 

@@ -3,14 +3,18 @@
 // checkFormDefinition (meta-schema, Ajv strict compile, field references) this refuses:
 //   - oversized or deeply nested definitions (checked first, iteratively, so hostile input is cheap);
 //   - any $ref that is not local ("#…") and any $id / $schema other than draft-07 inside the schema;
-//   - string fields with pattern or format but no maxLength;
-//   - patterns that can backtrack catastrophically (conservative static check, see patternProblem).
+//   - string fields with pattern or format but no maxLength, or with a pattern and maxLength > 500
+//     (RE2's work per value is bounded by it, see re2-regexp.ts);
+//   - patterns that can backtrack catastrophically (conservative static check, see patternProblem),
+//     and patterns RE2 cannot run (lookahead, backreferences …): every pattern is matched on RE2
+//     (re2-regexp.ts), so one it cannot compile could not be validated at all.
 // JSON Schema dialect: draft-07 (Ajv's default class, used by the server and by RJSF in the
 // browser). The 2019-09 spellings dependentRequired / dependentSchemas are accepted and rewritten to
 // their exact draft-07 equivalent "dependencies" before anything is checked or stored
 // (toDraft07); other later-draft keywords (unevaluatedProperties …) are refused with a hint.
 import { checkFormDefinition, checkFormDraftShape } from "./form-registry.server";
 import { locateJsonError } from "./json-text";
+import { MAX_PATTERN_FIELD_LENGTH, re2Problem } from "./re2-regexp";
 
 export { jsonErrorOffset, locateJsonError } from "./json-text";
 
@@ -25,6 +29,8 @@ export const LIMITS = {
   maxProperties: 300,
   /** Characters of one pattern. */
   maxPatternLength: 256,
+  /** maxLength of a text field with a pattern (RE2's work per value is bounded by it, see re2-regexp.ts). */
+  maxPatternFieldLength: MAX_PATTERN_FIELD_LENGTH,
 };
 
 const DRAFT07 = new Set(["http://json-schema.org/draft-07/schema#", "http://json-schema.org/draft-07/schema"]);
@@ -130,7 +136,9 @@ function shapeProblems(value: unknown): string[] {
  * Why a regular expression could backtrack catastrophically, or null. Conservative (it refuses some
  * harmless patterns, never the reverse for the shapes it knows): nested quantifiers ((a+)+, (a*b)*,
  * (.*)*), quantified groups with alternation ((a|a)*), backreferences, lookbehind, over-long patterns,
- * and more than 3 unbounded quantifiers.
+ * and more than 3 unbounded quantifiers; then anything RE2 cannot compile (lookahead, \p{Script=…},
+ * repeat counts over 1000, \S inside a class). Polynomial shapes (^\d+\.?\d*$) pass: RE2 runs
+ * them in linear time, and pattern is not run on a value over maxLength (validator.ts).
  */
 export function patternProblem(pattern: string): string | null {
   if (pattern.length > LIMITS.maxPatternLength) return `正则过长（${pattern.length} 个字符，上限 ${LIMITS.maxPatternLength}）`;
@@ -209,7 +217,7 @@ export function patternProblem(pattern: string): string | null {
     }
     last = null;
   }
-  return null;
+  return re2Problem(pattern);
 }
 
 function isStringSchema(s: Record<string, any>) {
@@ -246,6 +254,8 @@ function schemaProblems(schema: unknown): string[] {
     if ((typeof node.pattern === "string" || typeof node.format === "string") && isStringSchema(node)
       && node.maxLength === undefined && node.enum === undefined && node.const === undefined) {
       problems.push(`${at}: 带 ${typeof node.pattern === "string" ? "pattern" : "format"} 的文本字段必须设置 maxLength`);
+    } else if (typeof node.pattern === "string" && typeof node.maxLength === "number" && node.maxLength > LIMITS.maxPatternFieldLength) {
+      problems.push(`${at}: 带 pattern 的文本字段 maxLength 不能超过 ${LIMITS.maxPatternFieldLength}（现为 ${node.maxLength}）`);
     }
     for (const key of ["patternProperties"]) {
       if (node[key] && typeof node[key] === "object") {

@@ -1,10 +1,20 @@
 // The one Ajv setup. The server compiles with createAjv(); the browser's RJSF validator is
-// built from the same AJV_OPTIONS and CUSTOM_FORMATS (see components/schema-form.tsx), and
+// built from the same options, formats and keywords (RJSF_VALIDATOR_OPTIONS, used by components/schema-form.tsx), and
 // both turn Ajv errors into the same Chinese messages with messageFor().
-import Ajv, { type ErrorObject, type Options } from "ajv";
+//
+// Hostile values cost little (issue #10): every pattern runs on RE2 (linear time, re2-regexp.ts);
+// `pattern` is not run on a long string already over its maxLength (with allErrors Ajv would still
+// run it); uniqueItems compares canonical keys in one pass instead of Ajv's pairwise deep-equal
+// (an 8 000-object array took seconds). hardenAjv puts both keywords on any Ajv instance: the
+// server's (createAjv) and RJSF's (RJSF_VALIDATOR_OPTIONS.extenderFn).
+import Ajv, { _, str, type CodeKeywordDefinition, type ErrorObject, type KeywordCxt, type Options } from "ajv";
+import { useFunc } from "ajv/dist/compile/util";
+import ucs2length from "ajv/dist/runtime/ucs2length";
+import { usePattern } from "ajv/dist/vocabularies/code";
 import addFormats from "ajv-formats";
 import localizeZh from "ajv-i18n/localize/zh";
 import { isValidCreditCode, isValidIdCard, isValidMobile, isValidYearMonth } from "./cn-codes";
+import { MAX_PATTERN_SUBJECT, re2RegExp } from "./re2-regexp";
 
 /** Engine annotations allowed inside a schema (they carry no validation of their own). */
 export const ENGINE_KEYWORDS = ["x-dictionary", "x-file"];
@@ -15,6 +25,8 @@ export const AJV_OPTIONS: Options = {
   strict: false,
   multipleOfPrecision: 8,
   keywords: ENGINE_KEYWORDS,
+  // Every pattern (pattern, patternProperties) runs on RE2: linear time, see re2-regexp.ts.
+  code: { regExp: re2RegExp },
 };
 
 export const CUSTOM_FORMATS: Record<string, (v: string) => boolean> = {
@@ -80,12 +92,107 @@ export function messageFor(keyword: string, params: Record<string, any>, fallbac
   }
 }
 
+/**
+ * `pattern` as Ajv has it (same error and params), except that a string over both the schema's
+ * maxLength and MAX_PATTERN_SUBJECT is not matched: only its maxLength error is reported, and no
+ * time is spent on it. A value modestly over maxLength is still matched (RE2's cost is bounded
+ * there), so "格式不正确" keeps telling a user who pasted a URL into an id field what is wrong.
+ */
+const patternWithinMaxLength: CodeKeywordDefinition = {
+  keyword: "pattern",
+  type: "string",
+  schemaType: "string",
+  error: {
+    message: ({ schemaCode }) => str`must match pattern "${schemaCode}"`,
+    params: ({ schemaCode }) => _`{pattern: ${schemaCode}}`,
+  },
+  code(cxt: KeywordCxt) {
+    const { gen, data, schema, parentSchema } = cxt;
+    const rx = usePattern(cxt, schema);
+    const max = parentSchema.maxLength;
+    if (typeof max !== "number") return cxt.fail(_`!${rx}.test(${data})`);
+    // maxLength counts code points, between .length / 2 and .length: count them only in between.
+    const overMax = _`(${data}.length > ${2 * max} || ${useFunc(gen, ucs2length)}(${data}) > ${max})`;
+    cxt.fail(_`!(${data}.length > ${MAX_PATTERN_SUBJECT} && ${overMax}) && !${rx}.test(${data})`);
+  },
+};
+
+class Token {
+  constructor(readonly text: string) {}
+}
+
+/** A key equal for exactly the JSON values Ajv's deep-equal finds equal (object keys sorted). Iterative: no stack depth limit. */
+function canonicalKey(value: unknown): string {
+  let out = "";
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (v instanceof Token) out += v.text;
+    else if (Array.isArray(v)) {
+      out += "[";
+      stack.push(new Token("]"));
+      for (let i = v.length - 1; i >= 0; i--) stack.push(v[i], new Token(i ? "," : ""));
+    } else if (v && typeof v === "object") {
+      out += "{";
+      stack.push(new Token("}"));
+      const keys = Object.keys(v).sort();
+      for (let i = keys.length - 1; i >= 0; i--) stack.push((v as Record<string, unknown>)[keys[i]], new Token(`${i ? "," : ""}${JSON.stringify(keys[i])}:`));
+    } else if (typeof v === "number") out += Number.isNaN(v) ? "NaN" : String(v); // -0 and 0 alike, as ===
+    else out += v === undefined ? "undefined" : JSON.stringify(v);
+  }
+  return out;
+}
+
+/** { i, j } of the last item equal to an earlier one (j: the nearest such), as Ajv reports it; null when all differ. */
+export function findDuplicate(items: unknown[]): { i: number; j: number } | null {
+  const seen = new Map<string, number>();
+  let dup: { i: number; j: number } | null = null;
+  items.forEach((item, i) => {
+    const key = canonicalKey(item);
+    const j = seen.get(key);
+    if (j !== undefined) dup = { i, j };
+    seen.set(key, i);
+  });
+  return dup;
+}
+findDuplicate.code = 'require("~/engine/validator").findDuplicate';
+
+/** `uniqueItems` with Ajv's error and params, in time linear in the array's size. */
+const linearUniqueItems: CodeKeywordDefinition = {
+  keyword: "uniqueItems",
+  type: "array",
+  schemaType: "boolean",
+  error: {
+    message: ({ params: { i, j } }) => str`must NOT have duplicate items (items ## ${j} and ${i} are identical)`,
+    params: ({ params: { i, j } }) => _`{i: ${i}, j: ${j}}`,
+  },
+  code(cxt: KeywordCxt) {
+    const { gen, data, schema } = cxt;
+    if (!schema) return;
+    const dup = gen.const("dup", _`${data}.length > 1 ? ${useFunc(gen, findDuplicate)}(${data}) : null`);
+    cxt.setParams({ i: _`${dup}.i`, j: _`${dup}.j` });
+    cxt.fail(_`${dup} !== null`);
+  },
+};
+
+/** Replaces Ajv's pattern and uniqueItems with the bounded ones above; returns the same instance. */
+export function hardenAjv(ajv: Ajv): Ajv {
+  for (const def of [patternWithinMaxLength, linearUniqueItems]) {
+    ajv.removeKeyword(def.keyword as string);
+    ajv.addKeyword(def);
+  }
+  return ajv;
+}
+
 export function createAjv(options: Options = {}): Ajv {
-  const ajv = new Ajv({ ...AJV_OPTIONS, ...options });
+  const ajv = hardenAjv(new Ajv({ ...AJV_OPTIONS, ...options }));
   addFormats(ajv);
   for (const [name, validate] of Object.entries(CUSTOM_FORMATS)) ajv.addFormat(name, { type: "string", validate });
   return ajv;
 }
+
+/** The browser's RJSF validator options (components/schema-form.tsx): same Ajv options, formats and keywords. */
+export const RJSF_VALIDATOR_OPTIONS = { ajvOptionsOverrides: AJV_OPTIONS, customFormats: CUSTOM_FORMATS, extenderFn: hardenAjv };
 
 export interface FieldErrors {
   /** Dotted path ("" for the whole record) → Chinese messages. */

@@ -82,7 +82,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
           }
           return { filename: f.filename ?? "", bytes: Buffer.concat(chunks) };
         });
-        const drafts = previewImport(file.bytes, file.filename, category.form, await existingData(db, user.id, category), { selfName: user.displayName });
+        const drafts = await previewImport(file.bytes, file.filename, category.form, await existingData(db, user.id, category), { selfName: user.displayName });
         return json({ ok: true as const, stage: "preview" as const, filename: file.filename, drafts });
       } catch (e) {
         discardBody(request);

@@ -219,6 +219,72 @@ describe("over HTTP (admin routes)", () => {
     expect(again.status).toBe(409);
   });
 
+  it("a designer field with a polynomial pattern publishes; 80 000 digits + x are refused at once, /healthz answering", async () => {
+    // The issue: {maxLength: 20, pattern: ^\d+\.?\d*$} published, and such a value blocked the process 14 s.
+    const slug = `redos-${Math.random().toString(36).slice(2, 8)}`;
+    const fields = JSON.stringify({
+      schema: {
+        type: "object", required: ["name"],
+        properties: {
+          name: { type: "string", title: "项目名称", maxLength: 100 },
+          code: { type: "string", title: "编号", maxLength: 20, pattern: "^\\d+\\.?\\d*$" },
+          serial: { type: "string", title: "序列号", maxLength: 20, pattern: "^[A-Za-z0-9]+-?[A-Za-z0-9]*$" },
+          parts: { type: "array", title: "组成", uniqueItems: true, items: { type: "object", properties: { n: { type: "integer" }, s: { type: "string", maxLength: 9 } } } },
+        },
+      },
+      uiSchema: {},
+    });
+    const published = await adminC.action("/admin/forms/new", "routes/admin.forms.new", { slug, title: `正则${slug.slice(-4)}`, order: 803, listColumns: "name", titleField: "name", fields });
+    expect(published.status, await published.clone().text()).toBe(204);
+
+    const c = await applicant();
+    let polling = true;
+    let slowest = 0;
+    const statuses = new Set<number | string>();
+    const poll = (async () => {
+      while (polling) {
+        const t = performance.now();
+        const res = await fetch(`${srv.server.url}/healthz`).catch((e: Error) => e.message);
+        statuses.add(typeof res === "string" ? res : res.status);
+        if (typeof res !== "string") await res.text();
+        slowest = Math.max(slowest, performance.now() - t);
+      }
+    })();
+    const hostile = `${"1".repeat(80_000)}x`;
+    const parts = Array.from({ length: 8000 }, (_, n) => ({ n, s: "零件" }));
+    const t = performance.now();
+    const results = await Promise.all([
+      c.action(`/archive/${slug}/new`, "routes/archive.$slug.new", { data: { name: "甲", code: hostile } }),
+      c.action(`/archive/${slug}/new`, "routes/archive.$slug.new", { data: { name: "乙", serial: hostile.replace("x", "!") } }),
+      c.action(`/archive/${slug}/new`, "routes/archive.$slug.new", { data: { name: "丙", parts: [...parts, { s: "零件", n: 7 }] } }),
+    ]);
+    const took = performance.now() - t;
+    polling = false;
+    await poll;
+    const bodies = await Promise.all(results.map(async (r) => ({ status: r.status, body: await r.json() })));
+    expect(bodies.map((b) => b.status)).toEqual([422, 422, 422]);
+    expect(bodies[0].body.fieldErrors).toEqual({ code: ["不能超过 20 个字符"] });
+    expect(bodies[1].body.fieldErrors).toEqual({ serial: ["不能超过 20 个字符"] });
+    expect(bodies[2].body.fieldErrors.parts.join()).toContain("重复");
+    // Generous bounds for a shared, loaded machine (the validation itself takes ~1 ms).
+    expect(took).toBeLessThan(5000);
+    expect([...statuses]).toEqual([200]);
+    expect(slowest).toBeLessThan(2000);
+    // Within the length the pattern still applies.
+    const bad = await c.action(`/archive/${slug}/new`, "routes/archive.$slug.new", { data: { name: "丁", code: "1.2.3" } });
+    expect((await bad.json()).fieldErrors).toEqual({ code: ["格式不正确"] });
+    expect((await c.action(`/archive/${slug}/new`, "routes/archive.$slug.new", { data: { name: "戊", code: "12.50" } })).status).toBe(204);
+  });
+
+  it("refuses, at publish, a pattern RE2 cannot run, in Chinese", async () => {
+    const before = await srv.db.models.FormVersion.count();
+    const fields = JSON.stringify({ schema: { type: "object", required: ["name"], properties: { name: { type: "string", maxLength: 9 }, pw: { type: "string", maxLength: 20, pattern: "^(?=.*\\d).{8,}$" } } } });
+    const res = await adminC.action("/admin/forms/new", "routes/admin.forms.new", { slug: "lookahead", title: "先行断言", order: 804, listColumns: "name", fields });
+    expect(res.status).toBe(422);
+    expect((await res.json()).problems.join("\n")).toBe("schema.properties.pw.pattern: 正则不能使用先行断言（(?=…)、(?!…)）");
+    expect(await srv.db.models.FormVersion.count()).toBe(before);
+  });
+
   it("refuses a dangerous schema with the problems and stores nothing", async () => {
     const before = await srv.db.models.FormVersion.count();
     const fields = JSON.stringify({ schema: { type: "object", required: ["name"], properties: { name: { type: "string", maxLength: 9, pattern: "^(a+)+$" }, r: { $ref: "http://evil.example/x" } } } });

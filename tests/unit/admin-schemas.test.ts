@@ -9,13 +9,13 @@ import { describe, expect, it } from "vitest";
 import { customizeValidator } from "@rjsf/validator-ajv8";
 import localizeZh from "ajv-i18n/localize/zh";
 import { checkAdminSchema } from "~/engine/schema-safety.server";
-import { AJV_OPTIONS, CUSTOM_FORMATS, createAjv, toFieldErrors } from "~/engine/validator";
+import { createAjv, RJSF_VALIDATOR_OPTIONS, toFieldErrors } from "~/engine/validator";
 import { SchemaForm, transformErrors } from "~/components/schema-form";
 
 const DIR = path.resolve(__dirname, "../fixtures/admin-schemas");
 const FILES = fs.readdirSync(DIR).filter((f) => f.endsWith(".json")).sort();
 const load = (f: string) => JSON.parse(fs.readFileSync(path.join(DIR, f), "utf8"));
-const browser = customizeValidator({ ajvOptionsOverrides: AJV_OPTIONS, customFormats: CUSTOM_FORMATS }, localizeZh);
+const browser = customizeValidator(RJSF_VALIDATOR_OPTIONS, localizeZh);
 
 function serverPaths(schema: Record<string, any>, data: unknown) {
   const validate = createAjv().compile(schema);

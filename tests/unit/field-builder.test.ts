@@ -8,7 +8,7 @@ import { customizeValidator } from "@rjsf/validator-ajv8";
 import { describe, expect, it } from "vitest";
 import { builderProblems, definitionToFields, FIELD_TYPES, fieldsToDefinition, newField, type BuilderField, type Definition } from "~/engine/field-builder";
 import { checkAdminSchema } from "~/engine/schema-safety.server";
-import { AJV_OPTIONS, CUSTOM_FORMATS, createAjv } from "~/engine/validator";
+import { createAjv, RJSF_VALIDATOR_OPTIONS } from "~/engine/validator";
 
 const base: Definition = { title: "技术推广应用情况", schema: { type: "object" }, uiSchema: {}, meta: { order: 950, icon: "ToolOutlined", titleField: "name" } };
 
@@ -122,7 +122,7 @@ function normalised(f: BuilderField): BuilderField {
 describe("validation of samples", () => {
   const ajv = createAjv();
   const validate = ajv.compile(def().schema);
-  const rjsf = customizeValidator({ ajvOptionsOverrides: AJV_OPTIONS, customFormats: CUSTOM_FORMATS });
+  const rjsf = customizeValidator(RJSF_VALIDATOR_OPTIONS);
   const both = (data: Record<string, unknown>) => {
     const server = validate(data);
     const browser = rjsf.isValid(def().schema, data, def().schema);
