@@ -17,7 +17,7 @@ import { getEnv } from "~/utils/env.server";
 import { UserError } from "~/utils/http.server";
 import { loadReviewerScope } from "~/utils/scope.server";
 import { singleton } from "~/utils/singleton.server";
-import { sanitizeFileName } from "../file-storage.server";
+import { fileNamePart } from "../file-storage.server";
 import { cnDate } from "../templates.server";
 import { getForStaff, queueWhere, type QueueFilters } from "../workflow/review.server";
 import { PdfRenderError } from "./renderer.server";
@@ -157,9 +157,11 @@ export async function startExport(db: Db, viewer: { id: number; role: Role }, in
   return { id: job.id, total: ids.length };
 }
 
-/** `Numbered_Name.pdf`, unique within the ZIP. */
-function entryName(app: Pick<ApplicationAttrs, "id" | "number" | "applicantName">, used: Set<string>) {
-  const base = sanitizeFileName(`${app.number ?? `申报${app.id}`}_${app.applicantName ?? ""}`.replace(/_$/, "")).replace(/\.pdf$/i, "");
+/** `Number_Name.pdf`, unique within the ZIP. Only the applicant's name is user text: it is cleaned
+ * on its own (a `/` in it must not cut the number off), and the number always leads. */
+export function entryName(app: Pick<ApplicationAttrs, "id" | "number" | "applicantName">, used: Set<string>) {
+  const person = fileNamePart(app.applicantName, 60);
+  const base = `${fileNamePart(app.number, 40) || `申报${app.id}`}${person ? `_${person}` : ""}`;
   let name = `${base}.pdf`;
   for (let i = 2; used.has(name); i++) name = `${base}(${i}).pdf`;
   used.add(name);

@@ -10,7 +10,7 @@ import type { Db } from "~/utils/db.server";
 import { UserError } from "~/utils/http.server";
 import { ROLE_LABELS } from "~/utils/users.server";
 import { getCategory, listColumns, slugOf } from "../archive.server";
-import { contentDisposition, filePath, isFileKey, sanitizeFileName } from "../file-storage.server";
+import { contentDisposition, fileNamePart, filePath, isFileKey } from "../file-storage.server";
 import { getForm, type PublishedForm } from "../form-registry.server";
 import { cnDate, maskIdNumber, renderTemplate } from "../templates.server";
 import type { FormStepOptions, WorkflowDefinition } from "../workflow/definition";
@@ -208,8 +208,10 @@ export async function reviewFormData(db: Db, src: ReviewFormSource, now = new Da
   };
 }
 
+/** `Number_Name_评审表.pdf`: the name is cleaned on its own, so a `/` in it can't cut the number off. */
 export function reviewFormFileName(app: Pick<ApplicationAttrs, "number" | "applicantName" | "id">) {
-  return sanitizeFileName(`${app.number ?? `申报${app.id}`}_${app.applicantName ?? ""}_评审表.pdf`.replace("__", "_"));
+  const person = fileNamePart(app.applicantName, 60);
+  return `${fileNamePart(app.number, 40) || `申报${app.id}`}${person ? `_${person}` : ""}_评审表.pdf`;
 }
 
 /** The review form as HTML (the workflow's template). Refused for an application not yet submitted. */
