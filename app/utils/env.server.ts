@@ -29,6 +29,10 @@ export interface Env {
   webConcurrency: number;
   /** HMAC key of the sandbox payment provider; null = sandbox off (production without DEMO_MODE). */
   paymentSandboxSecret: string | null;
+  /** The warm PDF browser is closed after this long without a render, ms; 0 = kept until shutdown. */
+  pdfBrowserIdleMs: number;
+  /** A batch export whose runner has not written a heartbeat for this long is taken as dead, ms. */
+  exportHeartbeatTimeoutMs: number;
 }
 
 function bool(v: string | undefined, def: boolean) {
@@ -36,6 +40,14 @@ function bool(v: string | undefined, def: boolean) {
   if (/^(1|true|yes|on)$/i.test(v)) return true;
   if (/^(0|false|no|off)$/i.test(v)) return false;
   throw new Error(`环境变量取值无效：${v}（应为 true/false）`);
+}
+
+/** A number of seconds (fractions allowed) as ms, at least `min` seconds. */
+function seconds(name: string, v: string | undefined, def: number, min: number) {
+  if (v === undefined || v.trim() === "") return def * 1000;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min) throw new Error(`${name} must be a number of seconds ≥ ${min}, got "${v}"`);
+  return Math.round(n * 1000);
 }
 
 export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
@@ -80,6 +92,8 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     // A dev default only where no real money can be involved (development, test, demo).
     paymentSandboxSecret: source.PAYMENT_SANDBOX_SECRET?.trim()
       || (nodeEnv !== "production" || bool(source.DEMO_MODE, false) ? "dev-only-payment-sandbox-secret" : null),
+    pdfBrowserIdleMs: seconds("PDF_BROWSER_IDLE_SECONDS", source.PDF_BROWSER_IDLE_SECONDS, 300, 0),
+    exportHeartbeatTimeoutMs: seconds("EXPORT_HEARTBEAT_TIMEOUT_SECONDS", source.EXPORT_HEARTBEAT_TIMEOUT_SECONDS, 60, 1),
   };
 }
 
