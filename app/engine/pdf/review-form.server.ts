@@ -227,7 +227,7 @@ export async function renderReviewForm(db: Db, src: ReviewFormSource, opts: Pick
   return { pdf, fileName: reviewFormFileName(src.app) };
 }
 
-const text = (message: string, status: number) => new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+const text = (message: string, status: number, headers: Record<string, string> = {}) => new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8", ...headers } });
 
 /** The download response of a review form (routes call this after their access check). A form that
  * can't be made yet (draft) or a busy renderer answers with its Chinese message, never a 500. */
@@ -246,7 +246,8 @@ export async function reviewFormResponse(db: Db, src: ReviewFormSource) {
     });
   } catch (e) {
     if (e instanceof UserError) return text(e.message, e.status);
-    if (e instanceof PdfRenderError) return text(e.message, 503);
+    // Rendering could not be done now (the renderer already retried a crash once): 503 + retry hint.
+    if (e instanceof PdfRenderError) return text(e.message, 503, { "Retry-After": "10" });
     throw e;
   }
 }
