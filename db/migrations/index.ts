@@ -11,5 +11,6 @@ import * as m0008 from "./0008-review";
 import * as m0009 from "./0009-payments";
 import * as m0010 from "./0010-export-jobs";
 import * as m0011 from "./0011-application-profile";
+import * as m0014 from "./0014-export-heartbeat";
 
-export const migrations = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011];
+export const migrations = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0014];
