@@ -85,10 +85,11 @@ afterAll(async () => {
   await db?.sequelize.close();
   await server?.stop();
   for (const pid of spawnedOrphans) {
+    if (!running(pid) || !/chromium/.test(cmdline(pid))) continue;
     try {
       process.kill(pid, "SIGKILL");
     } catch {
-      // swept already
+      // gone meanwhile
     }
   }
   await target?.drop();
@@ -152,6 +153,8 @@ describe("the server killed -9 mid-export", () => {
     expect(chromiums.length).toBeGreaterThan(1);
     process.kill(appPid, "SIGKILL");
     await server.exited();
+    // Killed in afterAll should the assertion below fail (not to leave them running).
+    spawnedOrphans.push(...chromiums);
     const killedAt = await job(id!);
     expect(killedAt.status).toBe("running");
     expect(killedAt.done).toBeLessThan(ids.length);
