@@ -393,23 +393,25 @@ const timeoutError = (ms: number, cause?: unknown) =>
   new PdfRenderError("timeout", `生成 PDF 超时（超过 ${Math.round(ms / 1000)} 秒），请稍后重试`, { cause });
 const pageCrashed = () => new PdfRenderError("crashed", "PDF 渲染进程意外退出，请稍后重试");
 
-/** A page's renderer dying while the page is being created leaves newPage() waiting for answers
- * that never come (no crash event yet: the page object doesn't exist): give up after this long and
- * let renderPdf retry. Opening a page normally takes well under a second. */
-const PAGE_OPEN_MS = 10_000;
+/** A page's renderer dying while the page is being created (or a new page handed the pool's spare
+ * renderer process just killed, before Chromium noticed) leaves newPage() waiting for answers that
+ * never come, with no crash event (the page object doesn't exist yet): give up after this long and
+ * open another. Opening a page normally takes well under a second. */
+const PAGE_OPEN_MS = 5_000;
 
-function openSlot(entry: BrowserEntry, timeoutMs: number): Promise<Slot> {
-  const ms = Math.min(PAGE_OPEN_MS, timeoutMs);
-  let timer: NodeJS.Timeout | undefined;
-  const opening = newSlot(entry);
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      // Closed if it does open after all.
-      opening.then((slot) => void slot.page.close().catch(() => {}), () => {});
-      reject(new PdfRenderError("crashed", "PDF 渲染进程意外退出，请稍后重试"));
-    }, ms);
-  });
-  return Promise.race([opening, late]).finally(() => clearTimeout(timer));
+async function openSlot(entry: BrowserEntry, timeoutMs: number): Promise<Slot> {
+  // A render budget this short is the render timeout's to enforce.
+  if (timeoutMs <= 2 * PAGE_OPEN_MS) return newSlot(entry);
+  for (let tries = 1; ; tries++) {
+    let timer: NodeJS.Timeout | undefined;
+    const opening = newSlot(entry);
+    const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), PAGE_OPEN_MS)));
+    const slot = await Promise.race([opening, late]).finally(() => clearTimeout(timer));
+    if (slot) return slot;
+    // Closed if it does open after all.
+    opening.then((opened) => void opened.page.close().catch(() => {}), () => {});
+    if (tries === 2 || entry.closed) throw pageCrashed();
+  }
 }
 
 /** An idle page of the pool, dropping (closing) any that crashed while idle. */
