@@ -30,6 +30,7 @@ let dataDir: string;
 let server: RunningServer;
 let db: Db;
 let staff: Awaited<ReturnType<typeof makeReviewers>>;
+let plans: Awaited<ReturnType<typeof makePlans>>;
 let ids: number[] = [];
 const spawnedOrphans: number[] = [];
 
@@ -71,7 +72,7 @@ beforeAll(async () => {
   server = await startServer(target, env());
   db = openDb({ databaseUrl: target.databaseUrl, sqlitePath: target.sqlitePath });
   const unit = await unitId(db);
-  const plans = await makePlans(db);
+  plans = await makePlans(db);
   staff = await makeReviewers(db, { unitId: unit, ...plans.refs });
   for (let i = 0; i < 16; i++) {
     const p = await makeApplicant(db, unit, { name: `故障${String(i + 1).padStart(2, "0")}`, categories: ["paper"] });
@@ -189,13 +190,15 @@ describe("the server killed -9 mid-export", () => {
   }, 300_000);
 
   it("a job whose runner keeps dying is failed after its last attempt and releases the user's lock", async () => {
+    // A staff member of its own (independent of the test before).
+    const own = await makeReviewers(db, { unitId: await unitId(db), ...plans.refs });
     // A job claimed by a runner that no longer exists, on its last attempt (a pid that has exited).
     const dead = spawn("true");
     await new Promise((r) => dead.once("exit", r));
     const kind = target.databaseUrl ? "pg-boss" : "local";
     const stale = new Date(Date.now() - 60_000);
     const row = await db.models.ExportJob.create({
-      userId: staff.unit.id, status: "running", applicationIds: ids.slice(0, 2), total: 2, errors: [],
+      userId: own.unit.id, status: "running", applicationIds: ids.slice(0, 2), total: 2, errors: [],
       runner: `${kind}:${dead.pid}:gone:0000`, attempts: 3, heartbeatAt: stale, startedAt: stale,
     });
     fs.mkdirSync(exportsDir(), { recursive: true });
@@ -203,7 +206,7 @@ describe("the server killed -9 mid-export", () => {
     const failed = await waitFor(async () => { const j = await job(row.id); return j.status === "failed" ? j : null; }, "the job to be given up", 30_000, 200);
     expect(failed.message).toMatch(/请重新导出/);
     await waitFor(() => parts().length === 0, "its .part to be removed", 10_000);
-    const c = await login(staff.unit.username);
+    const c = await login(own.unit.username);
     const again = await startExport(c, { ids: ids.slice(0, 1) });
     expect(again.res.status).toBe(204);
     await waitFor(async () => ["done", "failed"].includes((await job(again.id!)).status), "the new export", 60_000, 200);
