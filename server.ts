@@ -16,6 +16,7 @@ import { FormConfigError } from "./app/engine/form-registry.server";
 import { guardResourceRoutes, logUnexpected, newErrorRef, unexpectedText } from "./app/utils/errors.server";
 import { sweepPartialUploads } from "./app/engine/file-storage.server";
 import { startFileCleanup } from "./app/engine/file-cleanup.server";
+import { closeRenderer, sweepOrphanedBrowsers } from "./app/engine/pdf/renderer.server";
 
 type Setup = Awaited<ReturnType<typeof setupDatabase>>;
 
@@ -145,11 +146,16 @@ async function serve(setup: Setup | null) {
   // Unreferenced uploads: a pg-boss schedule on Postgres; on SQLite a timer in the one process
   // (the primary runs it when there are workers).
   if (db.sequelize.getDialect() === "postgres" || !cluster.isWorker) startFileCleanup(db);
-  // Postgres: batch exports queued before a restart resume at once (pg-boss); loaded only there.
-  if (db.sequelize.getDialect() === "postgres") {
-    import("./app/engine/pdf/export-jobs.server").then((m) => m.startExportWorkers(db)).catch((e) => console.error("[export] worker:", e));
-  }
-  const stop = () => server.close(() => db.sequelize.close().finally(() => process.exit(0)));
+  // Chromium left running by a killed predecessor (found by its profile-dir marker) is killed.
+  sweepOrphanedBrowsers().catch((e) => console.error("[pdf] sweep:", e));
+  // Batch exports: queued ones resume (pg-boss on Postgres), ones whose runner died are restarted.
+  const exportJobs = import("./app/engine/pdf/export-jobs.server");
+  exportJobs.then((m) => m.startExportWorkers(db)).catch((e) => console.error("[export] worker:", e));
+  const stop = () => {
+    server.close(() => db.sequelize.close().finally(() => process.exit(0)));
+    // The warm browser and the export worker go first; the DB closes once requests have finished.
+    void Promise.allSettled([closeRenderer(), exportJobs.then((m) => m.stopExportWorkers())]);
+  };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
 }

@@ -276,6 +276,10 @@ export interface ExportJobAttrs {
   fileName: string | null;
   fileSize: number | null;
   runner: string | null;
+  /** Written by the runner while the job is running (migration 0014). */
+  heartbeatAt: Date | null;
+  /** Runs started, including automatic restarts after a dead runner. */
+  attempts: number;
   startedAt: Date | null;
   finishedAt: Date | null;
   expiresAt: Date | null;
@@ -308,7 +312,7 @@ export interface Models {
   PledgeToken: Static<PledgeTokenAttrs, "id" | "usedAt" | "createdAt">;
   PaymentOrder: Static<PaymentOrderAttrs, "id" | "providerTxnId" | "paidAt" | "note" | "markedBy" | "createdAt" | "updatedAt">;
   PaymentNotification: Static<PaymentNotificationAttrs, "id" | "orderNo" | "providerTxnId" | "amountFen" | "reason" | "createdAt">;
-  ExportJob: Static<ExportJobAttrs, "id" | "done" | "failed" | "message" | "fileName" | "fileSize" | "runner" | "startedAt" | "finishedAt" | "expiresAt" | "createdAt" | "updatedAt">;
+  ExportJob: Static<ExportJobAttrs, "id" | "done" | "failed" | "message" | "fileName" | "fileSize" | "runner" | "heartbeatAt" | "attempts" | "startedAt" | "finishedAt" | "expiresAt" | "createdAt" | "updatedAt">;
 }
 
 export function defineModels(sequelize: Sequelize): Models {
@@ -615,6 +619,8 @@ export function defineModels(sequelize: Sequelize): Models {
     fileName: { type: DataTypes.STRING(80) },
     fileSize: { type: DataTypes.INTEGER },
     runner: { type: DataTypes.STRING(64) },
+    heartbeatAt: { type: DataTypes.DATE },
+    attempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
     startedAt: { type: DataTypes.DATE },
     finishedAt: { type: DataTypes.DATE },
     expiresAt: { type: DataTypes.DATE },

@@ -125,6 +125,16 @@ export function sanitizeFileName(raw: unknown): string {
   return chars.slice(0, MAX_NAME - ext.length).join("").trimEnd() + ext.join("");
 }
 
+/** User text (a name) that becomes one part of a file name we compose, e.g. `编号_姓名.pdf`:
+ * cleaned like sanitizeFileName but path separators become "_" instead of cutting everything before
+ * them, and empty stays empty. At most `max` characters. */
+export function fileNamePart(raw: unknown, max = 60): string {
+  const text = typeof raw === "string" ? raw.replace(/[/\\]+/g, "_").trim() : "";
+  if (!text) return "";
+  const clean = sanitizeFileName(text);
+  return clean === "未命名文件" && text !== clean ? "" : Array.from(clean).slice(0, max).join("").trim();
+}
+
 /** Content-Disposition with an ASCII fallback and the real name as RFC 5987 filename*. */
 export function contentDisposition(name: string, mimeType: string) {
   const inline = (mimeType.startsWith("image/") && mimeType !== "image/svg+xml") || mimeType === "application/pdf";

@@ -38,6 +38,10 @@ export interface Env {
   /** Failed logins from one client address per window before its logins are refused; 0 = no limit. */
   loginIpMaxFailures: number;
   loginIpWindowMs: number;
+  /** The warm PDF browser is closed after this long without a render, ms; 0 = kept until shutdown. */
+  pdfBrowserIdleMs: number;
+  /** A batch export whose runner has not written a heartbeat for this long is taken as dead, ms. */
+  exportHeartbeatTimeoutMs: number;
 }
 
 function bool(v: string | undefined, def: boolean) {
@@ -61,6 +65,14 @@ function originOf(name: string, v: string | undefined): string | null {
     throw new Error(`${name} must be an origin such as https://zcps.example.gov.cn (scheme, host and optional port, no path), got "${raw}"`);
   }
   return u.origin;
+}
+
+/** A number of seconds (fractions allowed) as ms, at least `min` seconds. */
+function seconds(name: string, v: string | undefined, def: number, min: number) {
+  if (v === undefined || v.trim() === "") return def * 1000;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min) throw new Error(`${name} must be a number of seconds ≥ ${min}, got "${v}"`);
+  return Math.round(n * 1000);
 }
 
 export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
@@ -122,6 +134,8 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
       || (nodeEnv !== "production" || bool(source.DEMO_MODE, false) ? "dev-only-payment-sandbox-secret" : null),
     loginIpMaxFailures,
     loginIpWindowMs: loginIpWindowMinutes * 60_000,
+    pdfBrowserIdleMs: seconds("PDF_BROWSER_IDLE_SECONDS", source.PDF_BROWSER_IDLE_SECONDS, 300, 0),
+    exportHeartbeatTimeoutMs: seconds("EXPORT_HEARTBEAT_TIMEOUT_SECONDS", source.EXPORT_HEARTBEAT_TIMEOUT_SECONDS, 60, 1),
   };
 }
 

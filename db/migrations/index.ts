@@ -12,7 +12,8 @@ import * as m0009 from "./0009-payments";
 import * as m0010 from "./0010-export-jobs";
 import * as m0011 from "./0011-application-profile";
 import * as m0013 from "./0013-idempotency-keys";
+import * as m0014 from "./0014-export-heartbeat";
 import * as m0015 from "./0015-login-hardening";
 import * as m0016 from "./0016-definition-versions";
 
-export const migrations = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0013, m0015, m0016];
+export const migrations = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0013, m0014, m0015, m0016];

@@ -1,8 +1,13 @@
 // The PDF renderer (app/engine/pdf) in real Chromium: CJK text survives into the PDF (pdftotext),
 // a hostile document reaches neither the network nor the file system and runs no script, the
 // footer numbers the pages and carries escaped text, the browser is reused, replaced after a
-// crash and after N renders, and renders beyond the page limit queue and all succeed.
-import { execFileSync } from "node:child_process";
+// crash and after N renders, and renders beyond the page limit queue and all succeed. A page whose
+// renderer process died is dropped and the render retried on a fresh one; the browser closes after
+// its idle time; the start-up sweep kills Chromium left by a dead owner and spares live ones.
+import { execFileSync, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -12,7 +17,9 @@ import {
   PdfRenderError,
   renderPdf,
   rendererStats,
+  sweepOrphanedBrowsers,
 } from "../../app/engine/pdf/renderer.server";
+import { markedChromiums, rendererPids, running, waitFor } from "../helpers/processes";
 
 const squash = (s: string) => s.replace(/\s+/g, "");
 
@@ -67,7 +74,7 @@ afterAll(async () => {
   await new Promise((resolve) => listener.close(resolve));
 });
 
-beforeEach(() => configureRenderer({ maxConcurrentPages: 2, relaunchAfter: 200, timeoutMs: 30_000, queueTimeoutMs: 120_000 }));
+beforeEach(() => configureRenderer({ maxConcurrentPages: 2, relaunchAfter: 200, timeoutMs: 30_000, queueTimeoutMs: 120_000, idleCloseMs: 0 }));
 afterEach(() => closeRenderer());
 
 describe("renderPdf", () => {
@@ -225,11 +232,125 @@ describe("renderPdf", () => {
     const err = await queued;
     expect(err).toBeInstanceOf(PdfRenderError);
     expect(err.code).toBe("closed");
-    expect(err.message).toBe("PDF 渲染服务已关闭");
+    expect(err.message).toBe("PDF 渲染服务已关闭，请稍后重试");
     // The one in flight either finished before the close or was refused the same way.
     const f = await first;
     if (!Buffer.isBuffer(f)) expect((f as PdfRenderError).code).toBe("closed");
     await waitUntil(() => !alive(pid), "the browser to exit");
     expect(rendererStats().openBrowsers).toBe(0);
+  });
+
+  it("drops pages whose renderer crashed while idle and renders on a fresh one", async () => {
+    // Two pages in the pool, then every renderer process killed: both pages are crashed.
+    await Promise.all([renderPdf(doc("<p>预热一</p>")), renderPdf(doc("<p>预热二</p>"))]);
+    const before = rendererStats();
+    const renderers = rendererPids(before.browserPid!);
+    expect(renderers.length).toBeGreaterThan(0);
+    for (const pid of renderers) process.kill(pid, "SIGKILL");
+    await waitFor(() => renderers.every((pid) => !running(pid)), "the renderers to die");
+    // The original code reused the crashed page: setContent hung until the 30 s timeout.
+    for (const text of ["崩溃之后第一份", "崩溃之后第二份", "崩溃之后第三份"]) {
+      expect(squash(pdfText(await renderPdf(doc(`<p>${text}</p>`))))).toContain(text);
+    }
+    const after = rendererStats();
+    expect(after.browserPid).toBe(before.browserPid);
+    expect(after.failures).toBe(before.failures);
+  });
+
+  it("retries a render once on a fresh page when its renderer dies mid-render", async () => {
+    await renderPdf(doc("<p>预热</p>"));
+    const before = rendererStats();
+    const rows = Array.from({ length: 3000 }, (_, i) => `<tr><td>${i}</td><td>第${i}行：渲染过程中崩溃的页面应被替换</td></tr>`).join("");
+    const call = renderPdf(doc(`<h1>中途崩溃</h1><table>${rows}</table>`));
+    // Kill the renderers while the render is in flight (the page is busy with the big document).
+    await waitFor(() => rendererStats().active === 1, "the render to start");
+    for (const pid of rendererPids(before.browserPid!)) process.kill(pid, "SIGKILL");
+    const pdf = await call;
+    expect(squash(pdfText(pdf, 1))).toContain("中途崩溃");
+    const after = rendererStats();
+    expect(after.failures).toBe(before.failures);
+    // Either the kill hit the render (one retry) or it landed between steps; the render succeeded.
+    expect(after.retries - before.retries).toBeLessThanOrEqual(1);
+  });
+
+  it("answers a Chinese retry hint when every attempt crashes", async () => {
+    await renderPdf(doc("<p>预热</p>"));
+    const browserPid = rendererStats().browserPid!;
+    const before = rendererStats();
+    // Keep killing every renderer of this browser while the call runs: both attempts crash.
+    let stop = false;
+    const killer = (async () => {
+      while (!stop) {
+        for (const pid of rendererPids(browserPid)) {
+          try {
+            process.kill(pid, "SIGKILL");
+          } catch {
+            // already gone
+          }
+        }
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    })();
+    // A document big enough that each attempt is still rendering when the next kill lands.
+    const rows = Array.from({ length: 3000 }, (_, i) => `<tr><td>${i}</td><td>第${i}行：一直崩溃</td></tr>`).join("");
+    const err = await renderPdf(doc(`<table>${rows}</table>`)).catch((e) => e);
+    stop = true;
+    await killer;
+    // Both attempts crashed (noticed at once, not after the 30 s render timeout): a PdfRenderError,
+    // which the routes answer with 503 and this message, never a raw protocol error (a 500).
+    expect(err).toBeInstanceOf(PdfRenderError);
+    expect(["crashed", "failed"]).toContain(err.code);
+    expect(err.message).toMatch(/请稍后重试/);
+    expect(rendererStats().failures).toBe(before.failures + 1);
+    // And the renderer is fine afterwards.
+    expect(squash(pdfText(await renderPdf(doc("<p>恢复正常</p>"))))).toContain("恢复正常");
+  });
+
+  it("a browser that cannot start gives a Chinese retry hint without the path or Chromium's output", async () => {
+    configureRenderer({ executablePath: "/nonexistent/chromium" });
+    try {
+      const err = await renderPdf(doc("<p>无法启动</p>")).catch((e) => e);
+      expect(err).toBeInstanceOf(PdfRenderError);
+      expect(err.code).toBe("launch");
+      expect(err.message).toBe("PDF 渲染服务暂时无法启动，请稍后重试");
+    } finally {
+      configureRenderer({ executablePath: "/usr/bin/chromium" });
+    }
+  });
+
+  it("closes the warm browser after the idle time and relaunches it on demand", async () => {
+    configureRenderer({ idleCloseMs: 300 });
+    await renderPdf(doc("<p>闲置之前</p>"));
+    const before = rendererStats();
+    await waitFor(() => !running(before.browserPid!) && rendererStats().openBrowsers === 0, "the idle browser to close");
+    expect(rendererStats().idleCloses).toBe(before.idleCloses + 1);
+    expect(markedChromiums(process.pid)).toEqual([]);
+    const pdf = await renderPdf(doc("<p>闲置之后</p>"));
+    expect(squash(pdfText(pdf))).toContain("闲置之后");
+    expect(rendererStats().launches).toBe(before.launches + 1);
+  });
+
+  it("the sweep kills Chromium whose owner is gone and spares the browsers of live processes", async () => {
+    await renderPdf(doc("<p>仍在使用</p>"));
+    const ours = rendererStats().browserPid!;
+    // A real Chromium with the marker of a process that no longer exists (a server killed -9).
+    const dead = spawn("true");
+    await new Promise((r) => dead.once("exit", r));
+    const profile = fs.mkdtempSync(path.join(os.tmpdir(), `zcps-pdf-p${dead.pid}-`));
+    const orphan = spawn("/usr/bin/chromium", ["--headless=new", "--no-sandbox", "--disable-gpu", `--user-data-dir=${profile}`, "--remote-debugging-port=0", "about:blank"], { stdio: "ignore" });
+    try {
+      await waitFor(() => markedChromiums(dead.pid!).length > 1, "the orphan's processes");
+      const { killed, removedDirs } = await sweepOrphanedBrowsers();
+      expect(killed).toContain(orphan.pid);
+      await waitFor(() => markedChromiums(dead.pid!).length === 0, "the orphan to die");
+      expect(removedDirs).toContain(path.basename(profile));
+      // Ours (owned by this live process) survived and still renders.
+      expect(running(ours)).toBe(true);
+      expect(rendererStats().browserPid).toBe(ours);
+      expect(squash(pdfText(await renderPdf(doc("<p>清理之后</p>"))))).toContain("清理之后");
+    } finally {
+      orphan.kill("SIGKILL");
+      fs.rmSync(profile, { recursive: true, force: true });
+    }
   });
 });

@@ -5,6 +5,7 @@ import net from "node:net";
 import path from "node:path";
 import { openDb, type Db } from "../../app/utils/db.server";
 import { createTestTarget, type TestTarget } from "./db";
+import { children, cmdline } from "./processes";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -26,6 +27,11 @@ export interface RunningServer {
   pid: number;
   logs: () => string;
   stop(): Promise<void>;
+  /** The Node process serving the app (tsx runs server.ts in a child process of its own): the one
+   * a fault test kills, and the parent of the app's Chromium. */
+  appPid(): number;
+  /** Resolves once the spawned process has exited (after a kill). */
+  exited(): Promise<void>;
 }
 
 /** startTimeoutMs: a cluster (WEB_CONCURRENCY > 1) loads the app once per process, slower on a busy machine. */
@@ -66,11 +72,17 @@ export async function startServer(target: TestTarget, env: Record<string, string
     });
   });
   child.removeAllListeners("exit");
+  const exit = new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once("exit", () => resolve())));
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     pid: child.pid!,
     logs: () => out,
+    appPid: () => {
+      const inner = children(child.pid!).find((p) => cmdline(p).includes("server.ts"));
+      return inner ?? child.pid!;
+    },
+    exited: () => exit,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

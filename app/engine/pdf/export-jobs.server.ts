@@ -4,6 +4,10 @@
 // server process); on SQLite (one machine by nature) an in-process queue runs it. Progress
 // (done / failed of total, and each error) lives in export_jobs, so any process can answer a poll.
 // One unfinished job per user (a partial unique index) and at most EXPORT_MAX applications a job.
+// A running job writes a heartbeat; one whose runner went silent (server or worker killed) is
+// restarted from scratch by whichever process notices first (MAX_ATTEMPTS runs, then failed), its
+// partial ZIP removed. Every write of a run is conditional on its own `runner` token, so a run that
+// was taken over stops instead of racing its successor.
 import crypto from "node:crypto";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
@@ -18,18 +22,20 @@ import { UserError } from "~/utils/http.server";
 import { dbId, isDbId } from "~/utils/ints.server";
 import { loadReviewerScope } from "~/utils/scope.server";
 import { singleton } from "~/utils/singleton.server";
-import { sanitizeFileName } from "../file-storage.server";
+import { fileNamePart } from "../file-storage.server";
 import { cnDate } from "../templates.server";
 import { getForStaff, queueWhere, type QueueFilters } from "../workflow/review.server";
-import { PdfRenderError } from "./renderer.server";
+import { PdfRenderError, type PdfErrorCode } from "./renderer.server";
 import { renderReviewForm } from "./review-form.server";
 
 /** Applications one job may hold. */
 export const EXPORT_MAX = 500;
 /** How long a finished ZIP stays downloadable. */
 export const EXPORT_KEEP_MS = 24 * 60 * 60 * 1000;
-/** A job not updated for this long is taken as dead (its process went away mid-job). */
-const STALE_MS = 30 * 60 * 1000;
+/** pg-boss's own expiry of a fetched job: only a backstop, the heartbeat decides (it is far shorter). */
+const PG_BOSS_EXPIRE_S = 30 * 60;
+/** Runs of one job (the first and automatic restarts) before it is failed for good. */
+export const MAX_ATTEMPTS = 3;
 /** Forms rendered at once by one job (the renderer's page pool is shared with single downloads). */
 const JOB_CONCURRENCY = 2;
 const QUEUE = "review-form-export";
@@ -100,16 +106,59 @@ const pidAlive = (pid: number) => {
   }
 };
 
-/** Marks the user's unfinished jobs failed when their process is gone, so they don't block a new one. */
+// `runner`: "pg-boss" (queued in pg-boss), "local:<pid>:<boot>" (queued in that process's in-memory
+// queue, SQLite) or "<kind>:<pid>:<boot>:<run>" while running. The boot id tells this process from
+// an earlier one that had the same pid (a restarted container often gets the same pid back).
+const BOOT = () => singleton("export-boot", () => crypto.randomBytes(6).toString("base64url"));
+const localRunner = () => `local:${process.pid}:${BOOT()}`;
+const RUNNER = /^(local|pg-boss):(\d+)(?::([\w-]+))?/;
+
+const heartbeatTimeout = () => getEnv().exportHeartbeatTimeoutMs;
+/** A few beats per timeout, so one slow write doesn't make a live job look dead. */
+const heartbeatEvery = () => Math.max(200, Math.floor(heartbeatTimeout() / 4));
+
+type JobRow = Pick<ExportJobAttrs, "id" | "status" | "runner" | "heartbeatAt" | "updatedAt" | "attempts">;
+
+/** Whether an unfinished job's runner is gone. A job queued in pg-boss is pg-boss's to run. */
+function isDead(r: JobRow, now: number) {
+  const m = RUNNER.exec(r.runner ?? "");
+  const silent = now - new Date(r.heartbeatAt ?? r.updatedAt).getTime() > heartbeatTimeout();
+  if (r.status === "running" && silent) return true;
+  if (!m || m[1] !== "local" || m[3] === BOOT()) return false;
+  // In-process runners (SQLite) live on this machine: an earlier incarnation of this pid, or a pid
+  // that is gone, means the job's process died; another live process must keep beating.
+  const pid = Number(m[2]);
+  return pid === process.pid || !pidAlive(pid) || silent;
+}
+
+/** `.part` files of a job's runs (the ZIP being written), e.g. after its runner was killed. */
+async function removeParts(jobId: number) {
+  const names = await fsp.readdir(exportsDir()).catch(() => [] as string[]);
+  await Promise.all(names.filter((n) => n.startsWith(`export-${jobId}-`) && n.endsWith(".zip.part")).map((n) => fsp.rm(path.join(exportsDir(), n), { force: true }).catch(() => {})));
+}
+
+/**
+ * Restarts the unfinished jobs (of `where`) whose runner is gone, so neither the job nor its user's
+ * one-job lock waits for pg-boss's 30-minute expiry; a job that already used MAX_ATTEMPTS runs fails.
+ */
 async function reapStale(db: Db, where: WhereOptions<ExportJobAttrs>) {
-  const rows = await db.models.ExportJob.findAll({ where: { [Op.and]: [where, { status: { [Op.in]: ["queued", "running"] } }] }, attributes: ["id", "status", "runner", "updatedAt"], raw: true });
+  const rows = await db.models.ExportJob.findAll({ where: { [Op.and]: [where, { status: { [Op.in]: ["queued", "running"] } }] }, attributes: ["id", "status", "runner", "heartbeatAt", "updatedAt", "attempts"], raw: true });
   const now = Date.now();
   for (const r of rows) {
-    const local = /^local:(\d+)$/.exec(r.runner ?? "");
-    const dead = (local && Number(local[1]) !== process.pid && !pidAlive(Number(local[1]))) || now - new Date(r.updatedAt).getTime() > STALE_MS;
-    if (dead) {
-      await db.models.ExportJob.update({ status: "failed", message: "导出任务因服务重启或超时而中断，请重新导出", finishedAt: new Date() }, { where: { id: r.id, status: r.status } });
+    if (!isDead(r, now)) continue;
+    // Conditional on the runner seen: of several processes noticing at once, one wins.
+    const mine = { where: { id: r.id, status: r.status, runner: r.runner } };
+    if (r.attempts >= MAX_ATTEMPTS) {
+      const [n] = await db.models.ExportJob.update({ status: "failed", message: "导出任务多次因服务中断而未能完成，请重新导出", finishedAt: new Date(), heartbeatAt: null }, mine);
+      if (n) await removeParts(r.id);
+      continue;
     }
+    const usePgBoss = db.sequelize.getDialect() === "postgres";
+    const [n] = await db.models.ExportJob.update({ status: "queued", runner: usePgBoss ? "pg-boss" : localRunner(), heartbeatAt: new Date(), done: 0, failed: 0, errors: [], message: null }, mine);
+    if (!n) continue;
+    console.warn(`[export ${r.id}] runner ${r.runner} is gone: restarting the job (run ${r.attempts + 1} of ${MAX_ATTEMPTS})`);
+    await removeParts(r.id);
+    await enqueue(db, r.id);
   }
 }
 
@@ -139,7 +188,7 @@ export async function startExport(db: Db, viewer: { id: number; role: Role }, in
   try {
     job = (await db.models.ExportJob.create({
       userId: viewer.id, status: "queued", applicationIds: ids, total: ids.length, errors: [],
-      runner: usePgBoss ? "pg-boss" : `local:${process.pid}`,
+      runner: usePgBoss ? "pg-boss" : localRunner(), heartbeatAt: new Date(),
     })).get({ plain: true });
   } catch (e) {
     if ((e as Error).name === "SequelizeUniqueConstraintError") {
@@ -148,36 +197,65 @@ export async function startExport(db: Db, viewer: { id: number; role: Role }, in
     }
     throw e;
   }
-  try {
-    if (usePgBoss) await (await pgBoss(db)).send(QUEUE, { jobId: job.id }, { retryLimit: 1, expireInSeconds: STALE_MS / 1000 });
-    else enqueueLocal(db, job.id);
-  } catch (e) {
-    await db.models.ExportJob.update({ status: "failed", message: "导出任务无法加入队列，请稍后重试", finishedAt: new Date() }, { where: { id: job.id } });
-    throw e;
-  }
+  await enqueue(db, job.id, true);
   return { id: job.id, total: ids.length };
 }
 
-/** `Numbered_Name.pdf`, unique within the ZIP. */
-function entryName(app: Pick<ApplicationAttrs, "id" | "number" | "applicantName">, used: Set<string>) {
-  const base = sanitizeFileName(`${app.number ?? `申报${app.id}`}_${app.applicantName ?? ""}`.replace(/_$/, "")).replace(/\.pdf$/i, "");
+/** Hands a queued job to pg-boss (Postgres) or this process's queue (SQLite). */
+async function enqueue(db: Db, jobId: number, rethrow = false) {
+  try {
+    if (db.sequelize.getDialect() === "postgres") await (await pgBoss(db)).send(QUEUE, { jobId }, { retryLimit: 1, expireInSeconds: PG_BOSS_EXPIRE_S });
+    else enqueueLocal(db, jobId);
+  } catch (e) {
+    console.error(`[export ${jobId}] cannot enqueue:`, e);
+    await db.models.ExportJob.update({ status: "failed", message: "导出任务无法加入队列，请稍后重试", finishedAt: new Date() }, { where: { id: jobId, status: "queued" } });
+    if (rethrow) throw e;
+  }
+}
+
+/** `Number_Name.pdf`, unique within the ZIP. Only the applicant's name is user text: it is cleaned
+ * on its own (a `/` in it must not cut the number off), and the number always leads. */
+export function entryName(app: Pick<ApplicationAttrs, "id" | "number" | "applicantName">, used: Set<string>) {
+  const person = fileNamePart(app.applicantName, 60);
+  const base = `${fileNamePart(app.number, 40) || `申报${app.id}`}${person ? `_${person}` : ""}`;
   let name = `${base}.pdf`;
   for (let i = 2; used.has(name); i++) name = `${base}(${i}).pdf`;
   used.add(name);
   return name;
 }
 
+/** Render failures worth a second try of the same application in a batch (the renderer has
+ * replaced what broke; a timeout may be a page that hung as its renderer died). */
+const TRANSIENT: PdfErrorCode[] = ["crashed", "failed", "launch", "timeout"];
+
 /**
- * Runs one job: every application re-checked against the owner's scope now, rendered, added to
- * the ZIP; progress written after each. Starting again (a pg-boss retry) starts over.
+ * Runs one job: claims it (queued → running, with this run's runner token), then every application
+ * re-checked against the owner's scope now, rendered, added to the ZIP; progress and a heartbeat
+ * written as it goes. A run whose claim was taken over (its heartbeat went missing) stops and
+ * removes its partial ZIP. Starting again (a restart or a pg-boss retry) starts over.
  */
 export async function runExport(db: Db, jobId: number) {
   const job = (await db.models.ExportJob.findByPk(jobId))?.get({ plain: true });
-  if (!job || job.status === "done" || job.status === "failed") return;
+  if (!job || job.status !== "queued") return;
+  const kind = job.runner === "pg-boss" ? "pg-boss" : "local";
+  const runner = `${kind}:${process.pid}:${BOOT()}:${crypto.randomBytes(4).toString("hex")}`;
+  const [claimed] = await db.models.ExportJob.update(
+    { status: "running", runner, attempts: job.attempts + 1, startedAt: new Date(), heartbeatAt: new Date(), done: 0, failed: 0, errors: [], message: null },
+    { where: { id: jobId, status: "queued", runner: job.runner, attempts: job.attempts } },
+  );
+  if (!claimed) return;
+  const own = { where: { id: jobId, runner } };
+  /** Set once an update finds the job no longer ours (restarted elsewhere): stop, write nothing. */
+  let lost = false;
+  const write = async (values: Partial<ExportJobAttrs>) => {
+    if (lost) return;
+    const [n] = await db.models.ExportJob.update({ ...values, heartbeatAt: new Date() }, own);
+    if (!n) lost = true;
+  };
+
   const user = await db.models.User.findByPk(job.userId, { attributes: ["id", "role"], raw: true });
   const errors: ExportJobAttrs["errors"] = [];
   let done = 0;
-  await db.models.ExportJob.update({ status: "running", startedAt: new Date(), done: 0, failed: 0, errors: [] }, { where: { id: jobId } });
   await fsp.mkdir(exportsDir(), { recursive: true });
   const fileName = `export-${jobId}-${crypto.randomBytes(12).toString("base64url")}.zip`;
   const final = path.join(exportsDir(), fileName);
@@ -196,21 +274,30 @@ export async function runExport(db: Db, jobId: number) {
     // Every form on small jobs; at most every 500 ms on big ones (each update is a write).
     if (!force && job.total > 50 && Date.now() - last < 500) return;
     last = Date.now();
-    await db.models.ExportJob.update({ done, failed: errors.length, errors }, { where: { id: jobId } });
+    await write({ done, failed: errors.length, errors });
   };
+  // From here on the run beats until it ends (if anything above threw, the job simply goes silent
+  // and is restarted like one whose process died).
+  const beat = setInterval(() => void write({}).catch((e) => console.error(`[export ${jobId}] heartbeat:`, e.message)), heartbeatEvery());
+  beat.unref();
   try {
     const queue = [...job.applicationIds];
     const worker = async () => {
-      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+      for (let id = queue.shift(); id !== undefined && !lost; id = queue.shift()) {
         const src = user ? await getForStaff(db, { id: user.id, role: user.role }, id) : null;
-        try {
-          if (!src) throw new UserError("申报不存在或已不在您的范围内");
-          const { pdf } = await renderReviewForm(db, src, { queueTimeoutMs: 10 * 60_000 });
-          zip.addBuffer(pdf, entryName(src.app, used), { compress: false, mtime: new Date() });
-        } catch (e) {
-          const message = e instanceof UserError || e instanceof PdfRenderError ? e.message : "生成评审表时出错";
-          if (!(e instanceof UserError)) console.error(`[export ${jobId}] application ${id}:`, e);
-          errors.push({ id, number: src?.app.number ?? null, name: src?.app.applicantName ?? null, message });
+        for (let attempt = 0; ; attempt++) {
+          try {
+            if (!src) throw new UserError("申报不存在或已不在您的范围内");
+            const { pdf } = await renderReviewForm(db, src, { queueTimeoutMs: 10 * 60_000 });
+            zip.addBuffer(pdf, entryName(src.app, used), { compress: false, mtime: new Date() });
+          } catch (e) {
+            // A crashed page or browser, or a hang: the form gets one more try.
+            if (attempt === 0 && e instanceof PdfRenderError && TRANSIENT.includes(e.code)) continue;
+            const message = e instanceof UserError || e instanceof PdfRenderError ? e.message : "生成评审表时出错";
+            if (!(e instanceof UserError)) console.error(`[export ${jobId}] application ${id}:`, e);
+            errors.push({ id, number: src?.app.number ?? null, name: src?.app.applicantName ?? null, message });
+          }
+          break;
         }
         done++;
         await progress();
@@ -219,38 +306,53 @@ export async function runExport(db: Db, jobId: number) {
     await Promise.all(Array.from({ length: Math.min(JOB_CONCURRENCY, queue.length) }, worker));
     zip.end();
     await written;
+    if (lost) {
+      await fsp.rm(partial, { force: true });
+      return;
+    }
     const ok = done - errors.length;
     if (ok === 0) {
       await fsp.rm(partial, { force: true });
-      await db.models.ExportJob.update({ status: "failed", done, failed: errors.length, errors, message: "没有成功生成任何评审表", finishedAt: new Date() }, { where: { id: jobId } });
+      await write({ status: "failed", done, failed: errors.length, errors, message: "没有成功生成任何评审表", finishedAt: new Date() });
       return;
     }
     await fsp.rename(partial, final);
     const { size } = await fsp.stat(final);
-    await db.models.ExportJob.update({
+    await write({
       status: "done", done, failed: errors.length, errors, fileName, fileSize: size, finishedAt: new Date(), expiresAt: new Date(Date.now() + EXPORT_KEEP_MS),
       message: errors.length ? `已导出 ${ok} 份，${errors.length} 份失败` : `已导出 ${ok} 份`,
-    }, { where: { id: jobId } });
+    });
+    if (lost) await fsp.rm(final, { force: true });
   } catch (e) {
     console.error(`[export ${jobId}] failed:`, e);
     zip.end();
     await fsp.rm(partial, { force: true }).catch(() => {});
-    await db.models.ExportJob.update({ status: "failed", done, failed: errors.length, errors, message: "导出任务失败，请重新导出", finishedAt: new Date() }, { where: { id: jobId } });
+    await write({ status: "failed", done, failed: errors.length, errors, message: "导出任务失败，请重新导出", finishedAt: new Date() }).catch(() => {});
+  } finally {
+    clearInterval(beat);
   }
 }
 
 // ---- queues -----------------------------------------------------------------------------------
 
-/** SQLite: jobs run one after another in this process. */
+/** SQLite: jobs run one after another in this process; the waiting ones get heartbeats too, so
+ * another process can tell this queue is alive. */
 function enqueueLocal(db: Db, jobId: number) {
   const q = singleton("export-local-queue", () => ({ pending: [] as number[], running: false }));
-  q.pending.push(jobId);
+  if (!q.pending.includes(jobId)) q.pending.push(jobId);
   if (q.running) return;
   q.running = true;
+  const beat = setInterval(() => {
+    if (q.pending.length) void db.models.ExportJob.update({ heartbeatAt: new Date() }, { where: { id: { [Op.in]: q.pending }, status: "queued", runner: localRunner() } }).catch(() => {});
+  }, heartbeatEvery());
+  beat.unref();
   void (async () => {
     try {
-      for (let id = q.pending.shift(); id !== undefined; id = q.pending.shift()) await runExport(db, id);
+      for (let id = q.pending.shift(); id !== undefined; id = q.pending.shift()) {
+        await runExport(db, id).catch((e) => console.error(`[export ${id}] run:`, e));
+      }
     } finally {
+      clearInterval(beat);
       q.running = false;
     }
   })();
@@ -265,7 +367,7 @@ function pgBoss(db: Db): Promise<PgBoss> {
     const boss = new PgBoss({ connectionString: url, max: 3, schedule: false });
     boss.on("error", (e) => console.error("[export] pg-boss:", e.message));
     await boss.start();
-    await boss.createQueue(QUEUE, { name: QUEUE, retryLimit: 1, expireInSeconds: STALE_MS / 1000 });
+    await boss.createQueue(QUEUE, { name: QUEUE, retryLimit: 1, expireInSeconds: PG_BOSS_EXPIRE_S });
     await boss.work<{ jobId: number }>(QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => runExport(db, Number(job.data.jobId)));
     return boss;
   })().catch((e) => {
@@ -275,10 +377,30 @@ function pgBoss(db: Db): Promise<PgBoss> {
   return s.boss;
 }
 
-/** Called once per server process at start: on Postgres, jobs queued before a restart run without
- * waiting for someone to open their progress page. */
+/** Called once per server process at start: on Postgres the pg-boss worker starts (jobs queued
+ * before a restart run without waiting for someone to open their progress page); on both, jobs
+ * whose runner died are restarted now and then whenever a heartbeat goes missing, and `.part`
+ * files no live run is writing are removed. */
 export function startExportWorkers(db: Db) {
   ensureWorker(db);
+  const s = singleton("export-reaper", () => ({ timer: null as NodeJS.Timeout | null }));
+  if (s.timer) return;
+  const sweep = () => reapStale(db, {}).catch((e) => console.error("[export] reaper:", e.message));
+  void sweep().then(() => removeOrphanParts(db)).catch((e) => console.error("[export] start-up sweep:", e.message));
+  s.timer = setInterval(sweep, Math.max(500, Math.floor(heartbeatTimeout() / 2)));
+  s.timer.unref();
+}
+
+/** `.part` files whose job is not running with a live heartbeat (left by a killed process). */
+async function removeOrphanParts(db: Db) {
+  const names = (await fsp.readdir(exportsDir()).catch(() => [] as string[])).filter((n) => n.endsWith(".zip.part"));
+  const now = Date.now();
+  for (const n of names) {
+    const id = Number(/^export-(\d+)-/.exec(n)?.[1]);
+    const job = id ? await db.models.ExportJob.findByPk(id, { attributes: ["id", "status", "runner", "heartbeatAt", "updatedAt", "attempts"], raw: true }) : null;
+    if (job && job.status === "running" && !isDead(job, now)) continue;
+    await fsp.rm(path.join(exportsDir(), n), { force: true }).catch(() => {});
+  }
 }
 
 /** Starts the Postgres worker in this process (a poll after a restart picks up queued jobs). */
@@ -331,6 +453,9 @@ export async function exportDownload(db: Db, userId: number, id: number) {
 
 /** For tests and shutdown: the pg-boss instance of this process, stopped if it was started. */
 export async function stopExportWorkers() {
+  const r = singleton("export-reaper", () => ({ timer: null as NodeJS.Timeout | null }));
+  if (r.timer) clearInterval(r.timer);
+  r.timer = null;
   const s = singleton("export-pg-boss", () => ({ boss: null as Promise<PgBoss> | null }));
   const b = await s.boss?.catch(() => null);
   s.boss = null;

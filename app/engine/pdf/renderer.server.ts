@@ -2,7 +2,11 @@
 // (kept in a process singleton so Remix dev rebuilds don't leak Chromiums), a bounded pool of
 // reused pages, JavaScript off, and every request that is not a data: URL aborted: the HTML carries
 // user data, so the document must never reach the network or the file system.
+// The browser's life is tied to this process: it talks over a pipe (Chromium exits when the pipe
+// closes, i.e. when Node dies, even by kill -9), is closed after an idle time, and its profile
+// directory carries a marker with the owner's pid so that a start-up sweep can kill leftovers.
 import fs from "node:fs";
+import fsp from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import puppeteer, { type Browser, type HTTPRequest, type Page } from "puppeteer-core";
@@ -25,6 +29,8 @@ export interface RendererConfig {
   launchTimeoutMs: number;
   /** console.warn every blocked URL (truncated). The count is always kept. */
   logBlocked: boolean;
+  /** Close the warm browser after this long without a render, ms (0 = keep it); the next render relaunches. */
+  idleCloseMs: number;
 }
 
 export interface RenderPdfOptions {
@@ -40,9 +46,11 @@ export interface RenderPdfOptions {
   onBlocked?: (url: string) => void;
 }
 
-export type PdfErrorCode = "timeout" | "busy" | "launch" | "crashed" | "closed";
+export type PdfErrorCode = "timeout" | "busy" | "launch" | "crashed" | "closed" | "failed";
 
 /** A render that failed for a reason the caller can show: the message is Chinese, the code stable. */
+const CLOSED = "PDF 渲染服务已关闭，请稍后重试";
+
 export class PdfRenderError extends Error {
   constructor(public code: PdfErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -52,8 +60,10 @@ export class PdfRenderError extends Error {
 
 interface Slot {
   page: Page;
-  /** The render currently using this page (request handler reports to it). */
-  current: { blocked: number; onBlocked?: (url: string) => void } | null;
+  /** The render currently using this page (request handler reports to it; a crash fails it at once). */
+  current: { blocked: number; onBlocked?: (url: string) => void; fail: (e: Error) => void } | null;
+  /** The page's renderer process died ("Page crashed!") or the page closed: never reused. */
+  dead: boolean;
 }
 
 interface BrowserEntry {
@@ -79,9 +89,11 @@ interface State {
   epoch: number;
   active: number;
   waiters: { resolve: () => void; reject: (e: Error) => void; timer: NodeJS.Timeout | null }[];
-  stats: { launches: number; renders: number; failures: number; blockedRequests: number; crashes: number };
+  stats: { launches: number; renders: number; failures: number; blockedRequests: number; crashes: number; pageCrashes: number; retries: number; idleCloses: number };
   /** Browsers still open (the current one and retired ones finishing their renders). */
   open: Set<BrowserEntry>;
+  /** Closes the warm browser once nothing has rendered for config.idleCloseMs. */
+  idleTimer: NodeJS.Timeout | null;
 }
 
 function defaultConfig(): RendererConfig {
@@ -94,6 +106,7 @@ function defaultConfig(): RendererConfig {
     queueTimeoutMs: 120_000,
     launchTimeoutMs: 30_000,
     logBlocked: false,
+    idleCloseMs: getEnv().pdfBrowserIdleMs,
   };
 }
 
@@ -106,8 +119,9 @@ const state = () =>
     epoch: 0,
     active: 0,
     waiters: [],
-    stats: { launches: 0, renders: 0, failures: 0, blockedRequests: 0, crashes: 0 },
+    stats: { launches: 0, renders: 0, failures: 0, blockedRequests: 0, crashes: 0, pageCrashes: 0, retries: 0, idleCloses: 0 },
     open: new Set(),
+    idleTimer: null,
   }));
 
 /** The flags the repo's browser tests use; the profile is a fresh temp dir per launch. */
@@ -134,6 +148,7 @@ export function configureRenderer(patch: Partial<RendererConfig>) {
   const s = state();
   s.config = { ...s.config, ...patch };
   pump();
+  scheduleIdleClose();
 }
 
 export function rendererConfig(): Readonly<RendererConfig> {
@@ -156,10 +171,15 @@ export function rendererStats() {
 
 // --- browser lifecycle ------------------------------------------------------------------------
 
+/** The profile directory's name: `zcps-pdf-p<owner pid>-XXXXXX`. Every Chromium process (browser,
+ * zygotes, renderers) carries it in --user-data-dir, which is how the sweep finds ours. */
+const MARKER = /^zcps-pdf-p(\d+)-/;
+const PROFILE_ARG = /--user-data-dir=\S*\/zcps-pdf-p(\d+)-/;
+
 async function launch(): Promise<BrowserEntry> {
   const s = state();
   const { executablePath, launchTimeoutMs } = s.config;
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "zcps-pdf-"));
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), `zcps-pdf-p${process.pid}-`));
   let browser: Browser;
   try {
     browser = await puppeteer.launch({
@@ -168,14 +188,20 @@ async function launch(): Promise<BrowserEntry> {
       userDataDir,
       args: CHROMIUM_ARGS,
       timeout: launchTimeoutMs,
-      // The process's own shutdown (closeRenderer) closes it; Chromium dies with Node anyway.
+      // DevTools over fds 3/4 instead of a WebSocket: when this process dies, even by SIGKILL, the
+      // pipe closes and Chromium shuts down with all its children (a WebSocket browser lives on,
+      // reparented to PID 1).
+      pipe: true,
+      // The process's own shutdown (closeRenderer) closes it.
       handleSIGINT: false,
       handleSIGTERM: false,
       handleSIGHUP: false,
     });
   } catch (e) {
     removeDir(userDataDir);
-    throw new PdfRenderError("launch", `无法启动 PDF 渲染浏览器（${executablePath}）：${(e as Error).message}`, { cause: e });
+    // The cause (path, Chromium's output) is for the log; the user gets a Chinese retry hint.
+    console.error(`[pdf] cannot launch ${executablePath}:`, e);
+    throw new PdfRenderError("launch", "PDF 渲染服务暂时无法启动，请稍后重试", { cause: e });
   }
   const entry: BrowserEntry = {
     browser,
@@ -255,7 +281,18 @@ async function closeEntry(entry: BrowserEntry) {
 
 async function newSlot(entry: BrowserEntry): Promise<Slot> {
   const page = await entry.browser.newPage();
-  const slot: Slot = { page, current: null };
+  const slot: Slot = { page, current: null, dead: false };
+  // A crashed page never answers again (setContent hangs until the protocol timeout): mark it so
+  // the pool drops it, and fail the render on it now so that it is retried on a fresh page.
+  page.on("error", () => {
+    if (!slot.dead) state().stats.pageCrashes++;
+    slot.dead = true;
+    slot.current?.fail(pageCrashed());
+  });
+  page.once("close", () => {
+    slot.dead = true;
+    slot.current?.fail(pageCrashed());
+  });
   try {
     await page.setJavaScriptEnabled(false);
     await page.setRequestInterception(true);
@@ -302,6 +339,7 @@ function pump() {
 
 function acquire(queueTimeoutMs: number): Promise<void> {
   const s = state();
+  cancelIdleClose();
   if (s.active < s.config.maxConcurrentPages && s.waiters.length === 0) {
     s.active++;
     return Promise.resolve();
@@ -322,6 +360,27 @@ function acquire(queueTimeoutMs: number): Promise<void> {
 function release() {
   state().active--;
   pump();
+  scheduleIdleClose();
+}
+
+function cancelIdleClose() {
+  const s = state();
+  if (s.idleTimer) clearTimeout(s.idleTimer);
+  s.idleTimer = null;
+}
+
+/** Nothing rendering or waiting: the warm browser (~1 GB) goes after idleCloseMs, relaunched on demand. */
+function scheduleIdleClose() {
+  const s = state();
+  cancelIdleClose();
+  if (!s.config.idleCloseMs || s.active > 0 || s.waiters.length || !s.current) return;
+  s.idleTimer = setTimeout(() => {
+    s.idleTimer = null;
+    if (s.active > 0 || s.waiters.length || s.launching || !s.current) return;
+    s.stats.idleCloses++;
+    retire(s.current);
+  }, s.config.idleCloseMs);
+  s.idleTimer.unref();
 }
 
 // --- rendering --------------------------------------------------------------------------------
@@ -332,19 +391,56 @@ const MARGIN = { top: "18mm", right: "16mm", bottom: "20mm", left: "16mm" };
 
 const timeoutError = (ms: number, cause?: unknown) =>
   new PdfRenderError("timeout", `生成 PDF 超时（超过 ${Math.round(ms / 1000)} 秒），请稍后重试`, { cause });
+const pageCrashed = () => new PdfRenderError("crashed", "PDF 渲染进程意外退出，请稍后重试");
 
-async function renderOn(entry: BrowserEntry, html: string, opts: RenderPdfOptions, timeoutMs: number): Promise<Buffer> {
+/** A page's renderer dying while the page is being created (or a new page handed the pool's spare
+ * renderer process just killed, before Chromium noticed) leaves newPage() waiting for answers that
+ * never come, with no crash event (the page object doesn't exist yet): give up after this long and
+ * open another. Opening a page normally takes well under a second. */
+const PAGE_OPEN_MS = 5_000;
+
+async function openSlot(entry: BrowserEntry, timeoutMs: number): Promise<Slot> {
+  // A render budget this short is the render timeout's to enforce.
+  if (timeoutMs <= 2 * PAGE_OPEN_MS) return newSlot(entry);
+  for (let tries = 1; ; tries++) {
+    let timer: NodeJS.Timeout | undefined;
+    const opening = newSlot(entry);
+    const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), PAGE_OPEN_MS)));
+    const slot = await Promise.race([opening, late]).finally(() => clearTimeout(timer));
+    if (slot) return slot;
+    // Closed if it does open after all.
+    opening.then((opened) => void opened.page.close().catch(() => {}), () => {});
+    if (tries === 2 || entry.closed) throw pageCrashed();
+  }
+}
+
+/** An idle page of the pool, dropping (closing) any that crashed while idle. */
+function takeIdle(entry: BrowserEntry): Slot | null {
+  for (let slot = entry.idle.pop(); slot; slot = entry.idle.pop()) {
+    if (!slot.dead && !slot.page.isClosed()) return slot;
+    void slot.page.close().catch(() => {});
+  }
+  return null;
+}
+
+async function renderOn(entry: BrowserEntry, html: string, opts: RenderPdfOptions, timeoutMs: number, fresh: boolean): Promise<Buffer> {
   entry.renders++;
   entry.active++;
   // The page this render uses, once it has one; `abandoned` tells late work that the caller gave up.
   const job: { slot: Slot | null; abandoned: boolean } = { slot: null, abandoned: false };
   let healthy = false;
   let timer: NodeJS.Timeout | undefined;
+  // Rejected by the page's crash handler: a crashed page would otherwise hang until the timeout.
+  let fail!: (e: Error) => void;
+  const crashed = new Promise<never>((_, reject) => (fail = reject));
+  crashed.catch(() => {});
   const work = (async () => {
-    const slot = entry.idle.pop() ?? (await newSlot(entry));
+    // A retry takes a new page: the pool's others may share the renderer process that just died.
+    const slot = (fresh ? null : takeIdle(entry)) ?? (await openSlot(entry, timeoutMs));
     job.slot = slot;
     if (job.abandoned) throw timeoutError(timeoutMs);
-    slot.current = { blocked: 0, onBlocked: opts.onBlocked };
+    slot.current = { blocked: 0, onBlocked: opts.onBlocked, fail };
+    if (slot.dead) throw pageCrashed();
     await slot.page.setContent(html, { waitUntil: "load", timeout: timeoutMs });
     const pageNumbers = opts.pageNumbers !== false;
     const pdf = await slot.page.pdf({
@@ -363,21 +459,25 @@ async function renderOn(entry: BrowserEntry, html: string, opts: RenderPdfOption
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(timeoutError(timeoutMs)), timeoutMs);
     });
-    const pdf = await Promise.race([work, timeout]);
-    healthy = true;
+    const pdf = await Promise.race([work, timeout, crashed]);
+    healthy = !job.slot?.dead;
     return pdf;
   } catch (e) {
     if (e instanceof PdfRenderError) throw e;
     if ((e as Error)?.name === "TimeoutError") throw timeoutError(timeoutMs, e);
     if (entry.crashed || (!entry.closed && !entry.browser.connected)) {
-      throw new PdfRenderError("crashed", "PDF 渲染浏览器意外退出，请重试", { cause: e });
+      throw new PdfRenderError("crashed", "PDF 渲染浏览器意外退出，请稍后重试", { cause: e });
     }
-    if (entry.closed) throw new PdfRenderError("closed", "PDF 渲染服务已关闭", { cause: e });
-    throw e;
+    if (entry.closed) throw new PdfRenderError("closed", CLOSED, { cause: e });
+    if (job.slot?.dead) throw new PdfRenderError("crashed", pageCrashed().message, { cause: e });
+    // Anything else Chromium threw (a protocol error, a detached frame): retried once on a fresh
+    // page by renderPdf, then a Chinese 503 — the stack is for the log only.
+    console.error("[pdf] render failed:", e);
+    throw new PdfRenderError("failed", "生成 PDF 失败，请稍后重试", { cause: e });
   } finally {
     clearTimeout(timer);
     entry.active--;
-    if (healthy && !entry.retired && !entry.closed) {
+    if (healthy && !entry.retired && !entry.closed && !job.slot!.dead) {
       job.slot!.current = null;
       entry.idle.push(job.slot!);
     } else {
@@ -405,15 +505,19 @@ export async function renderPdf(html: string, opts: RenderPdfOptions = {}): Prom
   await acquire(opts.queueTimeoutMs ?? s.config.queueTimeoutMs);
   try {
     for (let attempt = 0; ; attempt++) {
-      if (s.epoch !== epoch) throw new PdfRenderError("closed", "PDF 渲染服务已关闭");
+      if (s.epoch !== epoch) throw new PdfRenderError("closed", CLOSED);
       const entry = await currentBrowser();
       try {
-        const pdf = await renderOn(entry, html, opts, timeoutMs);
+        const pdf = await renderOn(entry, html, opts, timeoutMs, attempt > 0);
         s.stats.renders++;
         return pdf;
       } catch (e) {
-        // A browser that died under us is replaced once; the document itself is not the cause.
-        if (e instanceof PdfRenderError && e.code === "crashed" && attempt === 0) continue;
+        // A page or browser that died under us is replaced once (on a fresh page; currentBrowser
+        // relaunches a dead browser); a timeout or a full queue is not retried.
+        if (e instanceof PdfRenderError && (e.code === "crashed" || e.code === "failed") && attempt === 0) {
+          s.stats.retries++;
+          continue;
+        }
         s.stats.failures++;
         throw e;
       }
@@ -427,12 +531,73 @@ export async function renderPdf(html: string, opts: RenderPdfOptions = {}): Prom
 export async function closeRenderer(): Promise<void> {
   const s = state();
   s.epoch++;
+  cancelIdleClose();
   for (const w of s.waiters.splice(0)) {
     if (w.timer) clearTimeout(w.timer);
-    w.reject(new PdfRenderError("closed", "PDF 渲染服务已关闭"));
+    w.reject(new PdfRenderError("closed", CLOSED));
   }
   const launching = s.launching;
   if (launching) await launching.catch(() => null);
   s.current = null;
   await Promise.all([...s.open].map((e) => closeEntry(e)));
+}
+
+// --- leftovers of a killed process ---------------------------------------------------------------
+
+function ppidOf(pid: number): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    // "pid (comm) state ppid …" — comm may hold spaces and parentheses.
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    return null;
+  }
+}
+
+function descendsFrom(pid: number, ancestor: number) {
+  for (let p: number | null = pid, i = 0; p && p > 1 && i < 64; p = ppidOf(p), i++) if (p === ancestor) return true;
+  return false;
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+};
+
+/**
+ * Kills Chromium processes of this app (profile dir `zcps-pdf-p<pid>-…`) that are no longer
+ * descendants of the Node process that launched them (it was killed and they were reparented; a
+ * reused pid does not save them), and removes profile dirs whose owner is gone. Browsers of live
+ * processes (cluster siblings, other servers, tests) are left alone. Linux (/proc) only.
+ */
+export async function sweepOrphanedBrowsers(): Promise<{ killed: number[]; removedDirs: string[] }> {
+  const killed: number[] = [];
+  const removedDirs: string[] = [];
+  if (process.platform !== "linux") return { killed, removedDirs };
+  for (const name of await fsp.readdir("/proc").catch(() => [] as string[])) {
+    if (!/^\d+$/.test(name)) continue;
+    const pid = Number(name);
+    // Chromium's child processes rewrite their argv into one space-separated string.
+    const args = await fsp.readFile(`/proc/${pid}/cmdline`, "utf8").then((c) => c.replace(/\0/g, " "), () => "");
+    const owner = PROFILE_ARG.exec(args);
+    if (!owner || descendsFrom(pid, Number(owner[1]))) continue;
+    try {
+      process.kill(pid, "SIGKILL");
+      killed.push(pid);
+    } catch {
+      // Gone already, or not ours to kill.
+    }
+  }
+  const tmp = os.tmpdir();
+  for (const name of await fsp.readdir(tmp).catch(() => [] as string[])) {
+    const owner = MARKER.exec(name);
+    if (!owner || alive(Number(owner[1]))) continue;
+    await fsp.rm(path.join(tmp, name), { recursive: true, force: true, maxRetries: 3 }).then(() => removedDirs.push(name), () => {});
+  }
+  if (killed.length) console.warn(`[pdf] killed ${killed.length} leftover Chromium process(es) of a previous server`);
+  return { killed, removedDirs };
 }

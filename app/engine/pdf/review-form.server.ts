@@ -10,7 +10,7 @@ import type { Db } from "~/utils/db.server";
 import { UserError } from "~/utils/http.server";
 import { ROLE_LABELS } from "~/utils/users.server";
 import { getCategory, listColumns, slugOf } from "../archive.server";
-import { contentDisposition, filePath, isFileKey, sanitizeFileName } from "../file-storage.server";
+import { contentDisposition, fileNamePart, filePath, isFileKey } from "../file-storage.server";
 import { getForm, validFields, type PublishedForm } from "../form-registry.server";
 import { cnDate, maskIdNumber, renderTemplate } from "../templates.server";
 import type { FormStepOptions, WorkflowDefinition } from "../workflow/definition";
@@ -213,8 +213,10 @@ export async function reviewFormData(db: Db, src: ReviewFormSource, now = new Da
   };
 }
 
+/** `Number_Name_评审表.pdf`: the name is cleaned on its own, so a `/` in it can't cut the number off. */
 export function reviewFormFileName(app: Pick<ApplicationAttrs, "number" | "applicantName" | "id">) {
-  return sanitizeFileName(`${app.number ?? `申报${app.id}`}_${app.applicantName ?? ""}_评审表.pdf`.replace("__", "_"));
+  const person = fileNamePart(app.applicantName, 60);
+  return `${fileNamePart(app.number, 40) || `申报${app.id}`}${person ? `_${person}` : ""}_评审表.pdf`;
 }
 
 /** The review form as HTML (the workflow's template). Refused for an application not yet submitted. */
@@ -232,7 +234,7 @@ export async function renderReviewForm(db: Db, src: ReviewFormSource, opts: Pick
   return { pdf, fileName: reviewFormFileName(src.app) };
 }
 
-const text = (message: string, status: number) => new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+const text = (message: string, status: number, headers: Record<string, string> = {}) => new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8", ...headers } });
 
 /** The download response of a review form (routes call this after their access check). A form that
  * can't be made yet (draft) or a busy renderer answers with its Chinese message, never a 500. */
@@ -251,7 +253,8 @@ export async function reviewFormResponse(db: Db, src: ReviewFormSource) {
     });
   } catch (e) {
     if (e instanceof UserError) return text(e.message, e.status);
-    if (e instanceof PdfRenderError) return text(e.message, 503);
+    // Rendering could not be done now (the renderer already retried a crash once): 503 + retry hint.
+    if (e instanceof PdfRenderError) return text(e.message, 503, { "Retry-After": "10" });
     throw e;
   }
 }
