@@ -14,6 +14,9 @@ export interface TestTarget {
   kind: DbKind;
   databaseUrl: string | null;
   sqlitePath: string;
+  /** DATA_DIR of servers on this target (uploads, exports): its own, so parallel test files never
+   * see each other's files (job ids and upload clean-up are per database). */
+  dataDir: string;
   drop(): Promise<void>;
 }
 
@@ -24,10 +27,11 @@ export function currentKind(): DbKind {
 
 export async function createTestTarget(kind: DbKind = currentKind()): Promise<TestTarget> {
   const tag = `t_${Date.now().toString(36)}_${crypto.randomBytes(4).toString("hex")}`;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zcps-test-"));
+  const dataDir = path.join(dir, "data");
   if (kind === "sqlite") {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zcps-test-"));
     const sqlitePath = path.join(dir, `${tag}.sqlite`);
-    return { kind, databaseUrl: null, sqlitePath, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+    return { kind, databaseUrl: null, sqlitePath, dataDir, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
   }
   const admin = process.env.TEST_DATABASE_URL;
   if (!admin) throw new Error("TEST_DATABASE_URL is not set");
@@ -41,7 +45,9 @@ export async function createTestTarget(kind: DbKind = currentKind()): Promise<Te
     kind,
     databaseUrl: url.toString(),
     sqlitePath: ":memory:",
+    dataDir,
     drop: async () => {
+      fs.rmSync(dir, { recursive: true, force: true });
       const c = new pg.Client({ connectionString: admin });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS "${tag}" WITH (FORCE)`);

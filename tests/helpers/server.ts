@@ -50,6 +50,7 @@ export async function startServer(target: TestTarget, env: Record<string, string
       DEMO_MODE: "0",
       // Required in production: the address the tests (and browsers) use.
       PUBLIC_ORIGIN: `http://127.0.0.1:${port}`,
+      DATA_DIR: target.dataDir,
       ...(target.databaseUrl ? { DATABASE_URL: target.databaseUrl } : { SQLITE_PATH: target.sqlitePath }),
       ...env,
     },
