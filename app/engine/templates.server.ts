@@ -12,7 +12,7 @@ import { templateKind, type TemplateDefinition } from "./definitions/kinds/templ
 import { cnDate, maskIdNumber } from "./format-value";
 
 // Defined with the value formatter (client-safe); server modules that print dates still import it from here.
-export { cnDate, maskIdNumber };
+export { cnDate };
 
 function environment(partials: Record<string, string>) {
   const h = Handlebars.create();
