@@ -1,19 +1,14 @@
-// How a stored value reads in a table cell or summary: the same for every form and category.
-export function cellText(v: unknown): string {
-  if (v === undefined || v === null || v === "") return "—";
-  if (typeof v === "boolean") return v ? "是" : "否";
-  if (Array.isArray(v)) {
-    if (v.every((x) => typeof x === "string" && x.startsWith("f_"))) return v.length ? `${v.length} 个文件` : "—";
-    return v.map(cellText).join("、");
-  }
-  if (typeof v === "object") return Object.values(v as Record<string, unknown>).map(cellText).join(" ");
-  return String(v);
-}
+// How a stored value reads on screen (table cells, the record view): the one value formatter of
+// engine/format-value.ts with the screen's options, the same for every form and category.
+import { formatColumn, formatValue, type ColumnFormat } from "~/engine/format-value";
 
-export function rangeText(a: unknown, b: unknown): string {
-  if ((a === undefined || a === null || a === "") && (b === undefined || b === null || b === "")) return "—";
-  return `${cellText(a)} 至 ${b === undefined || b === null || b === "" ? "今" : cellText(b)}`;
-}
+/** What an empty value reads as on screen. */
+export const SCREEN_EMPTY = "—";
+
+export const cellText = (v: unknown, schema?: object | null, ui?: object | null) => formatValue(v, schema, ui, { empty: SCREEN_EMPTY });
+
+/** A list column's cell (a field, or a from–to range) for a record's data. */
+export const columnText = (c: ColumnFormat, data: Record<string, unknown>) => formatColumn(c, data, { empty: SCREEN_EMPTY });
 
 // One formatter for every row: toLocaleString with options builds a new Intl.DateTimeFormat per call.
 const DATE_TIME = new Intl.DateTimeFormat("zh-CN", {

@@ -9,6 +9,7 @@ import { dbVersion, isDbId } from "~/utils/ints.server";
 import { createOnce } from "~/utils/idempotency.server";
 import { applicantProfileWhere, type ReviewerScope } from "~/utils/scope.server";
 import { ENTRY_TRANSITIONS, canDo, type EntryAction } from "./entry-status";
+import type { ColumnFormat } from "./format-value";
 import { compiledValidator, getForm, validateRecord, type PublishedForm } from "./form-registry.server";
 import { toFieldErrors, type FieldErrors } from "./validator";
 import { checkRules, type FieldRule } from "./rules";
@@ -26,7 +27,8 @@ export interface Category {
   form: PublishedForm;
 }
 
-export interface ListColumn { field: string; title: string; to?: string; sortable: boolean; width?: number }
+/** A declared list column, with its fields' schema and uiSchema so every surface formats its cells alike. */
+export interface ListColumn extends ColumnFormat { field: string; title: string; to?: string; sortable: boolean; width?: number }
 
 export const slugOf = (categoryId: string) => categoryId.slice(ID_PREFIX.length);
 export const categoryIdOf = (slug: string) => `${ID_PREFIX}${slug}`;
@@ -59,9 +61,11 @@ export async function getCategory(db: Db, slug: string, version?: number): Promi
 /** Table columns declared by the category (titles default to the schema's field titles). */
 export function listColumns(form: PublishedForm): ListColumn[] {
   const props = form.schema.properties ?? {};
+  const ui = form.uiSchema ?? {};
   return ((form.meta.listColumns as any[]) ?? []).map((c) => ({
     field: c.field, to: c.to, width: c.width, sortable: c.sortable !== false,
     title: c.title ?? props[c.field]?.title ?? c.field,
+    schema: props[c.field], ui: ui[c.field], ...(c.to ? { toSchema: props[c.to], toUi: ui[c.to] } : {}),
   }));
 }
 

@@ -29,6 +29,10 @@ export const FILE_KINDS: Record<string, { label: string; extensions: string[] }>
 /** Stored-file keys: "f_" + 24 random bytes in base64url (32 characters). */
 export const FILE_KEY_PATTERN = /^f_[A-Za-z0-9_-]{16,48}$/;
 
+export function isFileKey(v: unknown): v is string {
+  return typeof v === "string" && v.length <= 52 && FILE_KEY_PATTERN.test(v);
+}
+
 /** The "x-file" annotation of a schema node, or null when it has none (or a malformed one). */
 export function fileSpecOf(schema: unknown): FileSpec | null {
   const x = schema && typeof schema === "object" ? (schema as Record<string, any>)["x-file"] : undefined;

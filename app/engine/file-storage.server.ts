@@ -15,7 +15,7 @@ import type { Db } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { UserError } from "~/utils/http.server";
 import { applicantHasApplicationInScope, applicantInScope, loadReviewerScope } from "~/utils/scope.server";
-import { acceptLabels, FILE_KEY_PATTERN, FILE_KINDS, fileSpecOf, formatBytes, kindLabel, type FileSpec } from "./file-kinds";
+import { acceptLabels, FILE_KINDS, fileSpecOf, formatBytes, isFileKey, kindLabel, type FileSpec } from "./file-kinds";
 import { valuesAt } from "./dictionaries.server";
 
 export interface FileInfo { name: string; size: number; mimeType: string }
@@ -38,9 +38,8 @@ export function newFileKey() {
   return `f_${crypto.randomBytes(24).toString("base64url")}`;
 }
 
-export function isFileKey(v: unknown): v is string {
-  return typeof v === "string" && v.length <= 52 && FILE_KEY_PATTERN.test(v);
-}
+// Defined beside the key pattern (client-safe); server modules keep importing it from here.
+export { isFileKey };
 
 /** Disk path of a key: uploads/<2 chars>/<key>. The shard is the 2 characters after "f_" (the
  * first two are the same for every key). Only ever called with a checked key. */

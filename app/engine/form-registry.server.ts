@@ -10,6 +10,7 @@ import { checkRules, type FieldRule } from "./rules";
 import { checkDictionaryRefs, dictionaryFields, DICTIONARIES } from "./dictionaries.server";
 import { checkFileRefs } from "./file-storage.server";
 import { fileFieldProblems } from "./file-kinds";
+import { branchProperties } from "./format-value";
 import { draftErrors } from "./draft-check";
 import { contentHash } from "./definitions/hash";
 import { DefinitionError } from "./definitions/errors";
@@ -114,7 +115,7 @@ export function checkFieldReferences(form: Pick<FormDefinition, "schema" | "uiSc
 
   // uiSchema may also name fields defined only in a conditional branch (allOf/if/then,
   // dependencies, oneOf/anyOf): RJSF shows them while the branch applies.
-  const branch = branchFieldNames(form.schema);
+  const branch = new Set(Object.keys(branchProperties(form.schema)));
   const uiRef = (where: string, name: unknown) => {
     if (!isField(name) && !(typeof name === "string" && branch.has(name))) ref(where, name);
   };
@@ -170,23 +171,6 @@ export function checkFieldReferences(form: Pick<FormDefinition, "schema" | "uiSc
     for (const [k, v] of Object.entries(ci.dedupe ?? {})) ref(`meta.citationImport.dedupe.${k}`, v);
   }
   return problems;
-}
-
-/** Names of the properties a schema defines in its conditional branches (one level: the root object's). */
-function branchFieldNames(schema: Record<string, any> | undefined): Set<string> {
-  const out = new Set<string>();
-  const obj = (v: unknown): v is Record<string, any> => !!v && typeof v === "object" && !Array.isArray(v);
-  const add = (s: unknown) => {
-    if (!obj(s)) return;
-    if (obj(s.properties)) for (const k of Object.keys(s.properties)) out.add(k);
-    for (const key of ["then", "else"]) add(s[key]);
-    for (const key of ["allOf", "anyOf", "oneOf"]) if (Array.isArray(s[key])) s[key].forEach(add);
-  };
-  if (!obj(schema)) return out;
-  for (const key of ["then", "else"]) add(schema[key]);
-  for (const key of ["allOf", "anyOf", "oneOf"]) if (Array.isArray(schema[key])) schema[key].forEach(add);
-  if (obj(schema.dependencies)) for (const d of Object.values(schema.dependencies)) add(d);
-  return out;
 }
 
 /** Every form file under forms/ (not _meta), checked. Throws FormConfigError listing all problems. */

@@ -9,28 +9,10 @@ import type { Db } from "~/utils/db.server";
 import { singleton } from "~/utils/singleton.server";
 import { getDefinition, latestVersion, type Published } from "./definitions/lifecycle.server";
 import { templateKind, type TemplateDefinition } from "./definitions/kinds/template.server";
+import { cnDate, maskIdNumber } from "./format-value";
 
-// Beijing time whatever the server's own time zone is (containers often run in UTC).
-const BEIJING = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", hour12: false, year: "numeric", month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit" });
-
-/** 2026年11月28日 (14:05), Beijing time; "2026-11" → 2026年11月; a plain date stays that date. */
-export function cnDate(v: unknown, withTime = false): string {
-  if (v === null || v === undefined || v === "") return "";
-  if (typeof v === "string" && /^\d{4}-\d{2}$/.test(v)) return `${v.slice(0, 4)}年${Number(v.slice(5))}月`;
-  if (typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v)) return `${v.slice(0, 4)}年${Number(v.slice(5, 7))}月${Number(v.slice(8))}日`;
-  const d = v instanceof Date ? v : new Date(String(v));
-  if (Number.isNaN(d.getTime())) return String(v);
-  const p = Object.fromEntries(BEIJING.formatToParts(d).map((x) => [x.type, x.value]));
-  const day = `${p.year}年${Number(p.month)}月${Number(p.day)}日`;
-  return withTime ? `${day} ${p.hour === "24" ? "00" : p.hour}:${p.minute}` : day;
-}
-
-/** 330106199001011234 → 330106********1234: enough to recognise, not enough to reuse. */
-export function maskIdNumber(v: unknown): string {
-  const s = typeof v === "string" ? v : "";
-  if (s.length < 10) return s ? "*".repeat(s.length) : "";
-  return `${s.slice(0, 6)}${"*".repeat(s.length - 10)}${s.slice(-4)}`;
-}
+// Defined with the value formatter (client-safe); server modules that print dates still import it from here.
+export { cnDate };
 
 function environment(partials: Record<string, string>) {
   const h = Handlebars.create();

@@ -3,7 +3,7 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Alert, Button, Card, Input, Popconfirm, Select, Space, Typography } from "antd";
 import type { SortOrder } from "antd/es/table/interface";
-import { cellText, rangeText } from "~/components/cells";
+import { columnText } from "~/components/cells";
 import { useHydrated } from "~/components/hydrated";
 import { ListTable, StaticLinkButton } from "~/components/list-table";
 import { listPagination, useListQuery } from "~/components/use-list-query";
@@ -126,7 +126,7 @@ export default function CategoryEntries() {
             width: c.width,
             sorter: c.sortable,
             sortOrder: sortOrder(c.field),
-            render: (_: unknown, r: (typeof d.rows)[number]) => (c.to ? rangeText(r.data[c.field], r.data[c.to]) : cellText(r.data[c.field])),
+            render: (_: unknown, r: (typeof d.rows)[number]) => columnText(c, r.data),
           })),
           {
             title: "状态", key: "status", width: 160,

@@ -230,7 +230,7 @@ describe("业绩档案库：新增 → 单位审核退回 → 修改重新提交
     const row = await rowText();
     expect(row).toContain(ENTRY.school);
     expect(row).toContain(ENTRY.major);
-    expect(row).toContain("2008-09 至 2012-06");
+    expect(row).toContain("2008年9月 至 2012年6月");
     expect(row).toContain("待审核");
     expect(await rowActions()).toEqual(["编辑", "删除"]);
 
@@ -329,7 +329,7 @@ describe("业绩档案库：新增 → 单位审核退回 → 修改重新提交
     expect(main).toContain("审核通过");
     expect(main).toContain("已审核通过，业绩已锁定，不能修改或删除。");
     // Values as text, the certificate as a link; nothing to type into and no 【保存】.
-    for (const v of [ENTRY.school, ENTRY.major, ENTRY.fixedDiplomaNumber, ENTRY.startDate, ENTRY.education, ENTRY.degree, ENTRY.studyMode]) {
+    for (const v of [ENTRY.school, ENTRY.major, ENTRY.fixedDiplomaNumber, "2008年9月", ENTRY.education, ENTRY.degree, ENTRY.studyMode]) {
       expect(main).toContain(v);
     }
     expect(await a.page.$$eval("main a[href^='/files/']", (as) => as.map((el) => el.textContent))).toEqual([FILE_NAME]);

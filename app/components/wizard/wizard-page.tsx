@@ -288,7 +288,7 @@ function CategoryBlock({ c, ctx, post, busy }: { c: any; ctx: Ctx; post: (b: Rec
         rowSelection={{ selectedRowKeys: selected, onChange: (keys) => setSelected(keys as number[]) }}
         columns={[
           { title: "名称", dataIndex: "title", render: (t: string, r: any) => t || `（第 ${r.id} 条）` },
-          ...c.columns.filter((col: any) => col.field !== undefined).slice(0, 3).map((col: any) => ({ title: col.title, key: col.field, render: (_: unknown, r: any) => cellText(r.data?.[col.field]) })),
+          ...c.columns.filter((col: any) => col.field !== undefined).slice(0, 3).map((col: any) => ({ title: col.title, key: col.field, render: (_: unknown, r: any) => cellText(r.data?.[col.field], col.schema, col.ui) })),
           { title: "审核状态", dataIndex: "status", width: 100, render: (s: string) => <Tag color={STATUS_COLOR[s]}>{STATUS_TEXT[s] ?? s}</Tag> },
           { title: "申报状态", key: "x", width: 110, render: (_: unknown, r: any) => r.extracted ? <Tag color="blue">{r.stale ? "已提取（档案已变更）" : "已提取"}</Tag> : <Typography.Text type="secondary">未提取</Typography.Text> },
         ]} />

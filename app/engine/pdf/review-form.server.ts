@@ -12,7 +12,8 @@ import { ROLE_LABELS } from "~/utils/users.server";
 import { getCategory, listColumns, slugOf } from "../archive.server";
 import { contentDisposition, fileNamePart, filePath, isFileKey } from "../file-storage.server";
 import { getForm, validFields, type PublishedForm } from "../form-registry.server";
-import { cnDate, maskIdNumber, renderTemplate } from "../templates.server";
+import { formatColumn, recordFields, type FormatOptions } from "../format-value";
+import { renderTemplate } from "../templates.server";
 import type { FormStepOptions, WorkflowDefinition } from "../workflow/definition";
 import { ACTION_LABEL, stateLabel } from "../workflow/review-machine";
 import { PdfRenderError, renderPdf, type RenderPdfOptions } from "./renderer.server";
@@ -22,32 +23,10 @@ export interface ReviewFormSource { app: ApplicationAttrs; plan: PlanAttrs; work
 export interface FieldView { name: string; title: string; value: string; long: boolean }
 export interface OpinionView { action: string; actionLabel: string; comment: string; actor: string; role: string; at: string }
 
-const EMPTY = "";
-
-/** Nesting printText follows into lists and objects; deeper parts are not printed. */
-const PRINT_DEPTH = 8;
-
-/** A stored value as the printed form reads it (dates in Chinese, booleans 是/否, files counted). */
-export function printText(v: unknown, schema?: { format?: string; type?: string | string[] }, depth = 0): string {
-  if (v === undefined || v === null || v === "" || depth > PRINT_DEPTH) return EMPTY;
-  if (typeof v === "boolean") return v ? "是" : "否";
-  if (typeof v === "string") {
-    if (/^\d{4}-\d{2}(-\d{2})?$/.test(v) || schema?.format === "date-time") return cnDate(v);
-    return v;
-  }
-  if (Array.isArray(v)) {
-    if (v.length && v.every((x) => isFileKey(x))) return `${v.length} 个文件`;
-    return v.map((x) => printText(x, undefined, depth + 1)).filter(Boolean).join("、");
-  }
-  if (typeof v === "object") return Object.values(v as Record<string, unknown>).map((x) => printText(x, undefined, depth + 1)).filter(Boolean).join(" ");
-  return String(v);
-}
-
-/** Compact dates for table cells (2018.12, 2018.12.01), where 2018年12月 would wrap. */
-function cellText(v: unknown): string {
-  if (typeof v === "string" && /^\d{4}-\d{2}(-\d{2})?$/.test(v)) return v.replace(/-/g, ".");
-  return printText(v);
-}
+/** The printed form's options: empty fields stay blank, ID numbers masked as everywhere else on it. */
+const PRINT: FormatOptions = { empty: "", maskIdNumbers: true };
+/** Achievement table cells are narrow: compact dates (2018.12), where 2018年12月 would wrap. */
+const TABLE_CELL: FormatOptions = { ...PRINT, compact: true };
 
 /** 1 → 一, 12 → 十二, 20 → 二十 (headings of the achievement sections). */
 export function cnOrdinal(n: number): string {
@@ -58,30 +37,16 @@ export function cnOrdinal(n: number): string {
   return String(n);
 }
 
-function rangeText(a: unknown, b: unknown) {
-  const x = cellText(a), y = cellText(b);
-  if (!x && !y) return EMPTY;
-  return `${x || "—"}—${y || "至今"}`;
-}
-
-/** The form's fields in display order (ui:order, else schema order), hidden and file fields left out.
- * Only values that pass the form's schema print (validFields); a failing field prints empty. */
-function formFields(form: PublishedForm, stored: unknown): FieldView[] {
-  const data = validFields(form, stored);
-  const props = ((form.schema as any).properties ?? {}) as Record<string, any>;
-  const ui = (form.uiSchema ?? {}) as Record<string, any>;
-  const order: string[] = Array.isArray(ui["ui:order"]) ? ui["ui:order"].filter((k: string) => k in props) : [];
-  const names = [...order, ...Object.keys(props).filter((k) => !order.includes(k))];
-  const out: FieldView[] = [];
-  for (const name of names) {
-    const p = props[name] ?? {};
-    const u = ui[name] ?? {};
-    if (u["ui:widget"] === "hidden" || p["x-file"] || p["x-dictionary"]) continue;
-    // ID numbers print masked, as everywhere else on the form.
-    const value = p.format === "cn-id-card" ? maskIdNumber(data[name]) : printText(data[name], p);
-    out.push({ name, title: String(p.title ?? name), value, long: u["ui:widget"] === "textarea" || (typeof p.maxLength === "number" && p.maxLength > 200) || value.length > 60 });
-  }
-  return out;
+/** The form's fields in display order (ui:order, else schema order), hidden and file fields and
+ * dictionary codes left out, as the review form prints them (or, with other options, the Excel
+ * export). Only values that pass the form's schema print (validFields); a failing field prints empty. */
+export function formFields(form: PublishedForm, stored: unknown, o: FormatOptions = PRINT): FieldView[] {
+  return recordFields(form.schema, form.uiSchema, validFields(form, stored), o)
+    .filter((f) => !f.schema["x-file"] && !f.schema["x-dictionary"])
+    .map(({ name, title, value, schema: p, ui: u }) => ({
+      name, title, value,
+      long: u["ui:widget"] === "textarea" || (typeof p.maxLength === "number" && p.maxLength > 200) || value.length > 60,
+    }));
 }
 
 async function dataUrl(key: unknown, mime: string) {
@@ -107,7 +72,7 @@ async function achievementGroups(db: Db, snaps: ApplicationAchievementAttrs[]) {
       ...(hasTitle ? [] : [{ title: "名称", cell: (s: ApplicationAchievementAttrs) => s.title }]),
       ...declared.map((c) => ({
         title: c.title,
-        cell: (s: ApplicationAchievementAttrs) => (c.to ? rangeText(s.data[c.field], s.data[c.to]) : c.field === titleField ? s.title || cellText(s.data[c.field]) : cellText(s.data[c.field])),
+        cell: (s: ApplicationAchievementAttrs) => (c.field === titleField && !c.to && s.title) || formatColumn(c, s.data, TABLE_CELL),
       })),
     ];
     groups.push({

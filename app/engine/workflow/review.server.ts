@@ -11,10 +11,12 @@ import { UserError } from "~/utils/http.server";
 import { dbId, dbVersion, isDbId } from "~/utils/ints.server";
 import { loadReviewerScope, type ReviewerScope } from "~/utils/scope.server";
 import { ROLE_LABELS } from "~/utils/users.server";
-import type { ReviewStage, WorkflowDefinition } from "./definition";
+import type { FormStepOptions, ReviewStage, WorkflowDefinition } from "./definition";
 import { getWorkflow } from "./registry.server";
 import { escapeCell } from "../dictionary-admin.server";
-import { cnDate } from "../templates.server";
+import { getForm } from "../form-registry.server";
+import { cnDate, type FormatOptions } from "../format-value";
+import { formFields } from "../pdf/review-form.server";
 import { ACTION_LABEL, NEEDS_REASON, stageOf, stagesFor, stateLabel, transition, type ChainAction, type ChainState, type ReviewAction } from "./review-machine";
 
 export const REVIEW_CONFLICT = "该申报已被他人处理或已更新，请刷新页面后重试";
@@ -329,8 +331,34 @@ export async function staffQueueOptions(db: Db, viewer: { id: number; role: Role
 
 export const MAX_EXPORT_ROWS = 10_000;
 
-/** The filtered queue as an Excel sheet (every page, up to MAX_EXPORT_ROWS); cells a spreadsheet
- * would run as formulas are escaped. */
+/** A spreadsheet cell: empty stays empty, ID numbers in full (the sheet is for staff in scope). */
+const SHEET: FormatOptions = { empty: "" };
+
+/** Each application's 申报信息 as its review form prints it (every form step of its workflow version,
+ * read with the form version it is bound to), keyed by field title; titles in first-seen order. */
+async function infoCells(db: Db, rows: ApplicationAttrs[]) {
+  const titles: string[] = [];
+  const cells: Map<string, string>[] = [];
+  for (const r of rows) {
+    const w = await getWorkflow(db, r.workflowId, r.workflowVersion);
+    const m = new Map<string, string>();
+    for (const step of w?.steps.filter((s) => s.kind === "form") ?? []) {
+      const formId = (step.options as FormStepOptions).form;
+      const form = await getForm(db, formId, r.formVersions[formId]);
+      if (!form) continue;
+      for (const f of formFields(form, r.steps[step.id]?.data, SHEET)) {
+        if (!titles.includes(f.title)) titles.push(f.title);
+        if (!m.has(f.title)) m.set(f.title, f.value);
+      }
+    }
+    cells.push(m);
+  }
+  return { titles, cells };
+}
+
+/** The filtered queue as an Excel sheet (every page, up to MAX_EXPORT_ROWS): the list's columns,
+ * then each application's 申报信息 (a column per field title not already among them). Cells a
+ * spreadsheet would run as formulas are escaped. */
 export async function exportQueue(db: Db, viewer: { id: number; role: Role }, f: QueueFilters) {
   const scope = await loadReviewerScope(db, viewer);
   const where = await queueWhere(db, scope, f);
@@ -338,13 +366,16 @@ export async function exportQueue(db: Db, viewer: { id: number; role: Role }, f:
   if (total > MAX_EXPORT_ROWS) throw new UserError(`符合条件的申报有 ${total} 条，超过单次导出上限 ${MAX_EXPORT_ROWS} 条，请缩小筛选范围`, 422);
   const rows = (await db.models.Application.findAll({ where, order: [["submittedAt", "ASC"], ["id", "ASC"]] })).map((r) => r.get({ plain: true }));
   const list = await describeRows(db, rows);
+  const info = await infoCells(db, rows);
   const header = ["申报编号", "姓名", "身份证号", "工作单位", "申报计划", "申报类型", "职称系列", "级别", "提交时间", "当前状态"];
+  const extra = info.titles.filter((t) => !header.includes(t));
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet(f.view === "todo" ? "待我审核" : "全部申报");
-  ws.addRow(header);
-  for (const r of list) {
-    ws.addRow([r.number ?? "", r.applicantName, r.idNumber, r.unit, r.planName, r.typeName, r.series, r.level, r.submittedAt ? cnDate(r.submittedAt, true) : "", r.stateLabel].map((v) => escapeCell(String(v))));
-  }
+  ws.addRow([...header, ...extra.map(escapeCell)]);
+  list.forEach((r, i) => {
+    const fixed = [r.number ?? "", r.applicantName, r.idNumber, r.unit, r.planName, r.typeName, r.series, r.level, r.submittedAt ? cnDate(r.submittedAt, true) : "", r.stateLabel];
+    ws.addRow([...fixed, ...extra.map((t) => info.cells[i].get(t) ?? "")].map((v) => escapeCell(String(v))));
+  });
   ws.getRow(1).font = { bold: true };
   ws.columns.forEach((c, i) => { c.width = [16, 10, 22, 28, 36, 18, 10, 10, 20, 18][i] ?? 16; });
   const stamp = cnDate(new Date()).replace(/[年月]/g, "-").replace("日", "");
