@@ -26,6 +26,8 @@ const LIST = `/archive/${SLUG}`;
 const PASSWORD = "Tulip-Harbor-2931";
 const APPLICANT_NAME = "钱推广";
 const ENTRY = { projectName: "高效节能电机推广应用", promotedAt: "2023-05", scope: "国内", benefit: "125.5" };
+// How every surface shows that year-month (the one value formatter, app/engine/format-value.ts).
+const PROMOTED_TEXT = "2023年5月";
 const SCREENSHOT = path.join(os.tmpdir(), "designer-category-builder.png");
 const WAIT = 45_000;
 const STEP = 240_000;
@@ -220,7 +222,7 @@ describe("表单设计器：新建业绩类别（可视化）→ 发布 → 申�
     expect(header).toEqual(expect.arrayContaining(["推广项目名称", "推广时间", "推广范围"]));
     expect(header).not.toContain("经济效益（万元）");
     const row = await rowText();
-    for (const v of [ENTRY.projectName, ENTRY.promotedAt, ENTRY.scope, "待审核"]) expect(row).toContain(v);
+    for (const v of [ENTRY.projectName, PROMOTED_TEXT, ENTRY.scope, "待审核"]) expect(row).toContain(v);
 
     const stored = (await db.models.AchievementEntry.findByPk(entryId))!;
     expect(stored.status).toBe("pending");
@@ -240,7 +242,7 @@ describe("表单设计器：新建业绩类别（可视化）→ 发布 → 申�
     await r.waitForPath(`/review/entries/${entryId}`);
     await r.waitForText("main h3", `审核业绩：${TITLE}`);
     const main = await r.text("main");
-    for (const v of [ENTRY.projectName, ENTRY.promotedAt, ENTRY.scope, "125.5", "经济效益（万元）"]) expect(main).toContain(v);
+    for (const v of [ENTRY.projectName, PROMOTED_TEXT, ENTRY.scope, "125.5", "经济效益（万元）"]) expect(main).toContain(v);
     await r.clickButton("通过");
     await r.waitForPath("/review/entries");
     await r.waitForText("main", "已审核通过");
