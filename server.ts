@@ -10,8 +10,8 @@ import { getEnv } from "./app/utils/env.server";
 import { getDb } from "./app/utils/db.server";
 import { originAllowed } from "./app/utils/csrf.server";
 import { purgeExpiredSessions } from "./app/utils/session.server";
-import { setupDatabase } from "./db/setup";
-import { DEMO_PASSWORD } from "./db/seeders/demo";
+import { setupDatabase } from "./scripts/setup";
+import { DEMO_PASSWORD } from "./scripts/seeders/demo";
 import { FormConfigError } from "./app/engine/form-registry.server";
 import { guardResourceRoutes, logUnexpected, newErrorRef, unexpectedText } from "./app/utils/errors.server";
 

@@ -11,8 +11,8 @@ import { QueryTypes } from "sequelize";
 import { createTestDb } from "../tests/helpers/db";
 import { startServer } from "../tests/helpers/server";
 import { Client } from "../tests/helpers/http";
-import { DEMO_PASSWORD } from "../db/seeders/demo";
-import { makeCreditCode, pinyinKeys, prng } from "../db/seeders/reference-data";
+import { DEMO_PASSWORD } from "../scripts/seeders/demo";
+import { makeCreditCode, pinyinKeys, prng } from "../scripts/seeders/reference-data";
 import { searchUnits } from "../app/utils/unit-search.server";
 import { benchSeconds, CONNECTIONS, ensureBuild, listenerPid, load, machine, ms, summarize, table, warm, type LoadResult } from "./lib";
 

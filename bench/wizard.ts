@@ -23,7 +23,7 @@ import { Client } from "../tests/helpers/http";
 import { idNumber, validProfile } from "../tests/helpers/fixtures";
 import { startApply, walkToSubmit } from "../tests/helpers/wizard";
 import { openDb, type Db } from "../app/utils/db.server";
-import { setupDatabase } from "../db/setup";
+import { setupDatabase } from "../scripts/setup";
 import { hashPassword } from "../app/utils/password.server";
 import { saveProfile } from "../app/utils/profile.server";
 import { createEntries, getCategory } from "../app/engine/archive.server";

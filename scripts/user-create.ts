@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { getDb } from "../app/utils/db.server";
 import { UserError } from "../app/utils/http.server";
 import { createUser, ROLE_LABELS } from "../app/utils/users.server";
-import { setupDatabase } from "../db/setup";
+import { setupDatabase } from "./setup";
 
 async function main() {
   let args;

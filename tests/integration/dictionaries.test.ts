@@ -6,7 +6,7 @@ import { startTestServer, type RunningServer, type TestServer } from "../helpers
 import { Client } from "../helpers/http";
 import { type Db } from "~/utils/db.server";
 import { createUser } from "~/utils/users.server";
-import { makeCreditCode, prng } from "../../db/seeders/reference-data";
+import { makeCreditCode, prng } from "../../scripts/seeders/reference-data";
 import { uniqueName, unitId, validProfile } from "../helpers/fixtures";
 
 let ctx: TestServer;
