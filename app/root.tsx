@@ -10,10 +10,10 @@ import { ERROR_REF_ATTR, useErrorRef } from "./components/error-ref";
 import antdCss from "./styles/antd.css";
 import appCss from "./styles/app.css";
 import { serverTheme, theme } from "./components/theme";
-import { getUser } from "./utils/auth.server";
-import { navFor } from "./utils/nav.server";
+import { getUser } from "./engine/people/auth.server";
+import { navFor } from "./engine/people/nav.server";
 import { getDb } from "./utils/db.server";
-import { ROLE_LABELS } from "./utils/users.server";
+import { ROLE_LABELS } from "./engine/people/users.server";
 
 dayjs.locale("zh-cn");
 

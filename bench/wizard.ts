@@ -25,7 +25,7 @@ import { startApply, walkToSubmit } from "../tests/helpers/wizard";
 import { openDb, type Db } from "../app/utils/db.server";
 import { setupDatabase } from "../scripts/setup";
 import { hashPassword } from "../app/utils/password.server";
-import { saveProfile } from "../app/utils/profile.server";
+import { saveProfile } from "../app/engine/people/profile.server";
 import { createEntries, getCategory } from "../app/engine/archive.server";
 import { createPlan } from "../app/engine/plans.server";
 import { getWorkflow } from "../app/engine/workflow/registry.server";

@@ -4,7 +4,7 @@
 import { parseArgs } from "node:util";
 import { getDb } from "../app/utils/db.server";
 import { UserError } from "../app/utils/http.server";
-import { createUser, ROLE_LABELS } from "../app/utils/users.server";
+import { createUser, ROLE_LABELS } from "../app/engine/people/users.server";
 import { setupDatabase } from "./setup";
 
 async function main() {

@@ -1,5 +1,5 @@
 // Navigation per role. An entry is listed only once the feature behind it exists. Applicants also
-// get one entry per plan type of workflows/plan-types.json (added by utils/nav.server.ts).
+// get one entry per plan type of workflows/plan-types.json (added by engine/people/nav.server.ts).
 import type { Role } from "../../db/models";
 
 export interface NavItem { to: string; label: string }

@@ -7,7 +7,7 @@ import type { Db } from "~/utils/db.server";
 import { UserError } from "~/utils/http.server";
 import { dbVersion, isDbId } from "~/utils/ints.server";
 import { createOnce } from "~/utils/idempotency.server";
-import { applicantProfileWhere, type ReviewerScope } from "~/utils/scope.server";
+import { applicantProfileWhere, type ReviewerScope } from "~/engine/people/scope.server";
 import { ENTRY_TRANSITIONS, canDo, type EntryAction } from "./entry-status";
 import { compiledValidator, getForm, validateRecord, type PublishedForm } from "./form-registry.server";
 import { toFieldErrors, type FieldErrors } from "./validator";

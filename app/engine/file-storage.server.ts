@@ -14,7 +14,7 @@ import type { Role } from "../../db/models";
 import type { Db } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { UserError } from "~/utils/http.server";
-import { applicantHasApplicationInScope, applicantInScope, loadReviewerScope } from "~/utils/scope.server";
+import { applicantHasApplicationInScope, applicantInScope, loadReviewerScope } from "~/engine/people/scope.server";
 import { acceptLabels, FILE_KEY_PATTERN, FILE_KINDS, fileSpecOf, formatBytes, kindLabel, type FileSpec } from "./file-kinds";
 import { valuesAt } from "./dictionaries.server";
 

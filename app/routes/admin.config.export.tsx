@@ -1,7 +1,7 @@
 // 导出配置: the whole configuration bundle as a JSON download (stable key order for git diffs).
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { bundleJson, exportBundle } from "~/engine/config-bundle.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireRole } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -6,7 +6,7 @@ import { useFetcher } from "@remix-run/react";
 import { Alert, Button, Card, Descriptions, Space, Typography } from "antd";
 import { useState } from "react";
 import { importBundle, type ImportSummary } from "~/engine/config-bundle.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireRole } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, readBody, UserError } from "~/utils/http.server";
 

@@ -1,7 +1,7 @@
 // 导出: every row of one dictionary as CSV (UTF-8 with BOM) or Excel.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { exportFile } from "~/engine/dictionary-admin.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireRole } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { notFound, UserError } from "~/utils/http.server";
 

@@ -3,7 +3,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { dictOf, importFile, MAX_IMPORT_BYTES } from "~/engine/dictionary-admin.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireRole } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, UserError } from "~/utils/http.server";
 import { discardBody, receiveFile } from "~/utils/multipart.server";

@@ -7,7 +7,7 @@ import { Alert, Button, Card, Form as AntForm, Input, InputNumber, Modal, Popcon
 import { useState } from "react";
 import { listPagination, useListQuery } from "~/components/use-list-query";
 import { createRow, deleteRow, dictOf, listRows, TITLE_LEVELS, updateRow } from "~/engine/dictionary-admin.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireRole } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, notFound, readBody, UserError } from "~/utils/http.server";
 import { listParams } from "~/utils/pagination";

@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { Card, List, Typography } from "antd";
 import { dictSummaries } from "~/engine/dictionary-admin.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireRole } from "~/engine/people/auth.server";
 
 export const meta: MetaFunction = () => [{ title: "字典管理 - 职称申报评审平台" }];
 

@@ -9,7 +9,7 @@ import { FormDesigner } from "~/components/form-designer";
 import { FormConfigError, getForm } from "~/engine/form-registry.server";
 import { formVersions, getDraft, impactOf, KIND_LABELS, publishFormVersion, saveDraft, type Impact } from "~/engine/form-publish.server";
 import { checkAdminSchema, parseDefinitionText, toDraft07 } from "~/engine/schema-safety.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireRole } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, notFound, readBody, UserError } from "~/utils/http.server";
 import { dbVersion } from "~/utils/ints.server";

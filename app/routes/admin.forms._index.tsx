@@ -4,7 +4,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Button, Card, Input, Select, Space, Table, Tag, Typography } from "antd";
 import { listPagination, useListQuery } from "~/components/use-list-query";
 import { KIND_LABELS, listForms } from "~/engine/form-publish.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireRole } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { listParams } from "~/utils/pagination";
 

@@ -11,7 +11,7 @@ import { categoryIdOf } from "~/engine/archive.server";
 import { FormConfigError, getForm } from "~/engine/form-registry.server";
 import { publishFormVersion } from "~/engine/form-publish.server";
 import { parseDefinitionText } from "~/engine/schema-safety.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireRole } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, readBody } from "~/utils/http.server";
 

@@ -7,7 +7,7 @@ import { Alert, Button, Card, Checkbox, DatePicker, Form as AntForm, Input, Inpu
 import dayjs from "dayjs";
 import { useState } from "react";
 import { createPlan, deletePlan, planRefs, planView, planTypes, updatePlan } from "~/engine/plans.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireRole } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, notFound, readBody, UserError } from "~/utils/http.server";
 

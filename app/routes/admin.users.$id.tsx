@@ -3,11 +3,11 @@ import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Alert, Button, Card, Descriptions, Form as AntForm, Select, Space, Typography } from "antd";
 import { useRef, useState } from "react";
-import { requireRole } from "~/utils/auth.server";
+import { requireRole } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, notFound, readBody, UserError } from "~/utils/http.server";
 import { dbId } from "~/utils/ints.server";
-import { loadScopes, ROLE_LABELS, ROLE_SCOPE_KINDS, SCOPE_LABELS, setRoleAndScopes } from "~/utils/users.server";
+import { loadScopes, ROLE_LABELS, ROLE_SCOPE_KINDS, SCOPE_LABELS, setRoleAndScopes } from "~/engine/people/users.server";
 
 export const meta: MetaFunction = () => [{ title: "设置角色与范围 - 职称申报评审平台" }];
 

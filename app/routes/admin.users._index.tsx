@@ -3,10 +3,10 @@ import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Button, Card, Input, Select, Space, Table, Tag, Typography } from "antd";
 import { listPagination, useListQuery } from "~/components/use-list-query";
-import { requireRole } from "~/utils/auth.server";
+import { requireRole } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { listParams } from "~/utils/pagination";
-import { listUsers, ROLE_LABELS } from "~/utils/users.server";
+import { listUsers, ROLE_LABELS } from "~/engine/people/users.server";
 
 export const meta: MetaFunction = () => [{ title: "用户管理 - 职称申报评审平台" }];
 

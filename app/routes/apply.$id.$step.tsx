@@ -9,7 +9,7 @@ import { Card } from "antd";
 import { WizardPage } from "~/components/wizard/wizard-page";
 import { editableSteps, loadOwn, postStep, resumeStep, stepOf, stepStatuses, stepView, submitApplication, uploadToStep } from "~/engine/workflow/applications.server";
 import { stageOf } from "~/engine/workflow/review-machine";
-import { requireApplicant } from "~/utils/auth.server";
+import { requireApplicant } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, notFound, readBody, UserError } from "~/utils/http.server";
 import { discardBody } from "~/utils/multipart.server";

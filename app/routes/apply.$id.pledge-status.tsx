@@ -2,7 +2,7 @@
 // so the desktop moves on within seconds of the phone signing.
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { pledgeSigned } from "~/engine/workflow/applications.server";
-import { requireApplicant } from "~/utils/auth.server";
+import { requireApplicant } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { notFound, UserError } from "~/utils/http.server";
 

@@ -11,7 +11,7 @@ import { StatusTag } from "~/components/status-tag";
 import { entryForEdit, entryHistory, getOwnEntry, updateEntry } from "~/engine/archive.server";
 import { canDo } from "~/engine/entry-status";
 import { describeFiles, fileKeysIn } from "~/engine/file-storage.server";
-import { requireApplicant } from "~/utils/auth.server";
+import { requireApplicant } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, notFound, readBody } from "~/utils/http.server";
 import { intParam, requireCategory } from "~/utils/route-params.server";

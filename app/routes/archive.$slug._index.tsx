@@ -11,11 +11,11 @@ import { Notice } from "~/components/notice";
 import { StatusTag } from "~/components/status-tag";
 import { deleteEntry, listColumns, listEntries } from "~/engine/archive.server";
 import { canDo, STATUS_LABELS } from "~/engine/entry-status";
-import { requireApplicant } from "~/utils/auth.server";
+import { requireApplicant } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, readBody, UserError } from "~/utils/http.server";
 import { listParams } from "~/utils/pagination";
-import { loadProfile } from "~/utils/profile.server";
+import { loadProfile } from "~/engine/people/profile.server";
 import { intParam, requireCategory } from "~/utils/route-params.server";
 import type { EntryStatus } from "../../db/models";
 

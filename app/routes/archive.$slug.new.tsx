@@ -5,7 +5,7 @@ import { Alert, Button, Card, Space, Typography } from "antd";
 import { useState } from "react";
 import { SchemaForm } from "~/components/schema-form";
 import { createEntry } from "~/engine/archive.server";
-import { requireApplicant } from "~/utils/auth.server";
+import { requireApplicant } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, readBody } from "~/utils/http.server";
 import { IDEMPOTENCY_FIELD, idempotencyKeyOf, newIdempotencyKey } from "~/utils/idempotency.server";

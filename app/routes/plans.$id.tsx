@@ -6,7 +6,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { Alert, Button, Card, List, Space, Tag, Typography } from "antd";
 import { PlanSections, when } from "~/components/plan-view";
 import { planRefs, planTypeOf, planView, precheck } from "~/engine/plans.server";
-import { requireUser } from "~/utils/auth.server";
+import { requireUser } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { forbidden, notFound } from "~/utils/http.server";
 

@@ -8,7 +8,7 @@ import { Card, Empty, Select, Space, Table, Typography } from "antd";
 import { when } from "~/components/plan-view";
 import { listPagination, useListQuery } from "~/components/use-list-query";
 import { listPlans, planRefs, planTypeOf, planView, planTypes } from "~/engine/plans.server";
-import { requireUser } from "~/utils/auth.server";
+import { requireUser } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { dbId } from "~/utils/ints.server";
 import { forbidden } from "~/utils/http.server";

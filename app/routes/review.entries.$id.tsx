@@ -11,11 +11,11 @@ import { decide, entryHistory, getEntryForReviewer } from "~/engine/archive.serv
 import { canDo } from "~/engine/entry-status";
 import { describeFiles, fileKeysIn } from "~/engine/file-storage.server";
 import { getForm } from "~/engine/form-registry.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireRole } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, notFound, readBody, UserError } from "~/utils/http.server";
 import { intParam } from "~/utils/route-params.server";
-import { loadReviewerScope } from "~/utils/scope.server";
+import { loadReviewerScope } from "~/engine/people/scope.server";
 import type { EntryStatus } from "../../db/models";
 
 export const meta: MetaFunction = () => [{ title: "审核业绩 - 职称申报评审平台" }];

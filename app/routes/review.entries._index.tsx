@@ -11,12 +11,12 @@ import { ListTable, StaticRangeInput } from "~/components/list-table";
 import { listPagination, useListQuery } from "~/components/use-list-query";
 import { Notice } from "~/components/notice";
 import { batchApprove, listCategories, reviewQueue } from "~/engine/archive.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireRole } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, readBody, UserError } from "~/utils/http.server";
 import { listParams } from "~/utils/pagination";
 
-import { loadReviewerScope } from "~/utils/scope.server";
+import { loadReviewerScope } from "~/engine/people/scope.server";
 
 export const meta: MetaFunction = () => [{ title: "业绩审核 - 职称申报评审平台" }];
 

@@ -4,10 +4,10 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { Badge, Card, Descriptions, Empty, Tag, Typography } from "antd";
 import { reviewQueue } from "~/engine/archive.server";
 import { reviewQueue as reviewApplications } from "~/engine/workflow/review.server";
-import { loadReviewerScope } from "~/utils/scope.server";
-import { requireRole } from "~/utils/auth.server";
+import { loadReviewerScope } from "~/engine/people/scope.server";
+import { requireRole } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
-import { loadScopes, ROLE_LABELS, SCOPE_LABELS } from "~/utils/users.server";
+import { loadScopes, ROLE_LABELS, SCOPE_LABELS } from "~/engine/people/users.server";
 
 export const meta: MetaFunction = () => [{ title: "工作台 - 职称申报评审平台" }];
 

@@ -3,7 +3,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { markOfflinePayment } from "~/engine/payments/payments.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireRole } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, readBody } from "~/utils/http.server";
 

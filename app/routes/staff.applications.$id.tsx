@@ -13,7 +13,7 @@ import { ReviewFormButton, staffReviewFormHref } from "~/components/export-butto
 import { applicationSummary } from "~/engine/workflow/applications.server";
 import { stageOf, stateLabel, transition } from "~/engine/workflow/review-machine";
 import { decideApplication, getForStaff, stageInScope, timeline, unlockableSteps } from "~/engine/workflow/review.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireRole } from "~/engine/people/auth.server";
 import { paymentsForStaff } from "~/engine/payments/payments.server";
 import { OfflinePaymentForm } from "~/components/payments";
 import { getDb } from "~/utils/db.server";

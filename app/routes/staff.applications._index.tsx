@@ -14,7 +14,7 @@ import { BatchExportButton } from "~/components/export-buttons";
 import { Notice } from "~/components/notice";
 import { listPagination, useListQuery } from "~/components/use-list-query";
 import { batchApprove, queueFiltersFrom, reviewQueue, staffQueueOptions } from "~/engine/workflow/review.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireRole } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, readBody } from "~/utils/http.server";
 import { listParams } from "~/utils/pagination";

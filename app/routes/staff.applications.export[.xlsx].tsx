@@ -1,7 +1,7 @@
 // GET /staff/applications/export.xlsx?… — the staff queue with its current filters, as Excel.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { exportQueue, queueFiltersFrom } from "~/engine/workflow/review.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireRole } from "~/engine/people/auth.server";
 import { contentDisposition } from "~/engine/file-storage.server";
 import { getDb } from "~/utils/db.server";
 import { UserError } from "~/utils/http.server";

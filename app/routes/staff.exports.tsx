@@ -6,7 +6,7 @@ import { json, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { Card, Empty, Table, Tag, Typography } from "antd";
 import { listOwnExports, startExport } from "~/engine/pdf/export-jobs.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireRole } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, readBody } from "~/utils/http.server";
 

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import { createReadableStreamFromReadable, type LoaderFunctionArgs } from "@remix-run/node";
 import { exportDownload, isExportRole } from "~/engine/pdf/export-jobs.server";
 import { contentDisposition } from "~/engine/file-storage.server";
-import { requireUser } from "~/utils/auth.server";
+import { requireUser } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { notFound, UserError } from "~/utils/http.server";
 

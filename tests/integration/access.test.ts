@@ -5,7 +5,7 @@ import { type TestTarget } from "../helpers/db";
 import { startTestServer, type RunningServer, type TestServer } from "../helpers/server";
 import { Client } from "../helpers/http";
 import { type Db } from "~/utils/db.server";
-import { createUser } from "~/utils/users.server";
+import { createUser } from "~/engine/people/users.server";
 import { uniqueName, unitId, validProfile } from "../helpers/fixtures";
 
 let ctx: TestServer;

@@ -8,7 +8,7 @@ import { createTestTarget, type TestTarget } from "../helpers/db";
 import { startServer, startTestServer, type RunningServer, type TestServer } from "../helpers/server";
 import { Client } from "../helpers/http";
 import { openDb, type Db } from "~/utils/db.server";
-import { createUser } from "~/utils/users.server";
+import { createUser } from "~/engine/people/users.server";
 import { hashForm } from "~/engine/form-registry.server";
 import { idNumber, uniqueName, validProfile } from "../helpers/fixtures";
 

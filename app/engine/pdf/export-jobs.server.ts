@@ -16,7 +16,7 @@ import type { Db } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { UserError } from "~/utils/http.server";
 import { dbId, isDbId } from "~/utils/ints.server";
-import { loadReviewerScope } from "~/utils/scope.server";
+import { loadReviewerScope } from "~/engine/people/scope.server";
 import { singleton } from "~/utils/singleton.server";
 import { sanitizeFileName } from "../file-storage.server";
 import { cnDate } from "../templates.server";

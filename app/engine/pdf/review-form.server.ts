@@ -8,7 +8,7 @@ import { Op } from "sequelize";
 import type { ApplicationAchievementAttrs, ApplicationAttrs, PlanAttrs } from "../../../db/models";
 import type { Db } from "~/utils/db.server";
 import { UserError } from "~/utils/http.server";
-import { ROLE_LABELS } from "~/utils/users.server";
+import { ROLE_LABELS } from "~/engine/people/users.server";
 import { getCategory, listColumns, slugOf } from "../archive.server";
 import { contentDisposition, filePath, isFileKey, sanitizeFileName } from "../file-storage.server";
 import { getForm, validFields, type PublishedForm } from "../form-registry.server";

@@ -8,7 +8,7 @@ import sharp from "sharp";
 import type { ApplicationAttrs, PlanAttrs } from "../../../db/models";
 import type { Db } from "~/utils/db.server";
 import { UserError } from "~/utils/http.server";
-import { loadProfile } from "~/utils/profile.server";
+import { loadProfile } from "~/engine/people/profile.server";
 import { filePath, storeFile } from "../file-storage.server";
 import { renderTemplate } from "../templates.server";
 import type { PledgeSignOptions, WorkflowDefinition } from "./definition";

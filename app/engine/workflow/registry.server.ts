@@ -9,7 +9,7 @@ import type { Db } from "~/utils/db.server";
 import { readFormFiles, type FormDefinition } from "../form-registry.server";
 import { planTypes, type PlanTypeDef } from "../plans.server";
 import { CATEGORY_KIND } from "../archive.server";
-import { PROFILE_FORM_ID } from "~/utils/profile.server";
+import { PROFILE_FORM_ID } from "~/engine/people/profile.server";
 import { contentHash } from "../definitions/hash";
 import { getDefinition, loadDefinitionFiles, metaSchemaProblems, syncDefinitionFiles, unpublished } from "../definitions/lifecycle.server";
 import { workflowKind } from "../definitions/kinds/workflow.server";

@@ -9,7 +9,7 @@ import type { Db } from "~/utils/db.server";
 import { UserError } from "~/utils/http.server";
 import { isDbId } from "~/utils/ints.server";
 import { receiveFile } from "~/utils/multipart.server";
-import { loadProfile } from "~/utils/profile.server";
+import { loadProfile } from "~/engine/people/profile.server";
 import { getCategory, listCategories, listColumns, slugOf, type Category } from "../archive.server";
 import { describeFiles, fileKeysIn, isFileKey, storeFile } from "../file-storage.server";
 import { FILE_KINDS, formatBytes, type FileSpec } from "../file-kinds";

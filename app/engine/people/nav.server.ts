@@ -3,7 +3,7 @@
 import { NAV, RECORDS_NAV, type NavItem } from "~/components/nav";
 import { planTypes } from "~/engine/plans.server";
 import type { Db } from "~/utils/db.server";
-import type { Role } from "../../db/models";
+import type { Role } from "../../../db/models";
 
 export async function navFor(db: Db, role: Role): Promise<NavItem[]> {
   if (role !== "applicant") return NAV[role];

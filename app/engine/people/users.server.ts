@@ -1,11 +1,11 @@
 // Accounts, roles and reviewer scopes. Used by registration, the admin pages, the
 // user:create CLI and the demo seeder, so every way of creating a user checks the same rules.
 import { Op, UniqueConstraintError, type Transaction } from "sequelize";
-import { ROLES, SCOPE_KINDS, type Role, type ScopeKind } from "../../db/models";
-import type { Db } from "./db.server";
-import { UserError } from "./http.server";
-import { isDbId } from "./ints.server";
-import { hashPassword, passwordProblem } from "./password.server";
+import { ROLES, SCOPE_KINDS, type Role, type ScopeKind } from "../../../db/models";
+import type { Db } from "~/utils/db.server";
+import { UserError } from "~/utils/http.server";
+import { isDbId } from "~/utils/ints.server";
+import { hashPassword, passwordProblem } from "~/utils/password.server";
 
 export const ROLE_LABELS: Record<Role, string> = {
   applicant: "个人用户",

@@ -1,8 +1,8 @@
 // Reviewer scope: which applicants a staff user may see. Every read of an applicant's data by
 // staff goes through here; outside the scope is "not found".
 import { Op } from "sequelize";
-import type { Role } from "../../db/models";
-import type { Db } from "./db.server";
+import type { Role } from "../../../db/models";
+import type { Db } from "~/utils/db.server";
 
 export interface ReviewerScope {
   userId: number;

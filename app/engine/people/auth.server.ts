@@ -2,12 +2,12 @@
 import { createHash } from "node:crypto";
 import { redirect } from "@remix-run/node";
 import { Op, QueryTypes } from "sequelize";
-import type { Role } from "../../db/models";
-import { getDb } from "./db.server";
-import { getEnv } from "./env.server";
-import { forbidden } from "./http.server";
-import { hashPassword, verifyPassword } from "./password.server";
-import { commitSession, destroySession, getSession, regenerateSession } from "./session.server";
+import type { Role } from "../../../db/models";
+import { getDb } from "~/utils/db.server";
+import { getEnv } from "~/utils/env.server";
+import { forbidden } from "~/utils/http.server";
+import { hashPassword, verifyPassword } from "~/utils/password.server";
+import { commitSession, destroySession, getSession, regenerateSession } from "~/utils/session.server";
 import { cleanUsername, normalizeUsername, usernameProblem } from "./users.server";
 
 export const LOCKOUT_FAILURES = 5;
