@@ -3,7 +3,7 @@
 // Creates an account with its scope on a real install (admins too). Exit 2 on bad input.
 import { parseArgs } from "node:util";
 import { getDb } from "../app/utils/db.server";
-import { UserError } from "../app/utils/http.server";
+import { UserError } from "../app/engine/errors";
 import { createUser, ROLE_LABELS } from "../app/engine/people/users.server";
 import { setupDatabase } from "./setup";
 

@@ -4,7 +4,8 @@
 import { Op, type Transaction, type WhereOptions } from "sequelize";
 import type { AchievementEntryAttrs, EntryStatus } from "../../db/models";
 import type { Db } from "~/utils/db.server";
-import { UserError } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
+import { HttpError } from "~/utils/http.server";
 import { dbVersion, isDbId } from "~/utils/ints.server";
 import { createOnce } from "~/utils/idempotency.server";
 import { applicantProfileWhere, type ReviewerScope } from "~/engine/people/scope.server";
@@ -362,7 +363,7 @@ export async function batchApprove(db: Db, reviewer: { id: number; role: string 
       await decide(db, reviewer, scope, it.id, "approve", null, it.version);
       done.push(it.id);
     } catch (e) {
-      if (e instanceof UserError) failed.push({ id: it.id, reason: e.message });
+      if (e instanceof HttpError) failed.push({ id: it.id, reason: e.message });
       else throw e;
     }
   }

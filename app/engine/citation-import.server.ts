@@ -11,7 +11,7 @@ import * as citation from "@citation-js/core";
 import "@citation-js/plugin-bibtex";
 import "@citation-js/plugin-ris";
 import "@citation-js/plugin-enw";
-import { UserError } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 import { checkDraftWith, type DraftCheck } from "./draft-check";
 import { compiledValidator, type PublishedForm } from "./form-registry.server";
 import type { FieldRule } from "./rules";

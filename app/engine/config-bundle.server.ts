@@ -20,7 +20,7 @@ import { normalisePlan } from "./plans.server";
 import { DefinitionError } from "./definitions/errors";
 import { getDefinition, publishDefinition } from "./definitions/lifecycle.server";
 import { formKind } from "./definitions/kinds/form.server";
-import { UserError } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 
 export const BUNDLE_FORMAT = "zcps-config";
 export const BUNDLE_VERSION = 1;

@@ -10,7 +10,7 @@ import { Op, type Transaction, type WhereOptions } from "sequelize";
 import { TITLE_LEVELS } from "../../db/models";
 import { pinyinKeys } from "../../scripts/seeders/reference-data";
 import type { Db } from "~/utils/db.server";
-import { UserError } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 import { dbVersion, isDbId } from "~/utils/ints.server";
 import { isValidCreditCode } from "./cn-codes";
 

@@ -13,7 +13,7 @@ import { fileTypeFromBuffer, fileTypeFromFile } from "file-type";
 import type { Role } from "../../db/models";
 import type { Db } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
-import { UserError } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 import { applicantHasApplicationInScope, applicantInScope, loadReviewerScope } from "~/engine/people/scope.server";
 import { acceptLabels, FILE_KEY_PATTERN, FILE_KINDS, fileSpecOf, formatBytes, kindLabel, type FileSpec } from "./file-kinds";
 import { valuesAt } from "./dictionaries.server";

@@ -8,7 +8,8 @@ import { useState } from "react";
 import { importBundle, type ImportSummary } from "~/engine/config-bundle.server";
 import { requireRole } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
-import { handleUserErrors, readBody, UserError } from "~/utils/http.server";
+import { handleUserErrors, readBody } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 
 export const meta: MetaFunction = () => [{ title: "配置导入导出 - 职称申报评审平台" }];
 

@@ -3,7 +3,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { exportFile } from "~/engine/dictionary-admin.server";
 import { requireRole } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
-import { notFound, UserError } from "~/utils/http.server";
+import { notFound } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireRole(request, ["admin"]);

@@ -9,7 +9,8 @@ import { listPagination, useListQuery } from "~/components/use-list-query";
 import { createRow, deleteRow, dictOf, listRows, TITLE_LEVELS, updateRow } from "~/engine/dictionary-admin.server";
 import { requireRole } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
-import { handleUserErrors, notFound, readBody, UserError } from "~/utils/http.server";
+import { handleUserErrors, notFound, readBody } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 import { listParams } from "~/utils/pagination";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.label ?? "字典"} - 字典管理` }];

@@ -11,7 +11,8 @@ import { formVersions, getDraft, impactOf, KIND_LABELS, publishFormVersion, save
 import { checkAdminSchema, parseDefinitionText, toDraft07 } from "~/engine/schema-safety.server";
 import { requireRole } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
-import { handleUserErrors, notFound, readBody, UserError } from "~/utils/http.server";
+import { handleUserErrors, notFound, readBody } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 import { dbVersion } from "~/utils/ints.server";
 
 export const meta: MetaFunction = () => [{ title: "编辑表单 - 职称申报评审平台" }];

@@ -9,7 +9,8 @@ import { useState } from "react";
 import { createPlan, deletePlan, planRefs, planView, planTypes, updatePlan } from "~/engine/plans.server";
 import { requireRole } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
-import { handleUserErrors, notFound, readBody, UserError } from "~/utils/http.server";
+import { handleUserErrors, notFound, readBody } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.plan?.name ?? "新增申报计划"} - 申报计划` }];
 

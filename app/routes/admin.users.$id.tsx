@@ -5,7 +5,8 @@ import { Alert, Button, Card, Descriptions, Form as AntForm, Select, Space, Typo
 import { useRef, useState } from "react";
 import { requireRole } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
-import { handleUserErrors, notFound, readBody, UserError } from "~/utils/http.server";
+import { handleUserErrors, notFound, readBody } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 import { dbId } from "~/utils/ints.server";
 import { loadScopes, ROLE_LABELS, ROLE_SCOPE_KINDS, SCOPE_LABELS, setRoleAndScopes } from "~/engine/people/users.server";
 

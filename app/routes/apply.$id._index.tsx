@@ -3,7 +3,8 @@ import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
 import { loadOwn, resumeStep } from "~/engine/workflow/applications.server";
 import { requireApplicant } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
-import { notFound, UserError } from "~/utils/http.server";
+import { notFound } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireApplicant(request);

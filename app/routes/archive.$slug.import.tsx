@@ -15,7 +15,8 @@ import {
 } from "~/engine/citation-import.server";
 import { requireApplicant } from "~/engine/people/auth.server";
 import { getDb, type Db } from "~/utils/db.server";
-import { handleUserErrors, notFound, readBody, UserError } from "~/utils/http.server";
+import { handleUserErrors, notFound, readBody } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 import { discardBody, receiveFile } from "~/utils/multipart.server";
 import { IDEMPOTENCY_FIELD, idempotencyKeyOf, newIdempotencyKey, priorResult } from "~/utils/idempotency.server";
 import { loadProfile } from "~/engine/people/profile.server";

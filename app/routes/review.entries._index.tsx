@@ -13,7 +13,8 @@ import { Notice } from "~/components/notice";
 import { batchApprove, listCategories, reviewQueue } from "~/engine/archive.server";
 import { requireRole } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
-import { handleUserErrors, readBody, UserError } from "~/utils/http.server";
+import { handleUserErrors, readBody } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 import { listParams } from "~/utils/pagination";
 
 import { loadReviewerScope } from "~/engine/people/scope.server";

@@ -4,7 +4,7 @@ import { exportQueue, queueFiltersFrom } from "~/engine/workflow/review.server";
 import { requireRole } from "~/engine/people/auth.server";
 import { contentDisposition } from "~/engine/file-storage.server";
 import { getDb } from "~/utils/db.server";
-import { UserError } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 import { listParams } from "~/utils/pagination";
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -1,7 +1,7 @@
 // multipart/form-data uploads, streamed: the request body is parsed as it arrives (busboy) and
 // the one file part is handed to a consumer as chunks; nothing is buffered beyond a chunk.
 import busboy from "busboy";
-import { UserError } from "./http.server";
+import { HttpError } from "./http.server";
 
 export interface IncomingFile {
   /** The file name the browser sent (untrusted; sanitize before keeping it). */
@@ -31,10 +31,10 @@ export async function receiveFile<T>(
 ): Promise<T> {
   const field = opts.field ?? "file";
   const contentType = request.headers.get("Content-Type") ?? "";
-  if (!/^multipart\/form-data;/i.test(contentType) || !request.body) throw new UserError("请以 multipart/form-data 方式上传文件");
+  if (!/^multipart\/form-data;/i.test(contentType) || !request.body) throw new HttpError("请以 multipart/form-data 方式上传文件");
   const bodyLimit = opts.maxFileBytes + OVERHEAD_BYTES;
   const declared = Number(request.headers.get("Content-Length") ?? NaN);
-  if (Number.isFinite(declared) && declared > bodyLimit) throw new UserError(opts.tooLarge, 413);
+  if (Number.isFinite(declared) && declared > bodyLimit) throw new HttpError(opts.tooLarge, 413);
 
   let parser: busboy.Busboy;
   try {
@@ -44,7 +44,7 @@ export async function receiveFile<T>(
       limits: { files: 1, fileSize: opts.maxFileBytes + 1, fields: 10, fieldSize: 1024, parts: 12, headerPairs: 20 },
     });
   } catch {
-    throw new UserError("上传数据格式不正确");
+    throw new HttpError("上传数据格式不正确");
   }
 
   return new Promise<T>((resolve, reject) => {
@@ -66,17 +66,17 @@ export async function receiveFile<T>(
       if (finished) return;
       finished = true;
       const transport = () =>
-        overBody ? new UserError(opts.tooLarge, 413) : failed instanceof UserError ? failed : new UserError("上传数据不完整或格式不正确，请重试");
+        overBody ? new HttpError(opts.tooLarge, 413) : failed instanceof HttpError ? failed : new HttpError("上传数据不完整或格式不正确，请重试");
       if (result) {
         try {
           resolve(await result);
         } catch (e) {
           // The consumer's own refusal (too large, wrong type) wins over a transport error it caused.
-          reject(e instanceof UserError || !failed ? e : transport());
+          reject(e instanceof HttpError || !failed ? e : transport());
         }
         return;
       }
-      reject(failed ? transport() : new UserError("请选择要上传的文件"));
+      reject(failed ? transport() : new HttpError("请选择要上传的文件"));
     };
 
     parser.on("file", (name, stream, info) => {
@@ -105,7 +105,7 @@ export async function receiveFile<T>(
           }
           if (seen > bodyLimit) {
             overBody = true;
-            stopParser(new UserError(opts.tooLarge, 413));
+            stopParser(new HttpError(opts.tooLarge, 413));
             continue;
           }
           if (!parser.write(chunk)) await new Promise<void>((r) => { parser.once("drain", r); parser.once("close", r); });

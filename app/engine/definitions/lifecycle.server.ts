@@ -7,7 +7,7 @@ import path from "node:path";
 import { UniqueConstraintError, type Model, type ModelStatic, type Transaction } from "sequelize";
 import type { ValidateFunction } from "ajv";
 import type { Db } from "~/utils/db.server";
-import { UserError } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 import { singleton } from "~/utils/singleton.server";
 import { createAjv, toFieldErrors } from "../validator";
 import { locateJsonError, locateJsonPath } from "../json-text";

@@ -6,7 +6,7 @@ import crypto from "node:crypto";
 import { Op, type Transaction } from "sequelize";
 import type { PaymentOrderAttrs, PlanAttrs, Role } from "../../../db/models";
 import { plain, type Db } from "~/utils/db.server";
-import { UserError } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 import { isDbId } from "~/utils/ints.server";
 import type { Loaded } from "../workflow/applications.server";
 import { loadOwn } from "../workflow/applications.server";

@@ -14,7 +14,7 @@ import yazl from "yazl";
 import type { ApplicationAttrs, ExportJobAttrs, Role } from "../../../db/models";
 import type { Db } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
-import { UserError } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 import { dbId, isDbId } from "~/utils/ints.server";
 import { loadReviewerScope } from "~/engine/people/scope.server";
 import { singleton } from "~/utils/singleton.server";

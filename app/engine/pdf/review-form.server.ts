@@ -7,7 +7,7 @@ import fsp from "node:fs/promises";
 import { Op } from "sequelize";
 import type { ApplicationAchievementAttrs, ApplicationAttrs, PlanAttrs } from "../../../db/models";
 import type { Db } from "~/utils/db.server";
-import { UserError } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 import { ROLE_LABELS } from "~/engine/people/users.server";
 import { getCategory, listColumns, slugOf } from "../archive.server";
 import { contentDisposition, filePath, isFileKey, sanitizeFileName } from "../file-storage.server";

@@ -4,7 +4,7 @@ import { UniqueConstraintError } from "sequelize";
 import type { Db } from "~/utils/db.server";
 import { lockApplicantUnit } from "~/engine/archive.server";
 import { getForm, validateRecord, type PublishedForm } from "~/engine/form-registry.server";
-import { UserError } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 
 export const PROFILE_FORM_ID = "profile";
 

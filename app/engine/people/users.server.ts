@@ -3,7 +3,7 @@
 import { Op, UniqueConstraintError, type Transaction } from "sequelize";
 import { ROLES, SCOPE_KINDS, type Role, type ScopeKind } from "../../../db/models";
 import type { Db } from "~/utils/db.server";
-import { UserError } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 import { isDbId } from "~/utils/ints.server";
 import { hashPassword, passwordProblem } from "~/utils/password.server";
 

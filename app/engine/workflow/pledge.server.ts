@@ -7,7 +7,7 @@ import { Op } from "sequelize";
 import sharp from "sharp";
 import type { ApplicationAttrs, PlanAttrs } from "../../../db/models";
 import type { Db } from "~/utils/db.server";
-import { UserError } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 import { loadProfile } from "~/engine/people/profile.server";
 import { filePath, storeFile } from "../file-storage.server";
 import { renderTemplate } from "../templates.server";

@@ -7,7 +7,7 @@ import ExcelJS from "exceljs";
 import { Op, type Transaction, type WhereOptions } from "sequelize";
 import type { ApplicationAttrs, Role } from "../../../db/models";
 import { plain, type Db } from "~/utils/db.server";
-import { UserError } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 import { dbId, dbVersion, isDbId } from "~/utils/ints.server";
 import { loadReviewerScope, type ReviewerScope } from "~/engine/people/scope.server";
 import { ROLE_LABELS } from "~/engine/people/users.server";

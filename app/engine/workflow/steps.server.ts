@@ -6,7 +6,7 @@ import { Op, type Transaction } from "sequelize";
 import QRCode from "qrcode";
 import type { ApplicationAttrs, PlanAttrs, StepState } from "../../../db/models";
 import type { Db } from "~/utils/db.server";
-import { UserError } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 import { isDbId } from "~/utils/ints.server";
 import { receiveFile } from "~/utils/multipart.server";
 import { loadProfile } from "~/engine/people/profile.server";
