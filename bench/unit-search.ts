@@ -12,7 +12,8 @@ import { createTestDb } from "../tests/helpers/db";
 import { startServer } from "../tests/helpers/server";
 import { Client } from "../tests/helpers/http";
 import { DEMO_PASSWORD } from "../scripts/seeders/demo";
-import { makeCreditCode, pinyinKeys, prng } from "../scripts/seeders/reference-data";
+import { makeCreditCode, prng } from "../scripts/seeders/reference-data";
+import { pinyinKeys } from "../app/engine/pinyin";
 import { searchUnits } from "../app/engine/unit-search.server";
 import { benchSeconds, CONNECTIONS, ensureBuild, listenerPid, load, machine, ms, summarize, table, warm, type LoadResult } from "./lib";
 

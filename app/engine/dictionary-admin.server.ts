@@ -8,7 +8,7 @@
 import ExcelJS from "exceljs";
 import { Op, type Transaction, type WhereOptions } from "sequelize";
 import { TITLE_LEVELS } from "../../db/models";
-import { pinyinKeys } from "../../scripts/seeders/reference-data";
+import { pinyinKeys } from "./pinyin";
 import type { Db } from "~/utils/db.server";
 import { UserError } from "~/engine/errors";
 import { dbVersion, isDbId } from "~/utils/ints.server";

@@ -9,7 +9,7 @@ import { ListTable, StaticLinkButton } from "~/components/list-table";
 import { listPagination, useListQuery } from "~/components/use-list-query";
 import { Notice } from "~/components/notice";
 import { StatusTag } from "~/components/status-tag";
-import { deleteEntry, listColumns, listEntries } from "~/engine/archive.server";
+import { deleteEntry, listColumns, listEntries, requireCategory } from "~/engine/archive.server";
 import { canDo, STATUS_LABELS } from "~/engine/entry-status";
 import { requireApplicant } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
@@ -17,7 +17,7 @@ import { handleUserErrors, readBody } from "~/utils/http.server";
 import { UserError } from "~/engine/errors";
 import { listParams } from "~/utils/pagination";
 import { loadProfile } from "~/engine/people/profile.server";
-import { intParam, requireCategory } from "~/utils/route-params.server";
+import { intParam } from "~/utils/route-params.server";
 import type { EntryStatus } from "../../db/models";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.category.title ?? "业绩"} - 我的业绩档案库` }];

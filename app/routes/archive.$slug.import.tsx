@@ -8,7 +8,7 @@ import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@r
 import { Alert, Button, Card, Space, Typography, Upload } from "antd";
 import { useEffect, useState } from "react";
 import { CitationPreview, type ConfirmedRow, type PreviewDraft } from "~/components/citation-preview";
-import { createEntries, listEntries, type Category } from "~/engine/archive.server";
+import { createEntries, listEntries, type Category, requireCategory } from "~/engine/archive.server";
 import {
   CITATION_FILE_TOO_LARGE, citationImportOf, FORMAT_LABELS, MAX_CITATION_FILE_BYTES,
   prepareImport, previewFields, previewImport,
@@ -20,7 +20,6 @@ import { UserError } from "~/engine/errors";
 import { discardBody, receiveFile } from "~/utils/multipart.server";
 import { IDEMPOTENCY_FIELD, idempotencyKeyOf, newIdempotencyKey, priorResult } from "~/utils/idempotency.server";
 import { loadProfile } from "~/engine/people/profile.server";
-import { requireCategory } from "~/utils/route-params.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.importLabel ?? "导入"} - 我的业绩档案库` }];
 
