@@ -4,19 +4,14 @@ import { DataTypes, Model, type ModelStatic, type Sequelize, type Optional } fro
 type Row<A extends object, C extends keyof A = never> = Model<A, Optional<A, C>> & A;
 type Static<A extends object, C extends keyof A = never> = ModelStatic<Row<A, C>>;
 
-export const ROLES = ["applicant", "unit_reviewer", "dept_reviewer", "acceptance_office", "admin"] as const;
-export type Role = (typeof ROLES)[number];
-// acceptance = a 受理部门 (acceptance department) of 初定/认定 applications.
-export const SCOPE_KINDS = ["unit", "department", "committee", "acceptance"] as const;
-export type ScopeKind = (typeof SCOPE_KINDS)[number];
-
 export interface UserAttrs {
   id: number;
   username: string;
   /** NFKC + trim + lower-case of username, unique (migration 0015): look-alikes are one name. */
   usernameNormalized: string;
   passwordHash: string;
-  role: Role;
+  /** A role of app/engine/people/roles.ts (the engine narrows it with isRole). */
+  role: string;
   displayName: string | null;
   isDemo: boolean;
   failedLoginCount: number;
@@ -27,7 +22,8 @@ export interface UserAttrs {
   createdAt: Date;
   updatedAt: Date;
 }
-export interface UserScopeAttrs { id: number; userId: number; kind: ScopeKind; refId: number }
+/** kind: a scope kind of app/engine/people/roles.ts; refId: a row of that kind's dictionary. */
+export interface UserScopeAttrs { id: number; userId: number; kind: string; refId: number }
 export interface SessionAttrs { id: string; data: Record<string, unknown>; expiresAt: Date | null; userId: number | null }
 export interface AffiliationAttrs { id: number; name: string; sortOrder: number }
 export interface DepartmentAttrs { id: number; name: string; region: string | null }

@@ -544,3 +544,23 @@ export async function importFile(db: Db, key: string, buf: Buffer, filename: str
     return { created, updated };
   });
 }
+
+// ---- rows by key, for other modules (reviewer scopes) ---------------------------------------
+/** The row whose natural key (a unit's credit code, a name) is `key`, or null. */
+export async function dictionaryRowByKey(db: Db, key: string, natural: string, t?: Transaction): Promise<{ id: number } | null> {
+  const d = dictOf(key);
+  const row = await model(db, d).findOne({ where: { [d.naturalKey]: natural }, attributes: ["id"], transaction: t });
+  return row ? { id: row.id } : null;
+}
+
+export async function dictionaryRowExists(db: Db, key: string, id: number, t?: Transaction) {
+  return !!(await model(db, dictOf(key)).findByPk(id, { attributes: ["id"], transaction: t }));
+}
+
+/** Rows' display labels (their name): the given ids in id order, or every row by name. */
+export async function dictionaryLabels(db: Db, key: string, ids?: number[]): Promise<{ id: number; label: string }[]> {
+  const rows: { id: number; name: string }[] = ids
+    ? await model(db, dictOf(key)).findAll({ where: { id: { [Op.in]: ids } }, attributes: ["id", "name"], order: [["id", "ASC"]], raw: true })
+    : await model(db, dictOf(key)).findAll({ attributes: ["id", "name"], order: [["name", "ASC"]], raw: true });
+  return rows.map((r) => ({ id: r.id, label: r.name }));
+}

@@ -3,14 +3,14 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { dictOf, importFile, MAX_IMPORT_BYTES } from "~/engine/dictionary-admin.server";
-import { requireRole } from "~/engine/people/auth.server";
+import { requireMay } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors } from "~/utils/http.server";
 import { UserError } from "~/engine/errors";
 import { discardBody, receiveFile } from "~/utils/multipart.server";
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  await requireRole(request, ["admin"]);
+  await requireMay(request, "configuration");
   return handleUserErrors(async () => {
     try {
       dictOf(params.dict);

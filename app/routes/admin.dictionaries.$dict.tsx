@@ -7,7 +7,7 @@ import { Alert, Button, Card, Form as AntForm, Input, InputNumber, Modal, Popcon
 import { useState } from "react";
 import { listPagination, useListQuery } from "~/components/use-list-query";
 import { createRow, deleteRow, dictOf, listRows, TITLE_LEVELS, updateRow } from "~/engine/dictionary-admin.server";
-import { requireRole } from "~/engine/people/auth.server";
+import { requireMay } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, notFound, readBody } from "~/utils/http.server";
 import { UserError } from "~/engine/errors";
@@ -24,7 +24,7 @@ function dictParam(key: string | undefined) {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireRole(request, ["admin"]);
+  await requireMay(request, "configuration");
   const d = dictParam(params.dict);
   const p = listParams(new URL(request.url));
   const { rows, total, refs } = await listRows(getDb(), d.key, p);
@@ -32,7 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  await requireRole(request, ["admin"]);
+  await requireMay(request, "configuration");
   const d = dictParam(params.dict);
   return handleUserErrors(async () => {
     const body = await readBody(request);
