@@ -27,7 +27,7 @@ import { createUser } from "../app/engine/people/users.server";
 import { hashPassword } from "../app/utils/password.server";
 import { loadReviewerScope, type ReviewerScope } from "../app/engine/people/scope.server";
 import { profileForm } from "../app/engine/people/profile.server";
-import { categoryCounts, getCategory, listCategories, listEntries, reviewQueue, type Category } from "../app/engine/archive.server";
+import { categoryCounts, listCategories, listEntries, reviewQueue, type Category } from "../app/engine/archive.server";
 import { compiledValidator, validatorStats, type PublishedForm } from "../app/engine/form-registry.server";
 import { benchSeconds, CONNECTIONS, cpuMs, ensureBuild, listenerPid, load, machine, ms, summarize, table, warm, type LoadResult, type Summary } from "./lib";
 

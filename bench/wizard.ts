@@ -29,7 +29,7 @@ import { saveProfile } from "../app/engine/people/profile.server";
 import { createEntries, getCategory } from "../app/engine/archive.server";
 import { createPlan } from "../app/engine/plans.server";
 import { getWorkflow } from "../app/engine/workflow/registry.server";
-import { benchSeconds, cpuMs, listenerPid, load, machine, ms, summarize, table, warm, type Summary } from "./lib";
+import { benchSeconds, cpuMs, listenerPid, load, machine, ms, summarize, table, warm } from "./lib";
 
 const ROOT = path.resolve(__dirname, "..");
 const int = (name: string, def: number) => {

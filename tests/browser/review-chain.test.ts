@@ -11,7 +11,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Browser, BrowserContext, CDPSession, Page } from "puppeteer-core";
+import type { Browser, BrowserContext, CDPSession } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { plain, type Db } from "~/utils/db.server";
 import { createUser } from "~/engine/people/users.server";

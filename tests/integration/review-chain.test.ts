@@ -11,7 +11,7 @@ import { createUser, type ScopeInput } from "~/engine/people/users.server";
 import { saveProfile } from "~/engine/people/profile.server";
 import { createPlan } from "~/engine/plans.server";
 import { createEntry, getCategory } from "~/engine/archive.server";
-import { idNumber, uniqueName, unitId, validProfile } from "../helpers/fixtures";
+import { idNumber, uniqueName, validProfile } from "../helpers/fixtures";
 import samplePaper from "../fixtures/achievements/paper.json";
 import sampleEducation from "../fixtures/achievements/education.json";
 import sampleWork from "../fixtures/achievements/work.json";
