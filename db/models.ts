@@ -178,6 +178,17 @@ export interface TemplateVersionAttrs {
   createdBy: string;
   createdAt: Date;
 }
+/** A published dictionary declaration (dictionaries/*.json; app/engine/definitions/kinds/dictionary.server.ts). */
+export interface DictionaryVersionAttrs {
+  id: number;
+  dictionaryId: string;
+  version: number;
+  definition: Record<string, unknown>;
+  hash: string;
+  formatVersion: number;
+  createdBy: string;
+  createdAt: Date;
+}
 export interface StepState { data: unknown; completedAt: string | null }
 export interface ApplicationAttrs {
   id: number;
@@ -299,6 +310,7 @@ export interface Models {
   WorkflowVersion: Static<WorkflowVersionAttrs, "id" | "createdAt" | "formatVersion">;
   PlanTypeVersion: Static<PlanTypeVersionAttrs, "id" | "createdAt" | "formatVersion">;
   TemplateVersion: Static<TemplateVersionAttrs, "id" | "createdAt" | "formatVersion">;
+  DictionaryVersion: Static<DictionaryVersionAttrs, "id" | "createdAt" | "formatVersion">;
   Application: Static<ApplicationAttrs, "id" | "number" | "stage" | "unitId" | "committeeId" | "acceptanceDepartmentId" | "submittedAt" | "applicantName" | "applicantIdNumber" | "returnReason" | "returnedSteps" | "decidedAt" | "profileSnapshot" | "templateVersions" | "version" | "createdAt" | "updatedAt">;
   ApplicationAchievement: Static<ApplicationAchievementAttrs, "id" | "createdAt" | "title">;
   PledgeToken: Static<PledgeTokenAttrs, "id" | "usedAt" | "createdAt">;
@@ -522,6 +534,16 @@ export function defineModels(sequelize: Sequelize): Models {
     createdBy: { type: DataTypes.STRING(64), allowNull: false },
   }, { tableName: "template_versions", updatedAt: false }) as Models["TemplateVersion"];
 
+  const DictionaryVersion = sequelize.define("DictionaryVersion", {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    dictionaryId: { type: DataTypes.STRING(64), allowNull: false },
+    version: { type: DataTypes.INTEGER, allowNull: false },
+    definition: { type: J, allowNull: false },
+    hash: { type: DataTypes.STRING(64), allowNull: false },
+    formatVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
+    createdBy: { type: DataTypes.STRING(64), allowNull: false },
+  }, { tableName: "dictionary_versions", updatedAt: false }) as Models["DictionaryVersion"];
+
   const Application = sequelize.define("Application", {
     id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
     number: { type: DataTypes.STRING(32) },
@@ -628,5 +650,5 @@ export function defineModels(sequelize: Sequelize): Models {
   Profile.belongsTo(Unit, { foreignKey: "unitId", as: "unit" });
   User.hasOne(Profile, { foreignKey: "userId", as: "profile" });
 
-  return { User, UserScope, Session, Affiliation, Department, Unit, Committee, TitleSeries, Specialty, AcceptanceDepartment, FormVersion, Profile, AuditLog, AchievementEntry, StoredFile, Plan, WorkflowVersion, PlanTypeVersion, TemplateVersion, Application, ApplicationAchievement, PledgeToken, PaymentOrder, PaymentNotification, ExportJob };
+  return { User, UserScope, Session, Affiliation, Department, Unit, Committee, TitleSeries, Specialty, AcceptanceDepartment, FormVersion, Profile, AuditLog, AchievementEntry, StoredFile, Plan, WorkflowVersion, PlanTypeVersion, TemplateVersion, DictionaryVersion, Application, ApplicationAchievement, PledgeToken, PaymentOrder, PaymentNotification, ExportJob };
 }

@@ -2,7 +2,8 @@
 // row → 400 with "第 N 行：…" and nothing is written; a good file upserts by natural key.
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { dictOf, importFile, MAX_IMPORT_BYTES } from "~/engine/dictionary-admin.server";
+import { importFile, MAX_IMPORT_BYTES } from "~/engine/dictionary-admin.server";
+import { dictionaryOf } from "~/engine/dictionaries.server";
 import { requireMay } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors } from "~/utils/http.server";
@@ -13,7 +14,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   await requireMay(request, "configuration");
   return handleUserErrors(async () => {
     try {
-      dictOf(params.dict);
+      await dictionaryOf(getDb(), params.dict);
     } catch (e) {
       await discardBody(request);
       throw e;

@@ -4,12 +4,13 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { Card, List, Typography } from "antd";
 import { dictSummaries } from "~/engine/dictionary-admin.server";
 import { requireMay } from "~/engine/people/auth.server";
+import { getDb } from "~/utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "字典管理 - 职称申报评审平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireMay(request, "configuration");
-  return json({ dicts: dictSummaries() });
+  return json({ dicts: await dictSummaries(getDb()) });
 }
 
 export default function AdminDictionaries() {

@@ -9,7 +9,7 @@ import { handleUserErrors, notFound, readBody } from "~/utils/http.server";
 import { UserError } from "~/engine/errors";
 import { dbId } from "~/utils/ints.server";
 import { loadScopes, setRoleAndScopes } from "~/engine/people/users.server";
-import { dictionaryLabels } from "~/engine/dictionary-admin.server";
+import { dictionaryLabels } from "~/engine/dictionaries.server";
 import { ROLE_IDS, roleLabel, SCOPE_KIND_IDS, scopeKind, scopeKindsOf, type Role, type ScopeKind } from "~/engine/people/roles";
 
 export const meta: MetaFunction = () => [{ title: "设置角色与范围 - 职称申报评审平台" }];

@@ -5,7 +5,7 @@ import type { Db } from "~/utils/db.server";
 import { UserError } from "~/engine/errors";
 import { isDbId } from "~/utils/ints.server";
 import { hashPassword, passwordProblem } from "~/utils/password.server";
-import { dictionaryLabels, dictionaryRowByKey, dictionaryRowExists } from "../dictionary-admin.server";
+import { dictionaryLabels, dictionaryRowByKey, dictionaryRowExists } from "../dictionaries.server";
 import { isRole, isScopeKind, may, ROLE_IDS, roleLabel, SCOPE_KIND_IDS, SCOPE_KINDS, scopeKindsOf, type Role, type ScopeKind } from "./roles";
 
 export interface ScopeRef { kind: ScopeKind; refId: number; label: string }
