@@ -10,10 +10,10 @@ import { ERROR_REF_ATTR, useErrorRef } from "./components/error-ref";
 import antdCss from "./styles/antd.css";
 import appCss from "./styles/app.css";
 import { serverTheme, theme } from "./components/theme";
-import { getUser } from "./utils/auth.server";
-import { navFor } from "./utils/nav.server";
+import { getUser } from "./engine/people/auth.server";
+import { navFor } from "./engine/people/nav.server";
 import { getDb } from "./utils/db.server";
-import { ROLE_LABELS } from "./utils/users.server";
+import { profileFirst, roleLabel } from "./engine/people/roles";
 
 dayjs.locale("zh-cn");
 
@@ -27,7 +27,9 @@ export const meta: MetaFunction = () => [{ title: PLATFORM_NAME }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
   return json({
-    user: user && { username: user.username, displayName: user.displayName, role: user.role, roleLabel: ROLE_LABELS[user.role], profileCompleted: user.profileCompleted, nav: await navFor(getDb(), user.role) },
+    user: user && { username: user.username, displayName: user.displayName, role: user.role, roleLabel: roleLabel(user.role), profileCompleted: user.profileCompleted,
+      // No menu while the role waits for the profile (the pages would send the user back to it).
+      nav: profileFirst(user.role) && !user.profileCompleted ? [] : await navFor(getDb(), user.role) },
   });
 }
 

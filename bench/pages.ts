@@ -8,7 +8,7 @@
 import { createTestTarget, type DbKind } from "../tests/helpers/db";
 import { startServer } from "../tests/helpers/server";
 import { Client } from "../tests/helpers/http";
-import { DEMO_PASSWORD } from "../db/seeders/demo";
+import { DEMO_PASSWORD } from "../scripts/seeders/demo";
 import { benchSeconds, CONNECTIONS, ensureBuild, listenerPid, load, machine, ms, table, warm, type LoadResult } from "./lib";
 
 interface Route { label: string; path: string; auth: boolean; expect: RegExp }

@@ -1,4 +1,4 @@
-// 工作单位 search (app/utils/unit-search.server.ts) on a 10 000-unit SQLite database:
+// 工作单位 search (app/engine/unit-search.server.ts) on a 10 000-unit SQLite database:
 //  1. in process: searchUnits(db, q) one call at a time, per query kind, against `SELECT 1`
 //     through the same Sequelize instance (the in-run baseline);
 //  2. over HTTP: GET /api/units?q= on the real server with a signed-in session, 50 concurrent
@@ -11,9 +11,10 @@ import { QueryTypes } from "sequelize";
 import { createTestDb } from "../tests/helpers/db";
 import { startServer } from "../tests/helpers/server";
 import { Client } from "../tests/helpers/http";
-import { DEMO_PASSWORD } from "../db/seeders/demo";
-import { makeCreditCode, pinyinKeys, prng } from "../db/seeders/reference-data";
-import { searchUnits } from "../app/utils/unit-search.server";
+import { DEMO_PASSWORD } from "../scripts/seeders/demo";
+import { makeCreditCode, prng } from "../scripts/seeders/reference-data";
+import { pinyinKeys } from "../app/engine/pinyin";
+import { searchUnits } from "../app/engine/unit-search.server";
 import { benchSeconds, CONNECTIONS, ensureBuild, listenerPid, load, machine, ms, summarize, table, warm, type LoadResult } from "./lib";
 
 const TOTAL_UNITS = Number(process.env.BENCH_UNITS ?? 10_000);

@@ -23,13 +23,13 @@ import { Client } from "../tests/helpers/http";
 import { idNumber, validProfile } from "../tests/helpers/fixtures";
 import { startApply, walkToSubmit } from "../tests/helpers/wizard";
 import { openDb, type Db } from "../app/utils/db.server";
-import { setupDatabase } from "../db/setup";
+import { setupDatabase } from "../scripts/setup";
 import { hashPassword } from "../app/utils/password.server";
-import { saveProfile } from "../app/utils/profile.server";
+import { saveProfile } from "../app/engine/people/profile.server";
 import { createEntries, getCategory } from "../app/engine/archive.server";
 import { createPlan } from "../app/engine/plans.server";
 import { getWorkflow } from "../app/engine/workflow/registry.server";
-import { benchSeconds, cpuMs, listenerPid, load, machine, ms, summarize, table, warm, type Summary } from "./lib";
+import { benchSeconds, cpuMs, listenerPid, load, machine, ms, summarize, table, warm } from "./lib";
 
 const ROOT = path.resolve(__dirname, "..");
 const int = (name: string, def: number) => {

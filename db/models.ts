@@ -4,19 +4,14 @@ import { DataTypes, Model, type ModelStatic, type Sequelize, type Optional } fro
 type Row<A extends object, C extends keyof A = never> = Model<A, Optional<A, C>> & A;
 type Static<A extends object, C extends keyof A = never> = ModelStatic<Row<A, C>>;
 
-export const ROLES = ["applicant", "unit_reviewer", "dept_reviewer", "acceptance_office", "admin"] as const;
-export type Role = (typeof ROLES)[number];
-// acceptance = a 受理部门 (acceptance department) of 初定/认定 applications.
-export const SCOPE_KINDS = ["unit", "department", "committee", "acceptance"] as const;
-export type ScopeKind = (typeof SCOPE_KINDS)[number];
-
 export interface UserAttrs {
   id: number;
   username: string;
   /** NFKC + trim + lower-case of username, unique (migration 0015): look-alikes are one name. */
   usernameNormalized: string;
   passwordHash: string;
-  role: Role;
+  /** A role of app/engine/people/roles.ts (the engine narrows it with isRole). */
+  role: string;
   displayName: string | null;
   isDemo: boolean;
   failedLoginCount: number;
@@ -27,7 +22,8 @@ export interface UserAttrs {
   createdAt: Date;
   updatedAt: Date;
 }
-export interface UserScopeAttrs { id: number; userId: number; kind: ScopeKind; refId: number }
+/** kind: a scope kind of app/engine/people/roles.ts; refId: a row of that kind's dictionary. */
+export interface UserScopeAttrs { id: number; userId: number; kind: string; refId: number }
 export interface SessionAttrs { id: string; data: Record<string, unknown>; expiresAt: Date | null; userId: number | null }
 export interface AffiliationAttrs { id: number; name: string; sortOrder: number }
 export interface DepartmentAttrs { id: number; name: string; region: string | null }
@@ -182,6 +178,17 @@ export interface TemplateVersionAttrs {
   createdBy: string;
   createdAt: Date;
 }
+/** A published dictionary declaration (dictionaries/*.json; app/engine/definitions/kinds/dictionary.server.ts). */
+export interface DictionaryVersionAttrs {
+  id: number;
+  dictionaryId: string;
+  version: number;
+  definition: Record<string, unknown>;
+  hash: string;
+  formatVersion: number;
+  createdBy: string;
+  createdAt: Date;
+}
 export interface StepState { data: unknown; completedAt: string | null }
 export interface ApplicationAttrs {
   id: number;
@@ -307,6 +314,7 @@ export interface Models {
   WorkflowVersion: Static<WorkflowVersionAttrs, "id" | "createdAt" | "formatVersion">;
   PlanTypeVersion: Static<PlanTypeVersionAttrs, "id" | "createdAt" | "formatVersion">;
   TemplateVersion: Static<TemplateVersionAttrs, "id" | "createdAt" | "formatVersion">;
+  DictionaryVersion: Static<DictionaryVersionAttrs, "id" | "createdAt" | "formatVersion">;
   Application: Static<ApplicationAttrs, "id" | "number" | "stage" | "unitId" | "committeeId" | "acceptanceDepartmentId" | "submittedAt" | "applicantName" | "applicantIdNumber" | "returnReason" | "returnedSteps" | "decidedAt" | "profileSnapshot" | "templateVersions" | "version" | "createdAt" | "updatedAt">;
   ApplicationAchievement: Static<ApplicationAchievementAttrs, "id" | "createdAt" | "title">;
   PledgeToken: Static<PledgeTokenAttrs, "id" | "usedAt" | "createdAt">;
@@ -530,6 +538,16 @@ export function defineModels(sequelize: Sequelize): Models {
     createdBy: { type: DataTypes.STRING(64), allowNull: false },
   }, { tableName: "template_versions", updatedAt: false }) as Models["TemplateVersion"];
 
+  const DictionaryVersion = sequelize.define("DictionaryVersion", {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    dictionaryId: { type: DataTypes.STRING(64), allowNull: false },
+    version: { type: DataTypes.INTEGER, allowNull: false },
+    definition: { type: J, allowNull: false },
+    hash: { type: DataTypes.STRING(64), allowNull: false },
+    formatVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
+    createdBy: { type: DataTypes.STRING(64), allowNull: false },
+  }, { tableName: "dictionary_versions", updatedAt: false }) as Models["DictionaryVersion"];
+
   const Application = sequelize.define("Application", {
     id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
     number: { type: DataTypes.STRING(32) },
@@ -638,5 +656,5 @@ export function defineModels(sequelize: Sequelize): Models {
   Profile.belongsTo(Unit, { foreignKey: "unitId", as: "unit" });
   User.hasOne(Profile, { foreignKey: "userId", as: "profile" });
 
-  return { User, UserScope, Session, Affiliation, Department, Unit, Committee, TitleSeries, Specialty, AcceptanceDepartment, FormVersion, Profile, AuditLog, AchievementEntry, StoredFile, Plan, WorkflowVersion, PlanTypeVersion, TemplateVersion, Application, ApplicationAchievement, PledgeToken, PaymentOrder, PaymentNotification, ExportJob };
+  return { User, UserScope, Session, Affiliation, Department, Unit, Committee, TitleSeries, Specialty, AcceptanceDepartment, FormVersion, Profile, AuditLog, AchievementEntry, StoredFile, Plan, WorkflowVersion, PlanTypeVersion, TemplateVersion, DictionaryVersion, Application, ApplicationAchievement, PledgeToken, PaymentOrder, PaymentNotification, ExportJob };
 }

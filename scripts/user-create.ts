@@ -1,11 +1,13 @@
 // npm run user:create -- --username <u> --password <p> --role <role>
 //   [--unit <统一社会信用代码>]… [--department <主管部门>]… [--committee <评审委员会>]… [--acceptance <受理部门>]… [--name <姓名>]
+// (the roles and the scope options come from app/engine/people/roles.ts)
 // Creates an account with its scope on a real install (admins too). Exit 2 on bad input.
 import { parseArgs } from "node:util";
 import { getDb } from "../app/utils/db.server";
-import { UserError } from "../app/utils/http.server";
-import { createUser, ROLE_LABELS } from "../app/utils/users.server";
-import { setupDatabase } from "../db/setup";
+import { UserError } from "../app/engine/errors";
+import { createUser } from "../app/engine/people/users.server";
+import { labelOfRole, ROLE_IDS, roleLabel, SCOPE_KIND_IDS, scopeKind } from "../app/engine/people/roles";
+import { setupDatabase } from "./setup";
 
 async function main() {
   let args;
@@ -16,10 +18,8 @@ async function main() {
         password: { type: "string" },
         role: { type: "string" },
         name: { type: "string" },
-        unit: { type: "string", multiple: true },
-        department: { type: "string", multiple: true },
-        committee: { type: "string", multiple: true },
-        acceptance: { type: "string", multiple: true },
+        // One repeatable option per scope kind (roles.ts: --unit, --department, --committee, --acceptance).
+        ...Object.fromEntries(SCOPE_KIND_IDS.map((k) => [scopeKind(k).flag, { type: "string", multiple: true } as const])),
       },
       strict: true,
     }).values;
@@ -28,8 +28,9 @@ async function main() {
     return 2;
   }
   if (!args.username || !args.password || !args.role) {
-    console.error("用法：npm run user:create -- --username <用户名> --password <密码> --role <角色> [--unit <统一社会信用代码>]… [--department <主管部门>]… [--committee <评审委员会>]… [--acceptance <受理部门>]…");
-    console.error(`角色：${Object.entries(ROLE_LABELS).map(([k, v]) => `${k}（${v}）`).join("、")}`);
+    const scopes = SCOPE_KIND_IDS.map((k) => `[--${scopeKind(k).flag} <${scopeKind(k).keyLabel}>]…`).join(" ");
+    console.error(`用法：npm run user:create -- --username <用户名> --password <密码> --role <角色> ${scopes}`);
+    console.error(`角色：${ROLE_IDS.map((r) => `${r}（${roleLabel(r)}）`).join("、")}`);
     return 2;
   }
   const db = getDb();
@@ -37,9 +38,9 @@ async function main() {
     await setupDatabase(db);
     const user = await createUser(db, {
       username: args.username, password: args.password, role: args.role, displayName: args.name,
-      scopes: { units: args.unit, departments: args.department, committees: args.committee, acceptanceDepartments: args.acceptance },
+      scopes: Object.fromEntries(SCOPE_KIND_IDS.map((k) => [scopeKind(k).input, (args as Record<string, string[] | undefined>)[scopeKind(k).flag]])),
     });
-    console.log(`已创建用户 ${user.username}（${ROLE_LABELS[user.role]}），编号 ${user.id}`);
+    console.log(`已创建用户 ${user.username}（${labelOfRole(user.role)}），编号 ${user.id}`);
     return 0;
   } catch (e) {
     if (e instanceof UserError) {

@@ -3,16 +3,16 @@ import { Form, Link, useLocation } from "@remix-run/react";
 import { Button, Menu } from "antd";
 import { useHydrated } from "./hydrated";
 import { theme } from "./theme";
-import type { NAV, NavItem } from "./nav";
+import type { NavItem, Role } from "~/engine/people/roles";
 
 export const PLATFORM_NAME = "浙江省专业技术职务任职资格申报与评审管理服务平台";
 
-export interface ShellUser { username: string; displayName: string | null; role: keyof typeof NAV; roleLabel: string; profileCompleted: boolean; nav: NavItem[] }
+export interface ShellUser { username: string; displayName: string | null; role: Role; roleLabel: string; profileCompleted: boolean; nav: NavItem[] }
 
 export function AppShell({ user, children }: { user: ShellUser | null; children: ReactNode }) {
   const location = useLocation();
   const hydrated = useHydrated();
-  const items = user && (user.role !== "applicant" || user.profileCompleted) ? user.nav : [];
+  const items = user?.nav ?? [];
   // An entry with a query (/plans?type=…) is active only on that query.
   // The longest matching entry only: /staff/applications is 申报审核, not also 工作台 (/staff).
   const matching = items.filter((i) => i.to.includes("?")

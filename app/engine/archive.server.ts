@@ -4,10 +4,11 @@
 import { Op, type Transaction, type WhereOptions } from "sequelize";
 import type { AchievementEntryAttrs, EntryStatus } from "../../db/models";
 import type { Db } from "~/utils/db.server";
-import { UserError } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
+import { HttpError, notFound } from "~/utils/http.server";
 import { dbVersion, isDbId } from "~/utils/ints.server";
 import { createOnce } from "~/utils/idempotency.server";
-import { applicantProfileWhere, type ReviewerScope } from "~/utils/scope.server";
+import { applicantProfileWhere, type ReviewerScope } from "~/engine/people/scope.server";
 import { ENTRY_TRANSITIONS, canDo, type EntryAction } from "./entry-status";
 import type { ColumnFormat } from "./format-value";
 import { compiledValidator, getForm, validateRecord, type PublishedForm } from "./form-registry.server";
@@ -56,6 +57,13 @@ export async function getCategory(db: Db, slug: string, version?: number): Promi
   if (!/^[a-z0-9][a-z0-9-]*$/.test(slug)) return null;
   const form = await getForm(db, categoryIdOf(slug), version);
   return form && form.kind === CATEGORY_KIND ? toCategory(form) : null;
+}
+
+/** A route's category by its slug; an unknown one is a 404. */
+export async function requireCategory(db: Db, slug: string | undefined) {
+  const category = slug ? await getCategory(db, slug) : null;
+  if (!category) throw notFound("业绩类别不存在");
+  return category;
 }
 
 /** Table columns declared by the category (titles default to the schema's field titles). */
@@ -366,7 +374,7 @@ export async function batchApprove(db: Db, reviewer: { id: number; role: string 
       await decide(db, reviewer, scope, it.id, "approve", null, it.version);
       done.push(it.id);
     } catch (e) {
-      if (e instanceof UserError) failed.push({ id: it.id, reason: e.message });
+      if (e instanceof HttpError) failed.push({ id: it.id, reason: e.message });
       else throw e;
     }
   }

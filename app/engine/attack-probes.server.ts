@@ -3,7 +3,7 @@
 // designer-accepted pattern field. Each runs the real code path; nothing is stubbed.
 import { CITATION_PARSE_LIMITS, parseCitations } from "./citation-import.server";
 import { patternProblem } from "./schema-safety.server";
-import { UserError } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 import { createAjv, toFieldErrors, type FieldErrors } from "./validator";
 
 /**

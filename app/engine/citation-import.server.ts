@@ -9,7 +9,7 @@
 // network. It runs in a worker thread (app/workers/citation-parse.mjs) with a heap limit and a
 // time limit, after a linear pre-scan has refused files with too many records or @string macros
 // that expand too far (a 625-byte file of doubling macros took seconds and gigabytes in-process).
-import { UserError } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 import { runWorkerJob, WorkerJobError, workerScript } from "~/utils/worker.server";
 import { scanBibtex } from "./bibtex-scan";
 import { checkDraftWith, type DraftCheck } from "./draft-check";

@@ -6,21 +6,22 @@
 // list until the workflow engine exists (a later issue). Keys are sorted so the JSON is stable.
 //
 // Import: ONE transaction. Every item is validated with the same checks the editors use (forms: the
-// definitions publisher, as the designer; dictionaries: the dictionary engine's normalise; plans:
+// definitions publisher, as the designer; dictionaries: the dictionary engine's checks and upsert; plans:
 // normalisePlan), in dependency order so a reference may name a row created earlier in the same
 // bundle. Any problem → every problem is reported with its path and the transaction is rolled
 // back: nothing changes. A form whose content equals its latest published version is skipped; a
 // changed one is published as the next version. Dictionary rows and plans missing from the bundle
 // are left alone (an import never deletes). `dryRun` runs everything and always rolls back (preview).
-import { Op, type Transaction } from "sequelize";
+import type { Transaction } from "sequelize";
 import type { Db } from "~/utils/db.server";
-import { DICTS, normalise as normaliseDict, refTables, rowAttrs, type FieldDef } from "./dictionary-admin.server";
+import { bundleRows, dependencyOrder, fromBundleRow, upsertRow } from "./dictionary-admin.server";
+import { listDictionaries, refTables, type DictionaryDefinition, type RefTables } from "./dictionaries.server";
 import type { FormDefinition } from "./form-registry.server";
 import { normalisePlan } from "./plans.server";
 import { DefinitionError } from "./definitions/errors";
 import { getDefinition, publishDefinition } from "./definitions/lifecycle.server";
 import { formKind } from "./definitions/kinds/form.server";
-import { UserError } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 
 export const BUNDLE_FORMAT = "zcps-config";
 export const BUNDLE_VERSION = 1;
@@ -39,8 +40,6 @@ export function bundleJson(b: unknown) {
   return JSON.stringify(stable(b), null, 2) + "\n";
 }
 
-const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 // ---- export ---------------------------------------------------------------------------------
 export async function exportBundle(db: Db) {
   const { FormVersion, Plan } = db.models;
@@ -52,46 +51,29 @@ export async function exportBundle(db: Db) {
     forms.push({ id: f.id, version: f.version, formatVersion: formKind.format.current, kind: f.kind, title: f.title, schema: f.schema, uiSchema: f.uiSchema, meta: f.meta });
   }
   const refs = await refTables(db);
-  const label = (kind: keyof typeof refs, id: unknown) => refs[kind].find((x) => x.id === Number(id))?.label ?? null;
+  const label = (ref: string, id: unknown) => refs[ref]?.find((x) => x.id === Number(id))?.label ?? null;
   const dictionaries: Obj = {};
-  for (const d of DICTS) {
-    const list = await (db.models as any)[d.model].findAll({ order: [["id", "ASC"]] });
-    const specs = d.key === "title-series" ? await db.models.Specialty.findAll({ order: [["id", "ASC"]] }) : [];
-    const out = list.map((r: any) => {
-      const o: Obj = {};
-      for (const f of d.fields) {
-        const x = f.name === "specialties" ? specs.filter((s) => s.seriesId === r.id).map((s) => s.name) : r.get(f.name);
-        if (f.type === "ref") o[f.name] = x == null ? null : label(f.ref!, x);
-        else if (f.type === "refs") o[f.name] = ((x as number[]) ?? []).map((id) => label(f.ref!, id)).filter(Boolean);
-        else if (f.type === "levels" || f.type === "names") o[f.name] = (x as string[]) ?? [];
-        else o[f.name] = x ?? null;
-      }
-      return o;
-    });
-    out.sort((a: Obj, b: Obj) => byName(String(a[d.naturalKey]), String(b[d.naturalKey])));
-    dictionaries[d.key] = out;
-  }
-  const { committeeName, deptName } = await namesOf(db);
+  for (const d of await listDictionaries(db)) dictionaries[d.id] = await bundleRows(db, d, refs);
   const plans = (await Plan.findAll({ order: [["year", "ASC"], ["name", "ASC"], ["id", "ASC"]] })).map((p) => ({
     name: p.name, year: p.year, planType: p.planType, recognitionType: p.recognitionType,
-    titleSeries: label("series", p.titleSeriesId), titleLevel: p.titleLevel,
-    affiliations: p.affiliationIds.map((id) => label("affiliations", id)).filter(Boolean),
+    titleSeries: label(PLAN_REFS.series, p.titleSeriesId), titleLevel: p.titleLevel,
+    affiliations: p.affiliationIds.map((id) => label(PLAN_REFS.affiliations, id)).filter(Boolean),
     opensAt: new Date(p.opensAt).toISOString(), closesAt: new Date(p.closesAt).toISOString(),
     basicInfo: p.basicInfo, reviewNotes: p.reviewNotes, applicantNotice: p.applicantNotice,
     attachmentRequirements: p.attachmentRequirements, eligibilityText: p.eligibilityText, eligibilityRules: p.eligibilityRules,
-    specialties: p.specialtyIds.map((id) => label("specialties", id)).filter(Boolean),
-    committees: p.committeeIds.map((id) => committeeName.get(id)).filter(Boolean),
-    acceptanceDepartments: p.acceptanceDepartmentIds.map((id) => deptName.get(id)).filter(Boolean),
+    specialties: p.specialtyIds.map((id) => label(PLAN_REFS.specialties, id)).filter(Boolean),
+    committees: p.committeeIds.map((id) => label(PLAN_REFS.committees, id)).filter(Boolean),
+    acceptanceDepartments: p.acceptanceDepartmentIds.map((id) => label(PLAN_REFS.acceptanceDepartments, id)).filter(Boolean),
     fee: p.fee,
   }));
   return stable({ format: BUNDLE_FORMAT, version: BUNDLE_VERSION, exportedAt: new Date().toISOString(), forms, dictionaries, plans, workflows: [] }) as Obj;
 }
 
-async function namesOf(db: Db, t?: Transaction) {
-  const committees = await db.models.Committee.findAll({ transaction: t });
-  const depts = await db.models.AcceptanceDepartment.findAll({ transaction: t });
-  return { committeeName: new Map(committees.map((c) => [c.id, c.name])), deptName: new Map(depts.map((c) => [c.id, c.name])) };
-}
+/** The dictionaries a plan's columns point at (a plan is a model of its own, not a dictionary). */
+const PLAN_REFS = {
+  series: "title-series", affiliations: "affiliations", specialties: "title-series/specialties",
+  committees: "committees", acceptanceDepartments: "acceptance-departments",
+} as const;
 
 // ---- import ---------------------------------------------------------------------------------
 export interface ImportSummary {
@@ -109,9 +91,6 @@ export class BundleError extends UserError {
 
 class Rollback extends Error {}
 
-// Dependency order: a row may only reference dictionaries applied before it.
-const DICT_ORDER = ["affiliations", "departments", "title-series", "units", "committees", "acceptance-departments"];
-
 const same = (a: unknown, b: unknown) => JSON.stringify(stable(a)) === JSON.stringify(stable(b));
 
 export async function importBundle(db: Db, actor: Actor, bundle: unknown, opts: { dryRun?: boolean } = {}): Promise<ImportSummary> {
@@ -123,17 +102,19 @@ export async function importBundle(db: Db, actor: Actor, bundle: unknown, opts: 
   for (const k of ["forms", "plans", "workflows"]) if (b[k] !== undefined && !Array.isArray(b[k])) problems.push(`${k}：应为数组`);
   if (b.dictionaries !== undefined && (typeof b.dictionaries !== "object" || Array.isArray(b.dictionaries) || b.dictionaries === null)) problems.push("dictionaries：应为对象");
   if (Array.isArray(b.workflows) && b.workflows.length) problems.push("workflows：当前版本尚不支持流程配置，应为空数组");
-  for (const k of Object.keys(b.dictionaries ?? {})) if (!DICT_ORDER.includes(k)) problems.push(`dictionaries.${k}：未知的字典`);
+  // Dependency order: a row may only reference dictionaries applied before it.
+  const dicts = dependencyOrder(await listDictionaries(db));
+  for (const k of Object.keys(b.dictionaries ?? {})) if (!dicts.some((d) => d.id === k)) problems.push(`dictionaries.${k}：未知的字典`);
   if (problems.length) throw new BundleError(problems);
 
   const summary: ImportSummary = { forms: { published: [], unchanged: 0 }, dictionaries: {}, plans: { created: [], updated: [], unchanged: 0 } };
   try {
     await db.sequelize.transaction(async (t) => {
       await importForms(db, actor, (b.forms ?? []) as unknown[], t, problems, summary);
-      for (const key of DICT_ORDER) {
-        const rows = b.dictionaries?.[key];
+      for (const d of dicts) {
+        const rows = b.dictionaries?.[d.id];
         if (rows === undefined) continue;
-        await importDict(db, key, rows, t, problems, summary);
+        await importDict(db, d, rows, t, problems, summary);
       }
       await importPlans(db, (b.plans ?? []) as unknown[], t, problems, summary);
       if (problems.length || opts.dryRun) throw new Rollback();
@@ -170,80 +151,34 @@ async function importForms(db: Db, actor: Actor, forms: unknown[], t: Transactio
   }
 }
 
-function toInput(fields: FieldDef[], row: Obj, refs: Awaited<ReturnType<typeof refTables>>, errs: string[]) {
-  const input: Obj = {};
-  for (const f of fields) {
-    const x = row[f.name];
-    if ((f.type === "ref" || f.type === "refs") && x != null) {
-      const names = f.type === "ref" ? [x] : Array.isArray(x) ? x : null;
-      if (!names) { errs.push(`${f.name}：应为名称数组`); continue; }
-      const idsOut: number[] = [];
-      for (const n of names) {
-        const hit = refs[f.ref!].find((r) => r.label === n);
-        if (hit) idsOut.push(hit.id);
-        else errs.push(`${f.name}：${f.label}「${n}」不存在`);
-      }
-      input[f.name] = f.type === "ref" ? idsOut[0] ?? null : idsOut;
-    } else input[f.name] = x;
-  }
-  return input;
-}
-
-async function importDict(db: Db, key: string, rows: unknown, t: Transaction, problems: string[], summary: ImportSummary) {
-  const d = DICTS.find((x) => x.key === key)!;
-  const s = (summary.dictionaries[key] = { created: [] as string[], updated: [] as string[], unchanged: 0 });
-  if (!Array.isArray(rows)) { problems.push(`dictionaries.${key}：应为数组`); return; }
-  const model = (db.models as any)[d.model];
+async function importDict(db: Db, d: DictionaryDefinition, rows: unknown, t: Transaction, problems: string[], summary: ImportSummary) {
+  const s = (summary.dictionaries[d.id] = { created: [] as string[], updated: [] as string[], unchanged: 0 });
+  if (!Array.isArray(rows)) { problems.push(`dictionaries.${d.id}：应为数组`); return; }
   const refs = await refTables(db, t);
   const seen = new Set<string>();
   for (const [i, raw] of rows.entries()) {
-    const path = `dictionaries.${key}[${i}]`;
-    const errs: string[] = [];
-    const row = raw && typeof raw === "object" ? (raw as Obj) : {};
-    const input = toInput(d.fields, row, refs, errs);
-    const { values, errors } = normaliseDict(d, input, refs);
-    const nk = String(values[d.naturalKey] ?? "");
-    for (const e of errors) if (!errs.some((x) => x.includes(e.replace(/^所选|不存在$|不能为空$/g, "")))) errs.push(e);
-    if (nk && seen.has(nk)) errs.push(`${d.naturalKey}「${nk}」重复`);
+    const path = `dictionaries.${d.id}[${i}]`;
+    const { values, errors: errs } = fromBundleRow(d, raw && typeof raw === "object" ? (raw as Obj) : {}, refs);
+    const nk = String(values[d.key] ?? "");
+    if (nk && seen.has(nk)) errs.push(`${d.key}「${nk}」重复`);
     seen.add(nk);
-    const existing = nk ? await model.findOne({ where: { [d.naturalKey]: values[d.naturalKey] }, transaction: t }) : null;
-    if (d.key === "title-series" && values.code) {
-      const other = await model.findOne({ where: { code: values.code, id: { [Op.ne]: existing?.id ?? -1 } }, transaction: t });
-      if (other) errs.push(`code：系列代码「${values.code}」已被「${other.name}」使用`);
-    }
-    if (errs.length) { for (const e of errs) problems.push(`${path}${nk ? `（${nk}）` : ""}：${e}`); continue; }
-    const attrs = rowAttrs(d, values);
-    let id: number;
-    let changed = false;
-    if (existing) {
-      changed = Object.keys(attrs).some((k) => !same(existing.get(k), attrs[k]));
-      id = existing.id;
-      if (changed && !problems.length) {
-        if (d.versioned) attrs.version = existing.version + 1;
-        await existing.update(attrs, { transaction: t });
-      }
-    } else {
-      changed = true;
-      id = problems.length ? -1 : (await model.create(attrs, { transaction: t })).id;
-    }
-    if (d.key === "title-series" && id > 0) {
-      const have = new Set((await db.models.Specialty.findAll({ where: { seriesId: id }, transaction: t })).map((x) => x.name));
-      const add = (values.specialties as string[]).filter((n) => !have.has(n));
-      if (add.length) {
-        changed = true;
-        if (!problems.length) await db.models.Specialty.bulkCreate(add.map((name) => ({ seriesId: id, name })), { transaction: t });
+    if (!errs.length) {
+      try {
+        // Keep validating after a problem, but write nothing more.
+        const r = await upsertRow(db, d, values, t, { write: !problems.length });
+        if (r.status === "unchanged") s.unchanged++;
+        else s[r.status].push(nk);
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        errs.push(e.message);
       }
     }
-    if (!changed) s.unchanged++;
-    else (existing ? s.updated : s.created).push(nk);
+    for (const e of errs) problems.push(`${path}${nk ? `（${nk}）` : ""}：${e}`);
   }
 }
 
 async function importPlans(db: Db, plans: unknown[], t: Transaction, problems: string[], summary: ImportSummary) {
-  const refs = await refTables(db, t);
-  const { committeeName, deptName } = await namesOf(db, t);
-  const committees = [...committeeName].map(([id, label]) => ({ id, label }));
-  const depts = [...deptName].map(([id, label]) => ({ id, label }));
+  const refs: RefTables = await refTables(db, t);
   const seen = new Set<string>();
   for (const [i, raw] of plans.entries()) {
     const p = raw && typeof raw === "object" ? (raw as Obj) : {};
@@ -259,14 +194,14 @@ async function importPlans(db: Db, plans: unknown[], t: Transaction, problems: s
         return hit ? [hit.id] : [];
       });
     };
-    const series = refs.series.find((x) => x.label === p.titleSeries);
+    const series = refs[PLAN_REFS.series].find((x) => x.label === p.titleSeries);
     if (!series) errs.push(`${path}.titleSeries：职称系列「${p.titleSeries ?? ""}」不存在`);
     const input = {
       ...p, titleSeriesId: series?.id ?? null,
-      affiliationIds: resolve("affiliations", "隶属关系", refs.affiliations, p.affiliations),
-      specialtyIds: resolve("specialties", "专业", refs.specialties, p.specialties),
-      committeeIds: resolve("committees", "评审委员会", committees, p.committees),
-      acceptanceDepartmentIds: resolve("acceptanceDepartments", "受理部门", depts, p.acceptanceDepartments),
+      affiliationIds: resolve("affiliations", "隶属关系", refs[PLAN_REFS.affiliations], p.affiliations),
+      specialtyIds: resolve("specialties", "专业", refs[PLAN_REFS.specialties], p.specialties),
+      committeeIds: resolve("committees", "评审委员会", refs[PLAN_REFS.committees], p.committees),
+      acceptanceDepartmentIds: resolve("acceptanceDepartments", "受理部门", refs[PLAN_REFS.acceptanceDepartments], p.acceptanceDepartments),
     };
     if (seen.has(nk)) errs.push(`${path}：计划「${nk}」重复`);
     seen.add(nk);

@@ -1,203 +1,73 @@
 // The admin dictionary editor: one generic list / create / edit / delete / import / export
-// engine, configured per dictionary by the declarative table DICTS below (fields, labels,
-// validation, natural key, what refuses a delete). Routes stay thin and only call these.
+// engine over the declared dictionaries (dictionaries/*.json: columns, labels, natural key,
+// search, references). What refuses a delete is derived from the declarations: another
+// dictionary's ref/refs column pointing at the row (or at one of its children), a table that
+// declares it uses the dictionary (usedBy), or a reviewer scope (app/engine/people/roles.ts).
+// Routes stay thin and only call these.
 //
 // Values travel in two shapes: "values" (ids and arrays, what the edit form posts) and "cells"
-// (human text, what CSV/Excel hold and the list shows): a reference is its name, a list is its
-// items joined by "；", a specialty is "系列/专业".
+// (human text, what CSV/Excel hold and the list shows): a reference is its title, a list is its
+// items joined by "；", a child row is "父/子".
 import ExcelJS from "exceljs";
-import { Op, type Transaction, type WhereOptions } from "sequelize";
+import { Op, QueryTypes, type Transaction, type WhereOptions } from "sequelize";
 import { TITLE_LEVELS } from "../../db/models";
-import { pinyinKeys } from "../../db/seeders/reference-data";
 import type { Db } from "~/utils/db.server";
-import { UserError } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 import { dbVersion, isDbId } from "~/utils/ints.server";
 import { isValidCreditCode } from "./cn-codes";
+import { canonical } from "./definitions/hash";
+import {
+  childColumns, childModel, dictionaryOf, editableColumns, listDictionaries, orderOf, referencesTo, refTables, rowModel, titleColumn,
+  type DictionaryColumn, type DictionaryDefinition, type DictRow, type RefTables,
+} from "./dictionaries.server";
+import { pinyinKeys } from "./pinyin";
+import { SCOPE_KIND_IDS, scopeKind } from "./people/roles";
 
 export { TITLE_LEVELS };
-
-type FieldType = "text" | "int" | "creditCode" | "ref" | "refs" | "levels" | "names";
-type RefKind = "affiliations" | "departments" | "series" | "specialties";
-export interface FieldDef { name: string; label: string; type: FieldType; required?: boolean; max?: number; ref?: RefKind; help?: string }
-type ModelName = "Unit" | "Department" | "TitleSeries" | "Committee" | "AcceptanceDepartment" | "Affiliation";
-interface DictDef {
-  key: string;
-  label: string;
-  model: ModelName;
-  /** The field an import matches existing rows by. */
-  naturalKey: string;
-  fields: FieldDef[];
-  search: string[];
-  order: [string, "ASC" | "DESC"][];
-  /** Units carry an optimistic-lock version: a stale edit is a 409. */
-  versioned?: boolean;
-  /** Why a row cannot be deleted, or null. */
-  inUse: (db: Db, id: number, t?: Transaction) => Promise<string | null>;
-}
 
 const LIST_SEP = "；";
 export const CONFLICT_MESSAGE = "该记录已被他人修改，请刷新页面后重试";
 
-async function committeesUsing(db: Db, field: "seriesIds" | "specialtyIds" | "affiliationIds", id: number, t?: Transaction) {
-  const rows = await db.models.Committee.findAll({ transaction: t, order: [["id", "ASC"]] });
-  return rows.filter((c) => (c[field] as number[]).includes(id)).map((c) => c.name);
-}
+type Values = Record<string, unknown>;
+const fill = (template: string, v: { count?: number; name?: string }) =>
+  template.replace(/\{count\}/g, String(v.count ?? "")).replace(/\{name\}/g, v.name ?? "");
+const labelOf = (c: DictionaryColumn) => c.label ?? c.name;
 
-export const DICTS: DictDef[] = [
-  {
-    key: "units", label: "工作单位", model: "Unit", naturalKey: "creditCode", versioned: true,
-    search: ["name", "creditCode", "pinyinInitials"], order: [["id", "ASC"]],
-    fields: [
-      { name: "name", label: "单位名称", type: "text", required: true, max: 128 },
-      { name: "creditCode", label: "统一社会信用代码", type: "creditCode", required: true },
-      { name: "affiliationId", label: "隶属关系", type: "ref", ref: "affiliations", required: true },
-      { name: "departmentId", label: "主管部门", type: "ref", ref: "departments" },
-      { name: "region", label: "所在地区", type: "text", max: 32 },
-    ],
-    inUse: async (db, id, t) => {
-      const n = await db.models.Profile.count({ where: { unitId: id }, transaction: t });
-      if (n) return `该工作单位已被 ${n} 位用户的个人基本信息使用，不能删除`;
-      const s = await db.models.UserScope.count({ where: { kind: "unit", refId: id }, transaction: t });
-      return s ? `该工作单位是 ${s} 位审核人员的管辖范围，不能删除` : null;
-    },
-  },
-  {
-    key: "departments", label: "主管部门", model: "Department", naturalKey: "name",
-    search: ["name", "region"], order: [["id", "ASC"]],
-    fields: [
-      { name: "name", label: "部门名称", type: "text", required: true, max: 128 },
-      { name: "region", label: "所在地区", type: "text", max: 32 },
-    ],
-    inUse: async (db, id, t) => {
-      const n = await db.models.Unit.count({ where: { departmentId: id }, transaction: t });
-      if (n) return `该主管部门下还有 ${n} 个工作单位，不能删除`;
-      const s = await db.models.UserScope.count({ where: { kind: "department", refId: id }, transaction: t });
-      return s ? `该主管部门是 ${s} 位审核人员的管辖范围，不能删除` : null;
-    },
-  },
-  {
-    key: "title-series", label: "职称系列", model: "TitleSeries", naturalKey: "name",
-    search: ["name", "code"], order: [["sortOrder", "ASC"], ["id", "ASC"]],
-    fields: [
-      { name: "name", label: "系列名称", type: "text", required: true, max: 64 },
-      { name: "code", label: "系列代码", type: "text", required: true, max: 32 },
-      { name: "sortOrder", label: "排序", type: "int" },
-      { name: "levels", label: "可评级别", type: "levels", required: true },
-      { name: "specialties", label: "专业", type: "names", help: "每行一个专业；导入文件中以“；”分隔" },
-    ],
-    inUse: async (db, id, t) => {
-      const names = await committeesUsing(db, "seriesIds", id, t);
-      if (names.length) return `该职称系列已被评审委员会「${names[0]}」等 ${names.length} 个委员会使用，不能删除`;
-      const specs = await db.models.Specialty.findAll({ where: { seriesId: id }, attributes: ["id"], transaction: t });
-      for (const s of specs) {
-        const c = await committeesUsing(db, "specialtyIds", s.id, t);
-        if (c.length) return `该职称系列的专业已被评审委员会「${c[0]}」使用，不能删除`;
-      }
-      return null;
-    },
-  },
-  {
-    key: "committees", label: "评审委员会", model: "Committee", naturalKey: "name",
-    search: ["name"], order: [["id", "ASC"]],
-    fields: [
-      { name: "name", label: "委员会名称", type: "text", required: true, max: 128 },
-      { name: "seriesIds", label: "受理职称系列", type: "refs", ref: "series" },
-      { name: "specialtyIds", label: "受理专业", type: "refs", ref: "specialties" },
-      { name: "levels", label: "受理级别", type: "levels" },
-      { name: "affiliationIds", label: "受理隶属关系", type: "refs", ref: "affiliations" },
-    ],
-    inUse: async (db, id, t) => {
-      const s = await db.models.UserScope.count({ where: { kind: "committee", refId: id }, transaction: t });
-      return s ? `该评审委员会是 ${s} 位受理人员的管辖范围，不能删除` : null;
-    },
-  },
-  {
-    key: "acceptance-departments", label: "受理部门", model: "AcceptanceDepartment", naturalKey: "name",
-    search: ["name", "region"], order: [["id", "ASC"]],
-    fields: [
-      { name: "name", label: "部门名称", type: "text", required: true, max: 128 },
-      { name: "region", label: "所在地区", type: "text", max: 32 },
-      { name: "affiliationIds", label: "受理隶属关系", type: "refs", ref: "affiliations" },
-    ],
-    inUse: async () => null,
-  },
-  {
-    key: "affiliations", label: "隶属关系", model: "Affiliation", naturalKey: "name",
-    search: ["name"], order: [["sortOrder", "ASC"], ["id", "ASC"]],
-    fields: [
-      { name: "name", label: "名称", type: "text", required: true, max: 64 },
-      { name: "sortOrder", label: "排序", type: "int" },
-    ],
-    inUse: async (db, id, t) => {
-      const n = await db.models.Unit.count({ where: { affiliationId: id }, transaction: t });
-      if (n) return `该隶属关系已被 ${n} 个工作单位使用，不能删除`;
-      const c = await committeesUsing(db, "affiliationIds", id, t);
-      if (c.length) return `该隶属关系已被评审委员会「${c[0]}」使用，不能删除`;
-      const a = (await db.models.AcceptanceDepartment.findAll({ transaction: t })).filter((d) => d.affiliationIds.includes(id));
-      return a.length ? `该隶属关系已被受理部门「${a[0].name}」使用，不能删除` : null;
-    },
-  },
-];
-
-export function dictOf(key: string | undefined): DictDef {
-  const d = DICTS.find((x) => x.key === key);
-  if (!d) throw new UserError("字典不存在", 404);
-  return d;
-}
-
-export function dictSummaries() {
-  return DICTS.map((d) => ({ key: d.key, label: d.label }));
-}
-
-const model = (db: Db, d: DictDef) => db.models[d.model] as any;
-
-// ---- reference lookups (id ↔ label) --------------------------------------------------------
-export type RefTables = Record<RefKind, { id: number; label: string }[]>;
-
-export async function refTables(db: Db, t?: Transaction): Promise<RefTables> {
-  const m = db.models;
-  const [aff, dept, series, specs] = await Promise.all([
-    m.Affiliation.findAll({ order: [["sortOrder", "ASC"], ["id", "ASC"]], transaction: t }),
-    m.Department.findAll({ order: [["id", "ASC"]], transaction: t }),
-    m.TitleSeries.findAll({ order: [["sortOrder", "ASC"], ["id", "ASC"]], transaction: t }),
-    m.Specialty.findAll({ order: [["id", "ASC"]], transaction: t }),
-  ]);
-  const seriesName = new Map(series.map((s) => [s.id, s.name]));
-  return {
-    affiliations: aff.map((r) => ({ id: r.id, label: r.name })),
-    departments: dept.map((r) => ({ id: r.id, label: r.name })),
-    series: series.map((r) => ({ id: r.id, label: r.name })),
-    specialties: specs.map((r) => ({ id: r.id, label: `${seriesName.get(r.seriesId) ?? "?"}/${r.name}` })),
-  };
+export async function dictSummaries(db: Db) {
+  return (await listDictionaries(db)).map((d) => ({ key: d.id, label: d.label }));
 }
 
 // ---- reading -------------------------------------------------------------------------------
-type Values = Record<string, unknown>;
-
-async function valuesOf(db: Db, d: DictDef, rows: any[], t?: Transaction): Promise<(Values & { id: number; version?: number })[]> {
-  let specs = new Map<number, string[]>();
-  if (d.key === "title-series" && rows.length) {
-    const all = await db.models.Specialty.findAll({ where: { seriesId: { [Op.in]: rows.map((r) => r.id) } }, order: [["id", "ASC"]], transaction: t });
-    specs = new Map();
-    for (const s of all) specs.set(s.seriesId, [...(specs.get(s.seriesId) ?? []), s.name]);
+async function valuesOf(db: Db, d: DictionaryDefinition, rows: DictRow[], t?: Transaction): Promise<(Values & { id: number; version?: number })[]> {
+  const kids = new Map<string, Map<number, string[]>>();
+  for (const c of childColumns(d)) {
+    const byParent = new Map<number, string[]>();
+    const ids = rows.map((r) => Number(r.get("id")));
+    const all = ids.length ? await childModel(db, d, c).findAll({ where: { [c.parent!]: { [Op.in]: ids } }, order: [["id", "ASC"]], transaction: t }) : [];
+    for (const k of all) byParent.set(Number(k.get(c.parent!)), [...(byParent.get(Number(k.get(c.parent!))) ?? []), String(k.get("name"))]);
+    kids.set(c.name, byParent);
   }
   return rows.map((r) => {
-    const out: Values & { id: number; version?: number } = { id: r.id };
-    for (const f of d.fields) out[f.name] = f.name === "specialties" ? specs.get(r.id) ?? [] : r.get(f.name) ?? (f.type === "refs" || f.type === "levels" ? [] : null);
-    if (d.versioned) out.version = r.version;
+    const id = Number(r.get("id"));
+    const out: Values & { id: number; version?: number } = { id };
+    for (const c of editableColumns(d)) {
+      out[c.name] = c.type === "children" ? kids.get(c.name)!.get(id) ?? [] : r.get(c.name) ?? (c.type === "refs" || c.type === "levels" ? [] : null);
+    }
+    if (d.optimisticLock) out.version = Number(r.get("version"));
     return out;
   });
 }
 
-function cellsOf(d: DictDef, v: Values, refs: RefTables): Record<string, string> {
+const refLabel = (refs: RefTables, ref: string, id: unknown) => refs[ref]?.find((x) => x.id === id)?.label ?? "";
+
+function cellsOf(d: DictionaryDefinition, v: Values, refs: RefTables): Record<string, string> {
   const out: Record<string, string> = {};
-  const label = (kind: RefKind, id: unknown) => refs[kind].find((x) => x.id === id)?.label ?? "";
-  for (const f of d.fields) {
-    const x = v[f.name];
-    if (f.type === "ref") out[f.name] = x == null ? "" : label(f.ref!, x);
-    else if (f.type === "refs") out[f.name] = ((x as number[]) ?? []).map((id) => label(f.ref!, id)).filter(Boolean).join(LIST_SEP);
-    else if (f.type === "levels" || f.type === "names") out[f.name] = ((x as string[]) ?? []).join(LIST_SEP);
-    else out[f.name] = x == null ? "" : String(x);
+  for (const c of editableColumns(d)) {
+    const x = v[c.name];
+    if (c.type === "ref") out[c.name] = x == null ? "" : refLabel(refs, c.ref!, x);
+    else if (c.type === "refs") out[c.name] = ((x as number[]) ?? []).map((id) => refLabel(refs, c.ref!, id)).filter(Boolean).join(LIST_SEP);
+    else if (c.type === "levels" || c.type === "children") out[c.name] = ((x as string[]) ?? []).join(LIST_SEP);
+    else out[c.name] = x == null ? "" : String(x);
   }
   return out;
 }
@@ -207,72 +77,74 @@ function escapeLike(q: string) {
 }
 
 export async function listRows(db: Db, key: string, p: { q: string; offset: number; pageSize: number }) {
-  const d = dictOf(key);
+  const d = await dictionaryOf(db, key);
   const q = escapeLike(p.q);
-  const where: WhereOptions = q ? { [Op.or]: d.search.map((f) => ({ [f]: { [Op.like]: `%${f === "pinyinInitials" ? q.toLowerCase() : q}%` } })) } : {};
-  const { rows, count } = await model(db, d).findAndCountAll({ where, order: d.order, offset: p.offset, limit: p.pageSize });
+  const lower = new Set(d.columns.filter((c) => c.type.startsWith("pinyin-")).map((c) => c.name));
+  const where: WhereOptions = q ? { [Op.or]: d.search.map((f) => ({ [f]: { [Op.like]: `%${lower.has(f) ? q.toLowerCase() : q}%` } })) } : {};
+  const { rows, count } = await rowModel(db, d).findAndCountAll({ where, order: orderOf(d), offset: p.offset, limit: p.pageSize });
   const refs = await refTables(db);
   const values = await valuesOf(db, d, rows);
-  return { total: count, rows: values.map((v) => ({ ...v, cells: cellsOf(d, v, refs) })), refs };
+  return { dictionary: d, total: count, rows: values.map((v) => ({ ...v, cells: cellsOf(d, v, refs) })), refs };
 }
 
 // ---- validation ----------------------------------------------------------------------------
 /** Checks and normalises posted values; returns errors per field label. */
-export function normalise(d: DictDef, input: Values, refs: RefTables): { values: Values; errors: string[] } {
+export function normalise(d: DictionaryDefinition, input: Values, refs: RefTables): { values: Values; errors: string[] } {
   const values: Values = {};
   const errors: string[] = [];
-  for (const f of d.fields) {
+  for (const f of editableColumns(d)) {
+    const label = labelOf(f);
     const raw = input[f.name];
     const empty = raw === undefined || raw === null || raw === "" || (Array.isArray(raw) && raw.length === 0);
     if (empty) {
-      if (f.required) errors.push(`${f.label}不能为空`);
-      values[f.name] = f.type === "refs" || f.type === "levels" || f.type === "names" ? [] : f.type === "int" ? 0 : null;
+      if (f.required) errors.push(`${label}不能为空`);
+      values[f.name] = f.type === "refs" || f.type === "levels" || f.type === "children" ? [] : f.type === "int" ? 0 : null;
       continue;
     }
     switch (f.type) {
       case "text": {
         const s = String(raw).trim();
-        if (!s && f.required) errors.push(`${f.label}不能为空`);
-        else if (f.max && s.length > f.max) errors.push(`${f.label}不能超过 ${f.max} 个字符`);
+        if (!s && f.required) errors.push(`${label}不能为空`);
+        else if (f.maxLength && s.length > f.maxLength) errors.push(`${label}不能超过 ${f.maxLength} 个字符`);
         values[f.name] = s || null;
         break;
       }
       case "int": {
         const n = Number(raw);
-        if (!Number.isInteger(n) || Math.abs(n) > 1_000_000) errors.push(`${f.label}必须是整数`);
+        if (!Number.isInteger(n) || Math.abs(n) > 1_000_000) errors.push(`${label}必须是整数`);
         values[f.name] = n;
         break;
       }
       case "creditCode": {
         const s = String(raw).trim().toUpperCase();
-        if (!/^[0-9A-Z]{18}$/.test(s)) errors.push(`${f.label}应为 18 位数字或大写字母`);
-        else if (!isValidCreditCode(s)) errors.push(`${f.label}校验位不正确`);
+        if (!/^[0-9A-Z]{18}$/.test(s)) errors.push(`${label}应为 18 位数字或大写字母`);
+        else if (!isValidCreditCode(s)) errors.push(`${label}校验位不正确`);
         values[f.name] = s;
         break;
       }
       case "ref": {
         const id = Number(raw);
-        if (!refs[f.ref!].some((r) => r.id === id)) errors.push(`所选${f.label}不存在`);
+        if (!refs[f.ref!]?.some((r) => r.id === id)) errors.push(`所选${label}不存在`);
         values[f.name] = id;
         break;
       }
       case "refs": {
         const ids = Array.isArray(raw) ? raw.map(Number) : [];
-        if (!Array.isArray(raw) || ids.some((id) => !refs[f.ref!].some((r) => r.id === id))) errors.push(`所选${f.label}不存在`);
+        if (!Array.isArray(raw) || ids.some((id) => !refs[f.ref!]?.some((r) => r.id === id))) errors.push(`所选${label}不存在`);
         values[f.name] = [...new Set(ids)];
         break;
       }
       case "levels": {
         const list = Array.isArray(raw) ? raw.map(String) : [];
         const bad = list.filter((l) => !(TITLE_LEVELS as readonly string[]).includes(l));
-        if (!Array.isArray(raw) || bad.length) errors.push(`${f.label}「${bad.join("、")}」不是有效级别（可选：${TITLE_LEVELS.join("、")}）`);
+        if (!Array.isArray(raw) || bad.length) errors.push(`${label}「${bad.join("、")}」不是有效级别（可选：${TITLE_LEVELS.join("、")}）`);
         values[f.name] = TITLE_LEVELS.filter((l) => list.includes(l));
         break;
       }
-      case "names": {
+      case "children": {
         const list = Array.isArray(raw) ? raw.map((s) => String(s).trim()).filter(Boolean) : [];
-        if (!Array.isArray(raw)) errors.push(`${f.label}格式不正确`);
-        else if (list.some((s) => s.length > 64)) errors.push(`${f.label}名称不能超过 64 个字符`);
+        if (!Array.isArray(raw)) errors.push(`${label}格式不正确`);
+        else if (list.some((s) => s.length > 64)) errors.push(`${label}名称不能超过 64 个字符`);
         values[f.name] = [...new Set(list)];
         break;
       }
@@ -281,23 +153,23 @@ export function normalise(d: DictDef, input: Values, refs: RefTables): { values:
   return { values, errors };
 }
 
-/** Text cells (from a file) → values, resolving names to ids. */
-function parseCells(d: DictDef, cells: Record<string, string>, refs: RefTables): { values: Values; errors: string[] } {
+/** Text cells (from a file) → values, resolving titles to ids. */
+function parseCells(d: DictionaryDefinition, cells: Record<string, string>, refs: RefTables): { values: Values; errors: string[] } {
   const input: Values = {};
   const errors: string[] = [];
-  for (const f of d.fields) {
+  for (const f of editableColumns(d)) {
     const s = (cells[f.name] ?? "").trim();
     if (!s) { input[f.name] = null; continue; }
     if (f.type === "ref" || f.type === "refs") {
       const names = f.type === "ref" ? [s] : s.split(/[；;]/).map((x) => x.trim()).filter(Boolean);
       const ids: number[] = [];
       for (const n of names) {
-        const hit = refs[f.ref!].find((r) => r.label === n);
+        const hit = refs[f.ref!]?.find((r) => r.label === n);
         if (hit) ids.push(hit.id);
-        else errors.push(`${f.label}「${n}」不存在`);
+        else errors.push(`${labelOf(f)}「${n}」不存在`);
       }
       input[f.name] = f.type === "ref" ? ids[0] ?? null : ids;
-    } else if (f.type === "levels" || f.type === "names") {
+    } else if (f.type === "levels" || f.type === "children") {
       input[f.name] = s.split(/[；;]/).map((x) => x.trim()).filter(Boolean);
     } else input[f.name] = s;
   }
@@ -307,37 +179,87 @@ function parseCells(d: DictDef, cells: Record<string, string>, refs: RefTables):
 }
 
 // ---- writing -------------------------------------------------------------------------------
-export function rowAttrs(d: DictDef, v: Values) {
+/** What a row stores: its columns (children are rows of their own) and the computed ones. */
+export function rowAttrs(d: DictionaryDefinition, v: Values) {
   const attrs: Values = {};
-  for (const f of d.fields) if (f.type !== "names") attrs[f.name] = v[f.name];
-  if (d.key === "units") Object.assign(attrs, pinyinKeys(String(v.name)));
-  if (d.key === "affiliations" || d.key === "title-series") attrs.sortOrder = v.sortOrder ?? 0;
+  for (const c of d.columns) {
+    if (c.type === "children") continue;
+    if (c.type === "pinyin-initials" || c.type === "pinyin-full") {
+      const keys = pinyinKeys(String(v[c.of!] ?? ""));
+      attrs[c.name] = c.type === "pinyin-initials" ? keys.pinyinInitials : keys.pinyinFull;
+    } else attrs[c.name] = v[c.name];
+  }
   return attrs;
 }
 
-async function assertUnique(db: Db, d: DictDef, v: Values, id: number | null, t?: Transaction) {
-  const uniques = d.key === "title-series" ? ["name", "code"] : d.key === "units" ? ["creditCode"] : ["name"];
-  for (const u of uniques) {
-    const other = await model(db, d).findOne({ where: { [u]: v[u] }, attributes: ["id"], transaction: t });
-    if (other && other.id !== id) {
-      const f = d.fields.find((x) => x.name === u)!;
-      throw new UserError(`${f.label}「${v[u]}」已存在`, 409);
-    }
+async function assertUnique(db: Db, d: DictionaryDefinition, v: Values, id: number | null, t?: Transaction) {
+  for (const c of d.columns.filter((x) => x.unique)) {
+    const other = await rowModel(db, d).findOne({ where: { [c.name]: v[c.name] as string }, attributes: ["id"], transaction: t });
+    if (other && Number(other.get("id")) !== id) throw new UserError(`${labelOf(c)}「${v[c.name]}」已存在`, 409);
   }
 }
 
-async function syncSpecialties(db: Db, seriesId: number, names: string[], t: Transaction, opts: { removeMissing: boolean }) {
-  const { Specialty } = db.models;
-  const existing = await Specialty.findAll({ where: { seriesId }, transaction: t });
-  const have = new Set(existing.map((s) => s.name));
-  const add = names.filter((n) => !have.has(n));
-  if (add.length) await Specialty.bulkCreate(add.map((name) => ({ seriesId, name })), { transaction: t });
-  if (!opts.removeMissing) return;
-  for (const s of existing.filter((e) => !names.includes(e.name))) {
-    const used = await committeesUsing(db, "specialtyIds", s.id, t);
-    if (used.length) throw new UserError(`专业「${s.name}」已被评审委员会「${used[0]}」使用，不能删除`, 409);
-    await s.destroy({ transaction: t });
+/** The first rows of `refs` columns holding any of `ids`, with how many there are. */
+async function listsHolding(db: Db, d: DictionaryDefinition, c: DictionaryColumn, ids: number[], t?: Transaction) {
+  const rows = await rowModel(db, d).findAll({ transaction: t, order: [["id", "ASC"]] });
+  const names = rows.filter((r) => ((r.get(c.name) as number[]) ?? []).some((x) => ids.includes(x))).map((r) => String(r.get(titleColumn(d))));
+  return { count: names.length, name: names[0] };
+}
+
+/** Why row `id` cannot be deleted, or null (see the header). */
+async function whyInUse(db: Db, d: DictionaryDefinition, id: number, t?: Transaction): Promise<string | null> {
+  for (const u of d.usedBy ?? []) {
+    const [row] = await db.sequelize.query<{ n: number }>(`SELECT COUNT(*) AS n FROM "${u.table}" WHERE "${u.column}" = :id`, { replacements: { id }, type: QueryTypes.SELECT, transaction: t });
+    const count = Number(row?.n ?? 0);
+    if (count) return fill(u.message, { count });
   }
+  const dicts = await listDictionaries(db, t);
+  for (const { dict, column } of referencesTo(dicts, d.id)) {
+    if (column.type === "ref") {
+      const count = await rowModel(db, dict).count({ where: { [column.name]: id }, transaction: t });
+      if (count) return fill(column.inUse ?? `该${d.label}已被 {count} 个${dict.label}使用，不能删除`, { count });
+    } else {
+      const hit = await listsHolding(db, dict, column, [id], t);
+      if (hit.count) return fill(column.inUse ?? `该${d.label}已被${dict.label}「{name}」使用，不能删除`, hit);
+    }
+  }
+  for (const child of childColumns(d)) {
+    const kids = (await childModel(db, d, child).findAll({ where: { [child.parent!]: id }, attributes: ["id"], transaction: t })).map((k) => Number(k.get("id")));
+    if (!kids.length) continue;
+    for (const { dict, column } of referencesTo(dicts, `${d.id}/${child.name}`)) {
+      const hit = await listsHolding(db, dict, column, kids, t);
+      if (hit.count) return fill(`该${d.label}的${labelOf(child)}已被${dict.label}「{name}」使用，不能删除`, hit);
+    }
+  }
+  for (const kind of SCOPE_KIND_IDS.filter((k) => scopeKind(k).dictionary === d.id)) {
+    const count = await db.models.UserScope.count({ where: { kind, refId: id }, transaction: t });
+    if (count) return fill(d.inScopeMessage ?? `该${d.label}是 {count} 位审核人员的管辖范围，不能删除`, { count });
+  }
+  return null;
+}
+
+/** Adds the children a row lacks; with removeMissing also removes the others (refused while in use). */
+async function syncChildren(db: Db, d: DictionaryDefinition, id: number, v: Values, t: Transaction, opts: { removeMissing: boolean; write?: boolean }) {
+  let added = false;
+  for (const c of childColumns(d)) {
+    const M = childModel(db, d, c);
+    const names = (v[c.name] as string[]) ?? [];
+    const existing = await M.findAll({ where: { [c.parent!]: id }, transaction: t });
+    const have = new Set(existing.map((k) => String(k.get("name"))));
+    const add = names.filter((n) => !have.has(n));
+    if (add.length && opts.write !== false) await M.bulkCreate(add.map((name) => ({ [c.parent!]: id, name })), { transaction: t });
+    added ||= add.length > 0;
+    if (!opts.removeMissing) continue;
+    const dicts = await listDictionaries(db, t);
+    for (const k of existing.filter((e) => !names.includes(String(e.get("name"))))) {
+      for (const { dict, column } of referencesTo(dicts, `${d.id}/${c.name}`)) {
+        const hit = await listsHolding(db, dict, column, [Number(k.get("id"))], t);
+        if (hit.count) throw new UserError(fill(`${labelOf(c)}「${String(k.get("name"))}」已被${dict.label}「{name}」使用，不能删除`, hit), 409);
+      }
+      await k.destroy({ transaction: t });
+    }
+  }
+  return added;
 }
 
 function invalid(errors: string[]): never {
@@ -345,51 +267,136 @@ function invalid(errors: string[]): never {
 }
 
 export async function createRow(db: Db, key: string, input: Values) {
-  const d = dictOf(key);
+  const d = await dictionaryOf(db, key);
   return db.sequelize.transaction(async (t) => {
     const { values, errors } = normalise(d, input, await refTables(db, t));
     if (errors.length) invalid(errors);
     await assertUnique(db, d, values, null, t);
-    const row = await model(db, d).create(rowAttrs(d, values), { transaction: t });
-    if (d.key === "title-series") await syncSpecialties(db, row.id, values.specialties as string[], t, { removeMissing: true });
-    return { id: row.id as number };
+    const row = await rowModel(db, d).create(rowAttrs(d, values), { transaction: t });
+    const id = Number(row.get("id"));
+    await syncChildren(db, d, id, values, t, { removeMissing: true });
+    return { id };
   });
 }
 
 export async function updateRow(db: Db, key: string, id: number, input: Values, version?: unknown) {
-  const d = dictOf(key);
+  const d = await dictionaryOf(db, key);
   if (!isDbId(id)) throw new UserError("记录不存在或已被删除", 404);
   return db.sequelize.transaction(async (t) => {
-    const row = await model(db, d).findByPk(id, { transaction: t });
+    const row = await rowModel(db, d).findByPk(id, { transaction: t });
     if (!row) throw new UserError("记录不存在或已被删除", 404);
     const { values, errors } = normalise(d, input, await refTables(db, t));
     if (errors.length) invalid(errors);
     await assertUnique(db, d, values, id, t);
     const attrs = rowAttrs(d, values);
-    if (d.versioned) {
+    if (d.optimisticLock) {
       const expected = dbVersion(version);
-      const [n] = await model(db, d).update({ ...attrs, version: expected + 1 }, { where: { id, version: expected }, transaction: t });
+      const [n] = await rowModel(db, d).update({ ...attrs, version: expected + 1 }, { where: { id, version: expected }, transaction: t });
       if (n === 0) throw new UserError(CONFLICT_MESSAGE, 409);
     } else {
       await row.update(attrs, { transaction: t });
     }
-    if (d.key === "title-series") await syncSpecialties(db, id, values.specialties as string[], t, { removeMissing: true });
+    await syncChildren(db, d, id, values, t, { removeMissing: true });
     return { id };
   });
 }
 
 export async function deleteRow(db: Db, key: string, id: number) {
-  const d = dictOf(key);
+  const d = await dictionaryOf(db, key);
   if (!isDbId(id)) throw new UserError("记录不存在或已被删除", 404);
   return db.sequelize.transaction(async (t) => {
-    const row = await model(db, d).findByPk(id, { transaction: t });
+    const row = await rowModel(db, d).findByPk(id, { transaction: t });
     if (!row) throw new UserError("记录不存在或已被删除", 404);
-    const why = await d.inUse(db, id, t);
+    const why = await whyInUse(db, d, id, t);
     if (why) throw new UserError(why, 409);
-    if (d.key === "title-series") await db.models.Specialty.destroy({ where: { seriesId: id }, transaction: t });
+    for (const c of childColumns(d)) await childModel(db, d, c).destroy({ where: { [c.parent!]: id }, transaction: t });
     await row.destroy({ transaction: t });
     return { id };
   });
+}
+
+export type UpsertStatus = "created" | "updated" | "unchanged";
+
+/**
+ * An imported row (a file's, a configuration bundle's): matched by the natural key, created or
+ * updated; children are only added (removing one is the editor's: it may be in use). `always`
+ * writes a matched row even when nothing changed (a file import counts it updated); `write:
+ * false` checks and reports without writing. Throws UserError (a unique value taken).
+ */
+export async function upsertRow(db: Db, d: DictionaryDefinition, values: Values, t: Transaction, o: { always?: boolean; write?: boolean } = {}): Promise<{ id: number; status: UpsertStatus }> {
+  const write = o.write !== false;
+  const M = rowModel(db, d);
+  const existing = await M.findOne({ where: { [d.key]: values[d.key] as string }, transaction: t });
+  const existingId = existing ? Number(existing.get("id")) : null;
+  await assertUnique(db, d, values, existingId, t);
+  const attrs = rowAttrs(d, values);
+  let id = existingId ?? -1;
+  let status: UpsertStatus;
+  if (existing) {
+    const changed = Object.keys(attrs).some((k) => canonical(existing.get(k) ?? null) !== canonical(attrs[k] ?? null));
+    status = changed ? "updated" : "unchanged";
+    if ((changed || o.always) && write) {
+      if (d.optimisticLock) attrs.version = Number(existing.get("version")) + 1;
+      await existing.update(attrs, { transaction: t });
+    }
+  } else {
+    status = "created";
+    if (write) id = Number((await M.create(attrs, { transaction: t })).get("id"));
+  }
+  if (id > 0 && (await syncChildren(db, d, id, values, t, { removeMissing: false, write })) && status === "unchanged") status = "updated";
+  return { id, status: o.always && status === "unchanged" ? "updated" : status };
+}
+
+// ---- the configuration bundle's shape: references by title, lists as arrays -----------------
+/** Every row of a dictionary as the bundle holds it, sorted by natural key. */
+export async function bundleRows(db: Db, d: DictionaryDefinition, refs: RefTables) {
+  const rows = await rowModel(db, d).findAll({ order: [["id", "ASC"]] });
+  const out = (await valuesOf(db, d, rows)).map((v) => {
+    const o: Values = {};
+    for (const c of editableColumns(d)) {
+      const x = v[c.name];
+      if (c.type === "ref") o[c.name] = x == null ? null : refLabel(refs, c.ref!, x) || null;
+      else if (c.type === "refs") o[c.name] = ((x as number[]) ?? []).map((id) => refLabel(refs, c.ref!, id)).filter(Boolean);
+      else o[c.name] = x ?? (c.type === "levels" || c.type === "children" ? [] : null);
+    }
+    return o;
+  });
+  const k = (o: Values) => String(o[d.key]);
+  return out.sort((a, b) => (k(a) < k(b) ? -1 : k(a) > k(b) ? 1 : 0));
+}
+
+/** A bundle row → values (titles resolved to ids); problems name the field. */
+export function fromBundleRow(d: DictionaryDefinition, row: Values, refs: RefTables): { values: Values; errors: string[] } {
+  const input: Values = {};
+  const errs: string[] = [];
+  for (const f of editableColumns(d)) {
+    const x = row[f.name];
+    if ((f.type === "ref" || f.type === "refs") && x != null) {
+      const names = f.type === "ref" ? [x] : Array.isArray(x) ? x : null;
+      if (!names) { errs.push(`${f.name}：应为名称数组`); continue; }
+      const ids: number[] = [];
+      for (const n of names) {
+        const hit = refs[f.ref!]?.find((r) => r.label === n);
+        if (hit) ids.push(hit.id);
+        else errs.push(`${f.name}：${labelOf(f)}「${n}」不存在`);
+      }
+      input[f.name] = f.type === "ref" ? ids[0] ?? null : ids;
+    } else input[f.name] = x;
+  }
+  const { values, errors } = normalise(d, input, refs);
+  for (const e of errors) if (!errs.some((x) => x.includes(e.replace(/^所选|不存在$|不能为空$/g, "")))) errs.push(e);
+  return { values, errors: errs };
+}
+
+/** Dictionaries in an order where each one's references come before it (then by position). */
+export function dependencyOrder(dicts: DictionaryDefinition[]): DictionaryDefinition[] {
+  const out: DictionaryDefinition[] = [];
+  const left = [...dicts];
+  while (left.length) {
+    const i = left.findIndex((d) => d.columns.every((c) => !c.ref || c.ref.split("/")[0] === d.id || out.some((o) => o.id === c.ref!.split("/")[0]) || !dicts.some((x) => x.id === c.ref!.split("/")[0])));
+    out.push(...left.splice(i < 0 ? 0 : i, 1));
+  }
+  return out;
 }
 
 // ---- files ---------------------------------------------------------------------------------
@@ -433,11 +440,12 @@ export function parseCsv(text: string): { line: number; cells: string[] }[] {
 }
 
 export async function exportFile(db: Db, key: string, format: "csv" | "xlsx") {
-  const d = dictOf(key);
-  const rows = await model(db, d).findAll({ order: d.order });
+  const d = await dictionaryOf(db, key);
+  const rows = await rowModel(db, d).findAll({ order: orderOf(d) });
   const refs = await refTables(db);
   const values = await valuesOf(db, d, rows);
-  const table = [d.fields.map((f) => f.label), ...values.map((v) => { const c = cellsOf(d, v, refs); return d.fields.map((f) => escapeCell(c[f.name])); })];
+  const cols = editableColumns(d);
+  const table = [cols.map(labelOf), ...values.map((v) => { const c = cellsOf(d, v, refs); return cols.map((f) => escapeCell(c[f.name])); })];
   const stamp = new Date().toISOString().slice(0, 10).replace(/-/g, "");
   const filename = `${d.label}-${stamp}.${format}`;
   if (format === "csv") {
@@ -485,14 +493,15 @@ export interface ImportResult { created: number; updated: number }
 
 /** Validates every row first; any bad row → UserError listing "第 N 行：…" and nothing is written. */
 export async function importFile(db: Db, key: string, buf: Buffer, filename: string): Promise<ImportResult> {
-  const d = dictOf(key);
+  const d = await dictionaryOf(db, key);
+  const cols = editableColumns(d);
   const table = await readTable(buf, filename);
   if (table.length === 0) throw new UserError("文件中没有数据");
   if (table.length > MAX_IMPORT_ROWS + 1) throw new UserError(`一次最多导入 ${MAX_IMPORT_ROWS} 行`);
   const [header, ...body] = table;
   const col = new Map<string, number>();
   header.cells.forEach((h, i) => col.set(h.trim(), i));
-  const missing = d.fields.filter((f) => f.required && !col.has(f.label)).map((f) => f.label);
+  const missing = cols.filter((f) => f.required && !col.has(labelOf(f))).map(labelOf);
   if (missing.length) throw new UserError(`第 ${header.line} 行：表头缺少列「${missing.join("」「")}」`);
   if (body.length === 0) throw new UserError("文件中没有数据行");
 
@@ -501,15 +510,16 @@ export async function importFile(db: Db, key: string, buf: Buffer, filename: str
     const errors: string[] = [];
     const parsed: { line: number; values: Values }[] = [];
     const seen = new Map<string, number>();
+    const keyCol = d.columns.find((f) => f.name === d.key);
     for (const r of body) {
       const cells: Record<string, string> = {};
-      for (const f of d.fields) {
-        const i = col.get(f.label);
+      for (const f of cols) {
+        const i = col.get(labelOf(f));
         cells[f.name] = i === undefined ? "" : unescapeCell(r.cells[i] ?? "");
       }
       const { values, errors: e } = parseCells(d, cells, refs);
-      const nk = String(values[d.naturalKey] ?? "");
-      if (nk && seen.has(nk)) e.push(`与第 ${seen.get(nk)} 行重复（${d.fields.find((f) => f.name === d.naturalKey)!.label}「${nk}」）`);
+      const nk = String(values[d.key] ?? "");
+      if (nk && seen.has(nk)) e.push(`与第 ${seen.get(nk)} 行重复（${keyCol ? labelOf(keyCol) : d.key}「${nk}」）`);
       if (nk) seen.set(nk, r.line);
       if (e.length) errors.push(`第 ${r.line} 行：${e.join("；")}`);
       else parsed.push({ line: r.line, values });
@@ -520,22 +530,10 @@ export async function importFile(db: Db, key: string, buf: Buffer, filename: str
     }
     let created = 0, updated = 0;
     for (const { line, values } of parsed) {
-      const existing = await model(db, d).findOne({ where: { [d.naturalKey]: values[d.naturalKey] }, transaction: t });
       try {
-        await assertUnique(db, d, values, existing?.id ?? null, t);
-        const attrs = rowAttrs(d, values);
-        let id: number;
-        if (existing) {
-          if (d.versioned) attrs.version = existing.version + 1;
-          await existing.update(attrs, { transaction: t });
-          id = existing.id;
-          updated++;
-        } else {
-          id = (await model(db, d).create(attrs, { transaction: t })).id;
-          created++;
-        }
-        // An import adds specialties; removing one is done in the editor (it may be in use).
-        if (d.key === "title-series") await syncSpecialties(db, id, values.specialties as string[], t, { removeMissing: false });
+        const r = await upsertRow(db, d, values, t, { always: true });
+        if (r.status === "created") created++;
+        else updated++;
       } catch (e) {
         if (e instanceof UserError) throw new UserError(`导入失败，未导入任何数据。第 ${line} 行：${e.message}`, 400);
         throw e;

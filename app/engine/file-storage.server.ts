@@ -10,11 +10,12 @@ import fsp from "node:fs/promises";
 import path from "node:path";
 import { col, fn, Op, type Transaction } from "sequelize";
 import { fileTypeFromBuffer, fileTypeFromFile } from "file-type";
-import type { Role, StoredFileAttrs } from "../../db/models";
+import { isStaff, type Person } from "./people/roles";
+import type { StoredFileAttrs } from "../../db/models";
 import type { Db } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
-import { UserError } from "~/utils/http.server";
-import { applicantHasApplicationInScope, applicantInScope, loadReviewerScope } from "~/utils/scope.server";
+import { UserError } from "~/engine/errors";
+import { applicantHasApplicationInScope, applicantInScope, loadReviewerScope } from "~/engine/people/scope.server";
 import { acceptLabels, FILE_KINDS, fileSpecOf, formatBytes, isFileKey, kindLabel, type FileSpec } from "./file-kinds";
 import { valuesAt } from "./dictionaries.server";
 
@@ -457,19 +458,17 @@ export function fileKeysIn(schema: unknown, data: unknown): string[] {
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-const STAFF: Role[] = ["unit_reviewer", "dept_reviewer", "acceptance_office"];
-
 /**
  * The stored file `key` if `viewer` may read it: its owner, or a reviewer whose scope includes
  * the owner (by unit, or by a submitted application in their committee / 受理部门). Null otherwise, and for a key that does not exist, is malformed or whose bytes are
  * gone: the caller answers all of these with the same 404.
  */
-export async function findReadableFile(db: Db, viewer: { id: number; role: Role }, key: string) {
+export async function findReadableFile(db: Db, viewer: Person, key: string) {
   if (!isFileKey(key)) return null;
   const row = await db.models.StoredFile.findOne({ where: { key }, raw: true });
   if (!row) return null;
   let allowed = row.ownerId === viewer.id;
-  if (!allowed && STAFF.includes(viewer.role)) {
+  if (!allowed && isStaff(viewer.role)) {
     const scope = await loadReviewerScope(db, viewer);
     allowed = (await applicantInScope(db, scope, row.ownerId)) || (await applicantHasApplicationInScope(db, scope, row.ownerId));
   }

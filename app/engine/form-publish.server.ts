@@ -4,7 +4,7 @@
 // definitions publisher); records keep the version they were saved with.
 import { DataTypes, Op, UniqueConstraintError, type Model, type ModelStatic } from "sequelize";
 import type { Db } from "~/utils/db.server";
-import { UserError } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 import { FormConfigError, getForm, type FormDefinition, type PublishedForm } from "./form-registry.server";
 import { checkDraftSafety, toDraft07 } from "./schema-safety.server";
 import { publishDefinition } from "./definitions/lifecycle.server";

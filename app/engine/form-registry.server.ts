@@ -7,7 +7,7 @@ import type { Db } from "~/utils/db.server";
 import { singleton } from "~/utils/singleton.server";
 import { createAjv, toFieldErrors, type FieldErrors } from "./validator";
 import { checkRules, type FieldRule } from "./rules";
-import { checkDictionaryRefs, dictionaryFields, DICTIONARIES } from "./dictionaries.server";
+import { checkDictionaryRefs, declaredDictionaryIds, dictionaryFields } from "./dictionaries.server";
 import { checkFileRefs } from "./file-storage.server";
 import { fileFieldProblems } from "./file-kinds";
 import { branchProperties } from "./format-value";
@@ -58,8 +58,9 @@ export function checkFormContent(form: FormDefinition, source: string): string[]
   } catch (e) {
     problems.push(`${source}: schema 无法编译：${(e as Error).message}`);
   }
+  const dictionaries = declaredDictionaryIds();
   for (const f of dictionaryFields(form.schema)) {
-    if (!DICTIONARIES[f.dictionary]) problems.push(`${source}: 字段 ${f.path.join(".")} 引用了未知字典 "${f.dictionary}"`);
+    if (!dictionaries.has(f.dictionary)) problems.push(`${source}: 字段 ${f.path.join(".")} 引用了未知字典 "${f.dictionary}"`);
   }
   for (const p of fileFieldProblems(form.schema)) problems.push(`${source}: ${p}`);
   problems.push(...checkFieldReferences(form).map((p) => `${source}: ${p}`));

@@ -12,7 +12,7 @@ import sanitizeHtml from "sanitize-html";
 import { Op, type Transaction, type WhereOptions } from "sequelize";
 import { TITLE_LEVELS, type AttachmentRequirement, type EligibilityRule, type PlanAttrs } from "../../db/models";
 import type { Db } from "~/utils/db.server";
-import { UserError } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 import { dbVersion } from "~/utils/ints.server";
 import { buildFacts, checkRules, evaluateRules, type RuleResult } from "./eligibility";
 import { listCategories, slugOf } from "./archive.server";

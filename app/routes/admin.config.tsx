@@ -6,19 +6,20 @@ import { useFetcher } from "@remix-run/react";
 import { Alert, Button, Card, Descriptions, Space, Typography } from "antd";
 import { useState } from "react";
 import { importBundle, type ImportSummary } from "~/engine/config-bundle.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireMay } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
-import { handleUserErrors, readBody, UserError } from "~/utils/http.server";
+import { handleUserErrors, readBody } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 
 export const meta: MetaFunction = () => [{ title: "配置导入导出 - 职称申报评审平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, ["admin"]);
+  await requireMay(request, "configuration");
   return json({});
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireRole(request, ["admin"]);
+  const user = await requireMay(request, "configuration");
   return handleUserErrors(async () => {
     const body = await readBody(request);
     let bundle: unknown = body.bundle;

@@ -1,12 +1,13 @@
 // 导出: every row of one dictionary as CSV (UTF-8 with BOM) or Excel.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { exportFile } from "~/engine/dictionary-admin.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireMay } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
-import { notFound, UserError } from "~/utils/http.server";
+import { notFound } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireRole(request, ["admin"]);
+  await requireMay(request, "configuration");
   const format = new URL(request.url).searchParams.get("format") === "xlsx" ? "xlsx" : "csv";
   try {
     const f = await exportFile(getDb(), params.dict ?? "", format);

@@ -2,17 +2,19 @@
 // row → 400 with "第 N 行：…" and nothing is written; a good file upserts by natural key.
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { dictOf, importFile, MAX_IMPORT_BYTES } from "~/engine/dictionary-admin.server";
-import { requireRole } from "~/utils/auth.server";
+import { importFile, MAX_IMPORT_BYTES } from "~/engine/dictionary-admin.server";
+import { dictionaryOf } from "~/engine/dictionaries.server";
+import { requireMay } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
-import { handleUserErrors, UserError } from "~/utils/http.server";
+import { handleUserErrors } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 import { discardBody, receiveFile } from "~/utils/multipart.server";
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  await requireRole(request, ["admin"]);
+  await requireMay(request, "configuration");
   return handleUserErrors(async () => {
     try {
-      dictOf(params.dict);
+      await dictionaryOf(getDb(), params.dict);
     } catch (e) {
       discardBody(request);
       throw e;

@@ -1,38 +1,41 @@
 // One dictionary: search, pagination, 新增/编辑/删除 in a modal, 导入/导出. Everything about the
-// dictionary (fields, labels, validation) comes from the engine's declarative table.
+// dictionary (fields, labels, validation) comes from its declaration (dictionaries/*.json).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData, useRevalidator } from "@remix-run/react";
 import { Alert, Button, Card, Form as AntForm, Input, InputNumber, Modal, Popconfirm, Select, Space, Table, Typography, Upload } from "antd";
 import { useState } from "react";
 import { listPagination, useListQuery } from "~/components/use-list-query";
-import { createRow, deleteRow, dictOf, listRows, TITLE_LEVELS, updateRow } from "~/engine/dictionary-admin.server";
-import { requireRole } from "~/utils/auth.server";
+import { createRow, deleteRow, listRows, TITLE_LEVELS, updateRow } from "~/engine/dictionary-admin.server";
+import { dictionaryOf, editableColumns } from "~/engine/dictionaries.server";
+import { requireMay } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
-import { handleUserErrors, notFound, readBody, UserError } from "~/utils/http.server";
+import { handleUserErrors, notFound, readBody } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 import { listParams } from "~/utils/pagination";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.label ?? "字典"} - 字典管理` }];
 
-function dictParam(key: string | undefined) {
+async function dictParam(key: string | undefined) {
   try {
-    return dictOf(key);
-  } catch {
-    throw notFound("字典不存在");
+    return await dictionaryOf(getDb(), key);
+  } catch (e) {
+    throw e instanceof UserError ? notFound(e.message) : e;
   }
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireRole(request, ["admin"]);
-  const d = dictParam(params.dict);
+  await requireMay(request, "configuration");
+  const d = await dictParam(params.dict);
   const p = listParams(new URL(request.url));
-  const { rows, total, refs } = await listRows(getDb(), d.key, p);
-  return json({ key: d.key, label: d.label, fields: d.fields, versioned: !!d.versioned, rows, total, refs, levels: [...TITLE_LEVELS], page: p.page, pageSize: p.pageSize, q: p.q });
+  const { rows, total, refs } = await listRows(getDb(), d.id, p);
+  const fields = editableColumns(d).map((c) => ({ name: c.name, label: c.label ?? c.name, type: c.type, required: !!c.required, ref: c.ref, help: c.help }));
+  return json({ key: d.id, label: d.label, fields, versioned: !!d.optimisticLock, rows, total, refs, levels: [...TITLE_LEVELS], page: p.page, pageSize: p.pageSize, q: p.q });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  await requireRole(request, ["admin"]);
-  const d = dictParam(params.dict);
+  await requireMay(request, "configuration");
+  const d = await dictParam(params.dict);
   return handleUserErrors(async () => {
     const body = await readBody(request);
     const db = getDb();
@@ -41,13 +44,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
     switch (body.intent) {
       case "create":
         if (!values) throw new UserError("提交的数据格式不正确");
-        return json({ ok: true as const, ...(await createRow(db, d.key, values)) });
+        return json({ ok: true as const, ...(await createRow(db, d.id, values)) });
       case "update":
         if (!values || !Number.isInteger(id)) throw new UserError("提交的数据格式不正确");
-        return json({ ok: true as const, ...(await updateRow(db, d.key, id, values, body.version)) });
+        return json({ ok: true as const, ...(await updateRow(db, d.id, id, values, body.version)) });
       case "delete":
         if (!Number.isInteger(id)) throw new UserError("提交的数据格式不正确");
-        return json({ ok: true as const, ...(await deleteRow(db, d.key, id)) });
+        return json({ ok: true as const, ...(await deleteRow(db, d.id, id)) });
       default:
         throw new UserError("未知操作");
     }
@@ -82,7 +85,7 @@ export default function AdminDictionary() {
     const init: Record<string, unknown> = {};
     for (const f of fields) {
       const v = r === "new" ? undefined : r[f.name];
-      init[f.name] = f.type === "names" ? ((v as string[]) ?? []).join("\n") : v ?? undefined;
+      init[f.name] = f.type === "children" ? ((v as string[]) ?? []).join("\n") : v ?? undefined;
     }
     form.setFieldsValue(init);
   };
@@ -90,7 +93,7 @@ export default function AdminDictionary() {
   const save = async () => {
     const raw = form.getFieldsValue();
     const values: Record<string, unknown> = {};
-    for (const f of fields) values[f.name] = f.type === "names" ? String(raw[f.name] ?? "").split(/\n/).map((s) => s.trim()).filter(Boolean) : raw[f.name] ?? null;
+    for (const f of fields) values[f.name] = f.type === "children" ? String(raw[f.name] ?? "").split(/\n/).map((s) => s.trim()).filter(Boolean) : raw[f.name] ?? null;
     const ok = editing === "new"
       ? await post({ intent: "create", values })
       : await post({ intent: "update", id: (editing as Row).id, version: (editing as Row).version, values });
@@ -99,10 +102,10 @@ export default function AdminDictionary() {
 
   const input = (f: (typeof fields)[number]) => {
     if (f.type === "int") return <InputNumber style={{ width: "100%" }} />;
-    if (f.type === "names") return <Input.TextArea rows={6} />;
+    if (f.type === "children") return <Input.TextArea rows={6} />;
     if (f.type === "levels") return <Select mode="multiple" options={levels.map((l) => ({ value: l, label: l }))} />;
     if (f.type === "ref" || f.type === "refs") {
-      const opts = refs[f.ref as keyof typeof refs].map((o) => ({ value: o.id, label: o.label }));
+      const opts = (refs[f.ref ?? ""] ?? []).map((o) => ({ value: o.id, label: o.label }));
       return <Select mode={f.type === "refs" ? "multiple" : undefined} allowClear showSearch={{ optionFilterProp: "label" }} options={opts} />;
     }
     return <Input />;

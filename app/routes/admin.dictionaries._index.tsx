@@ -3,13 +3,14 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { Card, List, Typography } from "antd";
 import { dictSummaries } from "~/engine/dictionary-admin.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireMay } from "~/engine/people/auth.server";
+import { getDb } from "~/utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "字典管理 - 职称申报评审平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, ["admin"]);
-  return json({ dicts: dictSummaries() });
+  await requireMay(request, "configuration");
+  return json({ dicts: await dictSummaries(getDb()) });
 }
 
 export default function AdminDictionaries() {

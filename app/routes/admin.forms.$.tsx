@@ -9,9 +9,10 @@ import { FormDesigner } from "~/components/form-designer";
 import { FormConfigError, getForm } from "~/engine/form-registry.server";
 import { formVersions, getDraft, impactOf, KIND_LABELS, publishFormVersion, saveDraft, type Impact } from "~/engine/form-publish.server";
 import { checkAdminSchema, parseDefinitionText, toDraft07 } from "~/engine/schema-safety.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireMay } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
-import { handleUserErrors, notFound, readBody, UserError } from "~/utils/http.server";
+import { handleUserErrors, notFound, readBody } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 import { dbVersion } from "~/utils/ints.server";
 
 export const meta: MetaFunction = () => [{ title: "编辑表单 - 职称申报评审平台" }];
@@ -23,7 +24,7 @@ function formIdOf(params: Record<string, string | undefined>) {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireRole(request, ["admin"]);
+  await requireMay(request, "configuration");
   const db = getDb();
   const formId = formIdOf(params);
   const [latest, draft, info] = await Promise.all([getForm(db, formId), getDraft(db, formId), formVersions(db, formId)]);
@@ -44,7 +45,7 @@ type Result =
   | { ok: false; problems: string[]; error?: string };
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const actor = await requireRole(request, ["admin"]);
+  const actor = await requireMay(request, "configuration");
   const db = getDb();
   const formId = formIdOf(params);
   return handleUserErrors(async () => {

@@ -4,14 +4,14 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Button, Card, Input, Select, Space, Table, Tag, Typography } from "antd";
 import { listPagination, useListQuery } from "~/components/use-list-query";
 import { KIND_LABELS, listForms } from "~/engine/form-publish.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireMay } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { listParams } from "~/utils/pagination";
 
 export const meta: MetaFunction = () => [{ title: "表单管理 - 职称申报评审平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, ["admin"]);
+  await requireMay(request, "configuration");
   const url = new URL(request.url);
   const p = listParams(url);
   const kind = url.searchParams.get("kind");

@@ -11,14 +11,14 @@ import { categoryIdOf } from "~/engine/archive.server";
 import { FormConfigError, getForm } from "~/engine/form-registry.server";
 import { publishFormVersion } from "~/engine/form-publish.server";
 import { parseDefinitionText } from "~/engine/schema-safety.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireMay } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, readBody } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "新建业绩类别 - 职称申报评审平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, ["admin"]);
+  await requireMay(request, "configuration");
   return json({});
 }
 
@@ -35,7 +35,7 @@ const SAMPLE = JSON.stringify({
 }, null, 2);
 
 export async function action({ request }: ActionFunctionArgs) {
-  const actor = await requireRole(request, ["admin"]);
+  const actor = await requireMay(request, "configuration");
   const db = getDb();
   return handleUserErrors(async () => {
     const body = await readBody(request);

@@ -7,9 +7,10 @@ import { Alert, Button, Card, Checkbox, DatePicker, Form as AntForm, Input, Inpu
 import dayjs from "dayjs";
 import { useState } from "react";
 import { createPlan, deletePlan, planRefs, planView, planTypes, updatePlan } from "~/engine/plans.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireMay } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
-import { handleUserErrors, notFound, readBody, UserError } from "~/utils/http.server";
+import { handleUserErrors, notFound, readBody } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.plan?.name ?? "新增申报计划"} - 申报计划` }];
 
@@ -21,7 +22,7 @@ function idParam(raw: string | undefined): number | "new" {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireRole(request, ["admin"]);
+  await requireMay(request, "configuration");
   const id = idParam(params.id);
   const db = getDb();
   const refs = await planRefs(db);
@@ -35,7 +36,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  await requireRole(request, ["admin"]);
+  await requireMay(request, "configuration");
   const id = idParam(params.id);
   return handleUserErrors(async () => {
     const body = await readBody(request);

@@ -5,7 +5,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Button, Card, Input, Select, Space, Table, Tag, Typography } from "antd";
 import { listPagination, useListQuery } from "~/components/use-list-query";
 import { listPlans, planRefs, planView, planTypes } from "~/engine/plans.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireMay } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { dbId } from "~/utils/ints.server";
 import { listParams } from "~/utils/pagination";
@@ -13,7 +13,7 @@ import { listParams } from "~/utils/pagination";
 export const meta: MetaFunction = () => [{ title: "申报计划 - 职称申报评审平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, ["admin"]);
+  await requireMay(request, "configuration");
   const url = new URL(request.url);
   const p = listParams(url);
   const planType = url.searchParams.get("planType") || null;

@@ -3,11 +3,14 @@ import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Alert, Button, Card, Descriptions, Form as AntForm, Select, Space, Typography } from "antd";
 import { useRef, useState } from "react";
-import { requireRole } from "~/utils/auth.server";
+import { requireMay } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
-import { handleUserErrors, notFound, readBody, UserError } from "~/utils/http.server";
+import { handleUserErrors, notFound, readBody } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 import { dbId } from "~/utils/ints.server";
-import { loadScopes, ROLE_LABELS, ROLE_SCOPE_KINDS, SCOPE_LABELS, setRoleAndScopes } from "~/utils/users.server";
+import { loadScopes, setRoleAndScopes } from "~/engine/people/users.server";
+import { dictionaryLabels } from "~/engine/dictionaries.server";
+import { ROLE_IDS, roleLabel, SCOPE_KIND_IDS, scopeKind, scopeKindsOf, type Role, type ScopeKind } from "~/engine/people/roles";
 
 export const meta: MetaFunction = () => [{ title: "设置角色与范围 - 职称申报评审平台" }];
 
@@ -18,21 +21,21 @@ function userId(params: { id?: string }) {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireRole(request, ["admin"]);
+  await requireMay(request, "configuration");
   const db = getDb();
   const user = await db.models.User.findByPk(userId(params), { attributes: ["id", "username", "displayName", "role", "createdAt"] });
   if (!user) throw notFound("用户不存在");
-  const [scopes, departments, committees, acceptances] = await Promise.all([
-    loadScopes(db, user.id),
-    db.models.Department.findAll({ attributes: ["id", "name"], order: [["name", "ASC"]] }).then((r) => r.map((d) => ({ id: d.id, name: d.name }))),
-    db.models.Committee.findAll({ attributes: ["id", "name"], order: [["name", "ASC"]] }).then((r) => r.map((c) => ({ id: c.id, name: c.name }))),
-    db.models.AcceptanceDepartment.findAll({ attributes: ["id", "name"], order: [["name", "ASC"]] }).then((r) => r.map((c) => ({ id: c.id, name: c.name }))),
-  ]);
-  return json({ user: user.get({ plain: true }), scopes, departments, committees, acceptances, roles: ROLE_LABELS, roleScopeKinds: ROLE_SCOPE_KINDS, scopeLabels: SCOPE_LABELS });
+  const scopes = await loadScopes(db, user.id);
+  // Every row of each scope kind to pick from, except where the kind is looked up by keyword.
+  const choices: Partial<Record<ScopeKind, { id: number; label: string }[]>> = {};
+  for (const kind of SCOPE_KIND_IDS) {
+    if (!scopeKind(kind).search) choices[kind] = await dictionaryLabels(db, scopeKind(kind).dictionary);
+  }
+  return json({ user: user.get({ plain: true }), scopes, choices });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const actor = await requireRole(request, ["admin"]);
+  const actor = await requireMay(request, "configuration");
   return handleUserErrors(async () => {
     const body = await readBody(request);
     if (!Array.isArray(body.scopes)) throw new UserError("提交的数据格式不正确");
@@ -42,37 +45,29 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function AdminUserEdit() {
-  const { user, scopes, departments, committees, acceptances, roles, roleScopeKinds, scopeLabels } = useLoaderData<typeof loader>();
+  const { user, scopes, choices } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const submit = useSubmit();
   const busy = useNavigation().state !== "idle";
-  const [role, setRole] = useState(user.role as keyof typeof roles);
-  const pick = (k: string) => scopes.filter((s) => s.kind === k).map((s) => s.refId);
-  const [units, setUnits] = useState<number[]>(pick("unit"));
-  const [depts, setDepts] = useState<number[]>(pick("department"));
-  const [comms, setComms] = useState<number[]>(pick("committee"));
-  const [accs, setAccs] = useState<number[]>(pick("acceptance"));
-  const [unitOptions, setUnitOptions] = useState(scopes.filter((s) => s.kind === "unit").map((s) => ({ value: s.refId, label: s.label })));
+  const [role, setRole] = useState(user.role as Role);
+  const [picked, setPicked] = useState(() => Object.fromEntries(SCOPE_KIND_IDS.map((k) => [k, scopes.filter((s) => s.kind === k).map((s) => s.refId)])) as Record<ScopeKind, number[]>);
+  const [found, setFound] = useState(() => Object.fromEntries(SCOPE_KIND_IDS.map((k) => [k, scopes.filter((s) => s.kind === k).map((s) => ({ value: s.refId, label: s.label }))])) as Record<ScopeKind, { value: number; label: string }[]>);
   const timer = useRef<ReturnType<typeof setTimeout>>();
-  const kinds = roleScopeKinds[role] as string[];
+  const kinds = scopeKindsOf(role);
 
-  const searchUnits = (q: string) => {
+  const search = (kind: ScopeKind, url: string) => (q: string) => {
     clearTimeout(timer.current);
     timer.current = setTimeout(async () => {
-      const res = await fetch(`/api/units?q=${encodeURIComponent(q)}`);
+      const res = await fetch(`${url}?q=${encodeURIComponent(q)}`);
       const body = await res.json();
-      const found = (body.results ?? []).map((u: any) => ({ value: u.id, label: u.name }));
-      setUnitOptions((old) => [...old.filter((o) => units.includes(o.value)), ...found.filter((f: any) => !units.includes(f.value))]);
+      const hits = (body.results ?? []).map((u: { id: number; name: string }) => ({ value: u.id, label: u.name }));
+      const keep = picked[kind];
+      setFound((old) => ({ ...old, [kind]: [...old[kind].filter((o) => keep.includes(o.value)), ...hits.filter((f: { value: number }) => !keep.includes(f.value))] }));
     }, 250);
   };
 
   const save = () => {
-    const out = [
-      ...(kinds.includes("unit") ? units.map((refId) => ({ kind: "unit", refId })) : []),
-      ...(kinds.includes("department") ? depts.map((refId) => ({ kind: "department", refId })) : []),
-      ...(kinds.includes("committee") ? comms.map((refId) => ({ kind: "committee", refId })) : []),
-      ...(kinds.includes("acceptance") ? accs.map((refId) => ({ kind: "acceptance", refId })) : []),
-    ];
+    const out = kinds.flatMap((kind) => picked[kind].map((refId) => ({ kind, refId })));
     submit(JSON.stringify({ role, scopes: out }), { method: "post", encType: "application/json" });
   };
 
@@ -86,28 +81,21 @@ export default function AdminUserEdit() {
       {result && "error" in result ? <Alert type="error" showIcon title={result.error} style={{ marginBottom: 16 }} role="alert" /> : null}
       <AntForm layout="vertical">
         <AntForm.Item label="角色" htmlFor="role">
-          <Select id="role" value={role} onChange={setRole} options={Object.entries(roles).map(([value, label]) => ({ value, label }))} />
+          <Select id="role" value={role} onChange={setRole} options={ROLE_IDS.map((value) => ({ value, label: roleLabel(value) }))} />
         </AntForm.Item>
-        {kinds.includes("unit") ? (
-          <AntForm.Item label={`${scopeLabels.unit}范围`} htmlFor="scope-units" extra="输入单位名称、拼音首字母或统一社会信用代码查找">
-            <Select id="scope-units" mode="multiple" value={units} onChange={setUnits} options={unitOptions} showSearch={{ filterOption: false, onSearch: searchUnits }} placeholder="输入关键字查找工作单位" />
-          </AntForm.Item>
-        ) : null}
-        {kinds.includes("department") ? (
-          <AntForm.Item label={`${scopeLabels.department}范围`} htmlFor="scope-depts">
-            <Select id="scope-depts" mode="multiple" value={depts} onChange={setDepts} showSearch={{ optionFilterProp: "label" }} options={departments.map((d) => ({ value: d.id, label: d.name }))} placeholder="选择主管部门" />
-          </AntForm.Item>
-        ) : null}
-        {kinds.includes("committee") ? (
-          <AntForm.Item label={`${scopeLabels.committee}范围`} htmlFor="scope-comms">
-            <Select id="scope-comms" mode="multiple" value={comms} onChange={setComms} showSearch={{ optionFilterProp: "label" }} options={committees.map((c) => ({ value: c.id, label: c.name }))} placeholder="选择评审委员会" />
-          </AntForm.Item>
-        ) : null}
-        {kinds.includes("acceptance") ? (
-          <AntForm.Item label={`${scopeLabels.acceptance}范围`} htmlFor="scope-accs">
-            <Select id="scope-accs" mode="multiple" value={accs} onChange={setAccs} showSearch={{ optionFilterProp: "label" }} options={acceptances.map((c) => ({ value: c.id, label: c.name }))} placeholder="选择受理部门（职称初定/认定）" />
-          </AntForm.Item>
-        ) : null}
+        {kinds.map((kind) => {
+          const k = scopeKind(kind);
+          const onChange = (v: number[]) => setPicked((old) => ({ ...old, [kind]: v }));
+          return (
+            <AntForm.Item key={kind} label={`${k.label}范围`} htmlFor={`scope-${kind}`} extra={k.search ? `输入${k.label}名称、拼音首字母或统一社会信用代码查找` : undefined}>
+              {k.search ? (
+                <Select id={`scope-${kind}`} mode="multiple" value={picked[kind]} onChange={onChange} options={found[kind]} showSearch={{ filterOption: false, onSearch: search(kind, k.search) }} placeholder={`输入关键字查找${k.label}`} />
+              ) : (
+                <Select id={`scope-${kind}`} mode="multiple" value={picked[kind]} onChange={onChange} showSearch={{ optionFilterProp: "label" }} options={(choices[kind] ?? []).map((c) => ({ value: c.id, label: c.label }))} placeholder={`选择${k.label}${k.note ? `（${k.note}）` : ""}`} />
+              )}
+            </AntForm.Item>
+          );
+        })}
         {kinds.length === 0 ? <Typography.Paragraph type="secondary">该角色无需设置管辖范围。</Typography.Paragraph> : null}
         <Space>
           <Button type="primary" onClick={save} loading={busy}>保存</Button>

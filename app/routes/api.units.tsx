@@ -1,8 +1,8 @@
 // GET /api/units?q= — 工作单位 keyword search for the unit picker (any signed-in user).
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
-import { requireUser } from "~/utils/auth.server";
+import { requireUser } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
-import { searchUnits } from "~/utils/unit-search.server";
+import { searchUnits } from "~/engine/unit-search.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request);

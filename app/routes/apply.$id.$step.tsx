@@ -9,9 +9,10 @@ import { Card } from "antd";
 import { WizardPage } from "~/components/wizard/wizard-page";
 import { editableSteps, loadOwn, postStep, resumeStep, stepOf, stepStatuses, stepView, submitApplication, uploadToStep } from "~/engine/workflow/applications.server";
 import { stageOf } from "~/engine/workflow/review-machine";
-import { requireApplicant } from "~/utils/auth.server";
+import { requireApplicant } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
-import { handleUserErrors, notFound, readBody, UserError } from "~/utils/http.server";
+import { handleUserErrors, notFound, readBody } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 import { discardBody } from "~/utils/multipart.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.step.title ?? "申报"} - ${data?.workflow.name ?? "在线申报"}` }];

@@ -1,9 +1,10 @@
 // /apply/:id — resumes the wizard where the applicant left off (the first step not complete).
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
 import { loadOwn, resumeStep } from "~/engine/workflow/applications.server";
-import { requireApplicant } from "~/utils/auth.server";
+import { requireApplicant } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
-import { notFound, UserError } from "~/utils/http.server";
+import { notFound } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireApplicant(request);

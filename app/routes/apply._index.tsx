@@ -3,7 +3,7 @@
 // to the step where it stands.
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { startApplication } from "~/engine/workflow/applications.server";
-import { requireApplicant } from "~/utils/auth.server";
+import { requireApplicant } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, readBody } from "~/utils/http.server";
 

@@ -8,13 +8,13 @@ import { useState } from "react";
 import { RecordView } from "~/components/record-view";
 import { SchemaForm } from "~/components/schema-form";
 import { StatusTag } from "~/components/status-tag";
-import { entryForEdit, entryHistory, getOwnEntry, updateEntry } from "~/engine/archive.server";
+import { entryForEdit, entryHistory, getOwnEntry, updateEntry, requireCategory } from "~/engine/archive.server";
 import { canDo } from "~/engine/entry-status";
 import { describeFiles, fileKeysIn } from "~/engine/file-storage.server";
-import { requireApplicant } from "~/utils/auth.server";
+import { requireApplicant } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, notFound, readBody } from "~/utils/http.server";
-import { intParam, requireCategory } from "~/utils/route-params.server";
+import { intParam } from "~/utils/route-params.server";
 import { historyItems } from "~/components/history";
 import type { EntryStatus } from "../../db/models";
 

@@ -8,18 +8,18 @@ import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@r
 import { Alert, Button, Card, Space, Typography, Upload } from "antd";
 import { useEffect, useState } from "react";
 import { CitationPreview, type ConfirmedRow, type PreviewDraft } from "~/components/citation-preview";
-import { createEntries, listEntries, type Category } from "~/engine/archive.server";
+import { createEntries, listEntries, type Category, requireCategory } from "~/engine/archive.server";
 import {
   CITATION_FILE_TOO_LARGE, citationImportOf, FORMAT_LABELS, MAX_CITATION_FILE_BYTES,
   prepareImport, previewFields, previewImport,
 } from "~/engine/citation-import.server";
-import { requireApplicant } from "~/utils/auth.server";
+import { requireApplicant } from "~/engine/people/auth.server";
 import { getDb, type Db } from "~/utils/db.server";
-import { handleUserErrors, notFound, readBody, UserError } from "~/utils/http.server";
+import { handleUserErrors, notFound, readBody } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 import { discardBody, receiveFile } from "~/utils/multipart.server";
 import { IDEMPOTENCY_FIELD, idempotencyKeyOf, newIdempotencyKey, priorResult } from "~/utils/idempotency.server";
-import { loadProfile } from "~/utils/profile.server";
-import { requireCategory } from "~/utils/route-params.server";
+import { loadProfile } from "~/engine/people/profile.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.importLabel ?? "导入"} - 我的业绩档案库` }];
 

@@ -4,12 +4,11 @@ import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@r
 import { Alert, Button, Card, Space, Typography } from "antd";
 import { useState } from "react";
 import { SchemaForm } from "~/components/schema-form";
-import { createEntry } from "~/engine/archive.server";
-import { requireApplicant } from "~/utils/auth.server";
+import { createEntry, requireCategory } from "~/engine/archive.server";
+import { requireApplicant } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, readBody } from "~/utils/http.server";
 import { IDEMPOTENCY_FIELD, idempotencyKeyOf, newIdempotencyKey } from "~/utils/idempotency.server";
-import { requireCategory } from "~/utils/route-params.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `新增${data?.title ?? "业绩"} - 我的业绩档案库` }];
 

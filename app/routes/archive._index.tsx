@@ -4,7 +4,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { Card, Empty, Space, Typography } from "antd";
 import { CountBadge, ListTable } from "~/components/list-table";
 import { categoryCounts, listCategories } from "~/engine/archive.server";
-import { requireApplicant } from "~/utils/auth.server";
+import { requireApplicant } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "我的业绩档案库 - 职称申报评审平台" }];

@@ -5,9 +5,10 @@ import { json, type ActionFunctionArgs } from "@remix-run/node";
 import { getForm } from "~/engine/form-registry.server";
 import { formatBytes } from "~/engine/file-kinds";
 import { storeFile, uploadSpecFor } from "~/engine/file-storage.server";
-import { requireApplicant } from "~/utils/auth.server";
+import { requireApplicant } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
-import { handleUserErrors, notFound, UserError } from "~/utils/http.server";
+import { handleUserErrors, notFound } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 import { discardBody, receiveFile } from "~/utils/multipart.server";
 
 export async function loader() {

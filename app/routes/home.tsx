@@ -4,10 +4,10 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { Card, Col, Descriptions, List, Row, Space, Tag, Typography } from "antd";
 import { listOwnApplications } from "~/engine/workflow/applications.server";
 import { stageOf, stateLabel } from "~/engine/workflow/review-machine";
-import { navFor } from "~/utils/nav.server";
-import { requireApplicant } from "~/utils/auth.server";
+import { navFor } from "~/engine/people/nav.server";
+import { requireApplicant } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
-import { loadProfile, unitLabel } from "~/utils/profile.server";
+import { loadProfile, unitLabel } from "~/engine/people/profile.server";
 
 export const meta: MetaFunction = () => [{ title: "个人中心 - 职称申报评审平台" }];
 

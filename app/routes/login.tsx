@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Alert, Button, Card, Input, Typography } from "antd";
-import { createUserSession, getUser, homeFor, safeRedirect, verifyLogin } from "~/utils/auth.server";
+import { createUserSession, getUser, homeFor, safeRedirect, verifyLogin } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { readBody } from "~/utils/http.server";
 

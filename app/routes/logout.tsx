@@ -1,5 +1,5 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { logout } from "~/utils/auth.server";
+import { logout } from "~/engine/people/auth.server";
 
 export const action = ({ request }: ActionFunctionArgs) => logout(request);
 export const loader = () => redirect("/");

@@ -3,7 +3,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { receiveNotification } from "~/engine/payments/payments.server";
 import { getDb } from "~/utils/db.server";
-import { dropBody, readText, UserError } from "~/utils/http.server";
+import { dropBody, HttpError, readText } from "~/utils/http.server";
 
 /** Real notifications are a few KB; anyone can post here, so nothing larger is read. */
 const MAX_BODY = 64 * 1024;
@@ -18,7 +18,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     body = await readText(request, MAX_BODY);
   } catch (e) {
-    if (e instanceof UserError) return text(e.status === 413 ? "fail: body too large" : "fail: incomplete body", e.status);
+    if (e instanceof HttpError) return text(e.status === 413 ? "fail: body too large" : "fail: incomplete body", e.status);
     throw e;
   }
   const r = await receiveNotification(getDb(), String(params.provider ?? ""), { body, headers: request.headers });

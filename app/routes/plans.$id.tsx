@@ -6,15 +6,17 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { Alert, Button, Card, List, Space, Tag, Typography } from "antd";
 import { PlanSections, when } from "~/components/plan-view";
 import { planRefs, planTypeOf, planView, precheck } from "~/engine/plans.server";
-import { requireUser } from "~/utils/auth.server";
+import { requireUser } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
+import { may } from "~/engine/people/roles";
 import { forbidden, notFound } from "~/utils/http.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.plan.name ?? "申报计划"} - 职称申报评审平台` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  if (user.role !== "applicant" && user.role !== "admin") throw forbidden();
+  // Applicants, and administrators checking the plans they configured.
+  if (user.role !== "applicant" && !may(user.role, "configuration")) throw forbidden();
   if (user.role === "applicant" && !user.profileCompleted) throw redirect("/profile");
   if (!/^\d{1,9}$/.test(params.id ?? "")) throw notFound("申报计划不存在");
   const db = getDb();

@@ -8,9 +8,10 @@ import { Card, Empty, Select, Space, Table, Typography } from "antd";
 import { when } from "~/components/plan-view";
 import { listPagination, useListQuery } from "~/components/use-list-query";
 import { listPlans, planRefs, planTypeOf, planView, planTypes } from "~/engine/plans.server";
-import { requireUser } from "~/utils/auth.server";
+import { requireUser } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { dbId } from "~/utils/ints.server";
+import { may } from "~/engine/people/roles";
 import { forbidden } from "~/utils/http.server";
 import { listParams } from "~/utils/pagination";
 
@@ -18,7 +19,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  if (user.role !== "applicant" && user.role !== "admin") throw forbidden();
+  // Applicants, and administrators checking the plans they configured.
+  if (user.role !== "applicant" && !may(user.role, "configuration")) throw forbidden();
   if (user.role === "applicant" && !user.profileCompleted) throw redirect("/profile");
   const url = new URL(request.url);
   const type = (await planTypeOf(getDb(), { applicationType: url.searchParams.get("type") })) ?? (await planTypes(getDb()))[0];

@@ -4,11 +4,11 @@ import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-r
 import { Alert, Card, Typography } from "antd";
 import { useState } from "react";
 import { SchemaForm } from "~/components/schema-form";
-import { requireRole } from "~/utils/auth.server";
+import { requireRole } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, readBody } from "~/utils/http.server";
 import { dbVersion } from "~/utils/ints.server";
-import { loadProfile, profileForm, saveProfile, unitLabel } from "~/utils/profile.server";
+import { loadProfile, profileForm, saveProfile, unitLabel } from "~/engine/people/profile.server";
 
 export const meta: MetaFunction = () => [{ title: "个人基本信息 - 职称申报评审平台" }];
 

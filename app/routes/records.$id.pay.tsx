@@ -3,9 +3,10 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { startPayment } from "~/engine/payments/payments.server";
-import { requireApplicant } from "~/utils/auth.server";
+import { requireApplicant } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
-import { handleUserErrors, notFound, UserError } from "~/utils/http.server";
+import { handleUserErrors, notFound } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireApplicant(request);

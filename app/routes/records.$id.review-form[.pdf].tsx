@@ -3,9 +3,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { reviewFormResponse } from "~/engine/pdf/review-form.server";
 import { loadOwn } from "~/engine/workflow/applications.server";
-import { requireUser } from "~/utils/auth.server";
+import { requireUser } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
-import { notFound, UserError } from "~/utils/http.server";
+import { notFound } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

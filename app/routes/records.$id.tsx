@@ -14,9 +14,10 @@ import { timeline } from "~/engine/workflow/review.server";
 import { ApplicationTimeline } from "~/components/wizard/timeline";
 import { paymentPanel } from "~/engine/payments/payments.server";
 import { applicationSummary, loadOwn } from "~/engine/workflow/applications.server";
-import { requireApplicant } from "~/utils/auth.server";
+import { requireApplicant } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
-import { notFound, UserError } from "~/utils/http.server";
+import { notFound } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `申报记录 ${data?.app.number ?? ""} - 职称申报评审平台` }];
 

@@ -9,7 +9,7 @@ import { when } from "~/components/plan-view";
 import { listPagination, useListQuery } from "~/components/use-list-query";
 import { stateLabel, stageOf } from "~/engine/workflow/review-machine";
 import { discardDraft, listOwnApplications } from "~/engine/workflow/applications.server";
-import { requireApplicant } from "~/utils/auth.server";
+import { requireApplicant } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, readBody } from "~/utils/http.server";
 import { listParams } from "~/utils/pagination";

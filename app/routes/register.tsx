@@ -2,10 +2,11 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { Alert, Button, Card, Input, Typography } from "antd";
-import { createUserSession, getUser, homeFor } from "~/utils/auth.server";
+import { createUserSession, getUser, homeFor } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
-import { handleUserErrors, readBody, UserError } from "~/utils/http.server";
-import { createUser } from "~/utils/users.server";
+import { handleUserErrors, readBody } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
+import { createUser } from "~/engine/people/users.server";
 
 export const meta: MetaFunction = () => [{ title: "用户注册 - 职称申报评审平台" }];
 

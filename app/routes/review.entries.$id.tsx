@@ -11,17 +11,18 @@ import { decide, entryHistory, getEntryForReviewer } from "~/engine/archive.serv
 import { canDo } from "~/engine/entry-status";
 import { describeFiles, fileKeysIn } from "~/engine/file-storage.server";
 import { getForm } from "~/engine/form-registry.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireMay } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
-import { handleUserErrors, notFound, readBody, UserError } from "~/utils/http.server";
+import { handleUserErrors, notFound, readBody } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 import { intParam } from "~/utils/route-params.server";
-import { loadReviewerScope } from "~/utils/scope.server";
+import { loadReviewerScope } from "~/engine/people/scope.server";
 import type { EntryStatus } from "../../db/models";
 
 export const meta: MetaFunction = () => [{ title: "审核业绩 - 职称申报评审平台" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireRole(request, ["unit_reviewer"]);
+  const user = await requireMay(request, "entries");
   const db = getDb();
   const scope = await loadReviewerScope(db, user);
   const found = await getEntryForReviewer(db, scope, intParam(params.id));
@@ -43,7 +44,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireRole(request, ["unit_reviewer"]);
+  const user = await requireMay(request, "entries");
   const db = getDb();
   const id = intParam(params.id);
   return handleUserErrors(async () => {

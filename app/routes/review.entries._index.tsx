@@ -11,17 +11,18 @@ import { ListTable, StaticRangeInput } from "~/components/list-table";
 import { listPagination, useListQuery } from "~/components/use-list-query";
 import { Notice } from "~/components/notice";
 import { batchApprove, listCategories, reviewQueue } from "~/engine/archive.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireMay } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
-import { handleUserErrors, readBody, UserError } from "~/utils/http.server";
+import { handleUserErrors, readBody } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 import { listParams } from "~/utils/pagination";
 
-import { loadReviewerScope } from "~/utils/scope.server";
+import { loadReviewerScope } from "~/engine/people/scope.server";
 
 export const meta: MetaFunction = () => [{ title: "业绩审核 - 职称申报评审平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireRole(request, ["unit_reviewer"]);
+  const user = await requireMay(request, "entries");
   const db = getDb();
   const url = new URL(request.url);
   const p = listParams(url);
@@ -40,7 +41,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireRole(request, ["unit_reviewer"]);
+  const user = await requireMay(request, "entries");
   const db = getDb();
   return handleUserErrors(async () => {
     const body = await readBody(request);

@@ -7,7 +7,7 @@ import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Alert, Button, Card, Descriptions, Result, Space, Typography } from "antd";
 import { confirmSandboxPayment, readPayRequest, sandboxSecret } from "~/engine/payments/sandbox.server";
-import { notFound, readBody, UserError } from "~/utils/http.server";
+import { HttpError, notFound, readBody } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "沙箱支付收银台" }];
 
@@ -30,7 +30,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     body = await readBody(request);
   } catch (e) {
-    if (e instanceof UserError) return json({ error: e.message }, { status: e.status });
+    if (e instanceof HttpError) return json({ error: e.message }, { status: e.status });
     throw e;
   }
   const r = readPayRequest(secret, String(params.orderNo), body);

@@ -9,7 +9,8 @@ import { useState } from "react";
 import { SignaturePad } from "~/components/wizard/signature-pad";
 import { phoneSign, phoneSignView } from "~/engine/workflow/applications.server";
 import { getDb } from "~/utils/db.server";
-import { handleUserErrors, readBody, UserError } from "~/utils/http.server";
+import { handleUserErrors, readBody } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 
 export const meta: MetaFunction = () => [{ title: "签署专业技术资格申报材料真实性保证书" }, { name: "robots", content: "noindex" }];
 

@@ -4,25 +4,26 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { Badge, Card, Descriptions, Empty, Tag, Typography } from "antd";
 import { reviewQueue } from "~/engine/archive.server";
 import { reviewQueue as reviewApplications } from "~/engine/workflow/review.server";
-import { loadReviewerScope } from "~/utils/scope.server";
-import { requireRole } from "~/utils/auth.server";
+import { loadReviewerScope } from "~/engine/people/scope.server";
+import { requireStaff } from "~/engine/people/auth.server";
+import { may, roleLabel, SCOPE_KINDS } from "~/engine/people/roles";
 import { getDb } from "~/utils/db.server";
-import { loadScopes, ROLE_LABELS, SCOPE_LABELS } from "~/utils/users.server";
+import { loadScopes } from "~/engine/people/users.server";
 
 export const meta: MetaFunction = () => [{ title: "工作台 - 职称申报评审平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireRole(request, ["unit_reviewer", "dept_reviewer", "acceptance_office"]);
+  const user = await requireStaff(request);
   const db = getDb();
   const scopes = await loadScopes(db, user.id);
   const queues: { label: string; to: string; count: number }[] = [];
-  if (user.role === "unit_reviewer") {
+  if (may(user.role, "entries")) {
     const { total } = await reviewQueue(db, await loadReviewerScope(db, user), { offset: 0, pageSize: 1 });
     queues.push({ label: "待审核业绩", to: "/review/entries", count: total });
   }
   const pending = await reviewApplications(db, user, { view: "todo", offset: 0, pageSize: 1 });
   queues.push({ label: "待我审核的申报", to: "/staff/applications", count: pending.total });
-  return json({ role: ROLE_LABELS[user.role], name: user.displayName ?? user.username, scopes: scopes.map((s) => ({ ...s, kindLabel: SCOPE_LABELS[s.kind] })), queues });
+  return json({ role: roleLabel(user.role), name: user.displayName ?? user.username, scopes: scopes.map((s) => ({ ...s, kindLabel: SCOPE_KINDS[s.kind].label })), queues });
 }
 
 export default function StaffHome() {

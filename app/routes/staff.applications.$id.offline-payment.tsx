@@ -3,12 +3,12 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { markOfflinePayment } from "~/engine/payments/payments.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireMay } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, readBody } from "~/utils/http.server";
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireRole(request, ["acceptance_office"]);
+  const user = await requireMay(request, "offline-payment");
   return handleUserErrors(async () => {
     const body = await readBody(request);
     const r = await markOfflinePayment(getDb(), user, Number(params.id), body.note);

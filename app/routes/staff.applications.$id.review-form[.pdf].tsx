@@ -3,16 +3,15 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { reviewFormResponse } from "~/engine/pdf/review-form.server";
 import { getForStaff } from "~/engine/workflow/review.server";
-import { requireUser } from "~/utils/auth.server";
+import { requireUser } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { notFound } from "~/utils/http.server";
-
-const STAFF = ["unit_reviewer", "dept_reviewer", "acceptance_office"];
+import { may } from "~/engine/people/roles";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
-  const found = STAFF.includes(user.role) ? await getForStaff(db, user, Number(params.id)) : null;
+  const found = may(user.role, "applications") ? await getForStaff(db, user, Number(params.id)) : null;
   if (!found) throw notFound("申报记录不存在或不在您的范围内");
   return reviewFormResponse(db, found);
 }

@@ -13,17 +13,16 @@ import { ReviewFormButton, staffReviewFormHref } from "~/components/export-butto
 import { applicationSummary } from "~/engine/workflow/applications.server";
 import { stageOf, stateLabel, transition } from "~/engine/workflow/review-machine";
 import { decideApplication, getForStaff, stageInScope, timeline, unlockableSteps } from "~/engine/workflow/review.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireMay } from "~/engine/people/auth.server";
 import { paymentsForStaff } from "~/engine/payments/payments.server";
 import { OfflinePaymentForm } from "~/components/payments";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, notFound, readBody } from "~/utils/http.server";
 
-const ROLES = ["unit_reviewer", "dept_reviewer", "acceptance_office"] as const;
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `审核 ${data?.app.number ?? ""} - 申报审核` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireRole(request, [...ROLES]);
+  const user = await requireMay(request, "applications");
   const db = getDb();
   const found = await getForStaff(db, user, Number(params.id));
   if (!found) throw notFound("申报记录不存在或不在您的审核范围内");
@@ -42,7 +41,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireRole(request, [...ROLES]);
+  const user = await requireMay(request, "applications");
   return handleUserErrors(async () => {
     const body = await readBody(request);
     await decideApplication(getDb(), user, Number(params.id), body.action, body.comment, body.version, body.unlock);

@@ -14,16 +14,15 @@ import { BatchExportButton } from "~/components/export-buttons";
 import { Notice } from "~/components/notice";
 import { listPagination, useListQuery } from "~/components/use-list-query";
 import { batchApprove, queueFiltersFrom, reviewQueue, staffQueueOptions } from "~/engine/workflow/review.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireMay } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, readBody } from "~/utils/http.server";
 import { listParams } from "~/utils/pagination";
 
-export const STAFF_ROLES = ["unit_reviewer", "dept_reviewer", "acceptance_office"] as const;
 export const meta: MetaFunction = () => [{ title: "申报审核 - 职称申报评审平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireRole(request, [...STAFF_ROLES]);
+  const user = await requireMay(request, "applications");
   const db = getDb();
   const url = new URL(request.url);
   const p = listParams(url);
@@ -33,7 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireRole(request, [...STAFF_ROLES]);
+  const user = await requireMay(request, "applications");
   return handleUserErrors(async () => {
     const body = await readBody(request);
     const r = await batchApprove(getDb(), user, body.items);

@@ -1,14 +1,14 @@
 // GET /staff/applications/export.xlsx?… — the staff queue with its current filters, as Excel.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { exportQueue, queueFiltersFrom } from "~/engine/workflow/review.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireMay } from "~/engine/people/auth.server";
 import { contentDisposition } from "~/engine/file-storage.server";
 import { getDb } from "~/utils/db.server";
-import { UserError } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 import { listParams } from "~/utils/pagination";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireRole(request, ["unit_reviewer", "dept_reviewer", "acceptance_office"]);
+  const user = await requireMay(request, "applications");
   const url = new URL(request.url);
   try {
     const f = await exportQueue(getDb(), user, queueFiltersFrom(url, { ...listParams(url), offset: 0, pageSize: 0 }));

@@ -6,21 +6,19 @@ import { json, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { Card, Empty, Table, Tag, Typography } from "antd";
 import { listOwnExports, startExport } from "~/engine/pdf/export-jobs.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireMay } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, readBody } from "~/utils/http.server";
-
-const STAFF = ["unit_reviewer", "dept_reviewer", "acceptance_office"] as const;
 
 export const meta: MetaFunction = () => [{ title: "评审表导出 - 职称申报评审平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireRole(request, [...STAFF]);
+  const user = await requireMay(request, "applications");
   return json({ jobs: await listOwnExports(getDb(), user.id) });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireRole(request, [...STAFF]);
+  const user = await requireMay(request, "applications");
   return handleUserErrors(async () => {
     const body = await readBody(request);
     const job = await startExport(getDb(), user, { ids: body.ids, filters: body.filters });

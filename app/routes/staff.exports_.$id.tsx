@@ -6,7 +6,7 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
 import { Alert, Button, Card, Descriptions, Progress, Space, Table, Tag, Typography } from "antd";
 import { exportJobView, isExportRole } from "~/engine/pdf/export-jobs.server";
-import { requireUser } from "~/utils/auth.server";
+import { requireUser } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { notFound } from "~/utils/http.server";
 

@@ -27,6 +27,8 @@ export interface Env {
   workflowsDir: string;
   /** Handlebars templates: pledge, review forms (default <project>/templates). */
   templatesDir: string;
+  /** Dictionary declarations (default <project>/dictionaries). */
+  dictionariesDir: string;
   projectRoot: string;
   logSql: boolean;
   /** Server processes (node:cluster workers); 1 = no cluster. */
@@ -125,6 +127,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     formsDir: path.resolve(projectRoot, source.FORMS_DIR ?? "forms"),
     workflowsDir: path.resolve(projectRoot, source.WORKFLOWS_DIR ?? "workflows"),
     templatesDir: path.resolve(projectRoot, source.TEMPLATES_DIR ?? "templates"),
+    dictionariesDir: path.resolve(projectRoot, source.DICTIONARIES_DIR ?? "dictionaries"),
     projectRoot,
     logSql: bool(source.LOG_SQL, false),
     webConcurrency,

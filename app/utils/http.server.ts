@@ -2,7 +2,8 @@
 // status, never a stack trace.
 import { json } from "@remix-run/node";
 
-export class UserError extends Error {
+/** A request refused with a Chinese message and a status. The engine's UserError is one. */
+export class HttpError extends Error {
   constructor(message: string, public status = 400, public fieldErrors?: Record<string, string[]>) {
     super(message);
   }
@@ -16,12 +17,12 @@ export function forbidden(message = "您没有访问此页面的权限") {
   return new Response(message, { status: 403, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 }
 
-/** Runs an action body; a UserError becomes a JSON error response with its status. */
+/** Runs an action body; an HttpError (a UserError too) becomes a JSON error response with its status. */
 export async function handleUserErrors<T>(fn: () => Promise<T>) {
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof UserError) {
+    if (e instanceof HttpError) {
       return json({ ok: false as const, error: e.message, fieldErrors: e.fieldErrors ?? {} }, { status: e.status });
     }
     throw e;
@@ -92,7 +93,7 @@ export function dropBody(source: Request | ReadableStreamDefaultReader<Uint8Arra
  * — declared or found while reading; the rest of a refused body is dropped after the answer. */
 export async function readText(request: Request, limit = MAX_BODY_BYTES): Promise<string> {
   if (!request.body) return "";
-  const tooLarge = () => new UserError("提交的内容过大", 413);
+  const tooLarge = () => new HttpError("提交的内容过大", 413);
   const declared = declaredLength(request);
   if (declared !== null && declared > limit) {
     dropBody(request);
@@ -106,7 +107,7 @@ export async function readText(request: Request, limit = MAX_BODY_BYTES): Promis
     try {
       r = await reader.read();
     } catch {
-      throw new UserError("提交的数据不完整，请重试");
+      throw new HttpError("提交的数据不完整，请重试");
     }
     if (r.done) break;
     size += r.value.byteLength;
@@ -126,7 +127,7 @@ export async function readBody(request: Request): Promise<Record<string, unknown
   try {
     if (type.includes("application/json")) {
       const v = JSON.parse(text);
-      if (!v || typeof v !== "object" || Array.isArray(v)) throw new UserError("提交的数据格式不正确");
+      if (!v || typeof v !== "object" || Array.isArray(v)) throw new HttpError("提交的数据格式不正确");
       return v;
     }
     const out: Record<string, unknown> = {};
@@ -136,7 +137,7 @@ export async function readBody(request: Request): Promise<Record<string, unknown
     }
     return out;
   } catch (e) {
-    if (e instanceof UserError) throw e;
-    throw new UserError("提交的数据格式不正确");
+    if (e instanceof HttpError) throw e;
+    throw new HttpError("提交的数据格式不正确");
   }
 }

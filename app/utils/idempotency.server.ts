@@ -6,7 +6,7 @@
 import crypto from "node:crypto";
 import { DataTypes, UniqueConstraintError, type Model, type ModelStatic, type Transaction } from "sequelize";
 import type { Db } from "./db.server";
-import { UserError } from "./http.server";
+import { HttpError } from "./http.server";
 
 /** The body field a form sends its key in. */
 export const IDEMPOTENCY_FIELD = "idempotencyKey";
@@ -36,7 +36,7 @@ export function newIdempotencyKey() {
 /** The key a save sent: null when it sent none (an older page, a script); malformed → 400. */
 export function idempotencyKeyOf(v: unknown): string | null {
   if (v === undefined || v === null || v === "") return null;
-  if (typeof v !== "string" || !/^[A-Za-z0-9_-]{16,64}$/.test(v)) throw new UserError("提交的数据格式不正确，请刷新页面后重试");
+  if (typeof v !== "string" || !/^[A-Za-z0-9_-]{16,64}$/.test(v)) throw new HttpError("提交的数据格式不正确，请刷新页面后重试");
   return v;
 }
 
@@ -45,7 +45,7 @@ export async function priorResult(db: Db, ownerId: number, key: string, scope: s
   const row = await keyModel(db).findOne({ where: { ownerId, key }, transaction: t });
   if (!row) return null;
   // One form's key sent to another action: not a retry of this one.
-  if (row.scope !== scope) throw new UserError("页面已过期，请刷新页面后重试", 409);
+  if (row.scope !== scope) throw new HttpError("页面已过期，请刷新页面后重试", 409);
   const result = typeof row.result === "string" ? JSON.parse(row.result) : row.result;
   return Array.isArray(result) ? result.filter((n): n is number => Number.isInteger(n)) : [];
 }

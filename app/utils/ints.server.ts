@@ -2,7 +2,7 @@
 // a query. Every id and version column is an INTEGER: Postgres refuses a parameter past 2^31−1
 // with an error (a 500), SQLite silently compares it. Out of range is refused here instead: an id
 // reads as not found, a version as a page to reload.
-import { UserError } from "./http.server";
+import { HttpError } from "./http.server";
 
 /** The largest value of an INTEGER column (Postgres int4). */
 export const MAX_DB_INT = 2_147_483_647;
@@ -24,8 +24,8 @@ export const isDbId = (v: unknown): v is number => typeof v === "number" && dbId
 
 /** The optimistic-lock version a page showed: 0 … 2^31−2 (it is written back plus one). */
 export function dbVersion(v: unknown): number {
-  if (v === undefined || v === null || v === "") throw new UserError("缺少版本号，请刷新页面后重试");
+  if (v === undefined || v === null || v === "") throw new HttpError("缺少版本号，请刷新页面后重试");
   const n = intOf(v);
-  if (!(n >= 0 && n < MAX_DB_INT)) throw new UserError("版本号不正确，请刷新页面后重试");
+  if (!(n >= 0 && n < MAX_DB_INT)) throw new HttpError("版本号不正确，请刷新页面后重试");
   return n;
 }

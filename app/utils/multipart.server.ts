@@ -1,7 +1,7 @@
 // multipart/form-data uploads, streamed: the request body is parsed as it arrives (busboy) and
 // the one file part is handed to a consumer as chunks; nothing is buffered beyond a chunk.
 import busboy from "busboy";
-import { declaredLength, dropBody, UserError } from "./http.server";
+import { declaredLength, dropBody, HttpError } from "./http.server";
 
 export interface IncomingFile {
   /** The file name the browser sent (untrusted; sanitize before keeping it). */
@@ -30,10 +30,10 @@ export async function receiveFile<T>(
 ): Promise<T> {
   const field = opts.field ?? "file";
   const contentType = request.headers.get("Content-Type") ?? "";
-  if (!/^multipart\/form-data;/i.test(contentType) || !request.body) throw new UserError("请以 multipart/form-data 方式上传文件");
+  if (!/^multipart\/form-data;/i.test(contentType) || !request.body) throw new HttpError("请以 multipart/form-data 方式上传文件");
   const bodyLimit = opts.maxFileBytes + OVERHEAD_BYTES;
   const declared = declaredLength(request);
-  if (declared !== null && declared > bodyLimit) throw new UserError(opts.tooLarge, 413);
+  if (declared !== null && declared > bodyLimit) throw new HttpError(opts.tooLarge, 413);
 
   let parser: busboy.Busboy;
   try {
@@ -43,31 +43,31 @@ export async function receiveFile<T>(
       limits: { files: 1, fileSize: opts.maxFileBytes + 1, fields: 10, fieldSize: 1024, parts: 12, headerPairs: 20 },
     });
   } catch {
-    throw new UserError("上传数据格式不正确");
+    throw new HttpError("上传数据格式不正确");
   }
   const reader = request.body.getReader();
 
   return new Promise<T>((resolve, reject) => {
     let result: Promise<T> | null = null;
     /** Why the body could not be read to its end (over the limit, malformed, cut off). */
-    let transportError: UserError | null = null;
+    let transportError: HttpError | null = null;
     let stopped = false;
     let settled = false;
 
     const settle = async () => {
       if (settled) return;
       settled = true;
-      if (!result) return reject(transportError ?? new UserError("请选择要上传的文件"));
+      if (!result) return reject(transportError ?? new HttpError("请选择要上传的文件"));
       try {
         resolve(await result);
       } catch (e) {
         // The consumer's own refusal (too large, wrong type) or failure wins; an error it only
         // got because the body broke off is reported as that.
-        reject(e instanceof UserError || !transportError ? e : transportError);
+        reject(e instanceof HttpError || !transportError ? e : transportError);
       }
     };
     /** Stops parsing (an open file part ends with an error, so a consumer waiting for data stops). */
-    const stop = (why: UserError | null) => {
+    const stop = (why: HttpError | null) => {
       if (stopped) return;
       stopped = true;
       transportError = why;
@@ -95,7 +95,7 @@ export async function receiveFile<T>(
     });
     parser.on("close", () => void settle());
     // Once we stopped it ourselves, the parser's complaint about the unfinished body is ours.
-    parser.on("error", (e) => stop(e instanceof UserError ? e : new UserError(BROKEN)));
+    parser.on("error", (e) => stop(e instanceof HttpError ? e : new HttpError(BROKEN)));
 
     // Feed the parser by hand, so the body limit holds for chunked uploads too.
     void (async () => {
@@ -110,14 +110,14 @@ export async function receiveFile<T>(
           seen += value.byteLength;
           if (stopped) break;
           if (seen > bodyLimit) {
-            stop(new UserError(opts.tooLarge, 413));
+            stop(new HttpError(opts.tooLarge, 413));
             break;
           }
           if (!parser.write(value)) await drained(parser);
         }
       } catch {
         // The client went away mid-body: nothing left to read.
-        stop(new UserError(BROKEN));
+        stop(new HttpError(BROKEN));
         return;
       }
       dropBody(reader, seen);

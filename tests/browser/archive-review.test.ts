@@ -13,7 +13,7 @@ import zlib from "node:zlib";
 import type { Browser, BrowserContext } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type Db } from "../../app/utils/db.server";
-import { createUser } from "../../app/utils/users.server";
+import { createUser } from "../../app/engine/people/users.server";
 import {
   ensureBuilt, launchBrowser, loginThroughPage, newPage, pageHelpers, setSessionCookies, squash, type PageHelpers,
 } from "../helpers/browser";

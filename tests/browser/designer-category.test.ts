@@ -12,7 +12,7 @@ import path from "node:path";
 import type { Browser, BrowserContext } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type Db } from "../../app/utils/db.server";
-import { createUser } from "../../app/utils/users.server";
+import { createUser } from "../../app/engine/people/users.server";
 import { ensureBuilt, launchBrowser, loginThroughPage, newPage, pageHelpers, setSessionCookies, type PageHelpers } from "../helpers/browser";
 import { createTestTarget, type TestTarget } from "../helpers/db";
 import { idNumber, uniqueName, validProfile } from "../helpers/fixtures";

@@ -11,11 +11,11 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Browser, BrowserContext, CDPSession, Page } from "puppeteer-core";
+import type { Browser, BrowserContext, CDPSession } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { plain, type Db } from "~/utils/db.server";
-import { createUser } from "~/utils/users.server";
-import { saveProfile } from "~/utils/profile.server";
+import { createUser } from "~/engine/people/users.server";
+import { saveProfile } from "~/engine/people/profile.server";
 import { createPlan } from "~/engine/plans.server";
 import { createEntry, getCategory } from "~/engine/archive.server";
 import { ensureBuilt, launchBrowser, loginThroughPage, newPage, noEnglish, pageHelpers, squash, type PageHelpers } from "../helpers/browser";

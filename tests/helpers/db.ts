@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { openDb, type Db } from "../../app/utils/db.server";
-import { setupDatabase } from "../../db/setup";
+import { setupDatabase } from "../../scripts/setup";
 
 export type DbKind = "sqlite" | "postgres";
 

@@ -4,8 +4,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Db } from "../../app/utils/db.server";
-import { createUser } from "../../app/utils/users.server";
-import { saveProfile } from "../../app/utils/profile.server";
+import { createUser } from "../../app/engine/people/users.server";
+import { saveProfile } from "../../app/engine/people/profile.server";
 import { createPlan } from "../../app/engine/plans.server";
 import { createEntry, getCategory } from "../../app/engine/archive.server";
 import { uniqueName, validProfile } from "./fixtures";

@@ -1,15 +1,13 @@
 // Access per route and role: anonymous → login, applicants kept out of staff/admin pages,
 // staff kept out of applicant pages, the profile gate on every applicant route, admin role edits.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type TestTarget } from "../helpers/db";
 import { startTestServer, type RunningServer, type TestServer } from "../helpers/server";
 import { Client } from "../helpers/http";
 import { type Db } from "~/utils/db.server";
-import { createUser } from "~/utils/users.server";
+import { createUser } from "~/engine/people/users.server";
 import { uniqueName, unitId, validProfile } from "../helpers/fixtures";
 
 let ctx: TestServer;
-let target: TestTarget;
 let server: RunningServer;
 let db: Db;
 const PASSWORD = "Tulip-Harbor-2931";
@@ -25,7 +23,7 @@ async function userClient(role: string, scopes = {}) {
 
 beforeAll(async () => {
   ctx = await startTestServer();
-  ({ target, server, db } = ctx);
+  ({ server, db } = ctx);
 });
 afterAll(async () => ctx?.stop());
 

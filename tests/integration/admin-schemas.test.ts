@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { Client } from "../helpers/http";
-import { createUser } from "~/utils/users.server";
+import { createUser } from "~/engine/people/users.server";
 import { publishFormVersion } from "~/engine/form-publish.server";
 import { recordFields } from "~/engine/format-value";
 import { idNumber, uniqueName, validProfile } from "../helpers/fixtures";

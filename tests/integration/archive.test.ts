@@ -4,11 +4,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestTarget, type TestTarget } from "../helpers/db";
+import { createTestTarget } from "../helpers/db";
 import { startServer, startTestServer, type RunningServer, type TestServer } from "../helpers/server";
 import { Client } from "../helpers/http";
 import { openDb, type Db } from "~/utils/db.server";
-import { createUser } from "~/utils/users.server";
+import { createUser } from "~/engine/people/users.server";
 import { hashForm } from "~/engine/form-registry.server";
 import { idNumber, uniqueName, validProfile } from "../helpers/fixtures";
 
@@ -22,7 +22,6 @@ const fixture = (file: string) => {
 const EDU = fixture(CATEGORY_FILES[0]);
 
 let ctx: TestServer;
-let target: TestTarget;
 let server: RunningServer;
 let db: Db;
 const PASSWORD = "Tulip-Harbor-2931";
@@ -62,7 +61,7 @@ async function addEntry(c: Client, slug = EDU.slug, data = EDU.samples.valid[0])
 
 beforeAll(async () => {
   ctx = await startTestServer();
-  ({ target, server, db } = ctx);
+  ({ server, db } = ctx);
 });
 afterAll(async () => ctx?.stop());
 

@@ -359,7 +359,7 @@ describe("cross-site requests", () => {
 
 describe("demo accounts and sessions", () => {
   it("a demo account cannot sign in when the app is not in demo mode", async () => {
-    const { createUser } = await import("~/utils/users.server");
+    const { createUser } = await import("~/engine/people/users.server");
     const username = uniqueName("demo");
     await createUser(db, { username, password: "Tulip-Harbor-2931", role: "admin", isDemo: true });
     const res = await new Client(server.url).login(username, "Tulip-Harbor-2931");

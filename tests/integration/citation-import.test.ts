@@ -4,7 +4,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type TestTarget } from "../helpers/db";
 import { startTestServer, type RunningServer, type TestServer } from "../helpers/server";
 import { Client } from "../helpers/http";
 import { type Db } from "~/utils/db.server";
@@ -20,13 +19,12 @@ const slugOf = (d: any) => String(d.id).replace(/^achievement\//, "");
 const ROUTE = "routes/archive.$slug.import";
 
 let ctx: TestServer;
-let target: TestTarget;
 let server: RunningServer;
 let db: Db;
 
 beforeAll(async () => {
   ctx = await startTestServer();
-  ({ target, server, db } = ctx);
+  ({ server, db } = ctx);
 });
 afterAll(async () => ctx?.stop());
 

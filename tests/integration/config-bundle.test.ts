@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { createTestDb } from "../helpers/db";
 import { Client } from "../helpers/http";
-import { createUser } from "~/utils/users.server";
+import { createUser } from "~/engine/people/users.server";
 import { createPlan } from "~/engine/plans.server";
 import { BundleError, exportBundle, importBundle } from "~/engine/config-bundle.server";
 import { uniqueName } from "../helpers/fixtures";

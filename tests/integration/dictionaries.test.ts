@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type RunningServer, type TestServer } from "../helpers/server";
 import { Client } from "../helpers/http";
 import { type Db } from "~/utils/db.server";
-import { createUser } from "~/utils/users.server";
-import { makeCreditCode, prng } from "../../db/seeders/reference-data";
+import { createUser } from "~/engine/people/users.server";
+import { makeCreditCode, prng } from "../../scripts/seeders/reference-data";
 import { uniqueName, unitId, validProfile } from "../helpers/fixtures";
 
 let ctx: TestServer;

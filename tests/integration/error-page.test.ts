@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type RunningServer, type TestServer } from "../helpers/server";
 import { Client } from "../helpers/http";
 import type { Db } from "~/utils/db.server";
-import { createUser } from "~/utils/users.server";
-import { saveProfile } from "~/utils/profile.server";
+import { createUser } from "~/engine/people/users.server";
+import { saveProfile } from "~/engine/people/profile.server";
 import { uniqueName, unitId, validProfile } from "../helpers/fixtures";
 
 let ctx: TestServer;

@@ -11,7 +11,7 @@ import { createTestTarget, type TestTarget } from "../helpers/db";
 import { startServer, type RunningServer } from "../helpers/server";
 import { Client } from "../helpers/http";
 import { openDb, type Db } from "~/utils/db.server";
-import { createUser } from "~/utils/users.server";
+import { createUser } from "~/engine/people/users.server";
 import { getForm, hashForm, validateRecord } from "~/engine/form-registry.server";
 import { checkFileRefs, describeFiles, setUploadsDir, storeFile } from "~/engine/file-storage.server";
 import { uniqueName, unitId, validProfile } from "../helpers/fixtures";

@@ -3,7 +3,7 @@
 // counts, draft optimistic lock.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb } from "../helpers/db";
-import { createUser } from "~/utils/users.server";
+import { createUser } from "~/engine/people/users.server";
 import { FormConfigError, getForm, validateRecord } from "~/engine/form-registry.server";
 import { createEntry, getCategory, listCategories } from "~/engine/archive.server";
 import { formVersions, getDraft, impactOf, listForms, publishFormVersion, saveDraft, type FormInput } from "~/engine/form-publish.server";

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type RunningServer, type TestServer } from "../helpers/server";
 import { Client } from "../helpers/http";
 import type { Db } from "~/utils/db.server";
-import { createUser } from "~/utils/users.server";
-import { saveProfile } from "~/utils/profile.server";
+import { createUser } from "~/engine/people/users.server";
+import { saveProfile } from "~/engine/people/profile.server";
 import { uniqueName, unitId, validProfile } from "../helpers/fixtures";
 import samplePaper from "../fixtures/achievements/paper.json";
 
@@ -97,7 +97,7 @@ describe("新增 with the form's idempotency key", () => {
 
   it("refuses a malformed key in Chinese and creates nothing", async () => {
     const a = await applicant();
-    for (const bad of ["short", "x".repeat(65), "含中文的键值含中文的键值含中文的键值", 12345678901234567]) {
+    for (const bad of ["short", "x".repeat(65), "含中文的键值含中文的键值含中文的键值", 12345678901234568]) {
       const res = await save(a.c, { data: paper[0], idempotencyKey: bad });
       expect(res.status).toBe(400);
       expect((await res.json()).error).toMatch(/[\u4e00-\u9fff]/);

@@ -1,7 +1,6 @@
 // 个人基本信息: the first-login gate, a valid save, and every kind of bad input refused on the
 // right field with nothing saved; concurrent saves → 409.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type TestTarget } from "../helpers/db";
 import { startTestServer, type RunningServer, type TestServer } from "../helpers/server";
 import { Client } from "../helpers/http";
 import { type Db } from "~/utils/db.server";
@@ -9,7 +8,6 @@ import { getForm } from "~/engine/form-registry.server";
 import { idNumber, uniqueName, unitId, validProfile } from "../helpers/fixtures";
 
 let ctx: TestServer;
-let target: TestTarget;
 let server: RunningServer;
 let db: Db;
 let unit: number;
@@ -17,7 +15,7 @@ const ROUTE = "routes/profile";
 
 beforeAll(async () => {
   ctx = await startTestServer();
-  ({ target, server, db } = ctx);
+  ({ server, db } = ctx);
   unit = await unitId(db);
 });
 afterAll(async () => ctx?.stop());

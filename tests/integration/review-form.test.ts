@@ -17,7 +17,7 @@ import { decideApplication } from "~/engine/workflow/review.server";
 import { submitApplication } from "~/engine/workflow/applications.server";
 import { zipEntryNames } from "~/engine/file-storage.server";
 import { uniqueName, unitId } from "../helpers/fixtures";
-import { createUser } from "~/utils/users.server";
+import { createUser } from "~/engine/people/users.server";
 import { makeApplicant, makePlans, makeReviewers, PASSWORD } from "../helpers/review-fixtures";
 import { submitInProcess } from "../helpers/apply-inprocess";
 import { startApply, stepAction, stepView, walkToSubmit, formData } from "../helpers/wizard";

@@ -1,6 +1,5 @@
 // 工作单位「输入关键字查找」 over HTTP: name fragment, pinyin initials, credit code, edge queries.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type TestTarget } from "../helpers/db";
 import { startTestServer, type RunningServer, type TestServer } from "../helpers/server";
 import { Client } from "../helpers/http";
 import { type Db } from "~/utils/db.server";
@@ -8,14 +7,13 @@ import { isValidCreditCode } from "~/engine/cn-codes";
 import { uniqueName } from "../helpers/fixtures";
 
 let ctx: TestServer;
-let target: TestTarget;
 let server: RunningServer;
 let db: Db;
 let c: Client;
 
 beforeAll(async () => {
   ctx = await startTestServer();
-  ({ target, server, db } = ctx);
+  ({ server, db } = ctx);
   c = new Client(server.url);
   await c.post("/register", { username: uniqueName(), password: "Tulip-Harbor-2931", confirmPassword: "Tulip-Harbor-2931" });
 });

@@ -5,7 +5,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb } from "../helpers/db";
 import type { Db } from "~/utils/db.server";
-import { loadScopes } from "~/utils/users.server";
+import { loadScopes } from "~/engine/people/users.server";
 import { uniqueName } from "../helpers/fixtures";
 
 const run = promisify(execFile);

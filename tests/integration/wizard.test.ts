@@ -8,8 +8,8 @@ import { startTestServer, type RunningServer, type TestServer } from "../helpers
 import { Client } from "../helpers/http";
 import { FILES } from "../helpers/files";
 import { plain, type Db } from "~/utils/db.server";
-import { createUser } from "~/utils/users.server";
-import { saveProfile } from "~/utils/profile.server";
+import { createUser } from "~/engine/people/users.server";
+import { saveProfile } from "~/engine/people/profile.server";
 import { createPlan } from "~/engine/plans.server";
 import { createEntry, getCategory } from "~/engine/archive.server";
 import { getWorkflow } from "~/engine/workflow/registry.server";

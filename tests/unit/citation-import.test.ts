@@ -11,7 +11,7 @@ import {
   prepareImport, previewImport, titleKey, toDrafts, type CitationDraft, type CslItem,
 } from "~/engine/citation-import.server";
 import { hashForm, readFormFiles } from "~/engine/form-registry.server";
-import { UserError } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 
 const DIR = path.resolve(__dirname, "../fixtures/citations");
 const FORMS = path.resolve(__dirname, "../../forms");

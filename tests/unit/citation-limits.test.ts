@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { bibtexMacroBomb, timeBibtexBombRefusal } from "~/engine/attack-probes.server";
 import { scanBibtex } from "~/engine/bibtex-scan";
 import { CITATION_PARSE_LIMITS, MAX_CITATION_RECORDS, parseCitations } from "~/engine/citation-import.server";
-import { UserError } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 
 const DIR = path.resolve(__dirname, "../fixtures/citations");
 const BOMB = fs.readFileSync(path.join(DIR, "macro-bomb.bib"));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { creditCodeCheckChar, idCardCheckChar, isValidCreditCode, isValidIdCard, isValidMobile, isValidYearMonth } from "~/engine/cn-codes";
-import { demoUnitSeeds, makeCreditCode, prng } from "../../db/seeders/reference-data";
+import { demoUnitSeeds, makeCreditCode, prng } from "../../scripts/seeders/reference-data";
 
 const id = (first17: string) => first17 + idCardCheckChar(first17);
 

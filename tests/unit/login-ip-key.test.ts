@@ -1,6 +1,6 @@
 // The per-address login limit's key: one per IPv4 address, one per IPv6 /64.
 import { describe, expect, it } from "vitest";
-import { ipKey } from "~/utils/auth.server";
+import { ipKey } from "~/engine/people/auth.server";
 
 describe("ipKey", () => {
   it.each([

@@ -5,6 +5,7 @@
 import type { Db } from "~/utils/db.server";
 import type { FormDefinition } from "../form-registry.server";
 import type { WorkflowDefinition } from "../workflow/definition";
+import { dictionaryKind, type DictionaryDefinition } from "./kinds/dictionary.server";
 import { formKind } from "./kinds/form.server";
 import { planTypesKind, type PlanTypesDefinition } from "./kinds/plan-types.server";
 import { templateKind, type TemplateDefinition } from "./kinds/template.server";
@@ -16,6 +17,7 @@ export interface DefinitionTypes {
   workflow: WorkflowDefinition;
   "plan-types": PlanTypesDefinition;
   template: TemplateDefinition;
+  dictionary: DictionaryDefinition;
 }
 export type DefinitionKind = keyof DefinitionTypes;
 
@@ -24,10 +26,11 @@ export const DEFINITIONS: { [K in DefinitionKind]: KindSpec<DefinitionTypes[K]> 
   workflow: workflowKind,
   "plan-types": planTypesKind,
   template: templateKind,
+  dictionary: dictionaryKind,
 };
 
-/** Boot order: a workflow is checked against the forms, plan types and templates it names. */
-export const SYNC_ORDER = ["form", "plan-types", "template", "workflow"] as const satisfies readonly DefinitionKind[];
+/** Boot order: dictionaries first (their tables), and a workflow is checked against the forms, plan types and templates it names. */
+export const SYNC_ORDER = ["dictionary", "form", "plan-types", "template", "workflow"] as const satisfies readonly DefinitionKind[];
 
 /** Publishes every kind's files the database does not have yet (on every start; idempotent). */
 export async function syncAllDefinitionFiles(db: Db) {

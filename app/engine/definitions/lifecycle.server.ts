@@ -7,7 +7,7 @@ import path from "node:path";
 import { UniqueConstraintError, type Model, type ModelStatic, type Transaction } from "sequelize";
 import type { ValidateFunction } from "ajv";
 import type { Db } from "~/utils/db.server";
-import { UserError } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 import { singleton } from "~/utils/singleton.server";
 import { createAjv, toFieldErrors } from "../validator";
 import { locateJsonError, locateJsonPath } from "../json-text";
@@ -61,6 +61,8 @@ export interface KindSpec<D extends Identified> {
   checkFiles?(files: LoadedFile<D>[]): string[];
   /** Problems against what is published (kind change, order clash, references). */
   checkPublished?(db: Db, def: D, ctx: PublishedContext<D>): Promise<string[]>;
+  /** What a new version brings into being besides its row (a dictionary's table), in the publish's transaction. */
+  afterPublish?(db: Db, def: D, transaction?: Transaction): Promise<void>;
   /** Content hash: never covers the version number, the format or the $schema pointer. */
   hash(def: D): string;
   store: {
@@ -281,6 +283,7 @@ export async function publishDefinition<D extends Identified>(db: Db, spec: Kind
       if (e instanceof UniqueConstraintError && !t) continue;
       throw e;
     }
+    await spec.afterPublish?.(db, def, t);
     return { status: "published", def, version, hash };
   }
   throw new UserError(`有其他管理员正在同时发布该${spec.label}，请刷新后重试`, 409);

@@ -4,10 +4,11 @@
 // the chain moved, once. Provider-neutral: see provider.ts and docs/decisions/007.
 import crypto from "node:crypto";
 import { Op, type Transaction } from "sequelize";
-import type { PaymentOrderAttrs, PlanAttrs, Role } from "../../../db/models";
+import type { PaymentOrderAttrs, PlanAttrs } from "../../../db/models";
 import { plain, type Db } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
-import { UserError } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
+import { may, type Person } from "~/engine/people/roles";
 import { isDbId } from "~/utils/ints.server";
 import type { Loaded } from "../workflow/applications.server";
 import { loadOwn } from "../workflow/applications.server";
@@ -209,8 +210,8 @@ export async function receiveNotification(db: Db, providerId: string, raw: RawNo
  * with a note (receipt number, bank slip …). Open online orders are closed; the payment is an
  * order of provider "offline". Out of scope → 404; not at a payment stage (or paid) → 409.
  */
-export async function markOfflinePayment(db: Db, staff: { id: number; role: Role }, appId: number, rawNote: unknown) {
-  if (staff.role !== "acceptance_office") throw new UserError("只有受理部门可以确认线下缴费", 403);
+export async function markOfflinePayment(db: Db, staff: Person, appId: number, rawNote: unknown) {
+  if (!may(staff.role, "offline-payment")) throw new UserError("只有受理部门可以确认线下缴费", 403);
   if (!isDbId(appId)) throw new UserError("申报记录不存在", 404);
   const note = typeof rawNote === "string" ? rawNote.trim() : "";
   if (!note) throw new UserError("请填写线下缴费说明（如票据号、缴费方式）", 422);
@@ -228,7 +229,7 @@ export async function markOfflinePayment(db: Db, staff: { id: number; role: Role
 }
 
 /** The payment side of an application for staff in scope (null = not visible → 404). */
-export async function paymentsForStaff(db: Db, viewer: { id: number; role: Role }, appId: number) {
+export async function paymentsForStaff(db: Db, viewer: Person, appId: number) {
   const s = await getForStaff(db, viewer, appId);
   if (!s) return null;
   const stage = stageOf(s.workflow, s.app.stage);
@@ -236,7 +237,7 @@ export async function paymentsForStaff(db: Db, viewer: { id: number; role: Role 
   return {
     feeFen: feeFen(s.workflow, s.plan),
     due: s.app.status === "submitted" && stage?.kind === "payment",
-    canMarkOffline: viewer.role === "acceptance_office" && s.app.status === "submitted" && stage?.kind === "payment",
+    canMarkOffline: may(viewer.role, "offline-payment") && s.app.status === "submitted" && stage?.kind === "payment",
     orders: orders.map((o) => ({
       orderNo: o.orderNo, provider: o.provider, amountFen: o.amountFen, status: o.status, providerTxnId: o.providerTxnId,
       paidAt: o.paidAt ? new Date(o.paidAt).toISOString() : null, note: o.note, createdAt: new Date(o.createdAt).toISOString(),

@@ -15,12 +15,13 @@ import path from "node:path";
 import { Op, type WhereOptions } from "sequelize";
 import PgBoss from "pg-boss";
 import yazl from "yazl";
-import type { ApplicationAttrs, ExportJobAttrs, Role } from "../../../db/models";
+import type { ApplicationAttrs, ExportJobAttrs } from "../../../db/models";
 import type { Db } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
-import { UserError } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
+import { may, type Person } from "~/engine/people/roles";
 import { dbId, isDbId } from "~/utils/ints.server";
-import { loadReviewerScope } from "~/utils/scope.server";
+import { loadReviewerScope } from "~/engine/people/scope.server";
 import { singleton } from "~/utils/singleton.server";
 import { fileNamePart } from "../file-storage.server";
 import { cnDate } from "../templates.server";
@@ -39,8 +40,8 @@ export const MAX_ATTEMPTS = 3;
 /** Forms rendered at once by one job (the renderer's page pool is shared with single downloads). */
 const JOB_CONCURRENCY = 2;
 const QUEUE = "review-form-export";
-const STAFF: Role[] = ["unit_reviewer", "dept_reviewer", "acceptance_office"];
-export const isExportRole = (role: string) => (STAFF as string[]).includes(role);
+/** Who may export review forms: whoever decides applications (and so reads them). */
+export const isExportRole = (role: string) => may(role, "applications");
 
 export const STATUS_LABEL: Record<ExportJobAttrs["status"], string> = { queued: "排队中", running: "导出中", done: "已完成", failed: "导出失败" };
 
@@ -75,7 +76,7 @@ export function filtersFrom(raw: unknown): QueueFilters {
 const tooMany = (n: number) => new UserError(`一次最多导出 ${EXPORT_MAX} 份评审表，当前为 ${n} 份，请缩小范围后分批导出`, 422);
 
 /** The application ids of a request: {ids} (each must be visible to the viewer) or {filters}. */
-async function resolveIds(db: Db, viewer: { id: number; role: Role }, input: { ids?: unknown; filters?: unknown }) {
+async function resolveIds(db: Db, viewer: Person, input: { ids?: unknown; filters?: unknown }) {
   const scope = await loadReviewerScope(db, viewer);
   const order: [string, string][] = [["submittedAt", "ASC"], ["id", "ASC"]];
   if (input.ids !== undefined && input.ids !== null && input.ids !== "") {
@@ -178,8 +179,8 @@ const BUSY = "您已有一个导出任务正在进行，请等待其完成后再
  * Refused: not staff (404), nothing / too many (422), an id out of scope (404), another
  * unfinished job of the same user (409). Returns the new job's id; the work runs in the background.
  */
-export async function startExport(db: Db, viewer: { id: number; role: Role }, input: { ids?: unknown; filters?: unknown }) {
-  if (!STAFF.includes(viewer.role)) throw new UserError("页面不存在或您无权查看", 404);
+export async function startExport(db: Db, viewer: Person, input: { ids?: unknown; filters?: unknown }) {
+  if (!isExportRole(viewer.role)) throw new UserError("页面不存在或您无权查看", 404);
   const ids = await resolveIds(db, viewer, input);
   await reapStale(db, { userId: viewer.id });
   await purgeExpired(db).catch(() => {});

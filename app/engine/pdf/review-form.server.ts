@@ -7,8 +7,8 @@ import fsp from "node:fs/promises";
 import { Op } from "sequelize";
 import type { ApplicationAchievementAttrs, ApplicationAttrs, PlanAttrs } from "../../../db/models";
 import type { Db } from "~/utils/db.server";
-import { UserError } from "~/utils/http.server";
-import { ROLE_LABELS } from "~/utils/users.server";
+import { UserError } from "~/engine/errors";
+import { labelOfRole } from "~/engine/people/roles";
 import { getCategory, listColumns, slugOf } from "../archive.server";
 import { contentDisposition, fileNamePart, filePath, isFileKey } from "../file-storage.server";
 import { getForm, validFields, type PublishedForm } from "../form-registry.server";
@@ -100,7 +100,7 @@ async function opinions(db: Db, w: WorkflowDefinition, appId: number) {
       return {
         action: r.action, actionLabel: (ACTION_LABEL as Record<string, string>)[r.action] ?? r.action,
         comment: r.comment ?? "", actor: r.actorRole === "system" ? "系统" : u?.displayName ?? u?.username ?? "",
-        role: (ROLE_LABELS as Record<string, string>)[r.actorRole ?? ""] ?? "", at: new Date(r.createdAt).toISOString(),
+        role: labelOfRole(r.actorRole) ?? "", at: new Date(r.createdAt).toISOString(),
       };
     });
     return {

@@ -5,7 +5,7 @@
 import { Op, type Transaction } from "sequelize";
 import type { ApplicationAttrs, PlanAttrs, StepState } from "../../../db/models";
 import { plain, type Db } from "~/utils/db.server";
-import { UserError } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 import { dbVersion, isDbId } from "~/utils/ints.server";
 import { getForm } from "../form-registry.server";
 import { cnDate, latestTemplateVersions } from "../templates.server";

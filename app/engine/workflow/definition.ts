@@ -23,7 +23,8 @@ export interface ReviewStage {
   id: string;
   label: string;
   kind: "review" | "payment";
-  role?: "unit_reviewer" | "dept_reviewer" | "acceptance_office";
+  /** Review stages: who acts, a role that decides applications (app/engine/people/roles.ts). */
+  role?: string;
   scope?: "unit" | "department" | "committee" | "acceptanceDepartment";
   opinionLabel?: string;
 }

@@ -2,7 +2,7 @@
 // applied, the picture is cropped/resized to the workflow's fixed size and re-encoded as JPEG,
 // which also drops every metadata block (GPS, camera, thumbnails).
 import sharp from "sharp";
-import { UserError } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
 import { detectFileType } from "../file-storage.server";
 import { formatBytes } from "../file-kinds";
 import type { PhotoOptions } from "./definition";

@@ -9,7 +9,8 @@ import type { Db } from "~/utils/db.server";
 import { readFormFiles, type FormDefinition } from "../form-registry.server";
 import { planTypes, type PlanTypeDef } from "../plans.server";
 import { CATEGORY_KIND } from "../archive.server";
-import { PROFILE_FORM_ID } from "~/utils/profile.server";
+import { PROFILE_FORM_ID } from "~/engine/people/profile.server";
+import { may, rolesThatMay } from "~/engine/people/roles";
 import { contentHash } from "../definitions/hash";
 import { getDefinition, loadDefinitionFiles, metaSchemaProblems, syncDefinitionFiles, unpublished } from "../definitions/lifecycle.server";
 import { workflowKind } from "../definitions/kinds/workflow.server";
@@ -58,6 +59,9 @@ export function checkWorkflowRules(w: WorkflowDefinition, source: string): strin
   for (const st of w.reviewChain.stages) {
     if (stageIds.has(st.id)) out.push(`${source}: 评审环节 id「${st.id}」重复`);
     stageIds.add(st.id);
+    if (st.role !== undefined && !may(st.role, "applications")) {
+      out.push(`${source}: 评审环节「${st.id}」的 role「${st.role}」不是审核申报的角色（可选：${rolesThatMay("applications").join("、")}）`);
+    }
   }
   if (w.fee.source === "fixed" && w.fee.amountFen === undefined) out.push(`${source}: fee.source 为 fixed 时必须给出 amountFen`);
   if (w.fee.source !== "none" && !w.reviewChain.stages.some((s) => s.kind === "payment")) out.push(`${source}: 收费的申报类型必须在评审流程中有 payment 环节`);

@@ -5,12 +5,12 @@
 // audit row in the same transaction.
 import ExcelJS from "exceljs";
 import { Op, type Transaction, type WhereOptions } from "sequelize";
-import type { ApplicationAttrs, Role } from "../../../db/models";
+import type { ApplicationAttrs } from "../../../db/models";
 import { plain, type Db } from "~/utils/db.server";
-import { UserError } from "~/utils/http.server";
+import { UserError } from "~/engine/errors";
+import { labelOfRole, may, type Person } from "~/engine/people/roles";
 import { dbId, dbVersion, isDbId } from "~/utils/ints.server";
-import { loadReviewerScope, type ReviewerScope } from "~/utils/scope.server";
-import { ROLE_LABELS } from "~/utils/users.server";
+import { loadReviewerScope, type ReviewerScope } from "~/engine/people/scope.server";
 import type { FormStepOptions, ReviewStage, WorkflowDefinition } from "./definition";
 import { getWorkflow } from "./registry.server";
 import { escapeCell } from "../dictionary-admin.server";
@@ -20,7 +20,8 @@ import { formFields } from "../pdf/review-form.server";
 import { ACTION_LABEL, NEEDS_REASON, stageOf, stagesFor, stateLabel, transition, type ChainAction, type ChainState, type ReviewAction } from "./review-machine";
 
 export const REVIEW_CONFLICT = "该申报已被他人处理或已更新，请刷新页面后重试";
-export interface Actor { id: number; role: Role | "applicant" | "system" }
+/** Who acts: a user, or "system" (a verified payment notification). */
+export type Actor = Person;
 const MAX_COMMENT = 500;
 
 // ---- scope ------------------------------------------------------------------------------------
@@ -77,7 +78,7 @@ export function staffMaySee(w: WorkflowDefinition, scope: ReviewerScope, app: Ap
   return app.status !== "draft" && stagesFor(w, scope.role).some((s) => stageInScope(s, scope, app));
 }
 
-export async function getForStaff(db: Db, viewer: { id: number; role: Role }, id: number) {
+export async function getForStaff(db: Db, viewer: Person, id: number) {
   if (!isDbId(id)) return null;
   const app = plain(await db.models.Application.findByPk(id));
   if (!app) return null;
@@ -143,7 +144,7 @@ export function unlockableSteps(w: WorkflowDefinition) {
  * stage, a final state, or a page that was out of date (another reviewer, an applicant's change) → 409.
  */
 export async function decideApplication(
-  db: Db, reviewer: { id: number; role: Role }, id: number, action: unknown, comment: unknown, expectedVersion: unknown, unlock?: unknown,
+  db: Db, reviewer: Person, id: number, action: unknown, comment: unknown, expectedVersion: unknown, unlock?: unknown,
 ) {
   if (action !== "approve" && action !== "return" && action !== "reject") throw new UserError("不支持的操作");
   const text = cleanComment(action, comment);
@@ -171,7 +172,7 @@ export async function decideApplication(
 }
 
 /** 批量通过: each selected application at the version the reviewer saw; all or nothing. */
-export async function batchApprove(db: Db, reviewer: { id: number; role: Role }, items: unknown) {
+export async function batchApprove(db: Db, reviewer: Person, items: unknown) {
   if (!Array.isArray(items) || !items.length || items.length > 200) throw new UserError("请选择要通过的申报（一次最多 200 条）");
   const list = items.map((x) => {
     const id = dbId((x as any)?.id);
@@ -202,8 +203,8 @@ export async function batchApprove(db: Db, reviewer: { id: number; role: Role },
 export async function completePaymentStage(db: Db, t: Transaction, id: number, actor: Actor, note: string | null, offline = false) {
   let scope: ReviewerScope | null = null;
   // Offline payment is confirmed by the office that accepts the fee, never by other staff.
-  if (offline && actor.role !== "acceptance_office") throw new UserError("只有受理部门/评委会办事机构可以确认线下缴费", 403);
-  if (offline) scope = await loadReviewerScope(db, actor as { id: number; role: Role });
+  if (offline && !may(actor.role, "offline-payment")) throw new UserError("只有受理部门/评委会办事机构可以确认线下缴费", 403);
+  if (offline) scope = await loadReviewerScope(db, actor);
   return applyTransition(db, t, id, "pay", actor, {
     comment: note, auditAction: offline ? "offline-pay" : "pay",
     check: (app, w) => {
@@ -245,7 +246,7 @@ export async function queueWhere(db: Db, scope: ReviewerScope, f: QueueFilters) 
 }
 
 /** A staff queue page: rows with plan, unit and state labels, newest submissions last in 待办. */
-export async function reviewQueue(db: Db, viewer: { id: number; role: Role }, f: QueueFilters) {
+export async function reviewQueue(db: Db, viewer: Person, f: QueueFilters) {
   const scope = await loadReviewerScope(db, viewer);
   const where = await queueWhere(db, scope, f);
   const { rows, count } = await db.models.Application.findAndCountAll({
@@ -294,7 +295,7 @@ export async function timeline(db: Db, w: WorkflowDefinition, appId: number) {
     const u = users.find((x) => x.id === r.actorId);
     return {
       id: r.id, at: new Date(r.createdAt).toISOString(), action: r.action, actionLabel: (ACTION_LABEL as Record<string, string>)[r.action] ?? r.action,
-      actor: r.actorRole === "system" ? "系统" : u?.displayName ?? u?.username ?? "", actorRole: r.actorRole ? (ROLE_LABELS as Record<string, string>)[r.actorRole] ?? (r.actorRole === "applicant" ? "申请人" : r.actorRole) : "",
+      actor: r.actorRole === "system" ? "系统" : u?.displayName ?? u?.username ?? "", actorRole: r.actorRole ? labelOfRole(r.actorRole) ?? r.actorRole : "",
       from: label(r.fromState), to: label(r.toState), comment: r.comment,
     };
   });
@@ -314,7 +315,7 @@ export function queueFiltersFrom(url: URL, p: { q: string; offset: number; pageS
 }
 
 /** What the queue's filter selects offer a staff member. */
-export async function staffQueueOptions(db: Db, viewer: { id: number; role: Role }) {
+export async function staffQueueOptions(db: Db, viewer: Person) {
   const scope = await loadReviewerScope(db, viewer);
   const [plans, series, units] = await Promise.all([
     db.models.Plan.findAll({ attributes: ["id", "name"], order: [["opensAt", "DESC"], ["id", "DESC"]], limit: 200, raw: true }),
@@ -359,7 +360,7 @@ async function infoCells(db: Db, rows: ApplicationAttrs[]) {
 /** The filtered queue as an Excel sheet (every page, up to MAX_EXPORT_ROWS): the list's columns,
  * then each application's 申报信息 (a column per field title not already among them). Cells a
  * spreadsheet would run as formulas are escaped. */
-export async function exportQueue(db: Db, viewer: { id: number; role: Role }, f: QueueFilters) {
+export async function exportQueue(db: Db, viewer: Person, f: QueueFilters) {
   const scope = await loadReviewerScope(db, viewer);
   const where = await queueWhere(db, scope, f);
   const total = await db.models.Application.count({ where });

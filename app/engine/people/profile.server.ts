@@ -1,10 +1,10 @@
 // 个人基本信息: one record per applicant, validated by the latest published "profile" form.
 // The form's meta says which field is the work unit (scoping) and which is the display name.
 import { UniqueConstraintError } from "sequelize";
-import type { Db } from "./db.server";
+import type { Db } from "~/utils/db.server";
 import { lockApplicantUnit } from "~/engine/archive.server";
 import { getForm, validateRecord, type PublishedForm } from "~/engine/form-registry.server";
-import { UserError } from "./http.server";
+import { UserError } from "~/engine/errors";
 
 export const PROFILE_FORM_ID = "profile";
 

@@ -1,6 +1,6 @@
 // 工作单位「输入关键字查找」: name fragment, pinyin initials / full pinyin, or credit code.
 import { Op, literal, type WhereOptions } from "sequelize";
-import type { Db } from "./db.server";
+import type { Db } from "~/utils/db.server";
 
 export interface UnitHit { id: number; name: string; creditCode: string; affiliation: string; department: string }
 export interface UnitSearchResult { results: UnitHit[]; hint: string | null }

@@ -2,12 +2,12 @@
 import { createHash } from "node:crypto";
 import { redirect } from "@remix-run/node";
 import { Op, QueryTypes } from "sequelize";
-import type { Role } from "../../db/models";
-import { getDb } from "./db.server";
-import { getEnv } from "./env.server";
-import { forbidden } from "./http.server";
-import { hashPassword, verifyPassword } from "./password.server";
-import { commitSession, destroySession, getSession, regenerateSession } from "./session.server";
+import { homeOf, isRole, isStaff, may, type Decision, type Role } from "./roles";
+import { getDb } from "~/utils/db.server";
+import { getEnv } from "~/utils/env.server";
+import { forbidden } from "~/utils/http.server";
+import { hashPassword, verifyPassword } from "~/utils/password.server";
+import { commitSession, destroySession, getSession, regenerateSession } from "~/utils/session.server";
 import { cleanUsername, normalizeUsername, usernameProblem } from "./users.server";
 
 export const LOCKOUT_FAILURES = 5;
@@ -207,7 +207,8 @@ async function loadUser(request: Request): Promise<CurrentUser | null> {
   const id = await getUserId(request);
   if (id === null) return null;
   const user = await getDb().models.User.findByPk(id, { attributes: ["id", "username", "role", "displayName", "profileCompletedAt", "isDemo"] });
-  if (!user || (user.isDemo && !getEnv().demoMode)) return null;
+  // A role this install does not know (renamed in roles.ts) cannot sign in.
+  if (!user || (user.isDemo && !getEnv().demoMode) || !isRole(user.role)) return null;
   return { id: user.id, username: user.username, role: user.role, displayName: user.displayName, profileCompleted: !!user.profileCompletedAt };
 }
 
@@ -217,10 +218,8 @@ export function safeRedirect(to: unknown, fallback = "/") {
   return to;
 }
 
-export function homeFor(user: Pick<CurrentUser, "role" | "profileCompleted">) {
-  if (user.role === "applicant") return user.profileCompleted ? "/home" : "/profile";
-  if (user.role === "admin") return "/admin/users";
-  return "/staff";
+export function homeFor(user: { role: string; profileCompleted: boolean }) {
+  return isRole(user.role) ? homeOf(user.role, user.profileCompleted) : "/";
 }
 
 export async function requireUser(request: Request): Promise<CurrentUser> {
@@ -236,6 +235,20 @@ export async function requireUser(request: Request): Promise<CurrentUser> {
 export async function requireRole(request: Request, roles: Role[]): Promise<CurrentUser> {
   const user = await requireUser(request);
   if (!roles.includes(user.role)) throw forbidden();
+  return user;
+}
+
+/** Someone whose role may make this decision (roles.ts `decides`). */
+export async function requireMay(request: Request, decision: Decision): Promise<CurrentUser> {
+  const user = await requireUser(request);
+  if (!may(user.role, decision)) throw forbidden();
+  return user;
+}
+
+/** A staff member (roles.ts `staff`): works on other people's records within a scope. */
+export async function requireStaff(request: Request): Promise<CurrentUser> {
+  const user = await requireUser(request);
+  if (!isStaff(user.role)) throw forbidden();
   return user;
 }
 

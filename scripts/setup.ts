@@ -3,7 +3,7 @@
 // order, see app/engine/definitions). Idempotent; run on every start.
 import type { Db } from "../app/utils/db.server";
 import { syncAllDefinitionFiles } from "../app/engine/definitions/index.server";
-import { migrateUp } from "./migrate";
+import { migrateUp } from "../db/migrate";
 import { seedReferenceData } from "./seeders/reference-data";
 import { seedDemo } from "./seeders/demo";
 

@@ -1,12 +1,12 @@
 // Reviewer scope: which applicants a staff user may see. Every read of an applicant's data by
 // staff goes through here; outside the scope is "not found".
 import { Op } from "sequelize";
-import type { Role } from "../../db/models";
-import type { Db } from "./db.server";
+import { isRole, unitsOfDepartments, type Person } from "./roles";
+import type { Db } from "~/utils/db.server";
 
 export interface ReviewerScope {
   userId: number;
-  role: Role;
+  role: string;
   /** Units whose applicants this reviewer sees (derived from unit or department scope). */
   unitIds: number[];
   departmentIds: number[];
@@ -15,12 +15,12 @@ export interface ReviewerScope {
   acceptanceDepartmentIds: number[];
 }
 
-export async function loadReviewerScope(db: Db, user: { id: number; role: Role }): Promise<ReviewerScope> {
+export async function loadReviewerScope(db: Db, user: Person): Promise<ReviewerScope> {
   const rows = await db.models.UserScope.findAll({ where: { userId: user.id }, raw: true });
   const ids = (k: string) => rows.filter((r) => r.kind === k).map((r) => r.refId);
   const departmentIds = ids("department");
   let unitIds = ids("unit");
-  if (departmentIds.length && user.role === "dept_reviewer") {
+  if (departmentIds.length && isRole(user.role) && unitsOfDepartments(user.role)) {
     const units = await db.models.Unit.findAll({ where: { departmentId: { [Op.in]: departmentIds } }, attributes: ["id"], raw: true });
     unitIds = [...new Set([...unitIds, ...units.map((u) => u.id)])];
   }

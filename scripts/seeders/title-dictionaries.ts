@@ -3,7 +3,7 @@
 // (possibly edited by an admin) are left alone.
 import type { Transaction } from "sequelize";
 import type { Db } from "../../app/utils/db.server";
-import { TITLE_LEVELS } from "../models";
+import { TITLE_LEVELS } from "../../db/models";
 
 const ALL = [...TITLE_LEVELS];
 const NO_YUAN = ["初级助理级", "中级", "副高级", "正高级"];

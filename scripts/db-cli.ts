@@ -12,9 +12,9 @@ async function main() {
       const demo = cmd === "seed" || getEnv().demoMode;
       const r = await setupDatabase(db, { demo });
       const d = r.definitions;
-      console.log(`数据库已就绪（${db.sequelize.getDialect()}），新发布表单 ${d.form.published} 个、计划类型 ${d["plan-types"].published} 个、模板 ${d.template.published} 个、申报类型 ${d.workflow.published} 个${r.demo ? `，演示账户 ${r.demo.length} 个` : ""}`);
+      console.log(`数据库已就绪（${db.sequelize.getDialect()}），新发布字典 ${d.dictionary.published} 个、表单 ${d.form.published} 个、计划类型 ${d["plan-types"].published} 个、模板 ${d.template.published} 个、申报类型 ${d.workflow.published} 个${r.demo ? `，演示账户 ${r.demo.length} 个` : ""}`);
     } else {
-      console.error("用法：tsx db/cli.ts migrate|seed");
+      console.error("用法：tsx scripts/db-cli.ts migrate|seed");
       process.exitCode = 2;
     }
   } catch (e) {

@@ -1,12 +1,12 @@
 // Demo accounts (one per role) — created only in demo mode, flagged isDemo so they stop
 // working the moment the app runs without DEMO_MODE.
 import type { Db } from "../../app/utils/db.server";
-import { createUser, type ScopeInput } from "../../app/utils/users.server";
-import { saveProfile } from "../../app/utils/profile.server";
+import { createUser, type ScopeInput } from "../../app/engine/people/users.server";
+import { saveProfile } from "../../app/engine/people/profile.server";
 import { idCardCheckChar } from "../../app/engine/cn-codes";
 import { committeeNames } from "./reference-data";
 import { createEntry, decide, getCategory } from "../../app/engine/archive.server";
-import { loadReviewerScope } from "../../app/utils/scope.server";
+import { loadReviewerScope } from "../../app/engine/people/scope.server";
 import { seedDemoPlans } from "./plans";
 
 // A few archive entries so the demo applicant's 业绩档案库 and the unit reviewer's queue are

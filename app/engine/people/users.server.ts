@@ -1,35 +1,19 @@
 // Accounts, roles and reviewer scopes. Used by registration, the admin pages, the
 // user:create CLI and the demo seeder, so every way of creating a user checks the same rules.
 import { Op, UniqueConstraintError, type Transaction } from "sequelize";
-import { ROLES, SCOPE_KINDS, type Role, type ScopeKind } from "../../db/models";
-import type { Db } from "./db.server";
-import { UserError } from "./http.server";
-import { isDbId } from "./ints.server";
-import { hashPassword, passwordProblem } from "./password.server";
-
-export const ROLE_LABELS: Record<Role, string> = {
-  applicant: "个人用户",
-  unit_reviewer: "单位经办人",
-  dept_reviewer: "主管部门",
-  acceptance_office: "受理部门/评委会办事机构",
-  admin: "系统管理员",
-};
-export const SCOPE_LABELS: Record<ScopeKind, string> = { unit: "工作单位", department: "主管部门", committee: "评审委员会", acceptance: "受理部门" };
-/** Which scope kinds make sense for a role. */
-export const ROLE_SCOPE_KINDS: Record<Role, ScopeKind[]> = {
-  applicant: [],
-  unit_reviewer: ["unit"],
-  dept_reviewer: ["department"],
-  acceptance_office: ["committee", "acceptance", "department"],
-  admin: [],
-};
+import type { Db } from "~/utils/db.server";
+import { UserError } from "~/engine/errors";
+import { isDbId } from "~/utils/ints.server";
+import { hashPassword, passwordProblem } from "~/utils/password.server";
+import { dictionaryLabels, dictionaryRowByKey, dictionaryRowExists } from "../dictionaries.server";
+import { isRole, isScopeKind, may, ROLE_IDS, roleLabel, SCOPE_KIND_IDS, SCOPE_KINDS, scopeKindsOf, type Role, type ScopeKind } from "./roles";
 
 export interface ScopeRef { kind: ScopeKind; refId: number; label: string }
-/** Scope given by natural keys: unit credit codes, department, committee and acceptance department names. */
-export interface ScopeInput { units?: string[]; departments?: string[]; committees?: string[]; acceptanceDepartments?: string[] }
+/** Scope given by natural keys (a unit's credit code, the others' names), one field per scope kind (roles.ts `input`). */
+export type ScopeInput = { [K in ScopeKind as (typeof SCOPE_KINDS)[K]["input"]]?: string[] };
 
-export function isRole(v: unknown): v is Role {
-  return typeof v === "string" && (ROLES as readonly string[]).includes(v);
+function refuseKind(role: Role, kind: ScopeKind): never {
+  throw new UserError(`角色「${roleLabel(role)}」不能设置${SCOPE_KINDS[kind].label}范围`);
 }
 
 /** The username as stored and shown: NFKC (full-width letters become ASCII) and trimmed. */
@@ -49,24 +33,15 @@ export function usernameProblem(username: string): string | null {
 
 /** Resolves natural keys to scope rows; unknown keys are refused with their names. */
 export async function resolveScopes(db: Db, role: Role, input: ScopeInput, transaction?: Transaction) {
-  const { Unit, Department, Committee, AcceptanceDepartment } = db.models;
   const out: { kind: ScopeKind; refId: number }[] = [];
   const unknown: string[] = [];
-  const want: [ScopeKind, string[] | undefined][] = [["unit", input.units], ["department", input.departments], ["committee", input.committees], ["acceptance", input.acceptanceDepartments]];
-  for (const [kind, keys] of want) {
+  for (const kind of SCOPE_KIND_IDS) {
+    const keys = input[SCOPE_KINDS[kind].input];
     if (!keys?.length) continue;
-    if (!ROLE_SCOPE_KINDS[role].includes(kind)) {
-      throw new UserError(`角色「${ROLE_LABELS[role]}」不能设置${SCOPE_LABELS[kind]}范围`);
-    }
+    if (!scopeKindsOf(role).includes(kind)) refuseKind(role, kind);
     for (const key of keys) {
-      const row = kind === "unit"
-        ? await Unit.findOne({ where: { creditCode: key }, transaction })
-        : kind === "department"
-          ? await Department.findOne({ where: { name: key }, transaction })
-          : kind === "committee"
-            ? await Committee.findOne({ where: { name: key }, transaction })
-            : await AcceptanceDepartment.findOne({ where: { name: key }, transaction });
-      if (!row) unknown.push(`${SCOPE_LABELS[kind]}「${key}」`);
+      const row = await dictionaryRowByKey(db, SCOPE_KINDS[kind].dictionary, key, transaction);
+      if (!row) unknown.push(`${SCOPE_KINDS[kind].label}「${key}」`);
       else out.push({ kind, refId: row.id });
     }
   }
@@ -82,7 +57,7 @@ export async function createUser(
   const usernameNormalized = normalizeUsername(username);
   const problem = usernameProblem(username) ?? passwordProblem(opts.password, { username, displayName: opts.displayName });
   if (problem) throw new UserError(problem);
-  if (!isRole(opts.role)) throw new UserError(`未知角色「${opts.role}」，可选：${ROLES.join(", ")}`);
+  if (!isRole(opts.role)) throw new UserError(`未知角色「${opts.role}」，可选：${ROLE_IDS.join(", ")}`);
   const role = opts.role;
   const passwordHash = await hashPassword(opts.password);
   return db.sequelize.transaction(async (transaction) => {
@@ -104,19 +79,12 @@ export async function createUser(
 /** The user's scope with display labels. */
 export async function loadScopes(db: Db, userId: number): Promise<ScopeRef[]> {
   const rows = await db.models.UserScope.findAll({ where: { userId }, raw: true });
-  const ids = (k: ScopeKind) => rows.filter((r) => r.kind === k).map((r) => r.refId);
-  const [units, depts, comms, accs] = await Promise.all([
-    ids("unit").length ? db.models.Unit.findAll({ where: { id: { [Op.in]: ids("unit") } }, raw: true }) : [],
-    ids("department").length ? db.models.Department.findAll({ where: { id: { [Op.in]: ids("department") } }, raw: true }) : [],
-    ids("committee").length ? db.models.Committee.findAll({ where: { id: { [Op.in]: ids("committee") } }, raw: true }) : [],
-    ids("acceptance").length ? db.models.AcceptanceDepartment.findAll({ where: { id: { [Op.in]: ids("acceptance") } }, attributes: ["id", "name"], raw: true }) : [],
-  ]);
-  return [
-    ...units.map((u) => ({ kind: "unit" as const, refId: u.id, label: u.name })),
-    ...depts.map((d) => ({ kind: "department" as const, refId: d.id, label: d.name })),
-    ...comms.map((c) => ({ kind: "committee" as const, refId: c.id, label: c.name })),
-    ...accs.map((a) => ({ kind: "acceptance" as const, refId: a.id, label: a.name })),
-  ];
+  const out = await Promise.all(SCOPE_KIND_IDS.map(async (kind) => {
+    const ids = rows.filter((r) => r.kind === kind).map((r) => r.refId);
+    const labels = ids.length ? await dictionaryLabels(db, SCOPE_KINDS[kind].dictionary, ids) : [];
+    return labels.map((l) => ({ kind, refId: l.id, label: l.label }));
+  }));
+  return out.flat();
 }
 
 /** Admin: replace a user's role and scope (by ids picked in the UI), with an audit row. */
@@ -128,18 +96,17 @@ export async function setRoleAndScopes(
   scopes: { kind: string; refId: number }[],
 ) {
   if (!isRole(role)) throw new UserError(`未知角色「${role}」`);
-  const { User, UserScope, Unit, Department, Committee, AcceptanceDepartment, AuditLog } = db.models;
+  const { User, UserScope, AuditLog } = db.models;
   return db.sequelize.transaction(async (transaction) => {
     const user = await User.findByPk(userId, { transaction, lock: transaction.LOCK.UPDATE });
     if (!user) throw new UserError("用户不存在", 404);
-    if (user.id === actor.id && role !== "admin") throw new UserError("不能取消自己的管理员角色");
+    if (user.id === actor.id && !may(role, "configuration")) throw new UserError("不能取消自己的管理员角色");
     const clean: { kind: ScopeKind; refId: number }[] = [];
     for (const s of scopes) {
-      if (!(SCOPE_KINDS as readonly string[]).includes(s.kind) || !isDbId(s.refId)) throw new UserError("范围参数不正确");
-      const kind = s.kind as ScopeKind;
-      if (!ROLE_SCOPE_KINDS[role].includes(kind)) throw new UserError(`角色「${ROLE_LABELS[role]}」不能设置${SCOPE_LABELS[kind]}范围`);
-      const model = kind === "unit" ? Unit : kind === "department" ? Department : kind === "committee" ? Committee : AcceptanceDepartment;
-      if (!(await (model as any).findByPk(s.refId, { transaction }))) throw new UserError(`${SCOPE_LABELS[kind]}不存在`);
+      if (!isScopeKind(s.kind) || !isDbId(s.refId)) throw new UserError("范围参数不正确");
+      const kind = s.kind;
+      if (!scopeKindsOf(role).includes(kind)) refuseKind(role, kind);
+      if (!(await dictionaryRowExists(db, SCOPE_KINDS[kind].dictionary, s.refId, transaction))) throw new UserError(`${SCOPE_KINDS[kind].label}不存在`);
       if (!clean.some((c) => c.kind === kind && c.refId === s.refId)) clean.push({ kind, refId: s.refId });
     }
     const before = user.role;

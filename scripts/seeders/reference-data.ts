@@ -1,9 +1,9 @@
 // Reference dictionaries every install starts with: affiliations (隶属关系), departments
 // (主管部门), units (工作单位, with valid GB 32100 credit codes) and review committees.
 // Deterministic, idempotent (rows are matched by name / credit code).
-import { pinyin } from "pinyin-pro";
 import type { Db } from "../../app/utils/db.server";
 import { creditCodeCheckChar, orgCodeCheckChar } from "../../app/engine/cn-codes";
+import { pinyinKeys } from "../../app/engine/pinyin";
 import { seedTitleDictionaries } from "./title-dictionaries";
 
 export const AFFILIATIONS = ["中央在浙", "省属", "市属", "县（市、区）属", "非公有制", "其他"];
@@ -136,13 +136,6 @@ export function makeCreditCode(org: string, regionCode: string, rnd: () => numbe
   for (let i = 0; i < 8; i++) body += Math.floor(rnd() * 10);
   const first17 = `${org}${regionCode}${body}${orgCodeCheckChar(body)}`;
   return first17 + creditCodeCheckChar(first17);
-}
-
-export function pinyinKeys(name: string) {
-  return {
-    pinyinInitials: pinyin(name, { pattern: "first", toneType: "none", type: "array", nonZh: "consecutive" }).join("").toLowerCase(),
-    pinyinFull: pinyin(name, { toneType: "none", type: "array", nonZh: "consecutive" }).join("").toLowerCase(),
-  };
 }
 
 export function demoUnitSeeds(): UnitSeed[] {

@@ -1,0 +1,146 @@
+// The dictionary kind: dictionaries/<id>.json (工作单位, 主管部门, 职称系列 …), stored in
+// dictionary_versions. A declaration says the table, its columns (with references to other
+// dictionaries), the natural key, search and order; publishing a version creates the table (and
+// adds declared columns it lacks), so a new dictionary is a file — no migration, no model.
+import fs from "node:fs";
+import { getEnv } from "~/utils/env.server";
+import { ensureDictionaryTable } from "../../dictionaries.server";
+import { contentHash } from "../hash";
+import { at, getDefinition, latestVersion, readJsonFile, type KindSpec, type Raw } from "../lifecycle.server";
+
+export type ColumnType = "text" | "int" | "creditCode" | "ref" | "refs" | "levels" | "children" | "pinyin-initials" | "pinyin-full";
+
+export interface DictionaryColumn {
+  name: string;
+  /** Absent only on computed columns (pinyin-*), which are never shown. */
+  label?: string;
+  type: ColumnType;
+  required?: boolean;
+  unique?: boolean;
+  maxLength?: number;
+  /** ref/refs: a dictionary id, or "<id>/<children column>" for a child row. */
+  ref?: string;
+  /** ref/refs: why a row this column points at cannot be deleted ({count}, {name}). */
+  inUse?: string;
+  help?: string;
+  /** pinyin-*: the column it is computed from. */
+  of?: string;
+  /** children: the child table and its column holding the parent's id. */
+  table?: string;
+  parent?: string;
+}
+
+export interface DictionaryDefinition {
+  id: string;
+  version: number;
+  label: string;
+  table: string;
+  position: number;
+  key: string;
+  title?: string;
+  optimisticLock?: boolean;
+  columns: DictionaryColumn[];
+  search: string[];
+  order: { column: string; direction?: "asc" | "desc" }[];
+  usedBy?: { table: string; column: string; message: string }[];
+  inScopeMessage?: string;
+}
+
+/** The column that names a row where it is referenced. */
+export const titleColumn = (d: DictionaryDefinition) => d.title ?? "name";
+
+const STORED = (c: DictionaryColumn) => c.type !== "children";
+
+/** How a column is stored, to refuse a version that changes it under existing rows. */
+export function storageOf(c: DictionaryColumn): string {
+  switch (c.type) {
+    case "text": case "creditCode": case "pinyin-initials": case "pinyin-full": return "string";
+    case "int": case "ref": return "integer";
+    case "refs": case "levels": return "json";
+    case "children": return `children:${c.table}.${c.parent}`;
+  }
+}
+
+function checkDictionary(d: DictionaryDefinition, source: string): string[] {
+  const p: string[] = [];
+  const names = new Set<string>();
+  for (const c of d.columns) {
+    if (names.has(c.name) || c.name === "id" || c.name === "version") p.push(`${at(source)}列名「${c.name}」重复或为保留字`);
+    names.add(c.name);
+  }
+  const stored = new Set(["id", ...d.columns.filter(STORED).map((c) => c.name)]);
+  const need = (what: string, col: string) => { if (!stored.has(col)) p.push(`${at(source)}${what}「${col}」不是本字典的列`); };
+  need("key", d.key);
+  need("title", d.title ?? "name");
+  for (const s of d.search) need("search", s);
+  for (const o of d.order) need("order", o.column);
+  for (const c of d.columns) if (c.of) need(`${c.name}.of`, c.of);
+  const key = d.columns.find((c) => c.name === d.key);
+  if (key && !key.unique && !key.required) p.push(`${at(source)}key「${d.key}」应为必填且不重复的列`);
+  return p;
+}
+
+/** A ref's target: the dictionary, and the children column when it names one ("title-series/specialties"). */
+export function refTarget(ref: string) {
+  const [dictionary, child] = ref.split("/");
+  return { dictionary, child: child ?? null };
+}
+
+export const dictionaryKind: KindSpec<DictionaryDefinition> = {
+  kind: "dictionary",
+  label: "字典",
+  dir: () => getEnv().dictionariesDir,
+  folder: "dictionaries",
+  metaSchema: "_meta/dictionary.schema.json",
+  format: { current: 1, upgrades: {} },
+  versioning: "declared",
+  listFiles: (dir) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort() : []),
+  readFile: readJsonFile,
+  idOf: (raw) => (typeof raw.id === "string" ? raw.id : null),
+  toDef: ({ $comment: _c, ...c }) => ({ ...c, id: String(c.id), version: Number(c.version) }) as DictionaryDefinition,
+  check: (def, { source }) => checkDictionary(def, source),
+  checkFiles: (files) => {
+    const problems: string[] = [];
+    const seen = new Map<string, string>();
+    for (const { file, def } of files) {
+      for (const [what, v] of [["position", String(def.position)], ["table", def.table]] as const) {
+        const k = `${what}:${v}`;
+        const other = seen.get(k);
+        if (other && other !== def.id) problems.push(`${file}: ${what} ${v} 与字典 ${other} 重复`);
+        seen.set(k, def.id);
+      }
+    }
+    return problems;
+  },
+  // References name dictionaries published (or published with it); a version never changes how
+  // an existing column or table is stored.
+  checkPublished: async (db, def, { source, transaction, others }) => {
+    const problems: string[] = [];
+    const find = async (id: string) => others?.get(id) ?? (await getDefinition(db, dictionaryKind, id, undefined, { transaction }));
+    for (const c of def.columns) {
+      if (!c.ref) continue;
+      const t = refTarget(c.ref);
+      const target = t.dictionary === def.id ? def : await find(t.dictionary);
+      if (!target) problems.push(`${at(source)}列「${c.name}」引用了未知字典「${t.dictionary}」`);
+      else if (t.child && !target.columns.some((x) => x.name === t.child && x.type === "children")) problems.push(`${at(source)}列「${c.name}」引用的「${c.ref}」不是字典的子项列`);
+    }
+    const latest = await latestVersion(db, dictionaryKind, def.id, transaction);
+    const prev = latest === null || latest === def.version ? null : await getDefinition(db, dictionaryKind, def.id, latest, { transaction });
+    if (prev) {
+      if (prev.table !== def.table) problems.push(`${at(source)}table 不能从「${prev.table}」改为「${def.table}」`);
+      for (const c of def.columns) {
+        const old = prev.columns.find((x) => x.name === c.name);
+        if (old && storageOf(old) !== storageOf(c)) problems.push(`${at(source)}列「${c.name}」的存储方式不能修改（${storageOf(old)} → ${storageOf(c)}）`);
+      }
+    }
+    return problems;
+  },
+  afterPublish: (db, def, t) => ensureDictionaryTable(db, def, t),
+  hash: ({ version: _v, ...content }) => contentHash(content),
+  store: {
+    model: (db) => db.models.DictionaryVersion,
+    where: (id) => ({ dictionaryId: id }),
+    toRow: ({ version: _v, ...content }) => ({ dictionaryId: content.id, definition: content }),
+    fromRow: (row: Raw) => ({ ...(row.definition as Raw), version: row.version }),
+  },
+};
