@@ -186,6 +186,9 @@ async function importForms(db: Db, actor: Actor, forms: unknown[], t: Transactio
   }
 }
 
+/** A bundle value in a message: text and numbers as they are; anything else is not converted (it may not convert). */
+const shown = (v: unknown) => (typeof v === "string" || typeof v === "number" ? String(v) : v == null ? "" : "（格式不正确）");
+
 function toInput(fields: FieldDef[], row: Obj, refs: Awaited<ReturnType<typeof refTables>>, errs: string[]) {
   const input: Obj = {};
   for (const f of fields) {
@@ -197,7 +200,8 @@ function toInput(fields: FieldDef[], row: Obj, refs: Awaited<ReturnType<typeof r
       for (const n of names) {
         const hit = refs[f.ref!].find((r) => r.label === n);
         if (hit) idsOut.push(hit.id);
-        else errs.push(`${f.name}：${f.label}「${n}」不存在`);
+        // A name is text; anything else is reported without converting it (it may not convert).
+        else errs.push(`${f.name}：${f.label}「${shown(n)}」不存在`);
       }
       input[f.name] = f.type === "ref" ? idsOut[0] ?? null : idsOut;
     } else input[f.name] = x;
@@ -263,7 +267,7 @@ async function importPlans(db: Db, plans: unknown[], t: Transaction, problems: s
   const seen = new Set<string>();
   for (const [i, raw] of plans.entries()) {
     const p = raw && typeof raw === "object" ? (raw as Obj) : {};
-    const nk = `${p.name ?? ""}（${p.year ?? ""}）`;
+    const nk = `${shown(p.name)}（${shown(p.year)}）`;
     const path = `plans[${i}]`;
     const errs: string[] = [];
     const resolve = (field: string, label: string, list: { id: number; label: string }[], names: unknown): number[] => {
@@ -271,12 +275,12 @@ async function importPlans(db: Db, plans: unknown[], t: Transaction, problems: s
       if (!Array.isArray(names)) { errs.push(`${path}.${field}：应为名称数组`); return []; }
       return names.flatMap((n) => {
         const hit = list.find((x) => x.label === n);
-        if (!hit) errs.push(`${path}.${field}：${label}「${n}」不存在`);
+        if (!hit) errs.push(`${path}.${field}：${label}「${shown(n)}」不存在`);
         return hit ? [hit.id] : [];
       });
     };
     const series = refs.series.find((x) => x.label === p.titleSeries);
-    if (!series) errs.push(`${path}.titleSeries：职称系列「${p.titleSeries ?? ""}」不存在`);
+    if (!series) errs.push(`${path}.titleSeries：职称系列「${shown(p.titleSeries)}」不存在`);
     const input = {
       ...p, titleSeriesId: series?.id ?? null,
       affiliationIds: resolve("affiliations", "隶属关系", refs.affiliations, p.affiliations),

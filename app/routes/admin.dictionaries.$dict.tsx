@@ -11,6 +11,7 @@ import { requireRole } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, notFound, readBody, UserError } from "~/utils/http.server";
 import { listParams } from "~/utils/pagination";
+import { bodyId } from "~/utils/body-values";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.label ?? "字典"} - 字典管理` }];
 
@@ -36,7 +37,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return handleUserErrors(async () => {
     const body = await readBody(request);
     const db = getDb();
-    const id = Number(body.id);
+    const id = bodyId(body.id) ?? NaN;
     const values = body.values && typeof body.values === "object" && !Array.isArray(body.values) ? (body.values as Record<string, unknown>) : null;
     switch (body.intent) {
       case "create":

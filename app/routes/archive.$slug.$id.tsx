@@ -17,6 +17,7 @@ import { handleUserErrors, notFound, readBody, UserError } from "~/utils/http.se
 import { intParam, requireCategory } from "~/utils/route-params.server";
 import { historyItems } from "~/components/history";
 import type { EntryStatus } from "../../db/models";
+import { bodyInt } from "~/utils/body-values";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? "业绩"} - 我的业绩档案库` }];
 
@@ -50,8 +51,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const id = intParam(params.id);
   return handleUserErrors(async () => {
     const body = await readBody(request);
-    const version = Number(body.version);
-    if (!Number.isInteger(version)) throw new UserError("提交的数据格式不正确");
+    const version = bodyInt(body.version);
+    if (version === null) throw new UserError("提交的数据格式不正确");
     await updateEntry(db, user.id, category, id, body.data, version);
     return redirect(`/archive/${category.slug}?notice=saved`);
   });

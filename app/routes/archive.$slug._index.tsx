@@ -18,6 +18,7 @@ import { listParams } from "~/utils/pagination";
 import { loadProfile } from "~/utils/profile.server";
 import { intParam, requireCategory } from "~/utils/route-params.server";
 import type { EntryStatus } from "../../db/models";
+import { bodyInt } from "~/utils/body-values";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.category.title ?? "业绩"} - 我的业绩档案库` }];
 
@@ -60,9 +61,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return handleUserErrors(async () => {
     const body = await readBody(request);
     if (body.intent !== "delete") throw new UserError("未知操作");
-    const version = Number(body.version);
-    if (!Number.isInteger(version)) throw new UserError("提交的数据格式不正确");
-    await deleteEntry(db, user.id, intParam(String(body.id)), version);
+    const version = bodyInt(body.version);
+    if (version === null) throw new UserError("提交的数据格式不正确");
+    const id = typeof body.id === "number" || typeof body.id === "string" ? String(body.id) : undefined;
+    await deleteEntry(db, user.id, intParam(id), version);
     return redirect(`/archive/${category.slug}?notice=deleted`);
   });
 }

@@ -8,6 +8,7 @@ import { requireRole } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, readBody, UserError } from "~/utils/http.server";
 import { loadProfile, profileForm, saveProfile, unitLabel } from "~/utils/profile.server";
+import { bodyInt } from "~/utils/body-values";
 
 export const meta: MetaFunction = () => [{ title: "个人基本信息 - 职称申报评审平台" }];
 
@@ -29,8 +30,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, ["applicant"]);
   return handleUserErrors(async () => {
     const body = await readBody(request);
-    const version = body.version === null || body.version === undefined ? null : Number(body.version);
-    if (version !== null && !Number.isInteger(version)) throw new UserError("提交的数据格式不正确");
+    const version = body.version === null || body.version === undefined ? null : bodyInt(body.version);
+    if (version === null && body.version !== null && body.version !== undefined) throw new UserError("提交的数据格式不正确");
     await saveProfile(getDb(), user.id, body.data, version);
     return redirect("/home");
   });

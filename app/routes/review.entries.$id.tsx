@@ -17,6 +17,7 @@ import { handleUserErrors, notFound, readBody, UserError } from "~/utils/http.se
 import { intParam } from "~/utils/route-params.server";
 import { loadReviewerScope } from "~/utils/scope.server";
 import type { EntryStatus } from "../../db/models";
+import { bodyInt } from "~/utils/body-values";
 
 export const meta: MetaFunction = () => [{ title: "审核业绩 - 职称申报评审平台" }];
 
@@ -50,8 +51,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const body = await readBody(request);
     const decision = body.decision;
     if (decision !== "approve" && decision !== "return") throw new UserError("未知操作");
-    const version = Number(body.version);
-    if (!Number.isInteger(version)) throw new UserError("提交的数据格式不正确");
+    const version = bodyInt(body.version);
+    if (version === null) throw new UserError("提交的数据格式不正确");
     const scope = await loadReviewerScope(db, user);
     await decide(db, user, scope, id, decision, typeof body.reason === "string" ? body.reason : null, version);
     return redirect(`/review/entries?notice=${decision === "approve" ? "approved" : "returned"}`);

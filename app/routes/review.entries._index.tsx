@@ -17,6 +17,7 @@ import { handleUserErrors, readBody, UserError } from "~/utils/http.server";
 import { listParams } from "~/utils/pagination";
 
 import { loadReviewerScope } from "~/utils/scope.server";
+import { bodyId, bodyInt } from "~/utils/body-values";
 
 export const meta: MetaFunction = () => [{ title: "业绩审核 - 职称申报评审平台" }];
 
@@ -45,10 +46,10 @@ export async function action({ request }: ActionFunctionArgs) {
   return handleUserErrors(async () => {
     const body = await readBody(request);
     if (!Array.isArray(body.items) || body.items.length === 0) throw new UserError("请先勾选要通过的业绩");
-    const items = (body.items as any[]).map((i) => ({ id: Number(i?.id), version: Number(i?.version) }));
-    if (items.some((i) => !Number.isInteger(i.id) || !Number.isInteger(i.version))) throw new UserError("提交的数据格式不正确");
+    const items = (body.items as unknown[]).map((i) => ({ id: bodyId((i as { id?: unknown } | null)?.id), version: bodyInt((i as { version?: unknown } | null)?.version) }));
+    if (items.some((i) => i.id === null || i.version === null)) throw new UserError("提交的数据格式不正确");
     const scope = await loadReviewerScope(db, user);
-    const r = await batchApprove(db, user, scope, items);
+    const r = await batchApprove(db, user, scope, items as { id: number; version: number }[]);
     if (r.failed.length) return json({ ok: false as const, error: `已通过 ${r.done.length} 条；${r.failed.length} 条未能通过：${r.failed.map((f) => `#${f.id} ${f.reason}`).join("；")}`, fieldErrors: {} }, { status: 409 });
     return redirect(`/review/entries?notice=approved&count=${r.done.length}`);
   });

@@ -8,6 +8,7 @@ import { Op, type Transaction, type WhereOptions } from "sequelize";
 import type { ApplicationAttrs, Role } from "../../../db/models";
 import { plain, type Db } from "~/utils/db.server";
 import { UserError } from "~/utils/http.server";
+import { bodyId, bodyInt, bodyText } from "~/utils/body-values";
 import { loadReviewerScope, type ReviewerScope } from "~/utils/scope.server";
 import { ROLE_LABELS } from "~/utils/users.server";
 import type { ReviewStage, WorkflowDefinition } from "./definition";
@@ -143,9 +144,11 @@ export async function decideApplication(
   db: Db, reviewer: { id: number; role: Role }, id: number, action: unknown, comment: unknown, expectedVersion: unknown, unlock?: unknown,
 ) {
   if (action !== "approve" && action !== "return" && action !== "reject") throw new UserError("不支持的操作");
+  // The id comes from the URL: anything but a record id names no application (NaN would reach the SQL).
+  if (bodyId(id) === null) throw new UserError("申报记录不存在或不在您的审核范围内", 404);
   const text = cleanComment(action, comment);
-  const expected = Number(expectedVersion);
-  if (!Number.isInteger(expected)) throw new UserError("缺少版本号，请刷新页面后重试");
+  const expected = bodyInt(expectedVersion);
+  if (expected === null) throw new UserError("缺少版本号，请刷新页面后重试");
   const scope = await loadReviewerScope(db, reviewer);
   return db.sequelize.transaction(async (t) => {
     // Filled in by the check (on the locked row) and written with the transition.
@@ -159,7 +162,8 @@ export async function decideApplication(
         if (app.version !== expected) throw new UserError(REVIEW_CONFLICT, 409);
         if (action === "return") {
           const allowed = unlockableSteps(w).map((s) => s.id);
-          const wanted = Array.isArray(unlock) ? unlock.map(String) : typeof unlock === "string" && unlock ? unlock.split(",") : allowed;
+          // Step ids as posted; anything that is not a string is not a step (and is refused below).
+          const wanted = Array.isArray(unlock) ? unlock.map((x) => bodyText(x, "\u0000")) : typeof unlock === "string" && unlock ? unlock.split(",") : allowed;
           if (!wanted.length || wanted.some((s) => !allowed.includes(s))) throw new UserError("请选择需要申请人修改的步骤", 422);
           Object.assign(extra, { returnReason: text, returnedSteps: wanted });
         }
@@ -171,8 +175,9 @@ export async function decideApplication(
 /** 批量通过: each selected application at the version the reviewer saw; all or nothing. */
 export async function batchApprove(db: Db, reviewer: { id: number; role: Role }, items: unknown) {
   if (!Array.isArray(items) || !items.length || items.length > 200) throw new UserError("请选择要通过的申报（一次最多 200 条）");
-  const list = items.map((x) => ({ id: Number((x as any)?.id), version: Number((x as any)?.version) }));
-  if (list.some((x) => !Number.isInteger(x.id) || !Number.isInteger(x.version))) throw new UserError("提交的数据格式不正确");
+  const read = items.map((x) => ({ id: bodyId((x as { id?: unknown } | null)?.id), version: bodyInt((x as { version?: unknown } | null)?.version) }));
+  if (read.some((x) => x.id === null || x.version === null)) throw new UserError("提交的数据格式不正确");
+  const list = read as { id: number; version: number }[];
   const scope = await loadReviewerScope(db, reviewer);
   await db.sequelize.transaction(async (t) => {
     for (const item of list) {
