@@ -220,8 +220,20 @@ const nested: fc.Arbitrary<Val> = fc.letrec<{ v: Val }>((tie) => ({
   ),
 })).v;
 
+/**
+ * Single values that break code which trusts a field's type or range: NUL and lone surrogates
+ * (Postgres text), INTEGER overflow, 1e999 (Infinity), objects whose toString/valueOf is not a
+ * function and 200 000-deep arrays (Number()/String() throw), impossible dates.
+ */
+export const dangerousScalar: fc.Arbitrary<Val> = fc.constantFrom<Val>(
+  "\u0000", "a\u0000b", "x\uD800y", "", " ", 2147483648, -2147483649, 1e308, -1, 0, 1.5, new RawJson("1e999"), "2147483648", "1e999", "NaN",
+  "<script>alert(1)</script>", new Obj([["toString", "x"]]), new Obj([["valueOf", 1], ["toString", null]]), [new Obj([["toString", "x"]])],
+  deepJson(200_000, "array"), true, null, [], new Obj([]), "2024-02-30", "9999-12-31", "-271821-04-20", "0000-00-00",
+);
+
 /** Any value; a long string (near the body limit) or the ReDoS input now and then at the top. */
 export const anyValue: fc.Arbitrary<Val> = fc.oneof(
+  { weight: 6, arbitrary: dangerousScalar },
   { weight: 28, arbitrary: nested },
   { weight: 1, arbitrary: hugeString },
   { weight: 1, arbitrary: fc.constant(REDOS_VALUE) },
@@ -231,14 +243,16 @@ export const anyValue: fc.Arbitrary<Val> = fc.oneof(
 export function mutate(sample: Record<string, unknown>): fc.Arbitrary<Val> {
   const keys = Object.keys(sample);
   const base = () => Object.entries(sample).map(([k, v]) => [k, v as Val] as [string, Val]);
+  const replace = (value: fc.Arbitrary<Val>) =>
+    keys.length ? fc.tuple(fc.constantFrom(...keys), value).map(([k, v]) => new Obj(base().map(([kk, vv]) => [kk, kk === k ? v : vv])) as Val) : fc.constant<Val>(new Obj([]));
+  // Mostly the valid sample with one field made hostile, so the value reaches validation and the DB.
   return fc.oneof(
-    fc.constant<Val>(new Obj(base())),
-    keys.length
-      ? fc.tuple(fc.constantFrom(...keys), anyValue).map(([k, v]) => new Obj(base().map(([kk, vv]) => [kk, kk === k ? v : vv])) as Val)
-      : fc.constant<Val>(new Obj([])),
-    keys.length ? fc.constantFrom(...keys).map((k) => new Obj(base().filter(([kk]) => kk !== k)) as Val) : fc.constant<Val>(null),
-    fc.array(fc.tuple(key, anyValue), { minLength: 1, maxLength: 3 }).map((extra) => new Obj([...base(), ...extra]) as Val),
-    fc.constantFrom<Val>([new Obj(base())], JSON.stringify(sample), new Obj([["__proto__", new Obj(base())]])),
+    { weight: 1, arbitrary: fc.constant<Val>(new Obj(base())) },
+    { weight: 4, arbitrary: replace(dangerousScalar) },
+    { weight: 2, arbitrary: replace(anyValue) },
+    { weight: 1, arbitrary: keys.length ? fc.constantFrom(...keys).map((k) => new Obj(base().filter(([kk]) => kk !== k)) as Val) : fc.constant<Val>(null) },
+    { weight: 1, arbitrary: fc.array(fc.tuple(key, anyValue), { minLength: 1, maxLength: 3 }).map((extra) => new Obj([...base(), ...extra]) as Val) },
+    { weight: 1, arbitrary: fc.constantFrom<Val>([new Obj(base())], JSON.stringify(sample), new Obj([["__proto__", new Obj(base())]])) },
   );
 }
 
