@@ -12,7 +12,7 @@ import { pinyinKeys } from "../../db/seeders/reference-data";
 import type { Db } from "~/utils/db.server";
 import { UserError } from "~/utils/http.server";
 import { isValidCreditCode } from "./cn-codes";
-import { bodyNumber, bodyText } from "~/utils/body-values";
+import { bodyInt, bodyNumber, bodyText } from "~/utils/body-values";
 
 export { TITLE_LEVELS };
 
@@ -375,8 +375,10 @@ export async function updateRow(db: Db, key: string, id: number, input: Values, 
     await assertUnique(db, d, values, id, t);
     const attrs = rowAttrs(d, values);
     if (d.versioned) {
-      if (!Number.isInteger(version)) throw new UserError("缺少版本号，请刷新页面后重试");
-      const [n] = await model(db, d).update({ ...attrs, version: (version as number) + 1 }, { where: { id, version }, transaction: t });
+      // In the INTEGER range: version + 1 is a bound parameter, and Postgres refuses 2147483649 with an error.
+      const expected = bodyInt(version);
+      if (expected === null) throw new UserError("缺少版本号，请刷新页面后重试");
+      const [n] = await model(db, d).update({ ...attrs, version: expected + 1 }, { where: { id, version: expected }, transaction: t });
       if (n === 0) throw new UserError(CONFLICT_MESSAGE, 409);
     } else {
       await row.update(attrs, { transaction: t });

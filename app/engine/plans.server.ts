@@ -165,9 +165,11 @@ export async function createPlan(db: Db, input: Input) {
 export async function updatePlan(db: Db, id: number, input: Input, version: unknown) {
   const row = await db.models.Plan.findByPk(id);
   if (!row) throw new UserError("申报计划不存在或已被删除", 404);
-  if (!Number.isInteger(version)) throw new UserError("缺少版本号，请刷新页面后重试");
+  // In the INTEGER range: version + 1 is a bound parameter, and Postgres refuses 2147483649 with an error.
+  const expected = bodyInt(version);
+  if (expected === null) throw new UserError("缺少版本号，请刷新页面后重试");
   const v = await normalisePlan(db, input);
-  const [n] = await db.models.Plan.update({ ...v, version: (version as number) + 1 }, { where: { id, version: version as number } });
+  const [n] = await db.models.Plan.update({ ...v, version: expected + 1 }, { where: { id, version: expected } });
   if (n === 0) throw new UserError(CONFLICT_MESSAGE, 409);
   return { id };
 }

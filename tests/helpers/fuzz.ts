@@ -92,7 +92,8 @@ export function discoverRoutes(dir = path.join(ROOT, "app/routes")): RouteModule
       index,
       hasAction: /export\s+(async\s+)?function\s+action\b|export\s+(const|let)\s+action\b/.test(source),
       hasLoader: /export\s+(async\s+)?function\s+loader\b|export\s+(const|let)\s+loader\b/.test(source),
-      multipart: /receiveFile|multipart\/form-data/.test(source),
+      // The literal, or a regex that tests for it (multipart\/form-data).
+      multipart: /receiveFile|multipart\\?\/form-data/.test(source),
       bodyKeys: uniq([...all(source, /\bbody\.([A-Za-z_]\w*)\b/g), ...all(source, /\bbody\[["']([^"']+)["']\]/g)]),
       literals: uniq([...all(source, /[!=]==\s*["']([^"'\n]{1,40})["']/g), ...all(source, /case\s+["']([^"'\n]{1,40})["']/g)]),
       queryKeys: uniq([...all(source, /searchParams\.get\(\s*["']([^"']+)["']/g), ...listed]),

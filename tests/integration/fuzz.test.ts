@@ -21,7 +21,7 @@ import { submitInProcess } from "../helpers/apply-inprocess";
 import { FILES } from "../helpers/files";
 import { formData, photoJpeg, signaturePng, startApply, stepView, walkToSubmit } from "../helpers/wizard";
 import {
-  anyValue, bibtexBomb, chunked, deepJson, describe as describeVal, discoverRoutes, encodeSegment, hash32, hostileNumber, hostileString, Late, multipartBody, mutate,
+  anyValue, bibtexBomb, chunked, dangerousScalar, deepJson, describe as describeVal, discoverRoutes, encodeSegment, hash32, hostileNumber, hostileString, Late, multipartBody, mutate,
   ODD_CONTENT_TYPES, ODD_STRINGS, Obj, RawJson, REDOS_VALUE, toFormValue, toJson, type MultipartPart, type RouteModule, type Val,
 } from "../helpers/fuzz";
 
@@ -118,7 +118,7 @@ const samples: { profile?: Record<string, unknown>; archive: Record<string, Reco
 
 const numericIds = () => Object.entries(anyIds).filter(([k]) => ["application", "entry", "user", "plan", "exportJob"].includes(k)).flatMap(([, v]) => v!).filter((v) => /^\d+$/.test(v)).map(Number);
 const idValue = (): fc.Arbitrary<Val> => fc.oneof({ weight: 3, arbitrary: fc.constantFrom<Val>(...numericIds(), ...numericIds().map(String)) }, { weight: 1, arbitrary: hostileNumber }, { weight: 1, arbitrary: hostileString });
-const versionValue = (): fc.Arbitrary<Val> => fc.oneof({ weight: 4, arbitrary: fc.constant<Val>(new Late("version")) }, { weight: 2, arbitrary: fc.integer({ min: 0, max: 30 }) }, { weight: 1, arbitrary: hostileNumber }, { weight: 1, arbitrary: hostileString });
+const versionValue = (): fc.Arbitrary<Val> => fc.oneof({ weight: 4, arbitrary: fc.constant<Val>(new Late("version")) }, { weight: 2, arbitrary: fc.integer({ min: 0, max: 30 }) }, { weight: 2, arbitrary: dangerousScalar }, { weight: 1, arbitrary: hostileNumber }, { weight: 1, arbitrary: hostileString });
 
 /** A designer definition text: a real form's, mutated, or a field with the worst accepted pattern, or deep. */
 /** A field the designer accepts whose pattern backtracks polynomially (issue 10, item 3). */
@@ -513,6 +513,8 @@ function startPoller() {
 }
 
 let victimName = "";
+/** The applicant's draft (its steps accept uploads). */
+let draftApp = 0;
 
 beforeAll(async () => {
   ctx = await startTestServer({ PAYMENT_SANDBOX_SECRET: "fuzz-sandbox-secret-0123456789" });
@@ -547,6 +549,7 @@ beforeAll(async () => {
   expect(paid.status).toBe(302);
   const orderNo = decodeURIComponent(paid.headers.get("location")!.split("?")[0].split("/").pop()!);
   const aDraft = await startApply(cA, plans.initial);
+  draftApp = aDraft;
   await walkToSubmit(cA, aDraft, { base: server.url, stopAt: "pledge" });
   const token = ((await stepView(cA, aDraft, "pledge")).data.view.signUrl as string).split("/").pop()!;
 
@@ -684,6 +687,42 @@ describe("fuzz: hostile params and queries to every loader, as every role", () =
   it.each(LOADER_ROUTES.map((r) => [r.id, r] as const))("GET %s: no 5xx", async (_, route) => {
     await fuzzRoute(route, "GET", 0.25);
   }, 600_000);
+});
+
+// Issue 10, item 1: a chunked body (no Content-Length) over an upload's limit must be refused,
+// and must not take the server down, whichever upload route it goes to.
+describe("fuzz: oversize chunked uploads to every upload route", () => {
+  const OVERSIZE = Buffer.alloc(12 * 1024 * 1024, 0x41);
+  const TRIES = 3;
+  /** A real target for each kind of param an upload route has. */
+  const uploadParam = (route: RouteModule, p: string, role: Role) => {
+    const kind = kindOf(route, p);
+    if (kind === "application") return String(draftApp);
+    if (kind === "step") return "photo";
+    if (kind === "category") return "paper";
+    if (kind === "dict") return "units";
+    return (kind && (own.get(role)?.[kind]?.[0] ?? anyIds[kind]?.[0])) || "1";
+  };
+
+  it.each(ACTION_ROUTES.filter((r) => r.multipart).map((r) => [r.id, r] as const))("%s: refused, the server stays up", async (_, route) => {
+    if (dead) throw new Error(`the server died earlier: ${dead}`);
+    const role: Role = /^routes\/admin\./.test(route.id) ? "admin" : "applicant";
+    const params = Object.fromEntries(route.params.map((p) => [p, uploadParam(route, p, role)]));
+    const before = findings.length;
+    const statuses: (number | undefined)[] = [];
+    for (let i = 0; i < TRIES; i++) {
+      const version = await currentVersion(route, params, role);
+      statuses.push(await send(route, "POST", {
+        role, params, data: true,
+        query: [["intent", "upload"], ["version", version], ["form", "achievement/education"], ["field", "attachments"]],
+        body: { kind: "multipart", chunked: true, parts: [{ name: "file", filename: "扫描件.pdf", type: "application/pdf", data: OVERSIZE }] },
+      }));
+    }
+    expect(findings.slice(before)).toEqual([]);
+    // Each answered with a refusal (or the connection was closed after it); never a success.
+    for (const st of statuses) if (st !== undefined) expect(st).toBeGreaterThanOrEqual(400);
+    expect(await alive()).toBe(true);
+  }, 300_000);
 });
 
 describe("fuzz: the server held", () => {
