@@ -8,6 +8,7 @@ import { listPlans, planRefs, planView, planTypes } from "~/engine/plans.server"
 import { requireRole } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { listParams } from "~/utils/pagination";
+import { bodyId } from "~/utils/body-values";
 
 export const meta: MetaFunction = () => [{ title: "申报计划 - 职称申报评审平台" }];
 
@@ -16,7 +17,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const p = listParams(url);
   const planType = url.searchParams.get("planType") || null;
-  const titleSeriesId = Number(url.searchParams.get("series")) || null;
+  // An id or nothing: ?series=1e999 (Infinity) reached the SQL as a column name (500).
+  const titleSeriesId = bodyId(url.searchParams.get("series"));
   const db = getDb();
   const refs = await planRefs(db);
   const { rows, total } = await listPlans(db, { q: p.q, planType, titleSeriesId, offset: p.offset, pageSize: p.pageSize });

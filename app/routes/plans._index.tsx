@@ -10,6 +10,7 @@ import { listPagination, useListQuery } from "~/components/use-list-query";
 import { listPlans, planRefs, planTypeOf, planView, planTypes } from "~/engine/plans.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
+import { bodyId } from "~/utils/body-values";
 import { forbidden } from "~/utils/http.server";
 import { listParams } from "~/utils/pagination";
 
@@ -22,7 +23,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const type = planTypeOf({ applicationType: url.searchParams.get("type") }) ?? planTypes()[0];
   const p = listParams(url);
-  const num = (k: string) => Number(url.searchParams.get(k)) || null;
+  // An id or nothing: ?series=1e999 (Infinity) would reach the SQL as a column name.
+  const num = (k: string) => bodyId(url.searchParams.get(k));
   const filters = {
     titleSeriesId: num("series"), affiliationId: num("affiliation"), acceptanceDepartmentId: num("department"),
     recognitionType: type.recognitionTypes.includes(url.searchParams.get("recognition") ?? "") ? url.searchParams.get("recognition") : null,
