@@ -633,7 +633,7 @@ afterAll(async () => {
 });
 
 /** Runs per role: the roles a route lets in share most of them; the refused roles get a few. */
-const RUNS_ALLOWED = Math.max(1, Math.round(40 * SCALE));
+const RUNS_ALLOWED = Math.max(1, Math.round(32 * SCALE));
 const RUNS_REFUSED = Math.max(1, Math.round(3 * SCALE));
 
 async function allowedRoles(route: RouteModule, method: "GET" | "POST") {
