@@ -4,6 +4,7 @@ import path from "node:path";
 import { Sequelize, Transaction } from "sequelize";
 import pg from "pg";
 import sqlite3 from "sqlite3";
+import { makeStorable } from "./storable";
 
 export interface DbTarget {
   databaseUrl: string | null;
@@ -12,6 +13,23 @@ export interface DbTarget {
 }
 
 export function createSequelize(target: DbTarget): Sequelize {
+  return storableWrites(open(target));
+}
+
+type Values = { dataValues?: object };
+
+/** Writes carry only text the database can store (db/storable.ts): create, save, update, bulk. */
+function storableWrites(sequelize: Sequelize) {
+  sequelize.addHook("beforeCreate", (i: Values) => makeStorable(i.dataValues));
+  sequelize.addHook("beforeUpdate", (i: Values) => makeStorable(i.dataValues));
+  sequelize.addHook("beforeBulkCreate", (list: Values[]) => list.forEach((i) => makeStorable(i.dataValues)));
+  // Model.update(values): the values are on options.attributes while this hook runs.
+  sequelize.addHook("beforeBulkUpdate", (o) => makeStorable((o as { attributes?: object }).attributes));
+  sequelize.addHook("beforeUpsert", (values: object) => makeStorable(values));
+  return sequelize;
+}
+
+function open(target: DbTarget): Sequelize {
   const logging = target.logSql ? (sql: string) => console.log(sql) : false;
   if (target.databaseUrl) {
     return new Sequelize(target.databaseUrl, {

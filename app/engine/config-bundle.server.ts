@@ -151,6 +151,9 @@ async function importForms(db: Db, actor: Actor, forms: unknown[], t: Transactio
   }
 }
 
+/** A bundle value in a message: text and numbers as they are; anything else is not converted (it may not convert). */
+const shown = (v: unknown) => (typeof v === "string" || typeof v === "number" ? String(v) : v == null ? "" : "（格式不正确）");
+
 async function importDict(db: Db, d: DictionaryDefinition, rows: unknown, t: Transaction, problems: string[], summary: ImportSummary) {
   const s = (summary.dictionaries[d.id] = { created: [] as string[], updated: [] as string[], unchanged: 0 });
   if (!Array.isArray(rows)) { problems.push(`dictionaries.${d.id}：应为数组`); return; }
@@ -182,7 +185,7 @@ async function importPlans(db: Db, plans: unknown[], t: Transaction, problems: s
   const seen = new Set<string>();
   for (const [i, raw] of plans.entries()) {
     const p = raw && typeof raw === "object" ? (raw as Obj) : {};
-    const nk = `${p.name ?? ""}（${p.year ?? ""}）`;
+    const nk = `${shown(p.name)}（${shown(p.year)}）`;
     const path = `plans[${i}]`;
     const errs: string[] = [];
     const resolve = (field: string, label: string, list: { id: number; label: string }[], names: unknown): number[] => {
@@ -190,12 +193,12 @@ async function importPlans(db: Db, plans: unknown[], t: Transaction, problems: s
       if (!Array.isArray(names)) { errs.push(`${path}.${field}：应为名称数组`); return []; }
       return names.flatMap((n) => {
         const hit = list.find((x) => x.label === n);
-        if (!hit) errs.push(`${path}.${field}：${label}「${n}」不存在`);
+        if (!hit) errs.push(`${path}.${field}：${label}「${shown(n)}」不存在`);
         return hit ? [hit.id] : [];
       });
     };
     const series = refs[PLAN_REFS.series].find((x) => x.label === p.titleSeries);
-    if (!series) errs.push(`${path}.titleSeries：职称系列「${p.titleSeries ?? ""}」不存在`);
+    if (!series) errs.push(`${path}.titleSeries：职称系列「${shown(p.titleSeries)}」不存在`);
     const input = {
       ...p, titleSeriesId: series?.id ?? null,
       affiliationIds: resolve("affiliations", "隶属关系", refs[PLAN_REFS.affiliations], p.affiliations),

@@ -22,6 +22,7 @@ import {
 } from "./dictionaries.server";
 import { pinyinKeys } from "./pinyin";
 import { SCOPE_KIND_IDS, scopeKind } from "./people/roles";
+import { bodyNumber, bodyText } from "~/utils/body-values";
 
 export { TITLE_LEVELS };
 
@@ -88,6 +89,10 @@ export async function listRows(db: Db, key: string, p: { q: string; offset: numb
 }
 
 // ---- validation ----------------------------------------------------------------------------
+/** A posted scalar as text (numbers as typed); an object or array is no text at all. */
+const scalarText = (v: unknown) => (typeof v === "number" || typeof v === "boolean" ? String(v) : bodyText(v));
+const LIST_TYPES = ["refs", "levels", "names"];
+
 /** Checks and normalises posted values; returns errors per field label. */
 export function normalise(d: DictionaryDefinition, input: Values, refs: RefTables): { values: Values; errors: string[] } {
   const values: Values = {};
@@ -101,48 +106,53 @@ export function normalise(d: DictionaryDefinition, input: Values, refs: RefTable
       values[f.name] = f.type === "refs" || f.type === "levels" || f.type === "children" ? [] : f.type === "int" ? 0 : null;
       continue;
     }
+    if (typeof raw === "object" && !LIST_TYPES.includes(f.type)) {
+      errors.push(`${f.label}格式不正确`);
+      values[f.name] = null;
+      continue;
+    }
     switch (f.type) {
       case "text": {
-        const s = String(raw).trim();
+        const s = scalarText(raw).trim();
         if (!s && f.required) errors.push(`${label}不能为空`);
         else if (f.maxLength && s.length > f.maxLength) errors.push(`${label}不能超过 ${f.maxLength} 个字符`);
         values[f.name] = s || null;
         break;
       }
       case "int": {
-        const n = Number(raw);
+        const n = bodyNumber(raw);
         if (!Number.isInteger(n) || Math.abs(n) > 1_000_000) errors.push(`${label}必须是整数`);
         values[f.name] = n;
         break;
       }
       case "creditCode": {
-        const s = String(raw).trim().toUpperCase();
+        const s = scalarText(raw).trim().toUpperCase();
         if (!/^[0-9A-Z]{18}$/.test(s)) errors.push(`${label}应为 18 位数字或大写字母`);
         else if (!isValidCreditCode(s)) errors.push(`${label}校验位不正确`);
         values[f.name] = s;
         break;
       }
       case "ref": {
-        const id = Number(raw);
+        const id = bodyNumber(raw);
         if (!refs[f.ref!]?.some((r) => r.id === id)) errors.push(`所选${label}不存在`);
         values[f.name] = id;
         break;
       }
       case "refs": {
-        const ids = Array.isArray(raw) ? raw.map(Number) : [];
+        const ids = Array.isArray(raw) ? raw.map(bodyNumber) : [];
         if (!Array.isArray(raw) || ids.some((id) => !refs[f.ref!]?.some((r) => r.id === id))) errors.push(`所选${label}不存在`);
         values[f.name] = [...new Set(ids)];
         break;
       }
       case "levels": {
-        const list = Array.isArray(raw) ? raw.map(String) : [];
+        const list = Array.isArray(raw) ? raw.map((x) => scalarText(x)) : [];
         const bad = list.filter((l) => !(TITLE_LEVELS as readonly string[]).includes(l));
         if (!Array.isArray(raw) || bad.length) errors.push(`${label}「${bad.join("、")}」不是有效级别（可选：${TITLE_LEVELS.join("、")}）`);
         values[f.name] = TITLE_LEVELS.filter((l) => list.includes(l));
         break;
       }
       case "children": {
-        const list = Array.isArray(raw) ? raw.map((s) => String(s).trim()).filter(Boolean) : [];
+        const list = Array.isArray(raw) ? raw.map((s) => scalarText(s).trim()).filter(Boolean) : [];
         if (!Array.isArray(raw)) errors.push(`${label}格式不正确`);
         else if (list.some((s) => s.length > 64)) errors.push(`${label}名称不能超过 64 个字符`);
         values[f.name] = [...new Set(list)];

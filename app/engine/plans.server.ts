@@ -18,6 +18,7 @@ import { buildFacts, checkRules, evaluateRules, type RuleResult } from "./eligib
 import { listCategories, slugOf } from "./archive.server";
 import { getDefinition } from "./definitions/lifecycle.server";
 import { PLAN_TYPES_ID, planTypesKind } from "./definitions/kinds/plan-types.server";
+import { bodyNumber, bodyText } from "~/utils/body-values";
 
 export interface PlanTypeDef {
   planType: string;
@@ -64,7 +65,7 @@ export type PlanValues = Omit<PlanAttrs, "id" | "version" | "createdAt" | "updat
 function ids(raw: unknown, valid: Set<number>, label: string, errors: string[]): number[] {
   if (raw == null || raw === "") return [];
   if (!Array.isArray(raw)) { errors.push(`${label}格式不正确`); return []; }
-  const out = [...new Set(raw.map(Number))];
+  const out = [...new Set(raw.map(bodyNumber))];
   if (out.some((id) => !valid.has(id))) errors.push(`所选${label}不存在`);
   return out;
 }
@@ -82,11 +83,11 @@ function attachments(raw: unknown, errors: string[]): AttachmentRequirement[] {
     const r = (a && typeof a === "object" ? a : {}) as Record<string, unknown>;
     const name = typeof r.name === "string" ? r.name.trim() : "";
     if (!name || name.length > 64) errors.push(`附件要求第 ${i + 1} 项：名称不能为空且不超过 64 个字符`);
-    const accept = Array.isArray(r.accept) ? r.accept.map((x) => String(x).trim().toLowerCase()).filter(Boolean) : [];
+    const accept = Array.isArray(r.accept) ? r.accept.map((x) => bodyText(x, "?").trim().toLowerCase()).filter(Boolean) : [];
     if (!accept.length || accept.some((x) => !/^\.?[a-z0-9]{1,8}$/.test(x))) errors.push(`附件要求第 ${i + 1} 项：允许的文件类型不正确（如 pdf、jpg）`);
-    const maxSizeMb = Number(r.maxSizeMb);
+    const maxSizeMb = bodyNumber(r.maxSizeMb);
     if (!Number.isFinite(maxSizeMb) || maxSizeMb <= 0 || maxSizeMb > 100) errors.push(`附件要求第 ${i + 1} 项：单个文件大小上限应在 0–100 MB 之间`);
-    const maxCount = Number(r.maxCount);
+    const maxCount = bodyNumber(r.maxCount);
     if (!Number.isInteger(maxCount) || maxCount < 1 || maxCount > 50) errors.push(`附件要求第 ${i + 1} 项：文件数量上限应为 1–50 的整数`);
     return { name, required: r.required === true, accept: accept.map((x) => x.replace(/^\./, "")), maxSizeMb, maxCount };
   });
@@ -104,17 +105,17 @@ export async function normalisePlan(db: Db, input: Input, t?: Transaction): Prom
   if (!name) errors.push("计划名称不能为空");
   else if (name.length > 128) errors.push("计划名称不能超过 128 个字符");
   const types = await planTypes(db, t);
-  const type = types.find((x) => x.planType === String(input.planType ?? "")) ?? null;
+  const type = types.find((x) => x.planType === bodyText(input.planType)) ?? null;
   if (!type) errors.push(`计划类型必须是 ${types.map((x) => x.planType).join("、")} 之一`);
   const recognitionType = typeof input.recognitionType === "string" && input.recognitionType.trim() ? input.recognitionType.trim() : null;
   if (type && type.recognitionTypes.length && (!recognitionType || !type.recognitionTypes.includes(recognitionType))) errors.push(`认定类型必须是 ${type.recognitionTypes.join("、")} 之一`);
-  const titleSeriesId = Number(input.titleSeriesId);
+  const titleSeriesId = bodyNumber(input.titleSeriesId);
   const s = series.find((x) => x.id === titleSeriesId);
   if (!s) errors.push("请选择职称系列");
-  const titleLevel = String(input.titleLevel ?? "");
+  const titleLevel = bodyText(input.titleLevel);
   if (!(TITLE_LEVELS as readonly string[]).includes(titleLevel)) errors.push("请选择申报级别");
   else if (s && !s.levels.includes(titleLevel)) errors.push(`职称系列「${s.name}」没有「${titleLevel}」级别`);
-  const year = Number(input.year);
+  const year = bodyNumber(input.year);
   if (!Number.isInteger(year) || year < 2000 || year > 2100) errors.push("年度必须是 2000–2100 的整数");
   const opensAt = date(input.opensAt, "开始时间", errors);
   const closesAt = date(input.closesAt, "截止时间", errors);
@@ -138,7 +139,7 @@ export async function normalisePlan(db: Db, input: Input, t?: Transaction): Prom
   const acceptanceDepartmentIds = ids(input.acceptanceDepartmentIds, new Set(depts.map((x) => x.id)), "受理部门", errors);
   if (type?.acceptedBy === "committees" && !committeeIds.length) errors.push("请选择受理评审委员会");
   if (type?.acceptedBy === "departments" && !acceptanceDepartmentIds.length) errors.push("请选择受理部门");
-  const fee = input.fee == null || input.fee === "" ? 0 : Number(input.fee);
+  const fee = input.fee == null || input.fee === "" ? 0 : bodyNumber(input.fee);
   if (!Number.isInteger(fee) || fee < 0 || fee > 10_000_000) errors.push("评审费用（分）必须是非负整数");
   const attachmentRequirements = attachments(input.attachmentRequirements, errors);
   if (errors.length) throw new UserError(errors.join("；"), 400);

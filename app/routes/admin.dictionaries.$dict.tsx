@@ -13,6 +13,7 @@ import { getDb } from "~/utils/db.server";
 import { handleUserErrors, notFound, readBody } from "~/utils/http.server";
 import { UserError } from "~/engine/errors";
 import { listParams } from "~/utils/pagination";
+import { bodyId } from "~/utils/body-values";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.label ?? "字典"} - 字典管理` }];
 
@@ -39,7 +40,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return handleUserErrors(async () => {
     const body = await readBody(request);
     const db = getDb();
-    const id = Number(body.id);
+    const id = bodyId(body.id) ?? NaN;
     const values = body.values && typeof body.values === "object" && !Array.isArray(body.values) ? (body.values as Record<string, unknown>) : null;
     switch (body.intent) {
       case "create":

@@ -6,6 +6,7 @@ import { startApplication } from "~/engine/workflow/applications.server";
 import { requireApplicant } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, readBody } from "~/utils/http.server";
+import { bodyId } from "~/utils/body-values";
 
 export async function loader() {
   return redirect("/records");
@@ -15,8 +16,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireApplicant(request);
   return handleUserErrors(async () => {
     const body = await readBody(request);
-    const dept = body.departmentId ? Number(body.departmentId) : null;
-    const { id } = await startApplication(getDb(), user.id, Number(body.planId), dept);
+    const dept = body.departmentId ? bodyId(body.departmentId) : null;
+    const { id } = await startApplication(getDb(), user.id, bodyId(body.planId) ?? NaN, dept);
     return redirect(`/apply/${id}`);
   });
 }

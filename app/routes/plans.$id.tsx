@@ -9,6 +9,7 @@ import { planRefs, planTypeOf, planView, precheck } from "~/engine/plans.server"
 import { requireUser } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { may } from "~/engine/people/roles";
+import { bodyId } from "~/utils/body-values";
 import { forbidden, notFound } from "~/utils/http.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.plan.name ?? "申报计划"} - 职称申报评审平台` }];
@@ -27,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const checks = user.role === "applicant" ? await precheck(db, user.id, row) : null;
   const found = user.role === "applicant" ? await db.models.Application.findOne({ where: { userId: user.id, planId: row.id }, attributes: ["id", "status"], raw: true }) : null;
   const mine = found ? { id: found.id, status: found.status } : null;
-  const department = Number(new URL(request.url).searchParams.get("department")) || null;
+  const department = bodyId(new URL(request.url).searchParams.get("department"));
   return json({ plan, type: { label: type.label, applicationType: type.applicationType, acceptedBy: type.acceptedBy }, checks, mine, department, canApply: user.role === "applicant" });
 }
 

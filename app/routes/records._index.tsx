@@ -13,6 +13,7 @@ import { requireApplicant } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, readBody } from "~/utils/http.server";
 import { listParams } from "~/utils/pagination";
+import { bodyId, bodyInt } from "~/utils/body-values";
 
 export const meta: MetaFunction = () => [{ title: "我的申报记录 - 职称申报评审平台" }];
 const STATUS_FILTER: Record<string, string> = { draft: "草稿", submitted: "审核中", returned: "退回修改", approved: "评审通过", rejected: "不通过" };
@@ -40,7 +41,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireApplicant(request);
   return handleUserErrors(async () => {
     const body = await readBody(request);
-    await discardDraft(getDb(), user.id, Number(body.id), body.version);
+    await discardDraft(getDb(), user.id, bodyId(body.id) ?? NaN, bodyInt(body.version));
     return redirect("/records?notice=discarded");
   });
 }

@@ -50,7 +50,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const items = (body.items as any[]).map((i) => ({ id: Number(i?.id), version: i?.version as unknown }));
     if (items.some((i) => !Number.isInteger(i.id))) throw new UserError("提交的数据格式不正确");
     const scope = await loadReviewerScope(db, user);
-    const r = await batchApprove(db, user, scope, items);
+    const r = await batchApprove(db, user, scope, items as { id: number; version: number }[]);
     if (r.failed.length) return json({ ok: false as const, error: `已通过 ${r.done.length} 条；${r.failed.length} 条未能通过：${r.failed.map((f) => `#${f.id} ${f.reason}`).join("；")}`, fieldErrors: {} }, { status: 409 });
     return redirect(`/review/entries?notice=approved&count=${r.done.length}`);
   });

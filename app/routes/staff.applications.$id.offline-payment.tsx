@@ -6,12 +6,13 @@ import { markOfflinePayment } from "~/engine/payments/payments.server";
 import { requireMay } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, readBody } from "~/utils/http.server";
+import { bodyId } from "~/utils/body-values";
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireMay(request, "offline-payment");
   return handleUserErrors(async () => {
     const body = await readBody(request);
-    const r = await markOfflinePayment(getDb(), user, Number(params.id), body.note);
+    const r = await markOfflinePayment(getDb(), user, bodyId(params.id) ?? 0, body.note);
     return json({ ok: true as const, orderNo: r.orderNo, version: r.version });
   });
 }

@@ -12,6 +12,7 @@ import { labelOfRole, may, type Person } from "~/engine/people/roles";
 import { dbId, dbVersion, isDbId } from "~/utils/ints.server";
 import { loadReviewerScope, type ReviewerScope } from "~/engine/people/scope.server";
 import type { FormStepOptions, ReviewStage, WorkflowDefinition } from "./definition";
+import { bodyId, bodyText } from "~/utils/body-values";
 import { getWorkflow } from "./registry.server";
 import { escapeCell } from "../dictionary-admin.server";
 import { getForm } from "../form-registry.server";
@@ -147,6 +148,8 @@ export async function decideApplication(
   db: Db, reviewer: Person, id: number, action: unknown, comment: unknown, expectedVersion: unknown, unlock?: unknown,
 ) {
   if (action !== "approve" && action !== "return" && action !== "reject") throw new UserError("不支持的操作");
+  // The id comes from the URL: anything but a record id names no application (NaN would reach the SQL).
+  if (bodyId(id) === null) throw new UserError("申报记录不存在或不在您的审核范围内", 404);
   const text = cleanComment(action, comment);
   const expected = dbVersion(expectedVersion);
   const scope = await loadReviewerScope(db, reviewer);
@@ -162,7 +165,8 @@ export async function decideApplication(
         if (app.version !== expected) throw new UserError(REVIEW_CONFLICT, 409);
         if (action === "return") {
           const allowed = unlockableSteps(w).map((s) => s.id);
-          const wanted = Array.isArray(unlock) ? unlock.map(String) : typeof unlock === "string" && unlock ? unlock.split(",") : allowed;
+          // Step ids as posted; anything that is not a string is not a step (and is refused below).
+          const wanted = Array.isArray(unlock) ? unlock.map((x) => bodyText(x, "\u0000")) : typeof unlock === "string" && unlock ? unlock.split(",") : allowed;
           if (!wanted.length || wanted.some((s) => !allowed.includes(s))) throw new UserError("请选择需要申请人修改的步骤", 422);
           Object.assign(extra, { returnReason: text, returnedSteps: wanted });
         }
