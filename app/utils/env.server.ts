@@ -122,7 +122,12 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     demoMode,
     publicOrigin: publicOrigin ?? `http://localhost:${port}`,
     chromiumPath: source.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    trustedOrigins: (source.TRUSTED_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+    // Without PUBLIC_ORIGIN (development, demo) the machine's own loopback names are all accepted,
+    // so a demo opened at 127.0.0.1 can post its forms as well as one opened at localhost.
+    trustedOrigins: [
+      ...(source.TRUSTED_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+      ...(publicOrigin ? [] : [`http://127.0.0.1:${port}`, `http://[::1]:${port}`]),
+    ],
     dataDir,
     formsDir: path.resolve(projectRoot, source.FORMS_DIR ?? "forms"),
     workflowsDir: path.resolve(projectRoot, source.WORKFLOWS_DIR ?? "workflows"),
