@@ -12,6 +12,7 @@ import { checkAdminSchema, parseDefinitionText, toDraft07 } from "~/engine/schem
 import { requireMay } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, notFound, readBody } from "~/utils/http.server";
+import { bodyText } from "~/utils/body-values";
 import { UserError } from "~/engine/errors";
 import { dbVersion } from "~/utils/ints.server";
 
@@ -50,8 +51,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const formId = formIdOf(params);
   return handleUserErrors(async () => {
     const body = await readBody(request);
-    const intent = String(body.intent ?? "");
-    const parsed = parseDefinitionText(String(body.text ?? ""));
+    const intent = bodyText(body.intent);
+    const parsed = parseDefinitionText(bodyText(body.text));
     if (!parsed.ok) return json<Result>({ ok: false, problems: parsed.problems }, { status: 422 });
     const v = parsed.value as Record<string, any>;
     if (!v || typeof v !== "object" || Array.isArray(v)) return json<Result>({ ok: false, problems: ["应为一个对象：{ title, schema, uiSchema, meta }"] }, { status: 422 });

@@ -14,6 +14,7 @@ import { parseDefinitionText } from "~/engine/schema-safety.server";
 import { requireMay } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, readBody } from "~/utils/http.server";
+import { bodyNumber, bodyText } from "~/utils/body-values";
 
 export const meta: MetaFunction = () => [{ title: "新建业绩类别 - 职称申报评审平台" }];
 
@@ -39,16 +40,16 @@ export async function action({ request }: ActionFunctionArgs) {
   const db = getDb();
   return handleUserErrors(async () => {
     const body = await readBody(request);
-    const slug = String(body.slug ?? "").trim();
+    const slug = bodyText(body.slug).trim();
     const problems: string[] = [];
     if (!/^[a-z0-9][a-z0-9-]{0,60}$/.test(slug)) problems.push("编号应为小写字母、数字或连字符，例如 tech-promotion");
-    const title = String(body.title ?? "").trim();
+    const title = bodyText(body.title).trim();
     if (!title) problems.push("请填写类别名称");
-    const order = Number(body.order);
+    const order = bodyNumber(body.order);
     if (!Number.isInteger(order) || order < 0) problems.push("顺序应为非负整数");
-    const columns = String(body.listColumns ?? "").split(/[,，\s]+/).filter(Boolean);
+    const columns = bodyText(body.listColumns).split(/[,，\s]+/).filter(Boolean);
     if (!columns.length) problems.push("请填写列表显示的字段（至少一个）");
-    const parsed = parseDefinitionText(String(body.fields ?? ""));
+    const parsed = parseDefinitionText(bodyText(body.fields));
     if (!parsed.ok) problems.push(...parsed.problems);
     if (problems.length) return json({ ok: false as const, problems }, { status: 422 });
     if (slug && (await getForm(db, categoryIdOf(slug)))) {
@@ -61,8 +62,8 @@ export async function action({ request }: ActionFunctionArgs) {
       // Other meta of the definition (rules, searchFields …) is kept; the page's fields win.
       meta: {
         ...(f.meta && typeof f.meta === "object" && !Array.isArray(f.meta) ? f.meta : {}),
-        order, ...(body.icon ? { icon: String(body.icon) } : {}),
-        titleField: String(body.titleField || columns[0]),
+        order, ...(body.icon ? { icon: bodyText(body.icon) } : {}),
+        titleField: bodyText(body.titleField) || columns[0],
         listColumns: columns.map((field) => ({ field })),
       },
     };

@@ -6,6 +6,7 @@ import { useRef, useState } from "react";
 import { requireMay } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, notFound, readBody } from "~/utils/http.server";
+import { bodyText } from "~/utils/body-values";
 import { UserError } from "~/engine/errors";
 import { dbId } from "~/utils/ints.server";
 import { loadScopes, setRoleAndScopes } from "~/engine/people/users.server";
@@ -39,7 +40,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return handleUserErrors(async () => {
     const body = await readBody(request);
     if (!Array.isArray(body.scopes)) throw new UserError("提交的数据格式不正确");
-    await setRoleAndScopes(getDb(), actor, userId(params), String(body.role ?? ""), body.scopes as { kind: string; refId: number }[]);
+    await setRoleAndScopes(getDb(), actor, userId(params), bodyText(body.role), body.scopes as { kind: string; refId: number }[]);
     return redirect("/admin/users");
   });
 }

@@ -18,13 +18,14 @@ import { paymentsForStaff } from "~/engine/payments/payments.server";
 import { OfflinePaymentForm } from "~/components/payments";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, notFound, readBody } from "~/utils/http.server";
+import { dbId } from "~/utils/ints.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `审核 ${data?.app.number ?? ""} - 申报审核` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireMay(request, "applications");
   const db = getDb();
-  const found = await getForStaff(db, user, Number(params.id));
+  const found = await getForStaff(db, user, dbId(params.id) ?? 0);
   if (!found) throw notFound("申报记录不存在或不在您的审核范围内");
   const { app, plan, workflow, scope } = found;
   const stage = stageOf(workflow, app.stage);
@@ -44,7 +45,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireMay(request, "applications");
   return handleUserErrors(async () => {
     const body = await readBody(request);
-    await decideApplication(getDb(), user, Number(params.id), body.action, body.comment, body.version, body.unlock);
+    await decideApplication(getDb(), user, dbId(params.id) ?? 0, body.action, body.comment, body.version, body.unlock);
     return redirect(`/staff/applications?notice=${body.action === "approve" ? "approved" : body.action === "return" ? "returned" : "rejected"}`);
   });
 }

@@ -20,7 +20,8 @@ export function bodyNumber(v: unknown): number {
 
 /** An integer in the INTEGER column range, at least `min`; null otherwise. */
 export function bodyInt(v: unknown, min = 0): number | null {
-  const n = bodyNumber(v);
+  // Decimal digits only, as ints.server.ts reads them: "1e3" or "0x10" is no version a page sent.
+  const n = typeof v === "string" ? (/^\s*-?\d{1,16}\s*$/.test(v) ? Number(v) : NaN) : bodyNumber(v);
   return Number.isSafeInteger(n) && n >= min && n <= MAX_INT ? n : null;
 }
 
