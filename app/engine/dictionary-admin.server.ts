@@ -91,7 +91,7 @@ export async function listRows(db: Db, key: string, p: { q: string; offset: numb
 // ---- validation ----------------------------------------------------------------------------
 /** A posted scalar as text (numbers as typed); an object or array is no text at all. */
 const scalarText = (v: unknown) => (typeof v === "number" || typeof v === "boolean" ? String(v) : bodyText(v));
-const LIST_TYPES = ["refs", "levels", "names"];
+const LIST_TYPES = ["refs", "levels", "children"];
 
 /** Checks and normalises posted values; returns errors per field label. */
 export function normalise(d: DictionaryDefinition, input: Values, refs: RefTables): { values: Values; errors: string[] } {
