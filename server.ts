@@ -131,6 +131,11 @@ async function serve(setup: Setup | null) {
   // Whatever escapes Remix still answers in Chinese with a reference number, never Express's page.
   app.use((err: unknown, req: express.Request, res: express.Response, next: express.NextFunction) => {
     if (res.headersSent) return next(err);
+    // Express's own refusals (a path it cannot decode, e.g. %ED%A0%80) are the client's error.
+    if (err instanceof URIError || (err as { status?: number })?.status === 400) {
+      res.status(400).type("text/plain; charset=utf-8").set("Cache-Control", "no-store").send("请求地址格式不正确");
+      return;
+    }
     const ref = newErrorRef();
     logUnexpected(err, ref, { method: req.method, url: req.originalUrl });
     const answer = unexpectedText(ref);
