@@ -18,11 +18,17 @@ export function bodyNumber(v: unknown): number {
   return NaN;
 }
 
+/** The integer in a number or a decimal string ("12"), else NaN (1.5, "1e3", "0x10", "", true, …). */
+export function intOf(v: unknown): number {
+  if (typeof v === "number") return Number.isInteger(v) ? v : NaN;
+  if (typeof v === "string" && /^\s*-?\d{1,16}\s*$/.test(v)) return Number(v);
+  return NaN;
+}
+
 /** An integer in the INTEGER column range, at least `min`; null otherwise. */
 export function bodyInt(v: unknown, min = 0): number | null {
-  // Decimal digits only, as ints.server.ts reads them: "1e3" or "0x10" is no version a page sent.
-  const n = typeof v === "string" ? (/^\s*-?\d{1,16}\s*$/.test(v) ? Number(v) : NaN) : bodyNumber(v);
-  return Number.isSafeInteger(n) && n >= min && n <= MAX_INT ? n : null;
+  const n = intOf(v);
+  return n >= min && n <= MAX_INT ? n : null;
 }
 
 /** A record id (1 … 2^31 − 1), or null. */

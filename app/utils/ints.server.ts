@@ -3,22 +3,13 @@
 // with an error (a 500), SQLite silently compares it. Out of range is refused here instead: an id
 // reads as not found, a version as a page to reload.
 import { HttpError } from "./http.server";
+import { bodyId, intOf, MAX_INT } from "./body-values";
 
 /** The largest value of an INTEGER column (Postgres int4). */
-export const MAX_DB_INT = 2_147_483_647;
-
-/** The integer in a number or a decimal string ("12"), else NaN (1.5, "1e3", "", true, …). */
-function intOf(v: unknown): number {
-  if (typeof v === "number") return Number.isInteger(v) ? v : NaN;
-  if (typeof v === "string" && /^\s*-?\d{1,16}\s*$/.test(v)) return Number(v);
-  return NaN;
-}
+export const MAX_DB_INT = MAX_INT;
 
 /** An id a query can take (1 … 2^31−1), or null: the caller answers with its own 404. */
-export function dbId(v: unknown): number | null {
-  const n = intOf(v);
-  return n >= 1 && n <= MAX_DB_INT ? n : null;
-}
+export const dbId = bodyId;
 
 export const isDbId = (v: unknown): v is number => typeof v === "number" && dbId(v) !== null;
 
