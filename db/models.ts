@@ -415,6 +415,13 @@ export function defineModels(sequelize: Sequelize): Models {
     affiliationIds: list("affiliationIds"),
   }, { tableName: "acceptance_departments", timestamps: false }) as Models["AcceptanceDepartment"];
 
+  // What every published definition version row carries (fresh objects: define() keeps them).
+  const publishedColumns = () => ({
+    hash: { type: DataTypes.STRING(64), allowNull: false },
+    formatVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
+    createdBy: { type: DataTypes.STRING(64), allowNull: false },
+  });
+
   const FormVersion = sequelize.define("FormVersion", {
     id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
     formId: { type: DataTypes.STRING(128), allowNull: false },
@@ -424,9 +431,7 @@ export function defineModels(sequelize: Sequelize): Models {
     schema: { type: J, allowNull: false },
     uiSchema: { type: J, allowNull: false },
     meta: { type: J, allowNull: false, defaultValue: {} },
-    hash: { type: DataTypes.STRING(64), allowNull: false },
-    formatVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
-    createdBy: { type: DataTypes.STRING(64), allowNull: false },
+    ...publishedColumns(),
   }, { tableName: "form_versions", updatedAt: false }) as Models["FormVersion"];
 
   const Profile = sequelize.define("Profile", {
@@ -513,18 +518,14 @@ export function defineModels(sequelize: Sequelize): Models {
     version: { type: DataTypes.INTEGER, allowNull: false },
     name: { type: DataTypes.STRING(64), allowNull: false },
     definition: { type: J, allowNull: false },
-    hash: { type: DataTypes.STRING(64), allowNull: false },
-    formatVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
-    createdBy: { type: DataTypes.STRING(64), allowNull: false },
+    ...publishedColumns(),
   }, { tableName: "workflow_versions", updatedAt: false }) as Models["WorkflowVersion"];
 
   const PlanTypeVersion = sequelize.define("PlanTypeVersion", {
     id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
     version: { type: DataTypes.INTEGER, allowNull: false, unique: true },
     definition: { type: J, allowNull: false },
-    hash: { type: DataTypes.STRING(64), allowNull: false },
-    formatVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
-    createdBy: { type: DataTypes.STRING(64), allowNull: false },
+    ...publishedColumns(),
   }, { tableName: "plan_type_versions", updatedAt: false }) as Models["PlanTypeVersion"];
 
   const TemplateVersion = sequelize.define("TemplateVersion", {
@@ -533,9 +534,7 @@ export function defineModels(sequelize: Sequelize): Models {
     version: { type: DataTypes.INTEGER, allowNull: false },
     source: { type: DataTypes.TEXT, allowNull: false },
     partials: { type: J, allowNull: false },
-    hash: { type: DataTypes.STRING(64), allowNull: false },
-    formatVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
-    createdBy: { type: DataTypes.STRING(64), allowNull: false },
+    ...publishedColumns(),
   }, { tableName: "template_versions", updatedAt: false }) as Models["TemplateVersion"];
 
   const DictionaryVersion = sequelize.define("DictionaryVersion", {
@@ -543,9 +542,7 @@ export function defineModels(sequelize: Sequelize): Models {
     dictionaryId: { type: DataTypes.STRING(64), allowNull: false },
     version: { type: DataTypes.INTEGER, allowNull: false },
     definition: { type: J, allowNull: false },
-    hash: { type: DataTypes.STRING(64), allowNull: false },
-    formatVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
-    createdBy: { type: DataTypes.STRING(64), allowNull: false },
+    ...publishedColumns(),
   }, { tableName: "dictionary_versions", updatedAt: false }) as Models["DictionaryVersion"];
 
   const Application = sequelize.define("Application", {
