@@ -131,12 +131,17 @@ export function pageHelpers(page: Page) {
     expect(await page.$eval(selector, (el) => (el as HTMLInputElement).value)).toBe(value);
   }
 
-  /** The enabled button inside `scope` whose label (white space ignored) is `label`; waits for it. */
+  /**
+   * The enabled button inside `scope` whose label (white space ignored) is `label`; waits for it.
+   * An antd button in its loading state is not disabled but ignores clicks (its spinner clears in
+   * an effect after the render that ends the navigation), so a loading button does not count.
+   */
   async function button(label: string, scope = "main") {
     const handle = await page.waitForFunction(
       (sc, l) =>
         [...document.querySelectorAll<HTMLButtonElement>(`${sc} button`)].find(
-          (b) => b.innerText.replace(/\s+/g, "") === l && !b.disabled && b.offsetParent !== null,
+          (b) =>
+            b.innerText.replace(/\s+/g, "") === l && !b.disabled && b.offsetParent !== null && !b.classList.contains("ant-btn-loading"),
         ) ?? null,
       {},
       scope,
