@@ -87,6 +87,12 @@ export function messageFor(keyword: string, params: Record<string, any>, fallbac
       return `应大于 ${params.limit}`;
     case "exclusiveMaximum":
       return `应小于 ${params.limit}`;
+    case "oneOf":
+      return Array.isArray(params.passingSchemas)
+        ? `同时符合多个选项（第 ${params.passingSchemas.map((i: number) => i + 1).join("、")} 项），只能符合其中一项`
+        : "应符合给定选项中的一项";
+    case "anyOf":
+      return "应至少符合给定选项中的一项";
     default:
       return fallback ?? "取值不正确";
   }
@@ -205,8 +211,9 @@ export function toFieldErrors(errors: ErrorObject[] | null | undefined): FieldEr
   if (!errors) return out;
   localizeZh(errors);
   for (const e of errors) {
-    // Errors from if/then/oneOf wrappers repeat what the inner error already says.
-    if (e.keyword === "if" || e.keyword === "anyOf" || e.keyword === "oneOf") continue;
+    // An if wrapper repeats what its then/else error says. A oneOf/anyOf is reported at its own
+    // path: matching two branches of a oneOf has no inner error at all.
+    if (e.keyword === "if") continue;
     const segs = e.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
     // A missing property (required, or required by draft-07 "dependencies") is reported on it.
     if (e.keyword === "required" || (e.keyword === "dependencies" && (e.params as any).missingProperty)) segs.push(String((e.params as any).missingProperty));
