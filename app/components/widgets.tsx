@@ -293,6 +293,7 @@ const engineWidgets: Record<EngineWidgetName, ComponentType<WidgetProps>> = {
 export const widgets = {
   SelectWidget: withPlaceholder(ThemeWidgets.SelectWidget, "请选择"),
   DateWidget: withPlaceholder(ThemeWidgets.DateWidget, "请选择日期"),
+  DateTimeWidget: withPlaceholder(ThemeWidgets.DateTimeWidget, "请选择日期和时间"),
   ...engineWidgets,
   [MISSING_WIDGET]: MissingWidget,
 };

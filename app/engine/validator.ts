@@ -29,7 +29,13 @@ export const AJV_OPTIONS: Options = {
   code: { regExp: re2RegExp },
 };
 
+/** A time of day as RJSF's time picker writes it ("09:30:00"); an RFC 3339 offset may follow. ajv-formats
+ * demands the offset, so every value the picker writes would be refused. */
+const TIME = /^([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/i;
+const isValidTime = (v: string) => v.length <= 40 && TIME.test(v);
+
 export const CUSTOM_FORMATS: Record<string, (v: string) => boolean> = {
+  time: isValidTime,
   "cn-id-card": isValidIdCard,
   "cn-mobile": isValidMobile,
   "cn-credit-code": isValidCreditCode,
@@ -44,6 +50,7 @@ const FORMAT_MESSAGES: Record<string, string> = {
   email: "电子邮箱格式不正确",
   date: "日期格式不正确，应为 YYYY-MM-DD",
   "date-time": "时间格式不正确",
+  time: "时刻格式不正确，应为 时:分:秒，例如 09:30:00",
   uri: "网址格式不正确",
   url: "网址格式不正确",
 };
