@@ -5,6 +5,8 @@ import { Alert, Card, Col, Input, Row, Tabs, Typography } from "antd";
 import { Component, useMemo, useState, type ReactNode } from "react";
 import { definitionToFields, fieldsToDefinition, type BuilderField } from "~/engine/field-builder";
 import { locateJsonError } from "~/engine/json-text";
+import { compileProblems } from "~/engine/schema-compile";
+import { uiProblems } from "~/engine/ui-registry";
 import { FieldBuilderView } from "./field-builder-view";
 import { SchemaForm } from "./schema-form";
 
@@ -31,12 +33,21 @@ class PreviewBoundary extends Component<{ children: ReactNode; resetKey: string 
     return props.resetKey !== state.key ? { error: null, key: props.resetKey } : null;
   }
   render() {
-    return this.state.error ? <Alert type="error" showIcon title={`预览无法渲染：${this.state.error}`} /> : this.props.children;
+    // RJSF's own message is English: shown folded, under a Chinese title.
+    return this.state.error ? (
+      <Alert type="error" showIcon title="预览无法渲染此定义，发布前请修改" description={<details><summary>技术细节</summary>{this.state.error}</details>} />
+    ) : this.props.children;
   }
 }
 
 export function FormDesigner(props: { text: string; onChange: (text: string) => void }) {
   const parsed = useMemo(() => parseEditable(props.text), [props.text]);
+  // The checks 发布 runs on the schema and uiSchema (compile, widget names), here too, so the
+  // preview never shows as fine what publishing refuses.
+  const refusals = useMemo(
+    () => (parsed.ok ? [...compileProblems(parsed.value.schema), ...uiProblems(parsed.value.schema, parsed.value.uiSchema).map((p) => p.message)] : []),
+    [parsed],
+  );
   const [sample, setSample] = useState<Record<string, unknown>>({});
   const [checked, setChecked] = useState<string | null>(null);
   // The builder keeps its own field list while shown (so a half-typed name does not reshuffle it)
@@ -92,6 +103,13 @@ export function FormDesigner(props: { text: string; onChange: (text: string) => 
       </Col>
       <Col xs={24} lg={12}>
         <Card size="small" title="预览（与申报人看到的一致）">
+          {refusals.length ? (
+            <Alert
+              type="error" showIcon style={{ marginBottom: 12 }} className="designer-refusals"
+              title="发布时将被拒绝，请先修改："
+              description={<ul style={{ margin: 0, paddingLeft: 20 }}>{refusals.map((p) => <li key={p}>{p}</li>)}</ul>}
+            />
+          ) : null}
           {parsed.ok ? (
             <PreviewBoundary resetKey={props.text}>
               <Typography.Title level={5}>{parsed.value.title}</Typography.Title>

@@ -12,14 +12,20 @@ import { messageFor, RJSF_VALIDATOR_OPTIONS, toErrorSchema, type FieldErrors } f
 import { checkRules, type FieldRule } from "~/engine/rules";
 import { translateString } from "./rjsf-zh";
 import { widgets } from "./widgets";
+import { FieldTemplate } from "./field-template";
+import { withKnownUi } from "~/engine/ui-registry";
 
 export const browserValidator = customizeValidator(RJSF_VALIDATOR_OPTIONS, localizeZh);
 
+/** RJSF's errors in Chinese (messageFor, as the server's toFieldErrors): an if wrapper is dropped
+ * (its then/else error says it); a oneOf/anyOf is kept, at its own path. */
 export function transformErrors(errors: RJSFValidationError[]): RJSFValidationError[] {
   return errors
-    .filter((e) => e.name !== "if" && e.name !== "anyOf" && e.name !== "oneOf")
+    .filter((e) => e.name !== "if")
     .map((e) => ({ ...e, message: messageFor(e.name ?? "", e.params ?? {}, e.message) }));
 }
+
+const templates = { FieldTemplate };
 
 /** How many messages an RJSF error schema holds (its `__errors` lists, at any depth). */
 export function countErrors(errorSchema: unknown): number {
@@ -74,8 +80,11 @@ export function SchemaForm(props: SchemaFormProps) {
   });
   const extraErrors = useMemo(() => (props.serverErrors ? toErrorSchema(props.serverErrors) : undefined), [props.serverErrors]);
   const formLevel = props.serverErrors?.[""] ?? [];
+  // A widget the engine does not have (a form stored before the designer checked) shows a notice
+  // in place of its field instead of failing the page.
+  const knownUi = useMemo(() => withKnownUi(props.schema, props.uiSchema), [props.schema, props.uiSchema]);
   const uiSchema: UiSchema = {
-    ...props.uiSchema,
+    ...knownUi,
     "ui:submitButtonOptions": {
       submitText: props.submitText,
       norender: !!props.readonly,
@@ -98,6 +107,7 @@ export function SchemaForm(props: SchemaFormProps) {
           formData={props.formData}
           validator={browserValidator}
           widgets={widgets}
+          templates={templates}
           formContext={props.formContext}
           translateString={translateString}
           transformErrors={transformErrors}

@@ -3,10 +3,11 @@
 import { useEffect, useMemo, useRef, useState, type ComponentType } from "react";
 import { CloseCircleFilled, CloseOutlined, DeleteOutlined, PaperClipOutlined, UploadOutlined } from "@ant-design/icons";
 import { Widgets as ThemeWidgets } from "@rjsf/antd";
-import { Button, DatePicker, Progress, Select, Typography, Upload } from "antd";
+import { Alert, Button, DatePicker, Progress, Select, Typography, Upload } from "antd";
 import dayjs from "dayjs";
 import type { WidgetProps } from "@rjsf/utils";
 import { acceptAttribute, acceptLabels, fileSpecOf, formatBytes } from "~/engine/file-kinds";
+import { MISSING_WIDGET, type EngineWidgetName } from "~/engine/ui-registry";
 
 export interface UnitOption { id: number; name: string; creditCode: string; affiliation: string; department: string }
 
@@ -276,10 +277,23 @@ function withPlaceholder(Widget: ComponentType<WidgetProps>, text: string) {
   return Wrapped;
 }
 
-export const widgets = {
-  SelectWidget: withPlaceholder(ThemeWidgets.SelectWidget, "请选择"),
-  DateWidget: withPlaceholder(ThemeWidgets.DateWidget, "请选择日期"),
+/** In place of a widget a stored form names but the engine does not have (ui-registry.ts withKnownUi). */
+export function MissingWidget(props: WidgetProps) {
+  const name = typeof props.options.missingWidget === "string" ? props.options.missingWidget : "";
+  return <Alert type="error" showIcon role="alert" title={`此项暂时无法填写：表单使用的控件「${name}」本系统没有，请联系管理员修改表单`} />;
+}
+
+/** The engine's widgets, by the names of ENGINE_WIDGETS (the designer's check accepts exactly these). */
+const engineWidgets: Record<EngineWidgetName, ComponentType<WidgetProps>> = {
   "unit-search": UnitSearchWidget,
   "year-month": YearMonthWidget,
   "file-upload": FileUploadWidget,
+};
+
+export const widgets = {
+  SelectWidget: withPlaceholder(ThemeWidgets.SelectWidget, "请选择"),
+  DateWidget: withPlaceholder(ThemeWidgets.DateWidget, "请选择日期"),
+  DateTimeWidget: withPlaceholder(ThemeWidgets.DateTimeWidget, "请选择日期和时间"),
+  ...engineWidgets,
+  [MISSING_WIDGET]: MissingWidget,
 };

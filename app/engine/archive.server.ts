@@ -11,7 +11,7 @@ import { createOnce } from "~/utils/idempotency.server";
 import { applicantProfileWhere, type ReviewerScope } from "~/engine/people/scope.server";
 import { ENTRY_TRANSITIONS, canDo, type EntryAction } from "./entry-status";
 import type { ColumnFormat } from "./format-value";
-import { compiledValidator, getForm, validateRecord, type PublishedForm } from "./form-registry.server";
+import { compiledValidator, getForm, recordShape, validateRecord, type PublishedForm } from "./form-registry.server";
 import { toFieldErrors, type FieldErrors } from "./validator";
 import { checkRules, type FieldRule } from "./rules";
 
@@ -68,7 +68,8 @@ export async function requireCategory(db: Db, slug: string | undefined) {
 
 /** Table columns declared by the category (titles default to the schema's field titles). */
 export function listColumns(form: PublishedForm): ListColumn[] {
-  const props = form.schema.properties ?? {};
+  // Also a field every oneOf/allOf branch defines (a category may keep its fields there).
+  const props = recordShape(form.schema).fields;
   const ui = form.uiSchema ?? {};
   return ((form.meta.listColumns as any[]) ?? []).map((c) => ({
     field: c.field, to: c.to, width: c.width, sortable: c.sortable !== false,

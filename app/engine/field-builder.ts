@@ -22,7 +22,8 @@
 // false would refuse it: a form with conditional fields restricts its keys with propertyNames instead.
 //
 // Anything else (nested objects, patterns, dictionaries, other allOf/dependencies/oneOf …) is kept
-// verbatim and reported as "仅可在 JSON 视图中编辑".
+// verbatim and reported as "仅可在 JSON 视图中编辑". A plain text field pasted without maxLength or
+// title is edited as 单行/多行文本 (it keeps no maxLength until one is set; the label is its name).
 import { FILE_KEY_PATTERN } from "./file-kinds";
 
 export const FIELD_TYPES = [
@@ -111,7 +112,8 @@ export function fieldSchema(f: BuilderField): Record<string, any> {
   switch (f.type) {
     case "text":
     case "textarea":
-      return defined({ type: "string", ...base, maxLength: f.maxLength ?? DEFAULT_TEXT_MAX, minLength: f.minLength, ...dflt });
+      // A pasted field without maxLength keeps none (new fields get DEFAULT_TEXT_MAX from normaliseType).
+      return defined({ type: "string", ...base, maxLength: f.maxLength, minLength: f.minLength, ...dflt });
     case "number":
     case "integer":
       return defined({ type: f.type, ...base, minimum: f.min, maximum: f.max, ...dflt });
@@ -184,7 +186,8 @@ const KNOWN_KEYS: Record<string, string[]> = {
 
 /** Reads one field's schema + ui; null when the builder cannot represent it. */
 function readField(name: string, s: unknown, ui: unknown, required: boolean): BuilderField | null {
-  if (!isObj(s) || typeof s.title !== "string") return null;
+  // A field without a title (pasted JSON) is labelled by its name, as RJSF labels it.
+  if (!isObj(s) || (s.title !== undefined && typeof s.title !== "string")) return null;
   const t = s.type === "integer" ? "number" : s.type;
   if (typeof t !== "string" || !KNOWN_KEYS[t] || Object.keys(s).some((k) => !KNOWN_KEYS[t].includes(k))) return null;
   const u: Record<string, unknown> = isObj(ui) ? { ...ui } : {};
@@ -194,7 +197,7 @@ function readField(name: string, s: unknown, ui: unknown, required: boolean): Bu
   if (help !== undefined && typeof help !== "string") return null;
   delete u["ui:widget"];
   delete u["ui:help"];
-  const f: BuilderField = { name, label: s.title, type: "text", required, listColumn: false, help: help as string | undefined };
+  const f: BuilderField = { name, label: s.title ?? name, type: "text", required, listColumn: false, help: help as string | undefined };
   if (Object.keys(u).length) f.ui = u;
   if (s.default !== undefined) f.default = s.default;
   const int = (v: unknown) => v === undefined || (typeof v === "number" && Number.isInteger(v) && v >= 0);
@@ -213,7 +216,6 @@ function readField(name: string, s: unknown, ui: unknown, required: boolean): Bu
       if (type === "email" || type === "url") f.maxLength = s.maxLength;
       else if (s.maxLength !== FORMAT_MAX[s.format]) return null;
     } else {
-      if (s.maxLength === undefined) return null;
       type = widget === "textarea" ? "textarea" : "text";
       f.maxLength = s.maxLength;
       f.minLength = s.minLength;

@@ -11,6 +11,7 @@ import { publishDefinition } from "./definitions/lifecycle.server";
 import { formKind } from "./definitions/kinds/form.server";
 import { createAjv, toFieldErrors } from "./validator";
 import { checkRules, type FieldRule } from "./rules";
+import { branchProperties } from "./format-value";
 
 export type FormInput = Omit<FormDefinition, "version"> & { version?: number };
 export interface Actor { username: string }
@@ -135,7 +136,8 @@ const BATCH = 500;
  */
 export async function impactOf(db: Db, formId: string, def: Pick<FormDefinition, "kind" | "schema" | "meta">, limit = IMPACT_LIMIT): Promise<Impact> {
   const validate = createAjv().compile({ ...def.schema, $id: undefined });
-  const props = def.schema?.properties ?? {};
+  // Fields only a branch defines (oneOf/allOf …) are kept too.
+  const props = { ...branchProperties(def.schema), ...(def.schema?.properties ?? {}) };
   const keep = (data: Record<string, unknown>) => Object.fromEntries(Object.entries(data ?? {}).filter(([k]) => Object.prototype.hasOwnProperty.call(props, k)));
   const out: Impact = { checked: 0, failing: 0, capped: false, fields: [] };
   const byField = new Map<string, number>();

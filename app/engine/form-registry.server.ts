@@ -16,6 +16,8 @@ import { contentHash } from "./definitions/hash";
 import { DefinitionError } from "./definitions/errors";
 import { getDefinition, loadDefinitionFiles, metaSchemaOf, metaSchemaProblems, syncDefinitionFiles } from "./definitions/lifecycle.server";
 import { formKind } from "./definitions/kinds/form.server";
+import { compileProblems, schemaPath, subschemas } from "./schema-compile";
+import { uiProblems } from "./ui-registry";
 
 export interface FormDefinition {
   id: string;
@@ -39,32 +41,58 @@ export function hashForm(f: Pick<FormDefinition, "kind" | "title" | "schema" | "
   return contentHash({ kind: f.kind, title: f.title, schema: f.schema, uiSchema: f.uiSchema, meta: f.meta ?? {} });
 }
 
-const strictAjv = () => singleton("ajv.strict", () => createAjv({ strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true }));
 const runtimeAjv = () => singleton("ajv.runtime", () => createAjv());
 const validatorCache = () => singleton("ajv.validators", () => new Map<string, ValidateFunction>());
 const stats = singleton("ajv.stats", () => ({ hits: 0, misses: 0 }));
 
 /** Problems with one form definition (meta-schema, strict schema compile, references). */
-export function checkFormDefinition(def: unknown, source: string): string[] {
+export function checkFormDefinition(def: unknown, source: string, o: { compile?: boolean } = {}): string[] {
   const meta = metaSchemaProblems(formKind, def, source);
-  return meta.length ? meta : checkFormContent(def as FormDefinition, source);
+  return meta.length ? meta : checkFormContent(def as FormDefinition, source, o);
 }
 
-/** The checks after the meta-schema: strict compile, dictionaries, file fields, field references. */
-export function checkFormContent(form: FormDefinition, source: string): string[] {
+/**
+ * The checks after the meta-schema: strict compile (compileProblems), the uiSchema's widget, field and
+ * template names (uiProblems), dictionaries, file fields, field references. Every problem at once.
+ * `compile: false` skips the compile (the caller found the schema unsafe to compile).
+ */
+export function checkFormContent(form: FormDefinition, source: string, o: { compile?: boolean } = {}): string[] {
   const problems: string[] = [];
-  try {
-    strictAjv().compile({ ...form.schema, $id: undefined });
-  } catch (e) {
-    problems.push(`${source}: schema 无法编译：${(e as Error).message}`);
-  }
+  const at = source ? `${source}: ` : "";
+  if (o.compile !== false) problems.push(...compileProblems(form.schema).map((p) => `${at}${p}`));
+  problems.push(...uiProblems(form.schema, form.uiSchema).map((p) => `${at}${p.message}`));
   const dictionaries = declaredDictionaryIds();
   for (const f of dictionaryFields(form.schema)) {
-    if (!dictionaries.has(f.dictionary)) problems.push(`${source}: 字段 ${f.path.join(".")} 引用了未知字典 "${f.dictionary}"`);
+    if (!dictionaries.has(f.dictionary)) problems.push(`${at}字段 ${f.path.join(".")} 引用了未知字典 "${f.dictionary}"`);
   }
-  for (const p of fileFieldProblems(form.schema)) problems.push(`${source}: ${p}`);
-  problems.push(...checkFieldReferences(form).map((p) => `${source}: ${p}`));
+  for (const p of fileFieldProblems(form.schema)) problems.push(`${at}${p}`);
+  problems.push(...unreachedEngineKeywords(form.schema).map((p) => `${at}${p}`));
+  problems.push(...checkFieldReferences(form).map((p) => `${at}${p}`));
   return problems;
+}
+
+/**
+ * x-file and x-dictionary are checked on save (file owner and type, dictionary values) where the
+ * engine looks for them: in properties and list items, from the root. Written anywhere else (a
+ * oneOf/anyOf/allOf branch, if/then, dependencies, a definition reached by $ref) they would be
+ * accepted unchecked: refused, with where to write them.
+ */
+function unreachedEngineKeywords(schema: unknown): string[] {
+  const reached = new Set<unknown>();
+  const walk = (s: any) => {
+    if (!s || typeof s !== "object" || reached.has(s)) return;
+    reached.add(s);
+    for (const sub of Object.values(s.properties ?? {})) walk(sub);
+    if (s.items && typeof s.items === "object" && !Array.isArray(s.items)) walk(s.items);
+  };
+  walk(schema);
+  const out: string[] = [];
+  for (const { node, pointer } of subschemas(schema)) {
+    for (const key of ["x-file", "x-dictionary"]) {
+      if (key in node && !reached.has(node)) out.push(`${schemaPath(pointer)}：${key} 只能写在 properties（或列表的 items）中的字段上，不能写在 oneOf/anyOf/allOf、if/then/else、dependencies 或 definitions 里（那里的值在保存时无法核对）`);
+    }
+  }
+  return out;
 }
 
 /**
@@ -100,18 +128,100 @@ function fieldSchema(schema: Record<string, any>, dotted: string): any {
   return node;
 }
 
+const SHAPE_RULE = "（标题字段、列表列等须是每条记录都有的字段：写在 schema.properties、allOf 的各项中，或 oneOf/anyOf 的每个分支都有）";
+const isObj = (v: unknown): v is Record<string, any> => !!v && typeof v === "object" && !Array.isArray(v);
+
+/** A local "#/definitions/…" reference followed (a few steps), else the schema itself. */
+function derefLocal(s: unknown, root: Record<string, any>): any {
+  let node: any = s;
+  for (let i = 0; i < 8 && isObj(node) && typeof node.$ref === "string" && node.$ref.startsWith("#/"); i++) {
+    let t: any = root;
+    for (const seg of node.$ref.slice(2).split("/")) t = isObj(t) ? t[decodeURIComponent(seg).replace(/~1/g, "/").replace(/~0/g, "~")] : undefined;
+    if (!isObj(t)) break;
+    node = t;
+  }
+  return node;
+}
+
+/**
+ * The fields every record of a schema has a place for, with their schemas: the root's properties,
+ * those of allOf entries, and those every branch of a oneOf/anyOf defines; `required`: the fields
+ * every record must have (the same way); `ordered`: the root's and allOf's (what RJSF orders).
+ */
+export function recordShape(schema: unknown): { fields: Record<string, any>; required: Set<string>; ordered: string[] } {
+  const root = isObj(schema) ? schema : {};
+  const walk = (raw: unknown, depth: number): { fields: Record<string, any>; required: Set<string>; ordered: string[] } => {
+    const s = derefLocal(raw, root);
+    const out = { fields: {} as Record<string, any>, required: new Set<string>(), ordered: [] as string[] };
+    if (!isObj(s) || depth > 8) return out;
+    const add = (name: string, sub: any, ordered: boolean) => {
+      if (!(name in out.fields)) out.fields[name] = derefLocal(sub, root);
+      if (ordered && !out.ordered.includes(name)) out.ordered.push(name);
+    };
+    for (const [k, v] of Object.entries(isObj(s.properties) ? s.properties : {})) add(k, v, true);
+    for (const r of Array.isArray(s.required) ? s.required : []) if (typeof r === "string") out.required.add(r);
+    for (const entry of Array.isArray(s.allOf) ? s.allOf : []) {
+      const e = walk(entry, depth + 1);
+      for (const k of e.ordered) add(k, e.fields[k], true);
+      for (const [k, v] of Object.entries(e.fields)) add(k, v, false);
+      e.required.forEach((r) => out.required.add(r));
+    }
+    for (const key of ["oneOf", "anyOf"]) {
+      const branches = Array.isArray(s[key]) ? s[key].map((b: unknown) => walk(b, depth + 1)) : [];
+      if (!branches.length) continue;
+      for (const [k, v] of Object.entries(branches[0].fields)) if (branches.every((b: any) => k in b.fields)) add(k, v, false);
+      for (const r of branches[0].required) if (branches.every((b: any) => b.required.has(r))) out.required.add(r);
+    }
+    return out;
+  };
+  return walk(root, 0);
+}
+
+const SCALAR_TYPES = new Set(["string", "number", "integer", "boolean"]);
+
+/** Whether a field holds one text/number/是否 value (a nullable one too), as a title must. */
+function isScalar(s: unknown, root: Record<string, any>): boolean {
+  const f = derefLocal(s, root);
+  if (!isObj(f)) return false;
+  const types = Array.isArray(f.type) ? f.type.filter((t: unknown) => t !== "null") : f.type === undefined ? [] : [f.type];
+  if (types.length) return types.every((t: unknown) => SCALAR_TYPES.has(t as string));
+  const values = Array.isArray(f.enum) ? f.enum : "const" in f ? [f.const] : null;
+  return !!values && values.every((v: unknown) => v === null || SCALAR_TYPES.has(typeof v));
+}
+
+/** Whether a field is a list of scalar values (a multi-select, files): a list cell joins them. */
+function isScalarList(s: unknown, root: Record<string, any>): boolean {
+  const f = derefLocal(s, root);
+  return isObj(f) && (f.type === "array" || (Array.isArray(f.type) && f.type.includes("array"))) && isObj(f.items) && isScalar(f.items, root);
+}
+
+/** What one list cell can show as text (format-value.ts joins lists and an object's subfields): a
+ * scalar, a list of scalars, or an object of those. */
+function isCellValue(s: unknown, root: Record<string, any>): boolean {
+  if (isScalar(s, root) || isScalarList(s, root)) return true;
+  const f = derefLocal(s, root);
+  return isObj(f) && f.type === "object" && isObj(f.properties) && Object.values(f.properties).every((p) => isScalar(p, root) || isScalarList(p, root));
+}
+
+const TYPE_WORDS: Record<string, string> = { object: "对象（含多个子字段）", array: "列表", null: "空值", string: "文本", number: "数字", integer: "整数", boolean: "是/否" };
+function typeName(s: unknown, root: Record<string, any>): string {
+  const f = derefLocal(s, root);
+  const t = isObj(f) ? (Array.isArray(f.type) ? f.type.join("/") : f.type) : undefined;
+  return typeof t === "string" ? t.split("/").map((x) => TYPE_WORDS[x] ?? x).join("或") : "未声明类型的字段";
+}
+
 /**
  * Every field a definition names outside its schema (uiSchema keys and ui:order, and the meta
  * entries: title field, list columns, search, sort, declared rules, citation import mapping)
  * must be a property of the schema, so a typo fails when the file is loaded, not on a page.
  */
 export function checkFieldReferences(form: Pick<FormDefinition, "schema" | "uiSchema" | "meta">): string[] {
-  const props: Record<string, any> = form.schema?.properties ?? {};
-  const names = Object.keys(props);
+  const { fields: props, required: alwaysRequired, ordered } = recordShape(form.schema);
+  const names = ordered;
   const isField = (name: unknown) => typeof name === "string" && Object.prototype.hasOwnProperty.call(props, name);
   const problems: string[] = [];
   const ref = (where: string, name: unknown) => {
-    if (!isField(name)) problems.push(`${where} 引用的字段 "${String(name)}" 不在 schema.properties 中`);
+    if (!isField(name)) problems.push(`${where} 引用的字段 "${String(name)}" 不在 schema.properties 中${SHAPE_RULE}`);
   };
 
   // uiSchema may also name fields defined only in a conditional branch (allOf/if/then,
@@ -145,9 +255,21 @@ export function checkFieldReferences(form: Pick<FormDefinition, "schema" | "uiSc
     if (meta[key] !== undefined) ref(`meta.${key}`, meta[key]);
   }
   // An entry is named by its title field in lists, reviews and PDFs: every entry must have one.
-  if (isField(meta.titleField) && !(form.schema.required ?? []).includes(meta.titleField)) {
+  if (isField(meta.titleField) && !alwaysRequired.has(meta.titleField)) {
     problems.push(`meta.titleField "${meta.titleField}" 应为必填字段（加入 schema.required）`);
   }
+  // The title names an entry as text in lists, reviews and PDFs: a scalar value.
+  if (isField(meta.titleField) && !isScalar(props[meta.titleField], form.schema)) {
+    problems.push(`meta.titleField "${meta.titleField}" 应为文本或数字字段（现为${typeName(props[meta.titleField], form.schema)}）：列表、审核和 PDF 中用它称呼一条记录`);
+  }
+  (meta.listColumns ?? []).forEach((c: any, i: number) => {
+    for (const k of ["field", "to"]) {
+      const name = c?.[k];
+      if (isField(name) && !isCellValue(props[name], form.schema)) {
+        problems.push(`meta.listColumns[${i}].${k} "${name}" 应为文本、数字、日期、是/否、选项列表，或只含这些子字段的对象（现为${typeName(props[name], form.schema)}，含多层内容），才能在列表的一格中显示`);
+      }
+    }
+  });
   (meta.listColumns ?? []).forEach((c: any, i: number) => {
     ref(`meta.listColumns[${i}].field`, c.field);
     if (c.to !== undefined) ref(`meta.listColumns[${i}].to`, c.to);

@@ -12,7 +12,7 @@
 // browser). The 2019-09 spellings dependentRequired / dependentSchemas are accepted and rewritten to
 // their exact draft-07 equivalent "dependencies" before anything is checked or stored
 // (toDraft07); other later-draft keywords (unevaluatedProperties …) are refused with a hint.
-import { checkFormDefinition, checkFormDraftShape } from "./form-registry.server";
+import { checkFormContent, checkFormDefinition, checkFormDraftShape, type FormDefinition } from "./form-registry.server";
 import { locateJsonError } from "./json-text";
 import { MAX_PATTERN_FIELD_LENGTH, re2Problem } from "./re2-regexp";
 
@@ -225,9 +225,23 @@ function isStringSchema(s: Record<string, any>) {
   return t === undefined || t === "string" || (Array.isArray(t) && t.includes("string"));
 }
 
+/** Formats whose values are bounded by the format itself (a date/time picker): no maxLength demanded. */
+const BOUNDED_FORMATS = new Set(["date", "date-time", "time", "year-month"]);
+
 /** Walks every subschema (by keyword), collecting reference, dialect, pattern and maxLength problems. */
 function schemaProblems(schema: unknown): string[] {
+  const { blocking, other } = schemaProblemsSplit(schema);
+  return [...blocking, ...other];
+}
+
+/**
+ * schemaProblems in two parts: `blocking`, problems that make the schema unsafe or impossible to
+ * compile (references, dialect, patterns), and `other` (missing or too large maxLength), after
+ * which the schema may still be compiled so that every problem is reported in one pass.
+ */
+function schemaProblemsSplit(schema: unknown): { blocking: string[]; other: string[] } {
   const problems: string[] = [];
+  const other: string[] = [];
   const stack: { s: unknown; path: string[] }[] = [{ s: schema, path: ["schema"] }];
   const push = (s: unknown, path: string[]) => stack.push({ s, path });
   while (stack.length) {
@@ -251,11 +265,12 @@ function schemaProblems(schema: unknown): string[] {
       const p = patternProblem(node.pattern);
       if (p) problems.push(`${at}.pattern: ${p}`);
     }
-    if ((typeof node.pattern === "string" || typeof node.format === "string") && isStringSchema(node)
+    const boundedFormat = typeof node.pattern !== "string" && BOUNDED_FORMATS.has(node.format);
+    if ((typeof node.pattern === "string" || typeof node.format === "string") && isStringSchema(node) && !boundedFormat
       && node.maxLength === undefined && node.enum === undefined && node.const === undefined) {
-      problems.push(`${at}: 带 ${typeof node.pattern === "string" ? "pattern" : "format"} 的文本字段必须设置 maxLength`);
+      other.push(`${at}: 带 ${typeof node.pattern === "string" ? "pattern" : "format"} 的文本字段必须设置 maxLength`);
     } else if (typeof node.pattern === "string" && typeof node.maxLength === "number" && node.maxLength > LIMITS.maxPatternFieldLength) {
-      problems.push(`${at}: 带 pattern 的文本字段 maxLength 不能超过 ${LIMITS.maxPatternFieldLength}（现为 ${node.maxLength}）`);
+      other.push(`${at}: 带 pattern 的文本字段 maxLength 不能超过 ${LIMITS.maxPatternFieldLength}（现为 ${node.maxLength}）`);
     }
     for (const key of ["patternProperties"]) {
       if (node[key] && typeof node[key] === "object") {
@@ -280,7 +295,7 @@ function schemaProblems(schema: unknown): string[] {
       if (Array.isArray(node[key])) node[key].forEach((sub: unknown, i: number) => push(sub, [...path, `${key}[${i}]`]));
     }
   }
-  return problems;
+  return { blocking: problems, other };
 }
 
 /**
@@ -291,10 +306,25 @@ export function checkAdminSchema(def: unknown): string[] {
   const shape = shapeProblems(def);
   if (shape.length) return shape;
   const d = def as Record<string, any>;
-  const pre = d && typeof d === "object" && d.schema && typeof d.schema === "object" ? schemaProblems(d.schema) : [];
-  // Refuse unsafe input before Ajv compiles it (compiling a hostile pattern is itself a risk).
-  if (pre.length) return pre;
-  return checkFormDefinition(def, "表单").map((p) => p.replace(/^表单: /, ""));
+  const pre = d && typeof d === "object" && d.schema && typeof d.schema === "object" ? schemaProblemsSplit(d.schema) : { blocking: [], other: [] };
+  // Every problem in one pass; but unsafe input is not compiled (compiling a hostile pattern is itself a risk).
+  const rest = checkFormDefinition(def, "表单", { compile: !pre.blocking.length }).map((p) => p.replace(/^表单: /, ""));
+  return [...pre.blocking, ...pre.other, ...rest];
+}
+
+/**
+ * The publish-time checks of admin input the form kind runs after the meta-schema (definitions/kinds/
+ * form.server.ts): the safety walk, then every content check, in one list. Unsafe input is not compiled.
+ */
+export function checkAdminContent(def: FormDefinition, source: string): string[] {
+  const pre = schemaProblemsSplit(def.schema);
+  const at = source ? `${source}: ` : "";
+  return [...[...pre.blocking, ...pre.other].map((p) => at + p), ...checkFormContent(def, source, { compile: !pre.blocking.length })];
+}
+
+/** The size/depth/node limits alone: checked before anything else reads admin input. */
+export function checkShapeLimits(def: unknown): string[] {
+  return shapeProblems(def);
 }
 
 /**

@@ -29,7 +29,13 @@ export const AJV_OPTIONS: Options = {
   code: { regExp: re2RegExp },
 };
 
+/** A time of day as RJSF's time picker writes it ("09:30:00"); an RFC 3339 offset may follow. ajv-formats
+ * demands the offset, so every value the picker writes would be refused. */
+const TIME = /^([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/i;
+const isValidTime = (v: string) => v.length <= 40 && TIME.test(v);
+
 export const CUSTOM_FORMATS: Record<string, (v: string) => boolean> = {
+  time: isValidTime,
   "cn-id-card": isValidIdCard,
   "cn-mobile": isValidMobile,
   "cn-credit-code": isValidCreditCode,
@@ -44,6 +50,7 @@ const FORMAT_MESSAGES: Record<string, string> = {
   email: "电子邮箱格式不正确",
   date: "日期格式不正确，应为 YYYY-MM-DD",
   "date-time": "时间格式不正确",
+  time: "时刻格式不正确，应为 时:分:秒，例如 09:30:00",
   uri: "网址格式不正确",
   url: "网址格式不正确",
 };
@@ -87,6 +94,12 @@ export function messageFor(keyword: string, params: Record<string, any>, fallbac
       return `应大于 ${params.limit}`;
     case "exclusiveMaximum":
       return `应小于 ${params.limit}`;
+    case "oneOf":
+      return Array.isArray(params.passingSchemas)
+        ? `同时符合多个选项（第 ${params.passingSchemas.map((i: number) => i + 1).join("、")} 项），只能符合其中一项`
+        : "应符合给定选项中的一项";
+    case "anyOf":
+      return "应至少符合给定选项中的一项";
     default:
       return fallback ?? "取值不正确";
   }
@@ -205,8 +218,9 @@ export function toFieldErrors(errors: ErrorObject[] | null | undefined): FieldEr
   if (!errors) return out;
   localizeZh(errors);
   for (const e of errors) {
-    // Errors from if/then/oneOf wrappers repeat what the inner error already says.
-    if (e.keyword === "if" || e.keyword === "anyOf" || e.keyword === "oneOf") continue;
+    // An if wrapper repeats what its then/else error says. A oneOf/anyOf is reported at its own
+    // path: matching two branches of a oneOf has no inner error at all.
+    if (e.keyword === "if") continue;
     const segs = e.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
     // A missing property (required, or required by draft-07 "dependencies") is reported on it.
     if (e.keyword === "required" || (e.keyword === "dependencies" && (e.params as any).missingProperty)) segs.push(String((e.params as any).missingProperty));

@@ -8,6 +8,7 @@ import { Alert, Button, Card, Form as AntForm, Input, InputNumber, Space, Typogr
 import { useState } from "react";
 import { FormDesigner } from "~/components/form-designer";
 import { categoryIdOf } from "~/engine/archive.server";
+import { branchProperties } from "~/engine/format-value";
 import { FormConfigError, getForm } from "~/engine/form-registry.server";
 import { publishFormVersion } from "~/engine/form-publish.server";
 import { parseDefinitionText } from "~/engine/schema-safety.server";
@@ -77,6 +78,38 @@ export async function action({ request }: ActionFunctionArgs) {
   });
 }
 
+const SCALAR = new Set(["string", "number", "integer", "boolean"]);
+
+/** A schema's top-level fields, and the list columns / title field a category without meta gets:
+ * up to three scalar fields (required first), the title the first required text field. */
+function defaultColumns(schema: any): { fields: string[]; columns: string[]; title: string | null } | null {
+  const props = schema && typeof schema === "object" && schema.properties && typeof schema.properties === "object" ? schema.properties : null;
+  if (!props) return null;
+  const fields = Object.keys(props);
+  const required: string[] = Array.isArray(schema.required) ? schema.required : [];
+  const scalar = fields.filter((f) => SCALAR.has(props[f]?.type) || Array.isArray(props[f]?.enum));
+  const ordered = [...scalar.filter((f) => required.includes(f)), ...scalar.filter((f) => !required.includes(f))];
+  if (!ordered.length) return null;
+  return { fields, columns: ordered.slice(0, 3), title: ordered.find((f) => required.includes(f) && props[f]?.type === "string") ?? null };
+}
+
+/** What will be published as the list columns and title field, with the fields' titles; names the JSON does not define are marked. */
+function ColumnsSummary(props: { fields: string; listColumns: string; titleField: string }) {
+  let schema: any = null;
+  try { schema = JSON.parse(props.fields)?.schema; } catch { /* the designer shows the JSON error */ }
+  const propsOf: Record<string, any> = { ...branchProperties(schema), ...(schema?.properties && typeof schema.properties === "object" ? schema.properties : {}) };
+  const label = (n: string) => (typeof propsOf[n]?.title === "string" ? `${propsOf[n].title}（${n}）` : n);
+  const names = props.listColumns.split(/[,，\s]+/).filter(Boolean);
+  const unknown = [...names, props.titleField].filter((n) => n && !(n in propsOf));
+  return (
+    <Alert
+      type={unknown.length ? "warning" : "info"} showIcon className="columns-summary"
+      title={`发布后列表显示：${names.map(label).join("、") || "（未填写）"}；标题字段：${props.titleField ? label(props.titleField) : "（未填写）"}`}
+      description={unknown.length ? `表单字段中没有：${[...new Set(unknown)].join("、")}，请修改上方的列表字段或标题字段` : undefined}
+    />
+  );
+}
+
 export default function AdminFormNew() {
   const result = useActionData<typeof action>() as { ok: false; problems?: string[]; error?: string } | undefined;
   const submit = useSubmit();
@@ -91,7 +124,17 @@ export default function AdminFormNew() {
     let d: any;
     try { d = JSON.parse(text); } catch { return; }
     const cols = d?.meta?.listColumns;
-    if (!Array.isArray(cols)) return;
+    if (!Array.isArray(cols)) {
+      // Pasted JSON without meta: columns that are not fields of it are replaced by its first fields (shown below before 发布).
+      const picked = defaultColumns(d?.schema);
+      if (!picked) return;
+      setV((old) => {
+        const names = old.listColumns.split(/[,，\s]+/).filter(Boolean);
+        if (names.length && names.every((n) => picked.fields.includes(n))) return old;
+        return { ...old, listColumns: picked.columns.join(", "), titleField: picked.title ?? old.titleField };
+      });
+      return;
+    }
     const listed = cols.map((c: any) => c?.field).filter((x: unknown) => typeof x === "string");
     // The title field must be a required field: keep it while it is one, else the first required list column.
     const required: string[] = Array.isArray(d?.schema?.required) ? d.schema.required : [];
@@ -118,6 +161,7 @@ export default function AdminFormNew() {
           <AntForm.Item label="标题字段（必填字段，列表与审核中用来称呼一条业绩）" required><Input aria-label="标题字段" value={v.titleField} onChange={set("titleField")} /></AntForm.Item>
         </AntForm>
       </Card>
+      <ColumnsSummary fields={fields} listColumns={v.listColumns} titleField={v.titleField} />
       <FormDesigner text={fields} onChange={onFields} />
       <Button type="primary" loading={busy} onClick={() => submit(JSON.stringify({ ...v, fields }), { method: "post", encType: "application/json" })}>发布</Button>
     </Space>

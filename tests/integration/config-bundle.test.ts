@@ -108,6 +108,20 @@ describe("export / import", () => {
     expect(await second.db.models.TitleSeries.findOne({ where: { name: "另一个新系列" } })).toBeNull();
   });
 
+  it("refuses a form naming a widget or field the engine does not have (issue 17), naming the path", async () => {
+    const b = structuredClone(bundle);
+    const i = b.forms.findIndex((x: any) => x.kind === "achievement");
+    const first = Object.keys(b.forms[i].schema.properties)[0];
+    b.forms[i].uiSchema = { ...b.forms[i].uiSchema, [first]: { ...(b.forms[i].uiSchema[first] ?? {}), "ui:widget": "StarPicker" }, "ui:ObjectFieldTemplate": "CardTemplate" };
+    const before = await counts(second.db);
+    const err = await importBundle(second.db, actor, b).catch((e) => e);
+    expect(err).toBeInstanceOf(BundleError);
+    const msg = (err as BundleError).problems.join("\n");
+    expect(msg).toContain(`uiSchema.${first}.ui:widget：控件「StarPicker」不存在`);
+    expect(msg).toContain("uiSchema.ui:ObjectFieldTemplate：模板「CardTemplate」不存在");
+    expect(await counts(second.db)).toEqual(before);
+  });
+
   it("previews over HTTP without changing anything, then applies", async () => {
     const b = structuredClone(bundle);
     b.dictionaries.affiliations.push({ name: "预览隶属", sortOrder: 5 });

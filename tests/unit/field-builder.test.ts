@@ -176,3 +176,21 @@ describe("builderProblems", () => {
     ]);
   });
 });
+
+describe("pasted plain text fields (issue 17)", () => {
+  it("are edited as 单行/多行文本 without a maxLength or title, and written back unchanged", () => {
+    const def: Definition = {
+      title: "粘贴的表单",
+      schema: { type: "object", required: ["name"], properties: { name: { type: "string" }, note: { type: "string", title: "备注" } } },
+      uiSchema: { note: { "ui:widget": "textarea" } },
+      meta: {},
+    };
+    const { fields, unsupported } = definitionToFields(def);
+    expect(unsupported).toEqual([]);
+    expect(fields.map((f) => [f.name, f.type, f.label, f.maxLength])).toEqual([["name", "text", "name", undefined], ["note", "textarea", "备注", undefined]]);
+    const back = fieldsToDefinition(fields, def);
+    expect(back.schema.properties.note).toEqual({ type: "string", title: "备注" });
+    expect(back.schema.properties.name).toEqual({ type: "string", title: "name" });
+    expect(back.schema.required).toEqual(["name"]);
+  });
+});

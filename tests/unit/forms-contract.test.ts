@@ -68,7 +68,7 @@ describe("forms/ contract", () => {
   it.each([
     ["broken JSON", "{", "不是合法的 JSON"],
     ["missing version", { ...good, version: undefined }, "version"],
-    ["unknown keyword in schema (strict)", { ...good, schema: { type: "object", properties: { a: { type: "string", maxLenght: 3 } } } }, "无法编译"],
+    ["unknown keyword in schema (strict)", { ...good, schema: { type: "object", properties: { a: { type: "string", maxLenght: 3 } } } }, "schema.properties.a：draft-07 没有关键字 \"maxLenght\""],
     ["unknown dictionary", { ...good, schema: { type: "object", properties: { a: { type: "integer", "x-dictionary": "planets" } } } }, "未知字典"],
     ["uiSchema naming an unknown field", { ...good, uiSchema: { b: { "ui:widget": "textarea" } } }, `uiSchema 引用的字段 "b"`],
     ["ui:order naming an unknown field", { ...good, uiSchema: { "ui:order": ["a", "b"] } }, `uiSchema.ui:order 引用的字段 "b"`],

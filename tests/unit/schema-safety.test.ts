@@ -48,7 +48,7 @@ describe("refused quickly, with a message naming the problem", () => {
     ["5 MB schema (many fields)", base({ properties: Object.fromEntries(Array.from({ length: 60_000 }, (_, i) => [`f${i}`, { type: "string", maxLength: 10, title: "x".repeat(60) }])) }), /定义过大|字段过多/],
     ["5 MB schema (one huge string)", field({ type: "string", maxLength: 3, description: "x".repeat(5 * 1024 * 1024) }), /定义过大/],
     ["raw dependentRequired (publishing rewrites it first, see toDraft07)", base({ properties: { a: { type: "string", maxLength: 3 } }, dependentRequired: { a: ["name"] } }), /dependentRequired.*dependencies/],
-    ["unknown keyword (strict)", field({ type: "string", maxLength: 3, minLenght: 1 }), /无法编译.*minLenght/],
+    ["unknown keyword (strict)", field({ type: "string", maxLength: 3, minLenght: 1 }), /schema\.properties\.f：draft-07 没有关键字 "minLenght"/],
     ["meta-schema: not an object schema", { ...base({ properties: {} }), schema: { type: "array" } }, /schema/],
     ["uiSchema names a missing field", base({ properties: {} }, { nope: { "ui:widget": "textarea" } }), /nope/],
   ];

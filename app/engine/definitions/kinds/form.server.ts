@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Op } from "sequelize";
 import { getEnv } from "~/utils/env.server";
-import { checkDraftSafety, toDraft07 } from "../../schema-safety.server";
+import { checkAdminContent, checkShapeLimits, toDraft07 } from "../../schema-safety.server";
 import { checkFormContent, hashForm, type FormDefinition } from "../../form-registry.server";
 import { at, getDefinition, readJsonFile, type KindSpec, type Raw } from "../lifecycle.server";
 
@@ -21,14 +21,16 @@ export const formKind: KindSpec<FormDefinition> = {
     .sort(),
   readFile: readJsonFile,
   idOf: (raw) => (typeof raw.id === "string" ? raw.id : null),
-  safety: (raw) => checkDraftSafety(raw),
+  // Admin input: the size limits first (cheap, before anything walks it); the rest of the safety
+  // walk runs with the content checks (check), so one 发布 reports every problem.
+  safety: (raw) => checkShapeLimits(raw),
   // Admin input: the designer may leave uiSchema/meta out and may write 2019-09 dependentRequired.
   normalise: (raw, { untrusted }) => (untrusted
     ? { ...raw, schema: toDraft07(raw.schema), uiSchema: raw.uiSchema ?? {}, meta: raw.meta ?? {} }
     : { ...raw, meta: raw.meta ?? {} }),
   toDef: (c) => c as unknown as FormDefinition,
   check: (def, { source, untrusted }) => {
-    const problems = checkFormContent(def, source);
+    const problems = untrusted ? checkAdminContent(def, source) : checkFormContent(def, source);
     if (untrusted && def.kind === "achievement" && !def.id.startsWith("achievement/")) problems.push(`${at(source)}业绩类别的 id 应以 "achievement/" 开头`);
     return problems;
   },
