@@ -9,6 +9,7 @@ import type { Db } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { singleton } from "~/utils/singleton.server";
 import { UserError } from "~/engine/errors";
+import { sameValueBranches } from "./schema-compile";
 import { getDefinition } from "./definitions/lifecycle.server";
 import { dictionaryKind, refTarget, titleColumn, type DictionaryColumn, type DictionaryDefinition } from "./definitions/kinds/dictionary.server";
 
@@ -196,13 +197,21 @@ export async function dictionaryLabels(db: Db, id: string, ids?: number[]): Prom
 
 // ---- x-dictionary ----------------------------------------------------------------------------------
 
-/** (path, dictionary) pairs declared in a schema; arrays are marked with "*". */
-export function dictionaryFields(schema: any, prefix: string[] = []): { path: string[]; dictionary: string }[] {
+/** (path, dictionary) pairs declared in a schema, conditional fields included; arrays are marked
+ * with "*". */
+export function dictionaryFields(schema: any): { path: string[]; dictionary: string }[] {
+  const seen = new Set<string>();
+  const key = (f: { path: string[]; dictionary: string }) => `${f.path.join(".")}\u0000${f.dictionary}`;
+  return walkDictionaryFields(schema, []).filter((f) => !seen.has(key(f)) && !!seen.add(key(f)));
+}
+
+function walkDictionaryFields(schema: any, prefix: string[]): { path: string[]; dictionary: string }[] {
   const out: { path: string[]; dictionary: string }[] = [];
   if (!schema || typeof schema !== "object") return out;
   if (typeof schema["x-dictionary"] === "string") out.push({ path: prefix, dictionary: schema["x-dictionary"] });
-  for (const [k, sub] of Object.entries<any>(schema.properties ?? {})) out.push(...dictionaryFields(sub, [...prefix, k]));
-  if (schema.items && typeof schema.items === "object") out.push(...dictionaryFields(schema.items, [...prefix, "*"]));
+  for (const [k, sub] of Object.entries<any>(schema.properties ?? {})) out.push(...walkDictionaryFields(sub, [...prefix, k]));
+  if (schema.items && typeof schema.items === "object") out.push(...walkDictionaryFields(schema.items, [...prefix, "*"]));
+  for (const branch of sameValueBranches(schema)) out.push(...walkDictionaryFields(branch, prefix));
   return out;
 }
 

@@ -3,6 +3,7 @@
 // enforced while streaming, and its type is taken from its bytes, never from its name.
 // Records reference files by key; checkFileRefs makes sure a record only names its owner's
 // files of an accepted type. Downloads are the owner's, or a reviewer's whose scope has the owner.
+import { sameValueBranches } from "./schema-compile";
 import crypto from "node:crypto";
 import { once } from "node:events";
 import fs from "node:fs";
@@ -392,8 +393,14 @@ export interface FileField {
   title?: string;
 }
 
-/** Every x-file field in a schema, at any depth (walked like dictionaryFields). */
-export function fileFields(schema: any, prefix: string[] = []): FileField[] {
+/** Every x-file field in a schema, at any depth, conditional ones included (walked like
+ * dictionaryFields); one per data path. */
+export function fileFields(schema: any): FileField[] {
+  const seen = new Set<string>();
+  return walkFileFields(schema, []).filter((f) => !seen.has(f.path.join(".")) && !!seen.add(f.path.join(".")));
+}
+
+function walkFileFields(schema: any, prefix: string[]): FileField[] {
   const out: FileField[] = [];
   if (!schema || typeof schema !== "object") return out;
   const spec = fileSpecOf(schema);
@@ -401,8 +408,9 @@ export function fileFields(schema: any, prefix: string[] = []): FileField[] {
     out.push({ path: prefix, spec, multiple: schema.type === "array", title: typeof schema.title === "string" ? schema.title : undefined });
     return out;
   }
-  for (const [k, sub] of Object.entries<any>(schema.properties ?? {})) out.push(...fileFields(sub, [...prefix, k]));
-  if (schema.items && typeof schema.items === "object" && !Array.isArray(schema.items)) out.push(...fileFields(schema.items, [...prefix, "*"]));
+  for (const [k, sub] of Object.entries<any>(schema.properties ?? {})) out.push(...walkFileFields(sub, [...prefix, k]));
+  if (schema.items && typeof schema.items === "object" && !Array.isArray(schema.items)) out.push(...walkFileFields(schema.items, [...prefix, "*"]));
+  for (const branch of sameValueBranches(schema)) out.push(...walkFileFields(branch, prefix));
   return out;
 }
 

@@ -16,7 +16,7 @@ import { contentHash } from "./definitions/hash";
 import { DefinitionError } from "./definitions/errors";
 import { getDefinition, loadDefinitionFiles, metaSchemaOf, metaSchemaProblems, syncDefinitionFiles } from "./definitions/lifecycle.server";
 import { formKind } from "./definitions/kinds/form.server";
-import { compileProblems, schemaPath, subschemas } from "./schema-compile";
+import { compileProblems, sameValueBranches, schemaPath, subschemas } from "./schema-compile";
 import { uiProblems } from "./ui-registry";
 
 export interface FormDefinition {
@@ -73,9 +73,10 @@ export function checkFormContent(form: FormDefinition, source: string, o: { comp
 
 /**
  * x-file and x-dictionary are checked on save (file owner and type, dictionary values) where the
- * engine looks for them: in properties and list items, from the root. Written anywhere else (a
- * oneOf/anyOf/allOf branch, if/then, dependencies, a definition reached by $ref) they would be
- * accepted unchecked: refused, with where to write them.
+ * engine looks for them: in properties and list items, from the root, and in the branches that
+ * describe the same value (allOf/anyOf/oneOf, if/then/else, dependencies — the designer's
+ * conditional fields). Written anywhere else (a definition reached by $ref, not, contains …) they
+ * would be accepted unchecked: refused, with where to write them.
  */
 function unreachedEngineKeywords(schema: unknown): string[] {
   const reached = new Set<unknown>();
@@ -84,12 +85,13 @@ function unreachedEngineKeywords(schema: unknown): string[] {
     reached.add(s);
     for (const sub of Object.values(s.properties ?? {})) walk(sub);
     if (s.items && typeof s.items === "object" && !Array.isArray(s.items)) walk(s.items);
+    for (const branch of sameValueBranches(s)) walk(branch);
   };
   walk(schema);
   const out: string[] = [];
   for (const { node, pointer } of subschemas(schema)) {
     for (const key of ["x-file", "x-dictionary"]) {
-      if (key in node && !reached.has(node)) out.push(`${schemaPath(pointer)}：${key} 只能写在 properties（或列表的 items）中的字段上，不能写在 oneOf/anyOf/allOf、if/then/else、dependencies 或 definitions 里（那里的值在保存时无法核对）`);
+      if (key in node && !reached.has(node)) out.push(`${schemaPath(pointer)}：${key} 只能写在 properties（或列表的 items、条件分支 allOf/anyOf/oneOf、if/then/else、dependencies）中的字段上，不能写在 definitions、not、contains 等处（那里的值在保存时无法核对）`);
     }
   }
   return out;

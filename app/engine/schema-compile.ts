@@ -61,6 +61,20 @@ export function subschemas(schema: unknown): { node: Record<string, any>; pointe
   return out;
 }
 
+/**
+ * The subschemas that describe the same value as `node` (allOf/anyOf/oneOf entries, if/then/else,
+ * schema dependencies): a field declared in one of them — such as the designer's conditional
+ * field, written in an allOf entry's "then" — lives at the same data path as the node's own.
+ */
+export function sameValueBranches(node: unknown): Record<string, any>[] {
+  if (!isObj(node)) return [];
+  const out: Record<string, any>[] = [];
+  for (const k of ["allOf", "anyOf", "oneOf"]) if (Array.isArray(node[k])) out.push(...node[k].filter(isObj));
+  for (const k of ["if", "then", "else"]) if (isObj(node[k])) out.push(node[k]);
+  if (isObj(node.dependencies)) out.push(...Object.values(node.dependencies).filter(isObj));
+  return out;
+}
+
 const FORMAT_HINT = "date、date-time、time、year-month、email、uri、cn-id-card、cn-mobile、cn-credit-code 等";
 
 /** Problems with the formats a schema uses: data-url (on purpose) and formats the engine cannot check. */

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { contentDisposition, detectFileType, fileFields, fileFieldSpec, HEAD_BYTES, newFileKey, sanitizeFileName, zipEntryNames } from "~/engine/file-storage.server";
+import { contentDisposition, detectFileType, fileFields, fileFieldSpec, fileKeysIn, HEAD_BYTES, newFileKey, sanitizeFileName, zipEntryNames } from "~/engine/file-storage.server";
 import { acceptAttribute, acceptLabels, fileFieldProblems, FILE_KEY_PATTERN, formatBytes } from "~/engine/file-kinds";
 import { checkFormDefinition } from "~/engine/form-registry.server";
 import { createAjv } from "~/engine/validator";
@@ -154,6 +154,28 @@ describe("file fields in schemas", () => {
     expect(fileFieldProblems({ type: "object", properties: { f: field } }).join("\n")).toContain(message);
     const def = { id: "x", version: 1, kind: "profile", title: "X", schema: { type: "object", properties: { f: field } }, uiSchema: {} };
     expect(checkFormDefinition(def, "forms/x.json").join("\n")).toContain(message);
+  });
+
+  // The designer's conditional field lives in an allOf entry's "then": its files are found (and
+  // so checked on save), and the form publishes; a file field inside a definition is refused.
+  const conditional = {
+    type: "object",
+    properties: { hasCert: { type: "boolean", title: "有证书" } },
+    allOf: [{ if: { properties: { hasCert: { const: true } }, required: ["hasCert"] }, then: { properties: { cert: evidenceField }, required: ["cert"] } }],
+  };
+
+  it("finds a conditional file field at its data path, once", () => {
+    expect(fileFields(conditional).map((f) => f.path.join("."))).toEqual(["cert"]);
+    const twice = { ...conditional, properties: { ...conditional.properties, cert: evidenceField } };
+    expect(fileFields(twice).map((f) => f.path.join("."))).toEqual(["cert"]);
+    expect(fileKeysIn(conditional, { hasCert: true, cert: ["f_abcdefghijklmnop1234"] })).toEqual(["f_abcdefghijklmnop1234"]);
+  });
+
+  it("publishes a conditional file field and refuses one only a definition declares", () => {
+    const ok = { id: "x", version: 1, kind: "profile", title: "X", schema: conditional, uiSchema: { cert: { "ui:widget": "file-upload" } } };
+    expect(checkFormDefinition(ok, "forms/x.json")).toEqual([]);
+    const hidden = { ...ok, schema: { ...conditional, definitions: { c: structuredClone(evidenceField) } } };
+    expect(checkFormDefinition(hidden, "forms/x.json").join("\n")).toContain("schema.definitions.c：x-file 只能写在 properties");
   });
 
   it("passes the shape category authors use", () => {
