@@ -168,7 +168,7 @@ export function CitationPreview({ fields, schema, rules, drafts, importLabel, bu
         rowSelection={{
           selectedRowKeys: selected,
           onChange: (keys) => setSelected(keys as number[]),
-          getCheckboxProps: (r) => ({ "aria-label": `选择第 ${r.row} 条` }) as any,
+          getCheckboxProps: (r) => ({ "aria-label": `选择第 ${r.row} 条` }),
         }}
         columns={[
           { title: "序号", dataIndex: "row", key: "row", width: 60, fixed: "left" as const },

@@ -19,7 +19,7 @@ interface Col<T> { title?: ReactNode; dataIndex?: string; key?: string; width?: 
 
 function StaticTable<T extends object>({ columns = [], dataSource = [], rowKey, rowSelection, pagination, locale, scroll }: TableProps<T>) {
   const cols = columns as Col<T>[];
-  const keyOf = (r: T, i: number) => String(typeof rowKey === "function" ? rowKey(r, i) : rowKey ? (r as any)[rowKey as string] : i);
+  const keyOf = (r: T, i: number) => String(typeof rowKey === "function" ? rowKey(r, i) : rowKey ? Reflect.get(r, rowKey) : i);
   const checkbox = (label: string) => (
     <label className={`ant-checkbox-wrapper ${V} ant-checkbox-css-var`}><span className="ant-checkbox ant-wave-target"><input aria-label={label} className="ant-checkbox-input" type="checkbox" disabled /></span></label>
   );
@@ -41,8 +41,8 @@ function StaticTable<T extends object>({ columns = [], dataSource = [], rowKey, 
                   <tr key={keyOf(r, i)} data-row-key={keyOf(r, i)} className="ant-table-row ant-table-row-level-0">
                     {rowSelection ? <td className="ant-table-cell ant-table-selection-column">{checkbox(`选择第 ${i + 1} 行`)}</td> : null}
                     {cols.map((c, j) => {
-                      const v = c.dataIndex ? (r as any)[c.dataIndex] : undefined;
-                      return <td key={c.key ?? c.dataIndex ?? j} className="ant-table-cell">{c.render ? c.render(v, r, i) : v}</td>;
+                      const v: unknown = c.dataIndex ? Reflect.get(r, c.dataIndex) : undefined;
+                      return <td key={c.key ?? c.dataIndex ?? j} className="ant-table-cell">{c.render ? c.render(v, r, i) : (v as ReactNode)}</td>;
                     })}
                   </tr>
                 )) : (

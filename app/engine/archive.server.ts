@@ -6,6 +6,7 @@ import type { AchievementEntryAttrs, EntryStatus } from "../../db/models";
 import type { Db } from "~/utils/db.server";
 import { UserError } from "~/engine/errors";
 import { HttpError, notFound } from "~/utils/http.server";
+import { aggregateRows } from "~/utils/aggregate.server";
 import { dbVersion, isDbId } from "~/utils/ints.server";
 import { createOnce } from "~/utils/idempotency.server";
 import { applicantProfileWhere, type ReviewerScope } from "~/engine/people/scope.server";
@@ -43,12 +44,12 @@ function toCategory(form: PublishedForm): Category {
 
 /** Every category (latest version), in the configured order. */
 export async function listCategories(db: Db): Promise<Category[]> {
-  const rows = await db.models.FormVersion.findAll({
+  const rows = await aggregateRows<{ formId: string; latest: number }>(db.models.FormVersion.findAll({
     where: { kind: CATEGORY_KIND },
     attributes: ["formId", [db.sequelize.fn("MAX", db.sequelize.col("version")), "latest"]],
     group: ["formId"],
     raw: true,
-  }) as unknown as { formId: string; latest: number }[];
+  }));
   const forms = await Promise.all(rows.map((r) => getForm(db, r.formId, Number(r.latest))));
   return forms.filter((f): f is PublishedForm => !!f).map(toCategory).sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));
 }
@@ -71,10 +72,11 @@ export function listColumns(form: PublishedForm): ListColumn[] {
   // Also a field every oneOf/allOf branch defines (a category may keep its fields there).
   const props = recordShape(form.schema).fields;
   const ui = form.uiSchema ?? {};
-  return ((form.meta.listColumns as any[]) ?? []).map((c) => ({
+  const uiOf = (k: string) => { const u = ui[k]; return u && typeof u === "object" ? u : undefined; };
+  return (form.meta.listColumns ?? []).map((c) => ({
     field: c.field, to: c.to, width: c.width, sortable: c.sortable !== false,
     title: c.title ?? props[c.field]?.title ?? c.field,
-    schema: props[c.field], ui: ui[c.field], ...(c.to ? { toSchema: props[c.to], toUi: ui[c.to] } : {}),
+    schema: props[c.field], ui: uiOf(c.field), ...(c.to ? { toSchema: props[c.to], toUi: uiOf(c.to) } : {}),
   }));
 }
 
@@ -105,12 +107,12 @@ export type EntryRow = AchievementEntryAttrs;
 
 /** Counts per category and status for one applicant. */
 export async function categoryCounts(db: Db, userId: number) {
-  const rows = (await db.models.AchievementEntry.findAll({
+  const rows = await aggregateRows<{ categoryId: string; status: EntryStatus; n: number }>(db.models.AchievementEntry.findAll({
     where: { userId },
     attributes: ["categoryId", "status", [db.sequelize.fn("COUNT", db.sequelize.col("id")), "n"]],
     group: ["categoryId", "status"],
     raw: true,
-  })) as unknown as { categoryId: string; status: EntryStatus; n: number }[];
+  }));
   const out: Record<string, Record<EntryStatus, number>> = {};
   for (const r of rows) {
     out[r.categoryId] ??= { pending: 0, returned: 0, approved: 0 };
@@ -135,7 +137,7 @@ export async function listEntries(db: Db, userId: number, category: Category, op
   const sortField = columns.find((c) => c.field === opts.sort && c.sortable)?.field ?? (opts.sort === "submittedAt" ? "submittedAt" : def?.field);
   const order = opts.sort ? opts.order ?? "asc" : def?.order ?? "desc";
   if (sortField) {
-    const key = (r: EntryRow) => (sortField === "submittedAt" ? r.submittedAt.toISOString() : (r.data[sortField] as any));
+    const key = (r: EntryRow): unknown => (sortField === "submittedAt" ? r.submittedAt.toISOString() : r.data[sortField]);
     rows.sort((a, b) => {
       const x = key(a), y = key(b);
       if (x === y) return 0;

@@ -127,7 +127,7 @@ export function checkCitationImportConfig(form: Pick<PublishedForm, "id" | "sche
   for (const [k, field] of Object.entries(c.dedupe ?? {})) {
     if (field && !props[field]) problems.push(`${form.id}: citationImport.dedupe.${k} 的字段 ${field} 不在 schema 中`);
   }
-  if (c.selfRankField && !["integer", "number"].includes(props[c.selfRankField]?.type)) {
+  if (c.selfRankField && !["integer", "number"].includes(String(props[c.selfRankField]?.type))) {
     problems.push(`${form.id}: citationImport.selfRankField 应为整数字段`);
   }
   if (c.profileLinkField && profileSchema && !profileSchema.properties?.[c.profileLinkField]) {

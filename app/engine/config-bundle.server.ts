@@ -219,7 +219,7 @@ async function importPlans(db: Db, plans: unknown[], t: Transaction, problems: s
     }
     const existing = await db.models.Plan.findOne({ where: { name: values.name, year: values.year }, transaction: t });
     if (existing) {
-      const changed = Object.keys(values).some((k) => !same((existing as any).get(k), (values as Obj)[k]));
+      const changed = Object.keys(values).some((k) => !same(Reflect.get(existing.get({ plain: true }), k), (values as Obj)[k]));
       if (!changed) { summary.plans.unchanged++; continue; }
       summary.plans.updated.push(nk);
       if (!problems.length) await existing.update({ ...values, version: existing.version + 1 }, { transaction: t });

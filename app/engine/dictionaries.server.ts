@@ -222,7 +222,7 @@ export function valuesAt(data: unknown, path: string[], at: string[] = []): { pa
   if (head === "*") {
     return Array.isArray(data) ? data.flatMap((v, i) => valuesAt(v, rest, [...at, String(i)])) : [];
   }
-  if (data && typeof data === "object") return valuesAt((data as any)[head], rest, [...at, head]);
+  if (data && typeof data === "object") return valuesAt(Reflect.get(data, head), rest, [...at, head]);
   return [];
 }
 

@@ -479,7 +479,8 @@ async function readTable(buf: Buffer, filename: string): Promise<{ line: number;
   if (isZip) {
     const wb = new ExcelJS.Workbook();
     try {
-      await wb.xlsx.load(buf as any);
+      // exceljs declares its own Buffer (an ArrayBuffer): give it one.
+      await wb.xlsx.load(new Uint8Array(buf).buffer);
     } catch {
       throw new UserError("无法读取该 Excel 文件，请确认是 .xlsx 格式");
     }

@@ -24,7 +24,7 @@ export function checkDraftWith(
   const others: ErrorObject[] = [];
   for (const e of ok ? [] : validate.errors ?? []) {
     const top = e.instancePath.split("/").length === 2 ? e.instancePath.slice(1) : null;
-    if (e.keyword === "required" && e.instancePath === "") missing.add(String((e.params as any).missingProperty));
+    if (e.keyword === "required" && e.instancePath === "") missing.add(String(e.params.missingProperty));
     else if (e.keyword === "minLength" && top && data[top] === "") missing.add(top);
     else others.push(e);
   }
@@ -52,14 +52,14 @@ const UNFINISHED = new Set(["required", "minLength", "minItems", "minProperties"
  */
 export function draftErrors(errors: ErrorObject[] | null | undefined): ErrorObject[] {
   const all = errors ?? [];
-  const missing = (e: ErrorObject) => UNFINISHED.has(e.keyword) || (e.keyword === "dependencies" && (e.params as any).missingProperty !== undefined);
+  const missing = (e: ErrorObject) => UNFINISHED.has(e.keyword) || (e.keyword === "dependencies" && e.params.missingProperty !== undefined);
   const relaxed = new Set<ErrorObject>();
   const fine = (e: ErrorObject) => missing(e) || e.keyword === "if" || relaxed.has(e);
   // Innermost combinators first, so a nested one is settled before the branch holding it.
   const combinators = all.filter((e) => e.keyword === "anyOf" || e.keyword === "oneOf").sort((a, b) => b.schemaPath.length - a.schemaPath.length);
   for (const c of combinators) {
     // oneOf with more than one matching branch: a real error whatever is missing.
-    if ((c.params as any).passingSchemas) continue;
+    if (c.params.passingSchemas) continue;
     const branches = new Map<string, ErrorObject[]>();
     for (const e of all) {
       if (e === c || !e.schemaPath.startsWith(`${c.schemaPath}/`) || !e.instancePath.startsWith(c.instancePath)) continue;

@@ -13,7 +13,7 @@
 //   age                         whole years from birthDate, or null
 //   approved.<slug>             approved archive entries per category slug, e.g. approved.paper
 //                               (the caller lists every category, with 0 when none, so sums work)
-import jsonLogic from "json-logic-js";
+import jsonLogic, { type RulesLogic } from "json-logic-js";
 import type { EligibilityRule } from "../../db/models";
 
 export const EDUCATION_RANK: Record<string, number> = { 博士研究生: 6, 硕士研究生: 5, 大学本科: 4, 大学专科: 3, 中等专科: 2, 高中及以下: 1 };
@@ -81,7 +81,7 @@ export function checkRules(rules: unknown): string[] {
     if (typeof label !== "string" || !label.trim()) errors.push(`第 ${i + 1} 条规则缺少说明（label）`);
     if (!jsonLogic.is_logic(logic)) errors.push(`第 ${i + 1} 条规则的 logic 不是 JSON Logic 表达式`);
     else {
-      try { jsonLogic.apply(logic as any, buildFacts(null, {})); } catch (e) { errors.push(`第 ${i + 1} 条规则无法计算：${(e as Error).message}`); }
+      try { jsonLogic.apply(logic as RulesLogic, buildFacts(null, {})); } catch (e) { errors.push(`第 ${i + 1} 条规则无法计算：${(e as Error).message}`); }
     }
   });
   return errors;
@@ -89,10 +89,10 @@ export function checkRules(rules: unknown): string[] {
 
 export function evaluateRules(rules: EligibilityRule[], facts: Facts): RuleResult[] {
   return rules.map((r) => {
-    const names = [...new Set((jsonLogic.uses_data(r.logic as any) as string[]).map(String))];
+    const names = [...new Set((jsonLogic.uses_data(r.logic as Record<string, unknown>)).map(String))];
     const used = names.map((name) => ({ name, label: factLabel(name), value: lookup(facts, name) }));
     try {
-      return { label: r.label, met: jsonLogic.truthy(jsonLogic.apply(r.logic as any, facts)), used };
+      return { label: r.label, met: jsonLogic.truthy(jsonLogic.apply(r.logic as RulesLogic, facts)), used };
     } catch (e) {
       return { label: r.label, met: false, used, error: (e as Error).message };
     }

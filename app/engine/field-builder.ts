@@ -101,7 +101,7 @@ export function normaliseType(f: BuilderField, type: FieldType): BuilderField {
   return out;
 }
 
-const defined = <T extends Record<string, unknown>>(o: T): T =>
+const defined = <T extends object>(o: T): T =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 /** The schema of one (non-json) field. */
@@ -249,7 +249,7 @@ function readField(name: string, s: unknown, ui: unknown, required: boolean): Bu
   // The widget must be the one the type implies (or none where RJSF's default is meant).
   if ((widget ?? null) !== (WIDGET_OF[type] ?? null)) return null;
   f.type = type;
-  return defined(f as unknown as Record<string, unknown>) as unknown as BuilderField;
+  return defined(f);
 }
 
 export interface ReadResult {

@@ -5,6 +5,7 @@
 import { DataTypes, Op, UniqueConstraintError, type Model, type ModelStatic } from "sequelize";
 import type { Db } from "~/utils/db.server";
 import { UserError } from "~/engine/errors";
+import { aggregateRows } from "~/utils/aggregate.server";
 import { FormConfigError, getForm, type FormDefinition, type PublishedForm } from "./form-registry.server";
 import { checkDraftSafety, toDraft07 } from "./schema-safety.server";
 import { publishDefinition } from "./definitions/lifecycle.server";
@@ -13,10 +14,11 @@ import { createAjv, toFieldErrors } from "./validator";
 import { checkRules, type FieldRule } from "./rules";
 import { branchProperties } from "./format-value";
 
-export type FormInput = Omit<FormDefinition, "version"> & { version?: number };
+/** A definition from the designer or a bundle: checked by the publisher, so its kind is any text until then. */
+export type FormInput = Omit<FormDefinition, "version" | "kind"> & { kind: string; version?: number };
 export interface Actor { username: string }
 
-const KINDS = ["profile", "achievement", "application"] as const;
+const KINDS: readonly string[] = ["profile", "achievement", "application"] satisfies FormDefinition["kind"][];
 
 /** Chinese names of the kinds, for lists. */
 export const KIND_LABELS: Record<string, string> = { profile: "个人基本信息", achievement: "业绩类别", application: "申报表" };
@@ -52,14 +54,21 @@ export interface FormDraftAttrs {
   createdAt: Date;
   updatedAt: Date;
 }
-type DraftModel = ModelStatic<Model<FormDraftAttrs, Partial<FormDraftAttrs>> & FormDraftAttrs>;
+type DraftRow = Model<FormDraftAttrs, Partial<FormDraftAttrs>> & FormDraftAttrs;
+type DraftModel = ModelStatic<DraftRow>;
+const draftModels = new WeakMap<object, DraftModel>();
 
 /** The form_drafts model (migration 0003), defined on first use per connection. */
 export function draftModel(db: Db): DraftModel {
   const s = db.sequelize;
-  if (s.models.FormDraft) return s.models.FormDraft as unknown as DraftModel;
+  let m = draftModels.get(s);
+  if (!m) draftModels.set(s, (m = defineDraftModel(db)));
+  return m;
+}
+function defineDraftModel(db: Db): DraftModel {
+  const s = db.sequelize;
   const J = s.getDialect() === "postgres" ? DataTypes.JSONB : DataTypes.JSON;
-  return s.define("FormDraft", {
+  return s.define<DraftRow, Omit<FormDraftAttrs, "createdAt" | "updatedAt">>("FormDraft", {
     id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
     formId: { type: DataTypes.STRING(128), allowNull: false, unique: true },
     kind: { type: DataTypes.STRING(32), allowNull: false },
@@ -70,7 +79,7 @@ export function draftModel(db: Db): DraftModel {
     updatedBy: { type: DataTypes.STRING(64), allowNull: false },
     // Optimistic lock: a save names the version it edited; a stale one gets 409.
     version: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
-  }, { tableName: "form_drafts" }) as unknown as DraftModel;
+  }, { tableName: "form_drafts" });
 }
 
 export async function getDraft(db: Db, formId: string): Promise<FormDraftAttrs | null> {
@@ -90,7 +99,7 @@ export async function saveDraft(db: Db, actor: Actor, input: FormInput, expected
   if (typeof def.id !== "string" || !/^[a-z][a-z0-9-]*(\/[a-z0-9-]+)*$/.test(def.id) || def.id.length > 128) {
     throw new FormConfigError(["id 应为小写字母、数字、连字符，用 / 分隔，例如 achievement/tech-promotion"]);
   }
-  if (!KINDS.includes(def.kind as any)) throw new FormConfigError([`kind 应为 ${KINDS.join("、")} 之一`]);
+  if (!KINDS.includes(def.kind)) throw new FormConfigError([`kind 应为 ${KINDS.join("、")} 之一`]);
   const problems = checkDraftSafety(def);
   if (problems.length) throw new FormConfigError(problems);
   const Draft = draftModel(db);
@@ -134,7 +143,7 @@ const BATCH = 500;
  * the new version no longer has are dropped before validating. Schema and declared rules only
  * (dictionary and file references are checked when a record is saved).
  */
-export async function impactOf(db: Db, formId: string, def: Pick<FormDefinition, "kind" | "schema" | "meta">, limit = IMPACT_LIMIT): Promise<Impact> {
+export async function impactOf(db: Db, formId: string, def: Pick<FormInput, "kind" | "schema" | "meta">, limit = IMPACT_LIMIT): Promise<Impact> {
   const validate = createAjv().compile({ ...def.schema, $id: undefined });
   // Fields only a branch defines (oneOf/allOf …) are kept too.
   const props = { ...branchProperties(def.schema), ...(def.schema?.properties ?? {}) };
@@ -175,16 +184,16 @@ export interface FormSummary { id: string; kind: string; title: string; latest: 
 async function usage(db: Db): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   const { fn, col } = db.sequelize;
-  const entries = (await db.models.AchievementEntry.findAll({ attributes: ["categoryId", "formVersion", [fn("COUNT", col("id")), "n"]], group: ["categoryId", "formVersion"], raw: true })) as unknown as { categoryId: string; formVersion: number; n: number }[];
+  const entries = await aggregateRows<{ categoryId: string; formVersion: number; n: number }>(db.models.AchievementEntry.findAll({ attributes: ["categoryId", "formVersion", [fn("COUNT", col("id")), "n"]], group: ["categoryId", "formVersion"], raw: true }));
   for (const r of entries) out.set(`${r.categoryId}@${r.formVersion}`, Number(r.n));
-  const profiles = (await db.models.Profile.findAll({ attributes: ["formId", "formVersion", [fn("COUNT", col("id")), "n"]], group: ["formId", "formVersion"], raw: true })) as unknown as { formId: string; formVersion: number; n: number }[];
+  const profiles = await aggregateRows<{ formId: string; formVersion: number; n: number }>(db.models.Profile.findAll({ attributes: ["formId", "formVersion", [fn("COUNT", col("id")), "n"]], group: ["formId", "formVersion"], raw: true }));
   for (const r of profiles) out.set(`${r.formId}@${r.formVersion}`, (out.get(`${r.formId}@${r.formVersion}`) ?? 0) + Number(r.n));
   return out;
 }
 
 /** Every form (all kinds) with its versions, newest first; filtered by id/title and paginated. */
 export async function listForms(db: Db, opts: { q?: string; kind?: string | null; offset: number; pageSize: number }) {
-  const rows = (await db.models.FormVersion.findAll({ attributes: ["formId", "version", "kind", "title", "createdBy", "createdAt"], order: [["formId", "ASC"], ["version", "DESC"]], raw: true })) as unknown as { formId: string; version: number; kind: string; title: string; createdBy: string; createdAt: Date }[];
+  const rows = await db.models.FormVersion.findAll({ attributes: ["formId", "version", "kind", "title", "createdBy", "createdAt"], order: [["formId", "ASC"], ["version", "DESC"]], raw: true });
   const counts = await usage(db);
   const drafts = new Set((await draftModel(db).findAll({ attributes: ["formId"], raw: true })).map((d: any) => d.formId as string));
   const forms = new Map<string, FormSummary>();
@@ -193,7 +202,7 @@ export async function listForms(db: Db, opts: { q?: string; kind?: string | null
     if (!f) forms.set(r.formId, (f = { id: r.formId, kind: r.kind, title: r.title, latest: r.version, versions: [], hasDraft: drafts.has(r.formId) }));
     f.versions.push({ version: r.version, title: r.title, createdBy: r.createdBy, createdAt: new Date(r.createdAt), records: counts.get(`${r.formId}@${r.version}`) ?? 0 });
   }
-  const order = (k: string) => KINDS.indexOf(k as any);
+  const order = (k: string) => KINDS.indexOf(k);
   let list = [...forms.values()].sort((a, b) => order(a.kind) - order(b.kind) || a.id.localeCompare(b.id));
   const q = opts.q?.trim().toLowerCase();
   if (q) list = list.filter((f) => f.id.toLowerCase().includes(q) || f.title.toLowerCase().includes(q));

@@ -14,25 +14,15 @@ import { branchProperties } from "./format-value";
 import { draftErrors } from "./draft-check";
 import { contentHash } from "./definitions/hash";
 import { DefinitionError } from "./definitions/errors";
-import { getDefinition, loadDefinitionFiles, metaSchemaOf, metaSchemaProblems, syncDefinitionFiles } from "./definitions/lifecycle.server";
+import { checkedContent, getDefinition, loadDefinitionFiles, metaSchemaOf, syncDefinitionFiles, type Published } from "./definitions/lifecycle.server";
 import { formKind } from "./definitions/kinds/form.server";
 import { compileProblems, sameValueBranches, schemaPath, subschemas } from "./schema-compile";
 import { uiProblems } from "./ui-registry";
+import type { FormDefinition as FormFile, FormMeta } from "./definitions/types.generated";
 
-export interface FormDefinition {
-  id: string;
-  version: number;
-  kind: string;
-  title: string;
-  schema: Record<string, any>;
-  uiSchema: Record<string, any>;
-  meta: Record<string, any>;
-}
-export interface PublishedForm extends FormDefinition {
-  hash: string;
-  createdBy: string;
-  createdAt: Date;
-}
+/** A form as the engine holds it: the meta-schema's shape (generated), meta always present (loading defaults it). */
+export type FormDefinition = Omit<FormFile, "$schema" | "formatVersion" | "meta"> & { meta: FormMeta };
+export type PublishedForm = Published<FormDefinition>;
 
 /** A refused definition (every kind; the name is older than the definitions module). */
 export { DefinitionError as FormConfigError };
@@ -47,8 +37,8 @@ const stats = singleton("ajv.stats", () => ({ hits: 0, misses: 0 }));
 
 /** Problems with one form definition (meta-schema, strict schema compile, references). */
 export function checkFormDefinition(def: unknown, source: string, o: { compile?: boolean } = {}): string[] {
-  const meta = metaSchemaProblems(formKind, def, source);
-  return meta.length ? meta : checkFormContent(def as FormDefinition, source, o);
+  const checked = checkedContent(formKind, def, source);
+  return "problems" in checked ? checked.problems : checkFormContent(formKind.toDef(checked.content), source, o);
 }
 
 /**
@@ -220,7 +210,7 @@ function typeName(s: unknown, root: Record<string, any>): string {
 export function checkFieldReferences(form: Pick<FormDefinition, "schema" | "uiSchema" | "meta">): string[] {
   const { fields: props, required: alwaysRequired, ordered } = recordShape(form.schema);
   const names = ordered;
-  const isField = (name: unknown) => typeof name === "string" && Object.prototype.hasOwnProperty.call(props, name);
+  const isField = (name: unknown): name is string => typeof name === "string" && Object.prototype.hasOwnProperty.call(props, name);
   const problems: string[] = [];
   const ref = (where: string, name: unknown) => {
     if (!isField(name)) problems.push(`${where} 引用的字段 "${String(name)}" 不在 schema.properties 中${SHAPE_RULE}`);

@@ -13,22 +13,16 @@ import { Op, type Transaction, type WhereOptions } from "sequelize";
 import { TITLE_LEVELS, type AttachmentRequirement, type EligibilityRule, type PlanAttrs } from "../../db/models";
 import type { Db } from "~/utils/db.server";
 import { UserError } from "~/engine/errors";
+import { aggregateRows } from "~/utils/aggregate.server";
 import { dbVersion } from "~/utils/ints.server";
 import { buildFacts, checkRules, evaluateRules, type RuleResult } from "./eligibility";
 import { listCategories, slugOf } from "./archive.server";
 import { getDefinition } from "./definitions/lifecycle.server";
 import { PLAN_TYPES_ID, planTypesKind } from "./definitions/kinds/plan-types.server";
 import { bodyNumber, bodyText } from "~/utils/body-values";
+import type { PlanTypeDef } from "./definitions/types.generated";
 
-export interface PlanTypeDef {
-  planType: string;
-  applicationType: string;
-  /** The applicant menu entry. */
-  label: string;
-  /** 初定/认定 plans carry a 认定类型 and 受理部门; 评审 plans 受理评审委员会. */
-  recognitionTypes: string[];
-  acceptedBy: "committees" | "departments";
-}
+export type { PlanTypeDef };
 
 /** The plan types: the latest published version (published from workflows/plan-types.json at start). */
 export async function planTypes(db: Db, transaction?: Transaction): Promise<PlanTypeDef[]> {
@@ -244,12 +238,12 @@ export type PlanView = ReturnType<typeof planView>;
 /** The eligibility pre-check for one applicant: profile + approved archive entries → rule results. */
 export async function precheck(db: Db, userId: number, plan: Pick<PlanAttrs, "eligibilityRules">, now = new Date()): Promise<RuleResult[]> {
   const profile = await db.models.Profile.findOne({ where: { userId } });
-  const rows = (await db.models.AchievementEntry.findAll({
+  const rows = await aggregateRows<{ categoryId: string; n: number }>(db.models.AchievementEntry.findAll({
     where: { userId, status: "approved" },
     attributes: ["categoryId", [db.sequelize.fn("COUNT", db.sequelize.col("id")), "n"]],
     group: ["categoryId"],
     raw: true,
-  })) as unknown as { categoryId: string; n: number }[];
+  }));
   const approved: Record<string, number> = {};
   for (const c of await listCategories(db)) approved[c.slug] = 0;
   for (const r of rows) approved[slugOf(r.categoryId)] = Number(r.n);

@@ -1,13 +1,10 @@
 // Declared cross-field rules of a form (meta.rules), e.g. 结束时间 not before 开始时间. Pure, so
 // the browser (RJSF customValidate) and the server evaluate the same rules the same way.
 import type { FieldErrors } from "./validator";
+import type { FormRule } from "./definitions/types.generated";
 
-export interface FieldRule {
-  kind: "not-before" | "not-after";
-  field: string;
-  than: string;
-  message: string;
-}
+/** A rule as the form meta-schema declares it ($defs.rule). */
+export type FieldRule = FormRule;
 
 function comparable(v: unknown): string | number | null {
   if (typeof v === "number" && Number.isFinite(v)) return v;
@@ -18,7 +15,7 @@ function comparable(v: unknown): string | number | null {
 }
 
 function get(data: unknown, path: string): unknown {
-  return path.split(".").reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as any)[k] : undefined), data);
+  return path.split(".").reduce<unknown>((o, k) => (o && typeof o === "object" ? Reflect.get(o, k) : undefined), data);
 }
 
 export function checkRules(rules: FieldRule[] | undefined, data: unknown): FieldErrors {

@@ -223,7 +223,7 @@ export function toFieldErrors(errors: ErrorObject[] | null | undefined): FieldEr
     if (e.keyword === "if") continue;
     const segs = e.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
     // A missing property (required, or required by draft-07 "dependencies") is reported on it.
-    if (e.keyword === "required" || (e.keyword === "dependencies" && (e.params as any).missingProperty)) segs.push(String((e.params as any).missingProperty));
+    if (e.keyword === "required" || (e.keyword === "dependencies" && e.params.missingProperty)) segs.push(String(e.params.missingProperty));
     const key = segs.join(".");
     const msg = messageFor(e.keyword, e.params as Record<string, any>, e.message);
     (out[key] ??= []).includes(msg) || out[key].push(msg);

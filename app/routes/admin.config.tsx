@@ -32,6 +32,9 @@ export async function action({ request }: ActionFunctionArgs) {
   });
 }
 
+/** What the action answers: the import summary, or handleUserErrors' refusal. */
+type ImportResult = { ok: true; applied: boolean; summary: ImportSummary } | { ok: false; error: string };
+
 function Summary({ s }: { s: ImportSummary }) {
   const list = (xs: string[]) => (xs.length ? xs.join("、") : "无");
   return (
@@ -47,10 +50,10 @@ function Summary({ s }: { s: ImportSummary }) {
 }
 
 export default function AdminConfig() {
-  const fetcher = useFetcher<typeof action>();
+  const fetcher = useFetcher<ImportResult>();
   const [text, setText] = useState<string | null>(null);
-  const data = fetcher.data as any;
-  const submit = (intent: string) => fetcher.submit({ intent, bundle: text } as any, { method: "post", encType: "application/json" });
+  const data = fetcher.data;
+  const submit = (intent: string) => fetcher.submit({ intent, bundle: text }, { method: "post", encType: "application/json" });
   return (
     <Card>
       <Typography.Title level={3}>配置导入导出</Typography.Title>

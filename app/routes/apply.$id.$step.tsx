@@ -43,7 +43,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     workflow: { id: l.workflow.id, name: l.workflow.name },
     steps,
     step: { id: step.id, kind: step.kind, title: step.title, hint: step.hint ?? null },
-    view: await stepView(getDb(), l, step.id),
+    // kind + view: the view's type is the one of the step's kind.
+    ...(await stepView(getDb(), l, step.id)),
     blocked: new URL(request.url).searchParams.get("blocked"),
     returned: l.app.status === "returned" ? { reason: l.app.returnReason, by: stageOf(l.workflow, l.app.stage)?.label ?? "审核" } : null,
   }, { headers: { "Cache-Control": "no-store" } });
@@ -90,7 +91,7 @@ export default function ApplyStep() {
   const data = useLoaderData<typeof loader>();
   return (
     <Card>
-      <WizardPage {...(data as any)} />
+      <WizardPage {...data} />
     </Card>
   );
 }

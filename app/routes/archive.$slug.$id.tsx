@@ -92,7 +92,7 @@ export default function EntryPage() {
       <SchemaForm
         schema={d.form.schema}
         uiSchema={d.form.uiSchema}
-        rules={d.form.rules as any}
+        rules={d.form.rules}
         formData={data}
         onChange={setData}
         serverErrors={serverErrors}

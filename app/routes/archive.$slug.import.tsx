@@ -166,7 +166,7 @@ export default function ImportCitations() {
         showUploadList={false}
         disabled={uploading}
         beforeUpload={(file) => {
-          upload(file as unknown as File);
+          upload(file);
           return Upload.LIST_IGNORE;
         }}
         style={{ marginBottom: 16 }}
@@ -181,7 +181,7 @@ export default function ImportCitations() {
             key={preview.at}
             fields={d.fields}
             schema={d.form.schema}
-            rules={d.form.rules as any}
+            rules={d.form.rules}
             drafts={preview.drafts}
             importLabel={d.importLabel}
             busy={busy && !uploading}

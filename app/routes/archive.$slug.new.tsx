@@ -55,7 +55,7 @@ export default function NewEntry() {
       <SchemaForm
         schema={form.schema}
         uiSchema={form.uiSchema}
-        rules={form.rules as any}
+        rules={form.rules}
         formData={data}
         onChange={setData}
         serverErrors={error?.fieldErrors}

@@ -8,7 +8,7 @@ import { ReviewFormButton } from "~/components/export-buttons";
 import { Notice } from "~/components/notice";
 import { PaymentSection } from "~/components/payments";
 import { when } from "~/components/plan-view";
-import { SummaryParts } from "~/components/wizard/wizard-page";
+import { SummaryParts } from "~/components/wizard/summary-parts";
 import { stateLabel } from "~/engine/workflow/review-machine";
 import { timeline } from "~/engine/workflow/review.server";
 import { ApplicationTimeline } from "~/components/wizard/timeline";
@@ -63,7 +63,7 @@ export default function Record() {
       {sections.map((s) => (
         <section key={s.id} aria-label={s.title} style={{ marginBottom: 20 }}>
           <Typography.Title level={5}>{s.title}</Typography.Title>
-          <SummaryParts parts={s.parts as any[]} />
+          <SummaryParts parts={s.parts} />
         </section>
       ))}
       <ApplicationTimeline events={events} />

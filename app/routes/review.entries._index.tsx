@@ -47,7 +47,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const body = await readBody(request);
     if (!Array.isArray(body.items) || body.items.length === 0) throw new UserError("请先勾选要通过的业绩");
     // Each version is checked where its row is decided (a bad one fails that row only).
-    const items = (body.items as any[]).map((i) => ({ id: Number(i?.id), version: i?.version as unknown }));
+    const items = body.items.map((i: unknown) => ({ id: Number(Reflect.get(Object(i), "id")), version: Reflect.get(Object(i), "version") }));
     if (items.some((i) => !Number.isInteger(i.id))) throw new UserError("提交的数据格式不正确");
     const scope = await loadReviewerScope(db, user);
     const r = await batchApprove(db, user, scope, items as { id: number; version: number }[]);

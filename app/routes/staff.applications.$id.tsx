@@ -7,7 +7,7 @@ import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@r
 import { Alert, Button, Card, Checkbox, Descriptions, Input, Radio, Space, Tag, Typography } from "antd";
 import { useState } from "react";
 import { when } from "~/components/plan-view";
-import { SummaryParts } from "~/components/wizard/wizard-page";
+import { SummaryParts } from "~/components/wizard/summary-parts";
 import { ApplicationTimeline } from "~/components/wizard/timeline";
 import { ReviewFormButton, staffReviewFormHref } from "~/components/export-buttons";
 import { applicationSummary } from "~/engine/workflow/applications.server";
@@ -105,7 +105,7 @@ export default function StaffApplication() {
       {d.sections.map((s) => (
         <section key={s.id} aria-label={s.title} style={{ marginBottom: 20 }}>
           <Typography.Title level={5}>{s.title}</Typography.Title>
-          <SummaryParts parts={s.parts as any[]} />
+          <SummaryParts parts={s.parts} />
         </section>
       ))}
       <ApplicationTimeline events={d.timeline} />

@@ -45,15 +45,13 @@ export function unexpectedText(ref: string) {
   });
 }
 
-type Handler = (args: { request: Request; context: AppLoadContext; params: unknown }) => unknown;
-
 /**
  * The build with every resource route's (no UI) loader and action answering an unexpected error
  * with the Chinese text and reference number: Remix itself answers those with the English
  * "Unexpected Server Error" and no hook to change it. Thrown Responses pass through untouched.
  */
 export function guardResourceRoutes(build: ServerBuild): ServerBuild {
-  const wrap = (fn: Handler): Handler => async (args) => {
+  const wrap = <A extends { request: Request; context: AppLoadContext }, R>(fn: (args: A) => R) => async (args: A): Promise<Awaited<R> | Response> => {
     try {
       return await fn(args);
     } catch (e) {
@@ -65,15 +63,12 @@ export function guardResourceRoutes(build: ServerBuild): ServerBuild {
   };
   const routes: ServerBuild["routes"] = {};
   for (const [id, route] of Object.entries(build.routes)) {
-    const m = route.module as unknown as Record<string, unknown>;
+    const m = route.module;
     if (m.default || (!m.loader && !m.action)) {
       routes[id] = route;
       continue;
     }
-    const module = { ...m } as Record<string, unknown>;
-    if (m.loader) module.loader = wrap(m.loader as Handler);
-    if (m.action) module.action = wrap(m.action as Handler);
-    routes[id] = { ...route, module: module as unknown as typeof route.module };
+    routes[id] = { ...route, module: { ...m, ...(m.loader ? { loader: wrap(m.loader) } : {}), ...(m.action ? { action: wrap(m.action) } : {}) } };
   }
   return { ...build, routes };
 }

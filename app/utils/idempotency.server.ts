@@ -12,20 +12,27 @@ import { HttpError } from "./http.server";
 export const IDEMPOTENCY_FIELD = "idempotencyKey";
 
 interface KeyAttrs { id: number; ownerId: number; key: string; scope: string; result: number[]; createdAt: Date; updatedAt: Date }
-type KeyModel = ModelStatic<Model<KeyAttrs, Partial<KeyAttrs>> & KeyAttrs>;
+type KeyRow = Model<KeyAttrs, Partial<KeyAttrs>> & KeyAttrs;
+type KeyModel = ModelStatic<KeyRow>;
+const keyModels = new WeakMap<object, KeyModel>();
 
 /** The idempotency_keys model, defined on first use per connection. */
 function keyModel(db: Db): KeyModel {
   const s = db.sequelize;
-  if (s.models.IdempotencyKey) return s.models.IdempotencyKey as unknown as KeyModel;
+  let m = keyModels.get(s);
+  if (!m) keyModels.set(s, (m = defineKeyModel(db)));
+  return m;
+}
+function defineKeyModel(db: Db): KeyModel {
+  const s = db.sequelize;
   const J = s.getDialect() === "postgres" ? DataTypes.JSONB : DataTypes.JSON;
-  return s.define("IdempotencyKey", {
+  return s.define<KeyRow, Omit<KeyAttrs, "createdAt" | "updatedAt">>("IdempotencyKey", {
     id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
     ownerId: { type: DataTypes.INTEGER, allowNull: false },
     key: { type: DataTypes.STRING(64), allowNull: false },
     scope: { type: DataTypes.STRING(160), allowNull: false },
     result: { type: J, allowNull: false },
-  }, { tableName: "idempotency_keys" }) as unknown as KeyModel;
+  }, { tableName: "idempotency_keys" });
 }
 
 /** A fresh key for a form being rendered. */

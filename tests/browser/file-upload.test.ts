@@ -74,7 +74,7 @@ beforeAll(async () => {
   target = await createTestTarget("sqlite");
   server = await startServer(target, { DATA_DIR: tmp });
   db = openDb({ databaseUrl: target.databaseUrl, sqlitePath: target.sqlitePath });
-  const def = { kind: "achievement", title: "测试证明材料", schema, uiSchema, meta: {} };
+  const def = { kind: "achievement" as const, title: "测试证明材料", schema, uiSchema, meta: {} };
   await db.models.FormVersion.create({ formId: FORM, version: 1, ...def, hash: hashForm(def), createdBy: "test" });
 
   // An applicant with a saved profile; the browser takes over its session cookie.

@@ -36,18 +36,18 @@ export async function submitInProcess(db: Db, userId: number, planId: number, op
         await postStep(db, l, step.id, "sign", { version: v, signature: await signaturePng() }, extra);
         break;
       case "form": {
-        const view = (await stepView(db, l, step.id)) as any;
+        const { view } = (await stepView(db, l, step.id)) as any;
         const specialty = view.form.schema.properties.specialty?.enum?.[0] ?? "土木工程";
         await postStep(db, l, step.id, "next", { version: v, data: { ...formData(view.form.id, specialty), ...(opts.formOverrides ?? {}) } }, extra);
         break;
       }
       case "department-select": {
-        const view = (await stepView(db, l, step.id)) as any;
+        const { view } = (await stepView(db, l, step.id)) as any;
         await postStep(db, l, step.id, "next", { version: v, id: view.current ?? view.options[0].id }, extra);
         break;
       }
       case "achievements": {
-        const view = (await stepView(db, l, step.id)) as any;
+        const { view } = (await stepView(db, l, step.id)) as any;
         const ids: number[] = [];
         for (const cat of view.categories) {
           const all = cat.entries.filter((e: any) => !e.extracted).map((e: any) => e.id);

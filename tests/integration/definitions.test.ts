@@ -137,7 +137,7 @@ describe("format versions", () => {
     });
     const read = (await getDefinition(ctx.db, v2, id, 1))!;
     expect(read.meta.description).toBe("旧格式的说明");
-    expect(read.meta.summary).toBeUndefined();
+    expect((read.meta as Record<string, unknown>).summary).toBeUndefined();
 
     const r = await publishDefinition(ctx.db, v2, { id, kind: "achievement", title: "旧格式", schema, uiSchema: {}, meta: { order: 901, titleField: "name", listColumns: [{ field: "name" }], summary: "第二版说明" } }, { by: "admin", untrusted: true, formatVersion: 1 });
     expect(r).toMatchObject({ status: "published", version: 2 });

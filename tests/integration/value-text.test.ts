@@ -80,14 +80,14 @@ beforeAll(async () => {
   await publishFormVersion(db, admin, {
     id: info.id, kind: info.kind, title: info.title, meta: info.meta,
     schema: { ...info.schema, properties: { ...info.schema.properties, reviewRoute: ROUTE, partTime: PART_TIME, mentorGrade: MENTOR } },
-    uiSchema: { ...info.uiSchema, "ui:order": [...info.uiSchema["ui:order"], "reviewRoute", "partTime", "mentorGrade"], mentorGrade: MENTOR_UI },
+    uiSchema: { ...info.uiSchema, "ui:order": [...(info.uiSchema["ui:order"] as string[]), "reviewRoute", "partTime", "mentorGrade"], mentorGrade: MENTOR_UI },
   });
   const award = (await getCategory(db, "award"))!.form;
   await publishFormVersion(db, admin, {
     id: award.id, kind: award.kind, title: award.title,
-    meta: { ...award.meta, listColumns: [...award.meta.listColumns, { field: "cooperation" }, { field: "isLead" }] },
+    meta: { ...award.meta, listColumns: [...(award.meta.listColumns ?? []), { field: "cooperation" }, { field: "isLead" }] },
     schema: { ...award.schema, properties: { ...award.schema.properties, cooperation: COOP, isLead: LEAD } },
-    uiSchema: { ...award.uiSchema, "ui:order": [...award.uiSchema["ui:order"], "cooperation", "isLead"] },
+    uiSchema: { ...award.uiSchema, "ui:order": [...(award.uiSchema["ui:order"] as string[]), "cooperation", "isLead"] },
   });
 
   const person = await makeApplicant(db, unit, { name: "陆格式", categories: ["education", "work", "paper"] });

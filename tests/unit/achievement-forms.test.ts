@@ -80,7 +80,7 @@ function browserMessages(def: FormDefinition, data: Record<string, unknown>): st
 
 describe("我的业绩档案库: the 17 categories of the manual", () => {
   it("has the manual's 17 categories in order 1..17, with the manual's titles", () => {
-    const byOrder = categories.map((c) => c.def).sort((a, b) => a.meta.order - b.meta.order);
+    const byOrder = categories.map((c) => c.def).sort((a, b) => a.meta.order! - b.meta.order!);
     expect(byOrder.slice(0, 17).map((d) => [d.id, d.title, d.meta.order, d.meta.manualSection])).toEqual(
       MANUAL.map(([slug, title], i) => [`achievement/${slug}`, title, i + 1, `3.${i + 1}`]),
     );
@@ -106,7 +106,7 @@ describe.each(categories.map((c) => [c.file, c] as const))("forms/achievements/%
     const props = def.schema.properties as Record<string, any>;
     const problems: string[] = [];
     for (const [name, s] of Object.entries(props)) {
-      const ui = def.uiSchema[name] ?? {};
+      const ui = (def.uiSchema[name] ?? {}) as Record<string, unknown>;
       if (s.type === "string" && !s.enum && s.maxLength === undefined) problems.push(`${name}: string without maxLength`);
       if (s.format === "year-month" && ui["ui:widget"] !== "year-month") problems.push(`${name}: year-month without the year-month widget`);
       if (s["x-file"]) {

@@ -10,7 +10,7 @@ import {
   checkCitationImportConfig, checkDraft, detectCitationFormat, doiKey, markDuplicates, MAX_CITATION_FILE_BYTES, parseCitations,
   prepareImport, previewImport, titleKey, toDrafts, type CitationDraft, type CslItem,
 } from "~/engine/citation-import.server";
-import { hashForm, readFormFiles } from "~/engine/form-registry.server";
+import { hashForm, readFormFiles, type FormDefinition } from "~/engine/form-registry.server";
 import { UserError } from "~/engine/errors";
 
 const DIR = path.resolve(__dirname, "../fixtures/citations");
@@ -199,7 +199,7 @@ describe("parseCitations", () => {
 
 // A paper-like category defined here (the real one may change independently).
 const paperLike = (() => {
-  const def = {
+  const def: Omit<FormDefinition, "id" | "version"> = {
     kind: "achievement",
     title: "测试论文",
     schema: {
@@ -330,7 +330,7 @@ describe("hostile field values (up to the pre-scan's 100 000 characters) cost li
     // <[^>]+> in titleKey and \s* around the keyword separator were quadratic: seconds each.
     const item: CslItem = { title: "<".repeat(50_000), keyword: `${" ".repeat(50_000)}x`, DOI: "10.1000/x" };
     const t = process.cpuUsage();
-    const drafts = markDuplicates(toDrafts([item, { ...item, DOI: undefined }], paperLike), [], paperLike.meta.citationImport.dedupe);
+    const drafts = markDuplicates(toDrafts([item, { ...item, DOI: undefined }], paperLike), [], paperLike.meta.citationImport!.dedupe);
     const d = process.cpuUsage(t);
     expect((d.user + d.system) / 1000).toBeLessThan(500);
     expect(drafts[0].data.keywords).toEqual(["x"]);
@@ -339,7 +339,7 @@ describe("hostile field values (up to the pre-scan's 100 000 characters) cost li
 });
 
 describe("markDuplicates", () => {
-  const dedupe = paperLike.meta.citationImport.dedupe;
+  const dedupe = paperLike.meta.citationImport!.dedupe;
   const all = (): CitationDraft[] => {
     const out: CitationDraft[] = [];
     for (const f of ["papers.bib", "papers.ris", "papers.enw"]) out.push(...toDrafts(parse(f), paperLike));

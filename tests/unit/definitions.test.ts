@@ -130,7 +130,7 @@ describe("format versions", () => {
     const dir = tempDir({ "x.json": JSON.stringify(old) });
     const [f] = loadDefinitionFiles(v2, dir);
     expect(f.def.meta.description).toBe("旧格式的说明");
-    expect(f.def.meta.summary).toBeUndefined();
+    expect((f.def.meta as Record<string, unknown>).summary).toBeUndefined();
     // Neither the pointer nor the format is content.
     expect(f.def).not.toHaveProperty("$schema");
     expect(f.def).not.toHaveProperty("formatVersion");

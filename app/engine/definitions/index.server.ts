@@ -4,8 +4,8 @@
 // configuration bundle publish through publishDefinition and nothing else.
 import type { Db } from "~/utils/db.server";
 import type { FormDefinition } from "../form-registry.server";
-import type { WorkflowDefinition } from "../workflow/definition";
 import { dictionaryKind, type DictionaryDefinition } from "./kinds/dictionary.server";
+import type { WorkflowDefinition } from "./types.generated";
 import { formKind } from "./kinds/form.server";
 import { planTypesKind, type PlanTypesDefinition } from "./kinds/plan-types.server";
 import { templateKind, type TemplateDefinition } from "./kinds/template.server";
@@ -21,7 +21,7 @@ export interface DefinitionTypes {
 }
 export type DefinitionKind = keyof DefinitionTypes;
 
-export const DEFINITIONS: { [K in DefinitionKind]: KindSpec<DefinitionTypes[K]> } = {
+export const DEFINITIONS: { [K in DefinitionKind]: KindSpec<DefinitionTypes[K], unknown> } = {
   form: formKind,
   workflow: workflowKind,
   "plan-types": planTypesKind,

@@ -31,7 +31,11 @@ export interface PublishedContext<D> {
   others?: Map<string, D>;
 }
 
-export interface KindSpec<D extends Identified> {
+/** A definition file's content once checked: without what only says how it is written. */
+export type Content<F> = Omit<F, "$schema" | "formatVersion">;
+
+/** D: the definition as the engine holds it; F: the file's shape (the type generated from its meta-schema). */
+export interface KindSpec<D extends Identified, F = D> {
   kind: string;
   /** In messages: 表单, 申报类型 … */
   label: string;
@@ -40,6 +44,8 @@ export interface KindSpec<D extends Identified> {
   folder: string;
   /** The meta-schema, relative to dir(); its $id is what a file's "$schema" names. */
   metaSchema: string;
+  /** What the engine adds to the meta-schema before it checks with it (the workflow kind: each step kind's options schema). */
+  extendMetaSchema?(schema: Raw): Raw;
   format: FormatSpec;
   /** "declared": files say their version number; "content": a new number whenever the content changes. */
   versioning: "declared" | "content";
@@ -53,8 +59,8 @@ export interface KindSpec<D extends Identified> {
   safety?(raw: Raw): string[];
   /** Before the meta-schema: defaults and dialect of admin input (other keys kept, so typos are still reported). */
   normalise?(raw: Raw, ctx: { untrusted: boolean }): Raw;
-  /** Checked content (current format, without $schema and formatVersion) as the engine holds it. */
-  toDef(content: Raw): D;
+  /** Content checked against the meta-schema (current format, without $schema and formatVersion) as the engine holds it. */
+  toDef(content: Content<F>): D;
   /** The kind's own checks after the meta-schema (messages prefixed with ctx.source). */
   check(def: D, ctx: CheckContext): string[];
   /** Problems between the files of one folder (e.g. two categories at one position). */
@@ -81,32 +87,41 @@ export const at = (source: string) => (source ? `${source}: ` : "");
 const metaAjv = () => singleton("definitions.metaAjv", () => createAjv({ strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true }));
 const metaCache = () => singleton("definitions.meta", () => new Map<string, { id: string; validate: ValidateFunction }>());
 
-export function metaSchemaOf(spec: KindSpec<any>) {
+/** The kind's meta-schema, compiled: its validate is the type guard of the file shape F. */
+export function metaSchemaOf<F>(spec: KindSpec<Identified, F>): { id: string; validate: ValidateFunction<F> } {
   const file = path.join(spec.dir(), spec.metaSchema);
-  let hit = metaCache().get(file);
+  let hit = metaCache().get(`${spec.kind}:${file}`);
   if (!hit) {
-    const schema = JSON.parse(fs.readFileSync(file, "utf8"));
-    hit = { id: schema.$id, validate: metaAjv().compile({ ...schema, $id: undefined }) };
-    metaCache().set(file, hit);
+    const schema = JSON.parse(fs.readFileSync(file, "utf8")) as Raw;
+    const full = spec.extendMetaSchema ? spec.extendMetaSchema(schema) : schema;
+    hit = { id: String(schema.$id), validate: metaAjv().compile({ ...full, $id: undefined }) };
+    metaCache().set(`${spec.kind}:${file}`, hit);
   }
-  return hit;
+  // The cache holds every kind's validator; this one was compiled from F's meta-schema.
+  return hit as { id: string; validate: ValidateFunction<F> };
 }
 
-/** Meta-schema problems of a raw definition, each naming the field (and, given the file text, its line). */
-export function metaSchemaProblems(spec: KindSpec<any>, raw: unknown, source: string, text?: string): string[] {
-  const { validate } = metaSchemaOf(spec);
-  if (validate(raw)) return [];
-  return Object.entries(toFieldErrors(validate.errors)).map(([field, msgs]) => {
+function metaMessages(errors: ValidateFunction["errors"], source: string, text?: string): string[] {
+  return Object.entries(toFieldErrors(errors)).map(([field, msgs]) => {
     const where = text ? locateJsonPath(text, field ? field.split(".") : []) : null;
     return `${source}${where ? `（${where}）` : ""}${source || where ? ": " : ""}${field || "(根)"} ${msgs.join("；")}`;
   });
 }
 
+/** A raw definition checked against the kind's meta-schema: its content typed by the check, or the
+ * problems, each naming the field (and, given the file text, its line). */
+export function checkedContent<F>(spec: KindSpec<Identified, F>, raw: unknown, source: string, text?: string): { content: Content<F> } | { problems: string[] } {
+  const { validate } = metaSchemaOf(spec);
+  return validate(raw) ? { content: content(raw) } : { problems: metaMessages(validate.errors, source, text) };
+}
+
 // ---- loading --------------------------------------------------------------------------------
 
 /** A definition without what only says how it is written: its meta-schema pointer and format. */
-function content(raw: Raw): Raw {
-  const { $schema: _s, formatVersion: _f, ...rest } = raw;
+function content<F>(raw: F): Content<F> {
+  const rest = { ...raw };
+  Reflect.deleteProperty(rest as object, "$schema");
+  Reflect.deleteProperty(rest as object, "formatVersion");
   return rest;
 }
 
@@ -123,7 +138,7 @@ export function readJsonFile(dir: string, rel: string, source: string) {
  * A raw definition through the checks every door shares: declared format → upgrade to the current
  * format → defaults (and dialect) → (admin input) safety → meta-schema → the kind's checks.
  */
-export function prepareDefinition<D extends Identified>(spec: KindSpec<D>, raw: unknown, o: { source: string; text?: string; untrusted?: boolean; formatVersion?: number }): { def: D } | { problems: string[] } {
+export function prepareDefinition<D extends Identified, F>(spec: KindSpec<D, F>, raw: unknown, o: { source: string; text?: string; untrusted?: boolean; formatVersion?: number }): { def: D } | { problems: string[] } {
   const untrusted = !!o.untrusted;
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) return { problems: [`${at(o.source)}${spec.label}定义应为 JSON 对象`] };
   let from = o.formatVersion;
@@ -141,15 +156,15 @@ export function prepareDefinition<D extends Identified>(spec: KindSpec<D>, raw: 
     const p = spec.safety(current);
     if (p.length) return { problems: p.map((m) => at(o.source) + m) };
   }
-  const meta = metaSchemaProblems(spec, current, o.source, o.text);
-  if (meta.length) return { problems: meta };
-  const def = spec.toDef(content(current));
+  const checked = checkedContent(spec, current, o.source, o.text);
+  if ("problems" in checked) return checked;
+  const def = spec.toDef(checked.content);
   const problems = spec.check(def, { source: o.source, untrusted });
   return problems.length ? { problems } : { def };
 }
 
 /** Every definition file of a kind, checked. Throws DefinitionError listing every problem. */
-export function loadDefinitionFiles<D extends Identified>(spec: KindSpec<D>, dir = spec.dir()): LoadedFile<D>[] {
+export function loadDefinitionFiles<D extends Identified, F>(spec: KindSpec<D, F>, dir = spec.dir()): LoadedFile<D>[] {
   const out: LoadedFile<D>[] = [];
   const problems: string[] = [];
   const seen = new Map<string, string>();
@@ -181,25 +196,30 @@ function cacheOf(db: Db) {
   return c;
 }
 
-export async function latestVersion(db: Db, spec: KindSpec<any>, id: string, transaction?: Transaction): Promise<number | null> {
+export async function latestVersion(db: Db, spec: KindSpec<Identified, unknown>, id: string, transaction?: Transaction): Promise<number | null> {
   const v = await spec.store.model(db).max("version", { where: spec.store.where(id), transaction });
   return v === null || v === undefined ? null : Number(v);
 }
 
-/** A stored row as the engine reads it: brought to the current format, with its hash and author. */
-function fromStored<D extends Identified>(spec: KindSpec<D>, row: Raw): Published<D> {
-  const stored = upgradeFormat(spec.format, spec.store.fromRow(row), Number(row.formatVersion ?? 1));
-  return { ...spec.toDef(content(stored)), version: Number(row.version), hash: String(row.hash), createdBy: String(row.createdBy), createdAt: row.createdAt as Date };
+/** A stored row as the engine reads it: brought to the current format and checked against the
+ * meta-schema like any input (a row that fails it is refused, never cast), with its hash and author. */
+function fromStored<D extends Identified, F>(spec: KindSpec<D, F>, row: Raw): Published<D> {
+  const version = Number(row.version);
+  const stored: Raw = { ...upgradeFormat(spec.format, spec.store.fromRow(row), Number(row.formatVersion ?? 1)), version };
+  const checked = checkedContent(spec, stored, `${spec.label} ${String(stored.id ?? "")} 第 ${version} 版`);
+  if ("problems" in checked) throw new DefinitionError(checked.problems);
+  return { ...spec.toDef(checked.content), version, hash: String(row.hash), createdBy: String(row.createdBy), createdAt: row.createdAt instanceof Date ? row.createdAt : new Date(String(row.createdAt)) };
 }
 
 /** A published definition without what publishing added (hashes are of content only). */
 export function unpublished<D extends Identified>(p: Published<D>): D {
-  const { hash: _h, createdBy: _b, createdAt: _a, ...def } = p;
-  return def as unknown as D;
+  const def: D = { ...p };
+  for (const key of ["hash", "createdBy", "createdAt"] satisfies (keyof VersionMeta)[]) Reflect.deleteProperty(def, key);
+  return def;
 }
 
 /** A published definition: the given version, or the latest; null when there is none. */
-export async function getDefinition<D extends Identified>(db: Db, spec: KindSpec<D>, id: string, version?: number, o: { transaction?: Transaction } = {}): Promise<Published<D> | null> {
+export async function getDefinition<D extends Identified, F>(db: Db, spec: KindSpec<D, F>, id: string, version?: number, o: { transaction?: Transaction } = {}): Promise<Published<D> | null> {
   const t = o.transaction;
   if (version === undefined) {
     const latest = await latestVersion(db, spec, id, t);
@@ -247,7 +267,7 @@ export interface PublishOutcome<D> { status: "published" | "unchanged" | "checke
  * the configuration bundle all call it. A published (id, version) never changes: a file that keeps
  * a published number with other content is refused. Throws DefinitionError (nothing stored).
  */
-export async function publishDefinition<D extends Identified>(db: Db, spec: KindSpec<D>, input: unknown, o: PublishOptions<D>): Promise<PublishOutcome<D>> {
+export async function publishDefinition<D extends Identified, F>(db: Db, spec: KindSpec<D, F>, input: unknown, o: PublishOptions<D>): Promise<PublishOutcome<D>> {
   const source = o.source ?? "";
   const t = o.transaction;
   const id = input && typeof input === "object" ? spec.idOf(input as Raw) : null;
@@ -293,7 +313,7 @@ export async function publishDefinition<D extends Identified>(db: Db, spec: Kind
  * Publishes a kind's files (boot, `npm run db:migrate`): each file version the database does not
  * have yet. Every problem is collected; once one is found nothing more is stored.
  */
-export async function syncDefinitionFiles<D extends Identified>(db: Db, spec: KindSpec<D>, dir = spec.dir()) {
+export async function syncDefinitionFiles<D extends Identified, F>(db: Db, spec: KindSpec<D, F>, dir = spec.dir()) {
   const files = loadDefinitionFiles(spec, dir);
   const others = new Map<string, D>();
   for (const f of files) if (!others.has(f.def.id) || others.get(f.def.id)!.version <= f.def.version) others.set(f.def.id, f.def);

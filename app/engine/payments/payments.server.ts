@@ -12,7 +12,7 @@ import { may, type Person } from "~/engine/people/roles";
 import { isDbId } from "~/utils/ints.server";
 import type { Loaded } from "../workflow/applications.server";
 import { loadOwn } from "../workflow/applications.server";
-import type { WorkflowDefinition } from "../workflow/definition";
+import type { WorkflowDefinition } from "../definitions/types.generated";
 import { getWorkflow } from "../workflow/registry.server";
 import { stageOf } from "../workflow/review-machine";
 import { completePaymentStage, getForStaff } from "../workflow/review.server";

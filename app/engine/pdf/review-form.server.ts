@@ -3,18 +3,21 @@
 // extracted snapshots with their own category versions, the review chain's stages), then the
 // workflow's Handlebars template (templates.reviewForm) → renderPdf. Nothing here names an
 // application type, a field or a category: templates choose what to lay out where.
+import fs from "node:fs";
 import fsp from "node:fs/promises";
+import path from "node:path";
 import { Op } from "sequelize";
-import type { ApplicationAchievementAttrs, ApplicationAttrs, PlanAttrs } from "../../../db/models";
+import type { ApplicationAttrs, PlanAttrs, UnitAttrs } from "../../../db/models";
 import type { Db } from "~/utils/db.server";
+import { getEnv } from "~/utils/env.server";
 import { UserError } from "~/engine/errors";
 import { labelOfRole } from "~/engine/people/roles";
-import { getCategory, listColumns, slugOf } from "../archive.server";
 import { contentDisposition, fileNamePart, filePath, isFileKey } from "../file-storage.server";
 import { getForm, validFields, type PublishedForm } from "../form-registry.server";
 import { formatColumn, recordFields, type FormatOptions } from "../format-value";
 import { renderTemplate } from "../templates.server";
-import type { FormStepOptions, WorkflowDefinition } from "../workflow/definition";
+import type { WorkflowDefinition } from "../definitions/types.generated";
+import { stepReviewFormData, withStepReviewFormKeys } from "../workflow/steps.server";
 import { ACTION_LABEL, stateLabel } from "../workflow/review-machine";
 import { PdfRenderError, renderPdf, type RenderPdfOptions } from "./renderer.server";
 
@@ -56,36 +59,6 @@ async function dataUrl(key: unknown, mime: string) {
   return bytes ? `data:${mime};base64,${bytes.toString("base64")}` : null;
 }
 
-/** Per category (and version, when snapshots of one category were taken under different ones):
- * the category's declared columns, each snapshot a row, the title first. */
-async function achievementGroups(db: Db, snaps: ApplicationAchievementAttrs[]) {
-  const keys = [...new Set(snaps.map((s) => `${s.categoryId}@${s.formVersion}`))];
-  const groups = [];
-  for (const key of keys) {
-    const [categoryId, version] = [key.slice(0, key.lastIndexOf("@")), Number(key.slice(key.lastIndexOf("@") + 1))];
-    const cat = await getCategory(db, slugOf(categoryId), version);
-    const rows = snaps.filter((s) => s.categoryId === categoryId && s.formVersion === version);
-    const declared = cat ? listColumns(cat.form) : [];
-    const titleField = cat?.form.meta.titleField as string | undefined;
-    const hasTitle = !!titleField && declared.some((c) => c.field === titleField && !c.to);
-    const columns = [
-      ...(hasTitle ? [] : [{ title: "名称", cell: (s: ApplicationAchievementAttrs) => s.title }]),
-      ...declared.map((c) => ({
-        title: c.title,
-        cell: (s: ApplicationAchievementAttrs) => (c.field === titleField && !c.to && s.title) || formatColumn(c, s.data, TABLE_CELL),
-      })),
-    ];
-    groups.push({
-      categoryId, version, order: cat?.order ?? 999,
-      title: cat?.title ?? slugOf(categoryId),
-      columns: columns.map((c) => ({ title: c.title })),
-      rows: rows.map((s, i) => ({ index: i + 1, title: s.title, cells: columns.map((c) => c.cell(s)) })),
-    });
-  }
-  groups.sort((a, b) => a.order - b.order || a.categoryId.localeCompare(b.categoryId) || a.version - b.version);
-  return groups.map((g, i) => ({ ...g, seq: i + 1, seqCn: cnOrdinal(i + 1), count: g.rows.length }));
-}
-
 /** Reviewers' opinions per review stage of the chain, from the application's audit rows. */
 async function opinions(db: Db, w: WorkflowDefinition, appId: number) {
   const rows = await db.models.AuditLog.findAll({
@@ -111,16 +84,22 @@ async function opinions(db: Db, w: WorkflowDefinition, appId: number) {
   });
 }
 
-/** The data a review-form template receives, described field by field by templates/_meta/review-form-data.schema.json. */
+/** The description of the data a review-form template receives: the engine's keys
+ * (templates/_meta/review-form-data.schema.json) and the step kinds'. */
+export function reviewFormDataSchema(): Record<string, unknown> {
+  const base = JSON.parse(fs.readFileSync(path.join(getEnv().templatesDir, "_meta/review-form-data.schema.json"), "utf8"));
+  return withStepReviewFormKeys(base);
+}
+
+/** The data a review-form template receives, described field by field by reviewFormDataSchema(). */
 export async function reviewFormData(db: Db, src: ReviewFormSource, now = new Date()) {
   const { app, plan, workflow: w } = src;
-  const [profileRow, unit, series, committee, acceptance, snaps] = await Promise.all([
+  const [profileRow, unit, series, committee, acceptance] = await Promise.all([
     db.models.Profile.findOne({ where: { userId: app.userId } }).then((r) => r?.get({ plain: true }) ?? null),
     app.unitId ? db.models.Unit.findByPk(app.unitId, { include: ["department", "affiliation"] }) : null,
     db.models.TitleSeries.findByPk(plan.titleSeriesId, { attributes: ["name"], raw: true }),
     app.committeeId ? db.models.Committee.findByPk(app.committeeId, { attributes: ["name"], raw: true }) : null,
     app.acceptanceDepartmentId ? db.models.AcceptanceDepartment.findByPk(app.acceptanceDepartmentId, { attributes: ["name"], raw: true }) : null,
-    db.models.ApplicationAchievement.findAll({ where: { applicationId: app.id }, order: [["id", "ASC"]] }).then((r) => r.map((x) => x.get({ plain: true }))),
   ]);
   // Profile fields (性别, 出生日期 …) by name, formatted with the profile's own form version — as
   // they were at submission (a later profile edit does not change a submitted application).
@@ -128,28 +107,12 @@ export async function reviewFormData(db: Db, src: ReviewFormSource, now = new Da
   const profileForm = profile ? await getForm(db, profile.formId, profile.formVersion) : null;
   const profileFields = profileForm ? formFields(profileForm, profile!.data) : [];
 
-  // Every form step, printed with the form version the application is bound to.
-  const forms = [];
-  const info: Record<string, string> = {};
-  for (const step of w.steps.filter((s) => s.kind === "form")) {
-    const formId = (step.options as FormStepOptions).form;
-    const form = await getForm(db, formId, app.formVersions[formId]);
-    if (!form) continue;
-    const fields = formFields(form, app.steps[step.id]?.data);
-    for (const f of fields) info[f.name] ??= f.value;
-    const short = fields.filter((f) => !f.long);
-    // Two short fields per printed row (label | value | label | value).
-    const pairs = Array.from({ length: Math.ceil(short.length / 2) }, (_, i) => ({ left: short[2 * i], right: short[2 * i + 1] ?? null }));
-    forms.push({ stepId: step.id, title: step.title, formTitle: form.title, fields, pairs, long: fields.filter((f) => f.long) });
-  }
-
-  const photoStep = w.steps.find((s) => s.kind === "photo");
-  const signStep = w.steps.find((s) => s.kind === "pledge-sign");
-  const sig = signStep ? (app.steps[signStep.id]?.data as { key?: string; signedAt?: string } | null) : null;
-  const unitRow = unit ? (unit.get({ plain: true }) as any) : null;
-  const achievements = await achievementGroups(db, snaps);
+  // What the step kinds add (forms and info, photo, signature, achievements …).
+  const steps = await stepReviewFormData({ db, app, plan, workflow: w, print: { fields: formFields, image: dataUrl, column: (c, data) => formatColumn(c, data, TABLE_CELL), ordinal: cnOrdinal } });
+  const info: Record<string, unknown> = steps.info && typeof steps.info === "object" ? { ...steps.info } : {};
+  const unitRow: (UnitAttrs & { department?: { name: string } | null; affiliation?: { name: string } | null }) | null = unit ? unit.get({ plain: true }) : null;
   const stages = await opinions(db, w, app.id);
-  const name = app.applicantName ?? info.name ?? String((profile?.data as any)?.[profileForm?.meta.displayNameField as string] ?? "");
+  const name = app.applicantName ?? (typeof info.name === "string" ? info.name : undefined) ?? String(Reflect.get(Object(profile?.data), profileForm?.meta.displayNameField ?? "") ?? "");
 
   return {
     title: w.name,
@@ -158,21 +121,18 @@ export async function reviewFormData(db: Db, src: ReviewFormSource, now = new Da
       submittedAt: app.submittedAt ? new Date(app.submittedAt).toISOString() : null,
     },
     applicant: {
-      name, idNumber: app.applicantIdNumber ?? info.idNumber ?? "",
+      name, idNumber: app.applicantIdNumber ?? (typeof info.idNumber === "string" ? info.idNumber : undefined) ?? "",
       unit: unitRow?.name ?? "", unitCreditCode: unitRow?.creditCode ?? "",
       department: unitRow?.department?.name ?? "", affiliation: unitRow?.affiliation?.name ?? "",
     },
     profile: Object.fromEntries(profileFields.map((f) => [f.name, f.value])),
     profileFields,
-    info, forms,
-    photo: photoStep ? await dataUrl((app.steps[photoStep.id]?.data as { key?: string } | null)?.key, "image/jpeg") : null,
-    signature: sig?.key ? { image: await dataUrl(sig.key, "image/png"), signedAt: sig.signedAt ?? null } : null,
+    ...steps,
     plan: {
       name: plan.name, year: plan.year, titleSeries: series?.name ?? "", titleLevel: plan.titleLevel,
       recognitionType: plan.recognitionType ?? "", committee: committee?.name ?? "", acceptanceDepartment: acceptance?.name ?? "",
       feeYuan: plan.fee ? (plan.fee / 100).toFixed(2) : "",
     },
-    achievements, achievementTotal: snaps.length,
     stages, reviewStages: stages.filter((s) => s.isReview),
     generatedAt: now.toISOString(),
   };

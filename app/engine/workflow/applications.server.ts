@@ -10,10 +10,10 @@ import { dbVersion, isDbId } from "~/utils/ints.server";
 import { getForm } from "../form-registry.server";
 import { cnDate, latestTemplateVersions } from "../templates.server";
 import { planStatus, planTypeOf, precheck } from "../plans.server";
-import type { FormStepOptions, StepDef, WorkflowDefinition } from "./definition";
+import type { StepDef, StepDefOf, StepKind, WorkflowDefinition } from "../definitions/types.generated";
 import { getWorkflow } from "./registry.server";
 import { FINAL, transition } from "./review-machine";
-import { STEP_HANDLERS, type StepCtx, type StepWrite } from "./steps.server";
+import { boundForms, isFinal, pluginOf, stepCtx, stepPage, summarySections, type StepScope, type StepWrite } from "./steps.server";
 import { consumeToken, pledgeHtml, storeSignature, usableToken, type Signature } from "./pledge.server";
 
 export const CONFLICT_MESSAGE = "申报信息已在其他页面或窗口中修改，请刷新页面后重试";
@@ -47,8 +47,8 @@ export async function startApplication(db: Db, userId: number, planId: number, i
   const workflow = type ? await getWorkflow(db, type.applicationType) : null;
   if (!workflow) throw new UserError("该申报类型尚未配置申报流程，请联系管理员", 409);
   const formVersions: Record<string, number> = {};
-  for (const s of workflow.steps.filter((x) => x.kind === "form")) {
-    const form = await getForm(db, (s.options as FormStepOptions).form);
+  for (const formId of boundForms(workflow)) {
+    const form = await getForm(db, formId);
     if (!form) throw new UserError("申报信息表单缺失，请联系管理员", 409);
     formVersions[form.id] = form.version;
   }
@@ -134,7 +134,7 @@ export function guardStep(l: Loaded, stepId: string) {
  * steps the reviewer unlocked plus 检查并提交 (to resubmit). Nothing once submitted. */
 export function editableSteps(w: WorkflowDefinition, app: Pick<ApplicationRow, "status" | "returnedSteps">): string[] {
   if (app.status === "draft") return w.steps.map((s) => s.id);
-  if (app.status === "returned") return w.steps.filter((s) => s.kind === "confirm-submit" || (app.returnedSteps ?? []).includes(s.id)).map((s) => s.id);
+  if (app.status === "returned") return w.steps.filter((s) => isFinal(s) || (app.returnedSteps ?? []).includes(s.id)).map((s) => s.id);
   return [];
 }
 
@@ -146,13 +146,13 @@ function guardEditable(l: Loaded, stepId: string) {
   }
 }
 
-export function ctxFor(db: Db, l: Loaded, step: StepDef): StepCtx {
-  return { db, app: l.app, plan: l.plan, workflow: l.workflow, step, state: l.app.steps[step.id] };
+export function scopeOf(db: Db, l: Loaded): StepScope {
+  return { db, app: l.app, plan: l.plan, workflow: l.workflow };
 }
 
+/** A step's page (its kind and view), once every step before it is complete. */
 export async function stepView(db: Db, l: Loaded, stepId: string) {
-  const step = guardStep(l, stepId);
-  return STEP_HANDLERS[step.kind].view(ctxFor(db, l, step));
+  return stepPage(scopeOf(db, l), guardStep(l, stepId));
 }
 
 /**
@@ -191,13 +191,14 @@ export async function postStep(db: Db, l: Loaded, stepId: string, intent: string
   const step = guardStep(l, stepId);
   const expected = versionOf(body.version);
   if (expected !== l.app.version) throw new UserError(CONFLICT_MESSAGE, 409);
-  const handler = STEP_HANDLERS[step.kind];
-  const ctx = ctxFor(db, l, step);
-  let write: StepWrite;
-  if (intent === "next") write = await handler.next(ctx, body);
-  else if (handler.act) write = await handler.act(ctx, intent, body, extra);
-  else throw new UserError("不支持的操作");
-  return applyWrite(db, l, step, expected, write);
+  return applyWrite(db, l, step, expected, await postTo(scopeOf(db, l), step, intent, body, extra));
+}
+async function postTo<K extends StepKind>(scope: StepScope, step: StepDefOf<K>, intent: string, body: Record<string, unknown>, extra: { request: Request; ip: string | null }): Promise<StepWrite> {
+  const handler = pluginOf(step);
+  const ctx = stepCtx(scope, step);
+  if (intent === "next") return handler.next(ctx, body);
+  if (handler.act) return handler.act(ctx, intent, body, extra);
+  throw new UserError("不支持的操作");
 }
 
 /** An upload to a step (photo, attachment slot): multipart, with the intent and version in the URL. */
@@ -206,10 +207,15 @@ export async function uploadToStep(db: Db, l: Loaded, stepId: string, params: UR
   const step = guardStep(l, stepId);
   const expected = versionOf(params.get("version"));
   if (expected !== l.app.version) throw new UserError(CONFLICT_MESSAGE, 409);
-  const handler = STEP_HANDLERS[step.kind];
+  return applyWrite(db, l, step, expected, await uploadTo(scopeOf(db, l), step, params, request));
+}
+async function uploadTo<K extends StepKind>(scope: StepScope, step: StepDefOf<K>, params: URLSearchParams, request: Request): Promise<StepWrite> {
+  const handler = pluginOf(step);
   if (!handler.upload) throw new UserError("该步骤不接受上传文件");
-  const write = await handler.upload(ctxFor(db, l, step), params, request);
-  return applyWrite(db, l, step, expected, write);
+  return handler.upload(stepCtx(scope, step), params, request);
+}
+function checkStep<K extends StepKind>(scope: StepScope, step: StepDefOf<K>) {
+  return pluginOf(step).check(stepCtx(scope, step));
 }
 
 /** A write that is not tied to the page's version (the phone signing the pledge): retried on a race. */
@@ -236,9 +242,9 @@ export async function submissionProblems(db: Db, l: Loaded, now = new Date(), op
   const refusal = opts.resubmit ? null : windowRefusal(l.plan, now);
   if (refusal) problems.push(refusal);
   for (const step of l.workflow.steps) {
-    if (step.kind === "confirm-submit") continue;
+    if (isFinal(step)) continue;
     if (!l.app.steps[step.id]?.completedAt) { problems.push(`「${step.title}」尚未完成`); continue; }
-    for (const p of await STEP_HANDLERS[step.kind].check(ctxFor(db, l, step))) problems.push(`「${step.title}」：${p}`);
+    for (const p of await checkStep(scopeOf(db, l), step)) problems.push(`「${step.title}」：${p}`);
   }
   const unmet = (await precheck(db, l.app.userId, l.plan, now)).filter((r) => !r.met);
   for (const r of unmet) problems.push(`资格条件不满足：${r.label}`);
@@ -261,9 +267,9 @@ async function applicantIdentity(db: Db, userId: number, t: Transaction) {
   const profile = await db.models.Profile.findOne({ where: { userId }, transaction: t });
   const form = profile ? await getForm(db, profile.formId, profile.formVersion) : null;
   const data = (profile?.data ?? {}) as Record<string, unknown>;
-  const props = ((form?.schema as any)?.properties ?? {}) as Record<string, { format?: string }>;
+  const props = form?.schema.properties ?? {};
   const idField = Object.keys(props).find((k) => props[k].format === "cn-id-card");
-  const nameField = form?.meta.displayNameField as string | undefined;
+  const nameField = form?.meta.displayNameField;
   const str = (v: unknown, n: number) => (typeof v === "string" ? v.slice(0, n) : null);
   return {
     unitId: profile?.unitId ?? null, applicantName: nameField ? str(data[nameField], 64) : null, applicantIdNumber: idField ? str(data[idField], 18) : null,
@@ -378,6 +384,5 @@ export async function pledgeSigned(db: Db, userId: number, id: number, stepId: s
 
 /** Every step's read-only summary (the 检查申报信息 view), for the record page. */
 export async function applicationSummary(db: Db, l: Loaded) {
-  const last = l.workflow.steps[l.workflow.steps.length - 1];
-  return STEP_HANDLERS["confirm-submit"].view(ctxFor(db, l, last)) as Promise<{ sections: { id: string; title: string; complete: boolean; parts: unknown[] }[] }>;
+  return { sections: await summarySections(scopeOf(db, l)) };
 }

@@ -11,7 +11,7 @@ import { UserError } from "~/engine/errors";
 import { loadProfile } from "~/engine/people/profile.server";
 import { filePath, storeFile } from "../file-storage.server";
 import { renderTemplate } from "../templates.server";
-import type { PledgeSignOptions, WorkflowDefinition } from "./definition";
+import type { PledgeSignOptions, WorkflowDefinition } from "../definitions/types.generated";
 
 export const MAX_SIGNATURE_BYTES = 400 * 1024;
 const DEFAULT_TOKEN_MINUTES = 10;

@@ -6,18 +6,22 @@
 import type { Transaction } from "sequelize";
 import { getEnv } from "~/utils/env.server";
 import type { Db } from "~/utils/db.server";
+import { aggregateRows } from "~/utils/aggregate.server";
 import { readFormFiles, type FormDefinition } from "../form-registry.server";
-import { planTypes, type PlanTypeDef } from "../plans.server";
+import { planTypes } from "../plans.server";
 import { CATEGORY_KIND } from "../archive.server";
 import { PROFILE_FORM_ID } from "~/engine/people/profile.server";
 import { may, rolesThatMay } from "~/engine/people/roles";
 import { contentHash } from "../definitions/hash";
-import { getDefinition, loadDefinitionFiles, metaSchemaProblems, syncDefinitionFiles, unpublished } from "../definitions/lifecycle.server";
+import { checkedContent, getDefinition, loadDefinitionFiles, syncDefinitionFiles, unpublished } from "../definitions/lifecycle.server";
 import { workflowKind } from "../definitions/kinds/workflow.server";
 import { formKind } from "../definitions/kinds/form.server";
 import { planTypesKind } from "../definitions/kinds/plan-types.server";
 import { templateKind } from "../definitions/kinds/template.server";
-import type { WorkflowDefinition, FormStepOptions, AchievementsOptions } from "./definition";
+import type { PlanTypeDef, WorkflowDefinition } from "../definitions/types.generated";
+import { stepReferences, stepRules, type WorkflowCatalog } from "./steps.server";
+
+export type { WorkflowCatalog };
 
 export function workflowsDir() {
   return getEnv().workflowsDir;
@@ -31,8 +35,8 @@ export function hashWorkflow(def: WorkflowDefinition) {
 
 /** Structural problems (meta-schema and rules between steps), in Chinese, each naming the file. */
 export function checkWorkflowShape(def: unknown, source: string): string[] {
-  const meta = metaSchemaProblems(workflowKind, def, source);
-  return meta.length ? meta : checkWorkflowRules(def as WorkflowDefinition, source);
+  const checked = checkedContent(workflowKind, def, source);
+  return "problems" in checked ? checked.problems : checkWorkflowRules(checked.content, source);
 }
 
 /** The rules between steps and stages that the meta-schema cannot say. */
@@ -43,18 +47,7 @@ export function checkWorkflowRules(w: WorkflowDefinition, source: string): strin
     if (ids.has(s.id)) out.push(`${source}: 步骤 id「${s.id}」重复`);
     ids.add(s.id);
   }
-  const kinds = w.steps.map((s) => s.kind);
-  if (kinds.filter((k) => k === "confirm-submit").length !== 1 || kinds[kinds.length - 1] !== "confirm-submit") {
-    out.push(`${source}: 最后一步必须是唯一的 confirm-submit（检查并提交）`);
-  }
-  const sign = kinds.indexOf("pledge-sign");
-  const preview = kinds.indexOf("pledge-preview");
-  if (preview >= 0 && (sign < 0 || preview < sign)) out.push(`${source}: pledge-preview 必须在 pledge-sign 之后`);
-  for (const k of ["photo", "pledge-sign", "attachments", "plan-notice"] as const) {
-    if (kinds.filter((x) => x === k).length > 1) out.push(`${source}: 步骤类型 ${k} 只能出现一次`);
-  }
-  const sources = w.steps.filter((s) => s.kind === "department-select").map((s) => s.options.source);
-  if (new Set(sources).size !== sources.length) out.push(`${source}: 同一受理对象（${sources.join("、")}）只能选择一次`);
+  out.push(...stepRules(w, source));
   const stageIds = new Set<string>();
   for (const st of w.reviewChain.stages) {
     if (stageIds.has(st.id)) out.push(`${source}: 评审环节 id「${st.id}」重复`);
@@ -68,24 +61,14 @@ export function checkWorkflowRules(w: WorkflowDefinition, source: string): strin
   return out;
 }
 
-/** What a workflow may reference: published forms (by id), the profile's fields, category slugs,
- * plan types and templates. */
-export interface WorkflowCatalog {
-  forms: Map<string, { kind: string; schema: Record<string, any> }>;
-  profileFields: Set<string>;
-  categories: Set<string>;
-  planTypes: PlanTypeDef[];
-  templates: Set<string>;
-}
-
 /** The catalog of a database: the latest published version of every form, the published plan
  * types and templates. */
 export async function catalogFromDb(db: Db, transaction?: Transaction): Promise<WorkflowCatalog> {
-  const rows = await db.models.FormVersion.findAll({ attributes: ["formId", [db.sequelize.fn("MAX", db.sequelize.col("version")), "latest"]], group: ["formId"], raw: true, transaction }) as unknown as { formId: string; latest: number }[];
-  const forms = new Map<string, { kind: string; schema: Record<string, any> }>();
+  const rows = await aggregateRows<{ formId: string; latest: number }>(db.models.FormVersion.findAll({ attributes: ["formId", [db.sequelize.fn("MAX", db.sequelize.col("version")), "latest"]], group: ["formId"], raw: true, transaction }));
+  const forms: WorkflowCatalog["forms"] = new Map();
   for (const r of rows) {
     const f = await getDefinition(db, formKind, r.formId, Number(r.latest), { transaction });
-    if (f) forms.set(f.id, { kind: f.kind, schema: f.schema as Record<string, any> });
+    if (f) forms.set(f.id, { kind: f.kind, schema: f.schema });
   }
   const templates = await db.models.TemplateVersion.findAll({ attributes: ["templateId"], group: ["templateId"], raw: true, transaction });
   const types = await planTypes(db, transaction).catch(() => []);
@@ -101,7 +84,7 @@ export function catalogFromFiles(formsDir?: string, dirs: { workflowsDir?: strin
   }
   const types = loadDefinitionFiles(planTypesKind, dirs.workflowsDir).sort((a, b) => b.def.version - a.def.version)[0]?.def.planTypes ?? [];
   const templates = new Set(loadDefinitionFiles(templateKind, dirs.templatesDir).map((t) => t.def.id));
-  return catalogOf(new Map([...latest].map(([id, d]) => [id, { kind: d.kind, schema: d.schema as Record<string, any> }])), types, templates);
+  return catalogOf(new Map([...latest].map(([id, d]) => [id, { kind: d.kind, schema: d.schema }])), types, templates);
 }
 
 function catalogOf(forms: WorkflowCatalog["forms"], planTypes: PlanTypeDef[], templates: Set<string>): WorkflowCatalog {
@@ -115,33 +98,7 @@ export function checkWorkflowReferences(w: WorkflowDefinition, source: string, c
   const type = catalog.planTypes.find((t) => t.planType === w.planType);
   if (!type) out.push(`${source}: 计划类型「${w.planType}」不在 plan-types.json 中`);
   else if (type.applicationType !== w.id) out.push(`${source}: plan-types.json 中「${w.planType}」对应的申报类型是 ${type.applicationType}，不是 ${w.id}`);
-  for (const s of w.steps) {
-    const at = `${source}: 步骤「${s.id}」`;
-    if (s.kind === "form") {
-      const o = s.options as FormStepOptions;
-      const form = catalog.forms.get(o.form);
-      if (!form) { out.push(`${at} 引用的表单 ${o.form} 不存在`); continue; }
-      if (form.kind !== "application") out.push(`${at} 引用的表单 ${o.form} 不是申报信息表单（kind 应为 application）`);
-      const fields = form.schema.properties ?? {};
-      for (const [field, from] of Object.entries(o.prefill ?? {})) {
-        if (!fields[field]) out.push(`${at} prefill 的字段「${field}」不在表单 ${o.form} 中`);
-        if (from.startsWith("profile.") && !catalog.profileFields.has(from.slice(8))) out.push(`${at} prefill 的来源「${from}」不是个人基本信息的字段`);
-      }
-      for (const field of Object.keys(o.planChoices ?? {})) {
-        if (fields[field]?.type !== "string") out.push(`${at} planChoices 的字段「${field}」不是表单 ${o.form} 的文本字段`);
-      }
-    }
-    if (s.kind === "achievements") {
-      const o = s.options as AchievementsOptions;
-      if (o.categories !== "all") {
-        for (const c of o.categories) {
-          if (!catalog.categories.has(c.category)) out.push(`${at} 业绩类别「${c.category}」不存在（${CATEGORY_KIND}/${c.category}）`);
-          if (c.min !== undefined && c.max !== undefined && c.min > c.max) out.push(`${at} 业绩类别「${c.category}」的 min 大于 max`);
-        }
-      }
-      if (o.minTotal !== undefined && o.maxTotal !== undefined && o.minTotal > o.maxTotal) out.push(`${at} minTotal 大于 maxTotal`);
-    }
-  }
+  out.push(...stepReferences(w, source, catalog));
   for (const [k, id] of Object.entries(w.templates)) {
     if (!catalog.templates.has(id)) out.push(`${source}: 模板 ${k}「${id}」不存在（templates/${id}.hbs）`);
   }

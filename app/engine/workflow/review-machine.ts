@@ -8,7 +8,7 @@
 //   returned  @ <stage>         sent back to the applicant by <stage>; resubmission lands there again
 //   approved                    passed the last stage (final)
 //   rejected  @ <stage>         不通过 at <stage> (final)
-import type { ReviewStage, WorkflowDefinition } from "./definition";
+import type { ReviewStage, WorkflowDefinition } from "../definitions/types.generated";
 
 export type ReviewAction = "approve" | "return" | "reject";
 export type ChainAction = ReviewAction | "resubmit" | "pay";

@@ -11,7 +11,7 @@ import { UserError } from "~/engine/errors";
 import { labelOfRole, may, type Person } from "~/engine/people/roles";
 import { dbId, dbVersion, isDbId } from "~/utils/ints.server";
 import { loadReviewerScope, type ReviewerScope } from "~/engine/people/scope.server";
-import type { FormStepOptions, ReviewStage, WorkflowDefinition } from "./definition";
+import type { ReviewStage, StepDefOf, WorkflowDefinition } from "../definitions/types.generated";
 import { bodyId, bodyText } from "~/utils/body-values";
 import { getWorkflow } from "./registry.server";
 import { escapeCell } from "../dictionary-admin.server";
@@ -179,9 +179,10 @@ export async function decideApplication(
 export async function batchApprove(db: Db, reviewer: Person, items: unknown) {
   if (!Array.isArray(items) || !items.length || items.length > 200) throw new UserError("请选择要通过的申报（一次最多 200 条）");
   const list = items.map((x) => {
-    const id = dbId((x as any)?.id);
+    const item: object = Object(x);
+    const id = dbId(Reflect.get(item, "id"));
     if (id === null) throw new UserError("提交的数据格式不正确");
-    return { id, version: dbVersion((x as any)?.version) };
+    return { id, version: dbVersion(Reflect.get(item, "version")) };
   });
   const scope = await loadReviewerScope(db, reviewer);
   await db.sequelize.transaction(async (t) => {
@@ -347,8 +348,9 @@ async function infoCells(db: Db, rows: ApplicationAttrs[]) {
   for (const r of rows) {
     const w = await getWorkflow(db, r.workflowId, r.workflowVersion);
     const m = new Map<string, string>();
-    for (const step of w?.steps.filter((s) => s.kind === "form") ?? []) {
-      const formId = (step.options as FormStepOptions).form;
+    for (const step of w?.steps.filter((s): s is StepDefOf<"form"> => s.kind === "form") ?? []) {
+      const formId = step.options?.form;
+      if (!formId) continue;
       const form = await getForm(db, formId, r.formVersions[formId]);
       if (!form) continue;
       for (const f of formFields(form, r.steps[step.id]?.data, SHEET)) {

@@ -97,7 +97,10 @@ export const dictionaryKind: KindSpec<DictionaryDefinition> = {
   listFiles: (dir) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort() : []),
   readFile: readJsonFile,
   idOf: (raw) => (typeof raw.id === "string" ? raw.id : null),
-  toDef: ({ $comment: _c, ...c }) => ({ ...c, id: String(c.id), version: Number(c.version) }) as DictionaryDefinition,
+  toDef: (content) => {
+    const { $comment: _c, ...c }: typeof content & { $comment?: unknown } = content;
+    return { ...c, id: String(c.id), version: Number(c.version) } as DictionaryDefinition;
+  },
   check: (def, { source }) => checkDictionary(def, source),
   checkFiles: (files) => {
     const problems: string[] = [];

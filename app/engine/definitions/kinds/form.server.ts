@@ -7,8 +7,9 @@ import { getEnv } from "~/utils/env.server";
 import { checkAdminContent, checkShapeLimits, toDraft07 } from "../../schema-safety.server";
 import { checkFormContent, hashForm, type FormDefinition } from "../../form-registry.server";
 import { at, getDefinition, readJsonFile, type KindSpec, type Raw } from "../lifecycle.server";
+import type { FormDefinition as FormFile } from "../types.generated";
 
-export const formKind: KindSpec<FormDefinition> = {
+export const formKind: KindSpec<FormDefinition, FormFile> = {
   kind: "form",
   label: "表单",
   dir: () => getEnv().formsDir,
@@ -28,7 +29,7 @@ export const formKind: KindSpec<FormDefinition> = {
   normalise: (raw, { untrusted }) => (untrusted
     ? { ...raw, schema: toDraft07(raw.schema), uiSchema: raw.uiSchema ?? {}, meta: raw.meta ?? {} }
     : { ...raw, meta: raw.meta ?? {} }),
-  toDef: (c) => c as unknown as FormDefinition,
+  toDef: (c) => ({ ...c, meta: c.meta ?? {} }),
   check: (def, { source, untrusted }) => {
     const problems = untrusted ? checkAdminContent(def, source) : checkFormContent(def, source);
     if (untrusted && def.kind === "achievement" && !def.id.startsWith("achievement/")) problems.push(`${at(source)}业绩类别的 id 应以 "achievement/" 开头`);

@@ -4,15 +4,16 @@
 import fs from "node:fs";
 import path from "node:path";
 import { getEnv } from "~/utils/env.server";
-import type { PlanTypeDef } from "../../plans.server";
+import type { PlanTypesFile } from "../types.generated";
 import { contentHash } from "../hash";
 import { at, readJsonFile, type KindSpec, type Raw } from "../lifecycle.server";
 
 export const PLAN_TYPES_ID = "plan-types";
 
-export interface PlanTypesDefinition { id: string; version: number; planTypes: PlanTypeDef[] }
+/** The one plan-types definition: the file's content (generated type) under a fixed id. */
+export type PlanTypesDefinition = Pick<PlanTypesFile, "version" | "planTypes"> & { id: string };
 
-export const planTypesKind: KindSpec<PlanTypesDefinition> = {
+export const planTypesKind: KindSpec<PlanTypesDefinition, PlanTypesFile> = {
   kind: "plan-types",
   label: "申报计划类型",
   dir: () => getEnv().workflowsDir,
@@ -24,7 +25,7 @@ export const planTypesKind: KindSpec<PlanTypesDefinition> = {
   readFile: readJsonFile,
   // One definition: the file names no id.
   idOf: () => PLAN_TYPES_ID,
-  toDef: (c) => ({ id: PLAN_TYPES_ID, version: Number(c.version), planTypes: c.planTypes as PlanTypeDef[] }),
+  toDef: (c) => ({ id: PLAN_TYPES_ID, version: c.version, planTypes: c.planTypes }),
   check: (def, { source }) => {
     const problems: string[] = [];
     for (const key of ["planType", "applicationType", "label"] as const) {

@@ -9,15 +9,11 @@ import Handlebars from "handlebars";
 import { getEnv } from "~/utils/env.server";
 import { contentHash } from "../hash";
 import type { KindSpec, Raw } from "../lifecycle.server";
+import type { TemplateFile } from "../types.generated";
 
-export interface TemplateDefinition {
-  id: string;
-  version: number;
-  /** The template's Handlebars source. */
-  source: string;
-  /** Every partial it uses, by the name it is called with ({{> review-head}}, {{> print-css}}). */
-  partials: Record<string, string>;
-}
+/** A template with the partials it uses, by the name it is called with ({{> review-head}}, {{> print-css}});
+ * its version is given by the publisher. */
+export type TemplateDefinition = Pick<TemplateFile, "id" | "source" | "partials"> & { version: number };
 
 const PARTIALS = "partials";
 
@@ -104,7 +100,7 @@ function readTemplateFile(dir: string, rel: string, source: string): { raw: unkn
   return { raw: { id: rel.slice(0, -4).split(path.sep).join("/"), source: text, partials } };
 }
 
-export const templateKind: KindSpec<TemplateDefinition> = {
+export const templateKind: KindSpec<TemplateDefinition, TemplateFile> = {
   kind: "template",
   label: "模板",
   dir: () => getEnv().templatesDir,
@@ -117,7 +113,7 @@ export const templateKind: KindSpec<TemplateDefinition> = {
     .sort(),
   readFile: readTemplateFile,
   idOf: (raw) => (typeof raw.id === "string" ? raw.id : null),
-  toDef: (c) => ({ version: 0, ...c }) as unknown as TemplateDefinition,
+  toDef: (c) => ({ id: c.id, source: c.source, partials: c.partials, version: c.version ?? 0 }),
   // Whatever the door: the source parses and brings every partial it calls.
   check: (def, { source }) => {
     const { problems } = resolveTemplate(source || def.id, def.source, (name) => (name in def.partials ? { file: `${source || def.id} 的片段 ${name}`, text: def.partials[name] } : null));

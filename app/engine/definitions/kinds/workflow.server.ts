@@ -1,9 +1,10 @@
 // The application-type (workflow) kind: workflows/<id>.json, stored in workflow_versions.
 import fs from "node:fs";
 import { getEnv } from "~/utils/env.server";
-import type { WorkflowDefinition } from "../../workflow/definition";
+import type { WorkflowDefinition } from "../types.generated";
 import { catalogFromDb, checkWorkflowReferences, checkWorkflowRules, hashWorkflow } from "../../workflow/registry.server";
 import { readJsonFile, type KindSpec, type Raw } from "../lifecycle.server";
+import { withStepOptions } from "../../workflow/steps/options.server";
 
 export const workflowKind: KindSpec<WorkflowDefinition> = {
   kind: "workflow",
@@ -11,13 +12,14 @@ export const workflowKind: KindSpec<WorkflowDefinition> = {
   dir: () => getEnv().workflowsDir,
   folder: "workflows",
   metaSchema: "_meta/workflow.schema.json",
+  extendMetaSchema: withStepOptions,
   format: { current: 1, upgrades: {} },
   versioning: "declared",
   // plan-types.json lives beside the workflows but is a kind of its own.
   listFiles: (dir) => fs.readdirSync(dir).filter((f) => f.endsWith(".json") && f !== "plan-types.json").sort(),
   readFile: readJsonFile,
   idOf: (raw) => (typeof raw.id === "string" ? raw.id : null),
-  toDef: (c) => c as unknown as WorkflowDefinition,
+  toDef: (c) => c,
   check: (def, { source }) => checkWorkflowRules(def, source),
   checkPublished: async (db, def, { source, transaction }) => checkWorkflowReferences(def, source, await catalogFromDb(db, transaction)),
   hash: (def) => hashWorkflow(def),

@@ -3,9 +3,9 @@
 // which also drops every metadata block (GPS, camera, thumbnails).
 import sharp from "sharp";
 import { UserError } from "~/engine/errors";
-import { detectFileType } from "../file-storage.server";
-import { formatBytes } from "../file-kinds";
-import type { PhotoOptions } from "./definition";
+import { detectFileType } from "../../../file-storage.server";
+import { formatBytes } from "../../../file-kinds";
+import type { PhotoOptions } from "../../../definitions/types.generated";
 
 const DEFAULT_MAX_PIXELS = 40_000_000;
 
