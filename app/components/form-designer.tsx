@@ -5,7 +5,7 @@ import { Alert, Card, Col, Input, Row, Tabs, Typography } from "antd";
 import { Component, useMemo, useState, type ReactNode } from "react";
 import { definitionToFields, fieldsToDefinition, type BuilderField } from "~/engine/field-builder";
 import { locateJsonError } from "~/engine/json-text";
-import { FieldBuilderView } from "./field-builder-view";
+import { FieldBuilderView, type DictionaryChoice } from "./field-builder-view";
 import { SchemaForm } from "./schema-form";
 
 export interface EditableForm { title: string; schema: Record<string, any>; uiSchema: Record<string, any>; meta: Record<string, any> }
@@ -35,7 +35,7 @@ class PreviewBoundary extends Component<{ children: ReactNode; resetKey: string 
   }
 }
 
-export function FormDesigner(props: { text: string; onChange: (text: string) => void }) {
+export function FormDesigner(props: { text: string; onChange: (text: string) => void; dictionaries?: DictionaryChoice[] }) {
   const parsed = useMemo(() => parseEditable(props.text), [props.text]);
   const [sample, setSample] = useState<Record<string, unknown>>({});
   const [checked, setChecked] = useState<string | null>(null);
@@ -83,7 +83,7 @@ export function FormDesigner(props: { text: string; onChange: (text: string) => 
                 <>
                   <Input aria-label="表单名称" addonBefore="表单名称" value={parsed.value.title} style={{ marginBottom: 8 }}
                     onChange={(e) => props.onChange(JSON.stringify({ ...parsed.value, title: e.target.value }, null, 2))} />
-                  <FieldBuilderView fields={builder.fields} unsupported={builder.unsupported} onChange={onFields} />
+                  <FieldBuilderView fields={builder.fields} unsupported={builder.unsupported} dictionaries={props.dictionaries} onChange={onFields} />
                 </>
               ) : null,
             },

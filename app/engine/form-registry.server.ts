@@ -7,7 +7,7 @@ import type { Db } from "~/utils/db.server";
 import { singleton } from "~/utils/singleton.server";
 import { createAjv, toFieldErrors, type FieldErrors } from "./validator";
 import { checkRules, type FieldRule } from "./rules";
-import { checkDictionaryRefs, declaredDictionaryIds, dictionaryFields } from "./dictionaries.server";
+import { checkDictionaryRefs, dictionaryFields } from "./dictionaries.server";
 import { checkFileRefs } from "./file-storage.server";
 import { fileFieldProblems } from "./file-kinds";
 import { branchProperties } from "./format-value";
@@ -45,22 +45,27 @@ const validatorCache = () => singleton("ajv.validators", () => new Map<string, V
 const stats = singleton("ajv.stats", () => ({ hits: 0, misses: 0 }));
 
 /** Problems with one form definition (meta-schema, strict schema compile, references). */
-export function checkFormDefinition(def: unknown, source: string): string[] {
+export function checkFormDefinition(def: unknown, source: string, o: { dictionaries?: Set<string> } = {}): string[] {
   const meta = metaSchemaProblems(formKind, def, source);
-  return meta.length ? meta : checkFormContent(def as FormDefinition, source);
+  return meta.length ? meta : checkFormContent(def as FormDefinition, source, o);
 }
 
-/** The checks after the meta-schema: strict compile, dictionaries, file fields, field references. */
-export function checkFormContent(form: FormDefinition, source: string): string[] {
+/**
+ * The checks after the meta-schema: strict compile, dictionaries, file fields, field references.
+ * `dictionaries`: the ids an x-dictionary may name (a form file: the dictionary files); without it
+ * the publisher checks them against the published dictionaries (admin input may name one an
+ * administrator declared).
+ */
+export function checkFormContent(form: FormDefinition, source: string, o: { dictionaries?: Set<string> } = {}): string[] {
   const problems: string[] = [];
   try {
     strictAjv().compile({ ...form.schema, $id: undefined });
   } catch (e) {
     problems.push(`${source}: schema 无法编译：${(e as Error).message}`);
   }
-  const dictionaries = declaredDictionaryIds();
-  for (const f of dictionaryFields(form.schema)) {
-    if (!dictionaries.has(f.dictionary)) problems.push(`${source}: 字段 ${f.path.join(".")} 引用了未知字典 "${f.dictionary}"`);
+  const dictionaries = o.dictionaries;
+  for (const f of dictionaries ? dictionaryFields(form.schema) : []) {
+    if (!dictionaries!.has(f.dictionary)) problems.push(`${source}: 字段 ${f.path.join(".")} 引用了未知字典 "${f.dictionary}"`);
   }
   for (const p of fileFieldProblems(form.schema)) problems.push(`${source}: ${p}`);
   problems.push(...checkFieldReferences(form).map((p) => `${source}: ${p}`));

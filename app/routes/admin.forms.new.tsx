@@ -3,7 +3,7 @@
 // queues' category filter without a restart (both read the published forms from the DB).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Link, useActionData, useNavigation, useSubmit } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Alert, Button, Card, Form as AntForm, Input, InputNumber, Space, Typography } from "antd";
 import { useState } from "react";
 import { FormDesigner } from "~/components/form-designer";
@@ -12,6 +12,7 @@ import { FormConfigError, getForm } from "~/engine/form-registry.server";
 import { publishFormVersion } from "~/engine/form-publish.server";
 import { parseDefinitionText } from "~/engine/schema-safety.server";
 import { requireMay } from "~/engine/people/auth.server";
+import { dictionaryChoices } from "~/engine/dictionaries.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, readBody } from "~/utils/http.server";
 import { bodyNumber, bodyText } from "~/utils/body-values";
@@ -20,7 +21,7 @@ export const meta: MetaFunction = () => [{ title: "新建业绩类别 - 职称�
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireMay(request, "configuration");
-  return json({});
+  return json({ dictionaries: await dictionaryChoices(getDb()) });
 }
 
 const SAMPLE = JSON.stringify({
@@ -78,6 +79,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function AdminFormNew() {
+  const { dictionaries } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as { ok: false; problems?: string[]; error?: string } | undefined;
   const submit = useSubmit();
   const busy = useNavigation().state !== "idle";
@@ -118,7 +120,7 @@ export default function AdminFormNew() {
           <AntForm.Item label="标题字段（必填字段，列表与审核中用来称呼一条业绩）" required><Input aria-label="标题字段" value={v.titleField} onChange={set("titleField")} /></AntForm.Item>
         </AntForm>
       </Card>
-      <FormDesigner text={fields} onChange={onFields} />
+      <FormDesigner text={fields} onChange={onFields} dictionaries={dictionaries} />
       <Button type="primary" loading={busy} onClick={() => submit(JSON.stringify({ ...v, fields }), { method: "post", encType: "application/json" })}>发布</Button>
     </Space>
   );
