@@ -112,7 +112,7 @@ async function columnHoldsValues(db: Db, d: DictionaryDefinition, c: DictionaryC
   if (!(await qi.tableExists(d.table, { transaction }))) return false;
   const col = qi.quoteIdentifier(c.name);
   const empty = storageOf(c) === "string" ? ` AND ${col} <> ''` : "";
-  const rows = await db.sequelize.query<{ one: number }>(`SELECT 1 AS one FROM ${qi.quoteTable(d.table)} WHERE ${col} IS NOT NULL${empty} LIMIT 1`, { type: QueryTypes.SELECT, transaction });
+  const rows = await db.sequelize.query<{ one: number }>(`SELECT 1 AS one FROM ${qi.quoteIdentifier(d.table)} WHERE ${col} IS NOT NULL${empty} LIMIT 1`, { type: QueryTypes.SELECT, transaction });
   return rows.length > 0;
 }
 
