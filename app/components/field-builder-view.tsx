@@ -32,7 +32,7 @@ export function FieldBuilderView(props: { fields: BuilderField[]; unsupported: s
       ) : null}
       {problems.length ? <Alert type="warning" showIcon title="字段设置有误" description={<ul>{problems.map((p) => <li key={p}>{p}</li>)}</ul>} /> : null}
       <Space>
-        <Select aria-label="新字段类型" style={{ width: 140 }} value={addType} onChange={setAddType}
+        <Select aria-label="新字段类型" style={{ width: 140 }} value={addType} onChange={setAddType} showSearch={{ optionFilterProp: "label" }}
           options={FIELD_TYPES.map((t) => ({ value: t, label: FIELD_TYPE_LABELS[t] }))} />
         <Button onClick={() => { props.onChange([...fields, newField(addType, fields.map((f) => f.name))]); setSelected(fields.length); }}>添加字段</Button>
       </Space>
