@@ -44,18 +44,26 @@ afterAll(async () => {
   await target?.drop();
 });
 
-/** 新增 one row of the open dictionary: the modal's 名称 input, 保存, then the row in the table. */
+/** The open modal (antd keeps a closed one in the DOM, hidden), once its zoom-in has finished. */
+const openModal = () =>
+  adm.page.waitForFunction(() => {
+    const m = [...document.querySelectorAll<HTMLElement>(".ant-modal")].find((x) => x.offsetParent !== null);
+    return m && ![...m.classList].some((c) => c.includes("zoom")) ? m : null;
+  });
+
+/** 新增 one row of the open dictionary: the modal's 名称 input, 保存, then the row in the table and no modal open. */
 async function addRow(name: string) {
   await adm.clickButton("新增");
-  const input = "div[role=dialog] input#name";
+  await openModal();
+  const input = ".ant-modal-wrap:not([style*='display: none']) input#name";
   await adm.page.waitForSelector(input, { visible: true });
   await adm.fill(input, name);
-  await adm.clickButton("保存", "div[role=dialog]");
-  await adm.page.waitForSelector("div[role=dialog]", { hidden: true });
+  await adm.clickButton("保存", ".ant-modal-wrap:not([style*='display: none'])");
   await adm.waitForText("main .ant-table-tbody", name).catch(async (e) => {
     await adm.page.screenshot({ path: "/tmp/admin-dictionary-fail.png", fullPage: true });
-    throw new Error(`${e.message}; page: ${await adm.text("main")}`);
+    throw new Error(`${e.message}; page: ${await adm.page.evaluate(() => document.body.innerText)}`);
   });
+  await adm.page.waitForFunction(() => ![...document.querySelectorAll<HTMLElement>(".ant-modal")].some((m) => m.offsetParent !== null));
 }
 
 describe("字典管理：新建字典 → 新增两行 → 表单设计器可选", () => {
