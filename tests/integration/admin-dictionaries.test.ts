@@ -12,7 +12,9 @@ import { createTestDb } from "../helpers/db";
 import { Client } from "../helpers/http";
 import { createUser } from "~/engine/people/users.server";
 import { exportBundle, importBundle, BundleError } from "~/engine/config-bundle.server";
-import { dictionaryRowByKey } from "~/engine/dictionaries.server";
+import { dictionaryLabelsFor, dictionaryRowByKey } from "~/engine/dictionaries.server";
+import { lookupIn } from "~/engine/format-value";
+import { formFields } from "~/engine/pdf/review-form.server";
 import { getForm, validateRecord } from "~/engine/form-registry.server";
 import { idNumber, uniqueName, validProfile } from "../helpers/fixtures";
 
@@ -196,6 +198,23 @@ describe("a form field picks from it", () => {
     expect(ok.status, await ok.clone().text()).toBe(204);
     const list = (await (await applicant.get(`/archive/${SLUG}`)).text()).replace(/<!-- -->/g, "");
     expect(list).toContain("国家自然科学基金");
+  });
+
+  it("reads as the row's title where the record is shown: the reviewer's view, the printed and exported fields", async () => {
+    const entry = (await ctx.db.models.AchievementEntry.findOne({ where: { categoryId: `achievement/${SLUG}` }, order: [["id", "DESC"]] }))!;
+    const unit = await ctx.db.models.Unit.findOne({ where: { name: "浙江工业大学" } });
+    const revName = uniqueName("rev");
+    await createUser(ctx.db, { username: revName, password: PASSWORD, role: "unit_reviewer", scopes: { units: [unit!.creditCode] } });
+    const reviewer = new Client(ctx.server.url);
+    expect((await reviewer.login(revName, PASSWORD)).status).toBe(302);
+    const page = await reviewer.get(`/review/entries/${entry.id}`);
+    expect(page.status).toBe(200);
+    expect((await page.text()).replace(/<!-- -->/g, "")).toContain("国家自然科学基金");
+    const form = (await getForm(ctx.db, `achievement/${SLUG}`))!;
+    const labels = await dictionaryLabelsFor(ctx.db, [{ schema: form.schema, data: entry.data }]);
+    expect(formFields(form, entry.data, { empty: "", lookup: lookupIn(labels) }).map((f) => [f.title, f.value])).toEqual([["项目名称", "某重点项目"], ["经费来源", "国家自然科学基金"]]);
+    // Without labels (a caller that collected none) the code is left out rather than printed.
+    expect(formFields(form, entry.data).map((f) => f.title)).toEqual(["项目名称"]);
   });
 });
 
