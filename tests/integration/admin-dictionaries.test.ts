@@ -69,6 +69,7 @@ describe("新建字典", () => {
       ["a type only files may declare", { ...DECLARATION, columns: [...DECLARATION.columns, { name: "levels", label: "级别列表", type: "levels" }] }, "第 5 列「levels」的类型「levels」不可用（可选：文本、整数、引用字典）"],
       ["key column missing", { ...DECLARATION, key: "nokey" }, "关键列「nokey」不是本字典的列"],
       ["search column missing", { ...DECLARATION, search: ["name", "nmae"] }, "搜索列「nmae」不是本字典的列"],
+      ["a number searched", { ...DECLARATION, search: ["name", "grade"] }, "搜索列「grade」应为文本列"],
       ["ref to an unknown dictionary", { ...DECLARATION, columns: [...DECLARATION.columns, { name: "planetId", label: "星球", type: "ref", ref: "planets" }] }, "列「planetId」引用了未知字典「planets」"],
       ["no name", { ...DECLARATION, label: "" }, "名称："],
       ["a reserved id", { ...DECLARATION, id: "new" }, "编号「new」是保留字"],
@@ -141,7 +142,8 @@ describe("新建字典", () => {
     expect((await stale.json()).error).toBe("该字典定义已被他人修改，请刷新页面后重试");
     const refused: [unknown, string][] = [
       [{ ...withNote, columns: withNote.columns.filter((c: any) => c.name !== "grade") }, "列「级别」（grade）已有数据，不能删除"],
-      [{ ...withNote, columns: withNote.columns.map((c: any) => (c.name === "code" ? { ...c, type: "int" } : c)) }, "列「code」的存储方式不能修改"],
+      [{ ...withNote, columns: withNote.columns.map((c: any) => (c.name === "note" ? { name: "note", label: "备注", type: "int" } : c)) }, "列「note」的存储方式不能修改"],
+      [{ ...withNote, columns: withNote.columns.map((c: any) => (c.name === "note" ? { ...c, maxLength: 500 } : c)) }, "列「note」的最大长度不能修改（200 → 500）"],
       [{ ...withNote, columns: withNote.columns.map((c: any) => (c.name === "departmentId" ? { ...c, ref: "affiliations" } : c)) }, "列「departmentId」引用的字典不能修改"],
       [{ ...withNote, key: "name" }, "关键列不能从「code」改为「name」"],
     ];

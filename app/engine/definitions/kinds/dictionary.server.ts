@@ -96,7 +96,12 @@ function checkDictionary(d: DictionaryDefinition, source: string, untrusted: boo
   const need = (what: string, col: string) => { if (!stored.has(col)) p.push(`${at(source)}${what}「${col}」不是本字典的列`); };
   need("key", d.key);
   need("title", d.title ?? "name");
-  for (const s of d.search) need("search", s);
+  for (const s of d.search) {
+    need("search", s);
+    // The keyword search is a LIKE, which Postgres refuses on a number.
+    const c = d.columns.find((x) => x.name === s);
+    if (c && storageOf(c) !== "string") p.push(`${at(source)}search「${s}」应为文本列（按关键字查找只搜索文本）`);
+  }
   for (const o of d.order) need("order", o.column);
   for (const c of d.columns) if (c.of) need(`${c.name}.of`, c.of);
   const key = d.columns.find((c) => c.name === d.key);
