@@ -100,8 +100,9 @@ export function DictionaryDeclarationEditor(props: {
           <Form.Item label="标题列（被表单字段选择时显示的名称）" required>
             <Select aria-label="标题列" value={d.title || undefined} options={columnOptions} onChange={(title: string) => set({ title })} />
           </Form.Item>
-          <Form.Item label="搜索列（按关键字查找时搜索的列）" required>
-            <Select aria-label="搜索列" mode="multiple" value={d.search} options={columnOptions} onChange={(search: string[]) => set({ search })} />
+          <Form.Item label="搜索列（按关键字查找时搜索的文本列）" required>
+            <Select aria-label="搜索列" mode="multiple" value={d.search} onChange={(search: string[]) => set({ search })}
+              options={columnOptions.filter((o) => d.columns.find((c) => c.name === o.value)?.type === "text")} />
           </Form.Item>
         </Form>
       </Card>
