@@ -12,7 +12,8 @@ import { labelOfRole } from "~/engine/people/roles";
 import { getCategory, listColumns, slugOf } from "../archive.server";
 import { contentDisposition, fileNamePart, filePath, isFileKey } from "../file-storage.server";
 import { getForm, validFields, type PublishedForm } from "../form-registry.server";
-import { formatColumn, recordFields, type FormatOptions } from "../format-value";
+import { formatColumn, lookupIn, recordFields, type FormatOptions } from "../format-value";
+import { dictionaryLabelsFor } from "../dictionaries.server";
 import { renderTemplate } from "../templates.server";
 import type { FormStepOptions, WorkflowDefinition } from "../workflow/definition";
 import { ACTION_LABEL, stateLabel } from "../workflow/review-machine";
@@ -38,11 +39,12 @@ export function cnOrdinal(n: number): string {
 }
 
 /** The form's fields in display order (ui:order, else schema order), hidden and file fields and
- * dictionary codes left out, as the review form prints them (or, with other options, the Excel
+ * (without a lookup) dictionary codes left out, as the review form prints them (or, with other options, the Excel
  * export). Only values that pass the form's schema print (validFields); a failing field prints empty. */
 export function formFields(form: PublishedForm, stored: unknown, o: FormatOptions = PRINT): FieldView[] {
   return recordFields(form.schema, form.uiSchema, validFields(form, stored), o)
-    .filter((f) => !f.schema["x-file"] && !f.schema["x-dictionary"])
+    // A dictionary field prints by its label when the caller collected them (dictionaryLabelsFor).
+    .filter((f) => !f.schema["x-file"] && !(f.schema["x-dictionary"] && !o.lookup))
     .map(({ name, title, value, schema: p, ui: u }) => ({
       name, title, value,
       long: u["ui:widget"] === "textarea" || (typeof p.maxLength === "number" && p.maxLength > 200) || value.length > 60,
@@ -66,13 +68,14 @@ async function achievementGroups(db: Db, snaps: ApplicationAchievementAttrs[]) {
     const cat = await getCategory(db, slugOf(categoryId), version);
     const rows = snaps.filter((s) => s.categoryId === categoryId && s.formVersion === version);
     const declared = cat ? listColumns(cat.form) : [];
+    const cell = { ...TABLE_CELL, lookup: lookupIn(cat ? await dictionaryLabelsFor(db, rows.map((s) => ({ schema: cat.form.schema, data: s.data }))) : null) };
     const titleField = cat?.form.meta.titleField as string | undefined;
     const hasTitle = !!titleField && declared.some((c) => c.field === titleField && !c.to);
     const columns = [
       ...(hasTitle ? [] : [{ title: "名称", cell: (s: ApplicationAchievementAttrs) => s.title }]),
       ...declared.map((c) => ({
         title: c.title,
-        cell: (s: ApplicationAchievementAttrs) => (c.field === titleField && !c.to && s.title) || formatColumn(c, s.data, TABLE_CELL),
+        cell: (s: ApplicationAchievementAttrs) => (c.field === titleField && !c.to && s.title) || formatColumn(c, s.data, cell),
       })),
     ];
     groups.push({
@@ -135,7 +138,8 @@ export async function reviewFormData(db: Db, src: ReviewFormSource, now = new Da
     const formId = (step.options as FormStepOptions).form;
     const form = await getForm(db, formId, app.formVersions[formId]);
     if (!form) continue;
-    const fields = formFields(form, app.steps[step.id]?.data);
+    const data = app.steps[step.id]?.data;
+    const fields = formFields(form, data, { ...PRINT, lookup: lookupIn(await dictionaryLabelsFor(db, [{ schema: form.schema, data }])) });
     for (const f of fields) info[f.name] ??= f.value;
     const short = fields.filter((f) => !f.long);
     // Two short fields per printed row (label | value | label | value).

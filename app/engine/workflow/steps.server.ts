@@ -15,6 +15,8 @@ import { getCategory, listCategories, listColumns, slugOf, type Category } from 
 import { describeFiles, fileKeysIn, isFileKey, storeFile } from "../file-storage.server";
 import { FILE_KINDS, formatBytes, type FileSpec } from "../file-kinds";
 import { getForm, validateDraft, validateRecord, type ValidationResult } from "../form-registry.server";
+import { dictionaryLabelsFor } from "../dictionaries.server";
+import type { DictionaryLabels } from "../format-value";
 import { planRefs, planView } from "../plans.server";
 import type { AchievementsOptions, ConfirmOptions, DepartmentOptions, FormStepOptions, PhotoOptions, PlanNoticeOptions, PledgeSignOptions, StepDef, StepKind, WorkflowDefinition } from "./definition";
 import { normalisePhoto, photoMaxBytes, readLimited } from "./photo.server";
@@ -37,7 +39,7 @@ export interface StepWrite {
 }
 export type SummaryPart =
   | { type: "text"; items: { label: string; value: string }[] }
-  | { type: "record"; schema: Record<string, unknown>; uiSchema: Record<string, unknown>; data: Record<string, unknown>; files: Record<string, { name: string; size: number; mimeType: string }> }
+  | { type: "record"; schema: Record<string, unknown>; uiSchema: Record<string, unknown>; data: Record<string, unknown>; files: Record<string, { name: string; size: number; mimeType: string }>; labels: DictionaryLabels }
   | { type: "image"; url: string; alt: string }
   | { type: "html"; html: string; title: string }
   | { type: "achievements"; groups: { title: string; items: AchievementItem[] }[] }
@@ -46,7 +48,7 @@ export type SummaryPart =
 /** An extracted snapshot, shown with the form version it was saved with. */
 export interface AchievementItem {
   title: string; status: string; formVersion: number;
-  record: { schema: Record<string, unknown>; uiSchema: Record<string, unknown>; data: Record<string, unknown>; files: Record<string, { name: string; size: number; mimeType: string }> } | null;
+  record: { schema: Record<string, unknown>; uiSchema: Record<string, unknown>; data: Record<string, unknown>; files: Record<string, { name: string; size: number; mimeType: string }>; labels: DictionaryLabels } | null;
 }
 
 export interface StepHandler {
@@ -288,7 +290,7 @@ const formStep: StepHandler = {
   async summary(ctx) {
     const form = await boundForm(ctx);
     const d = saved<Record<string, unknown>>(ctx) ?? {};
-    return [{ type: "record", schema: form.schema, uiSchema: form.uiSchema, data: d, files: {} }];
+    return [{ type: "record", schema: form.schema, uiSchema: form.uiSchema, data: d, files: {}, labels: await dictionaryLabelsFor(ctx.db, [{ schema: form.schema, data: d }]) }];
   },
 };
 
@@ -440,7 +442,7 @@ const achievements: StepHandler = {
         const form = await getForm(ctx.db, s.categoryId, s.formVersion);
         items.push({
           title: s.title || `（${slugOf(s.categoryId)} #${s.entryId}）`, status: STATUS_TEXT[s.entryStatus] ?? s.entryStatus, formVersion: s.formVersion,
-          record: form ? { schema: form.schema, uiSchema: form.uiSchema, data: s.data, files: await describeFiles(ctx.db, fileKeysIn(form.schema, s.data)) } : null,
+          record: form ? { schema: form.schema, uiSchema: form.uiSchema, data: s.data, files: await describeFiles(ctx.db, fileKeysIn(form.schema, s.data)), labels: await dictionaryLabelsFor(ctx.db, [{ schema: form.schema, data: s.data }]) } : null,
         });
       }
       if (items.length) groups.push({ title: r.category.title, items });
