@@ -1,6 +1,6 @@
 // How a stored value reads on screen (table cells, the record view): the one value formatter of
 // engine/format-value.ts with the screen's options, the same for every form and category.
-import { formatColumn, formatValue, type ColumnFormat } from "~/engine/format-value";
+import { formatColumn, formatValue, lookupIn, type ColumnFormat, type DictionaryLabels } from "~/engine/format-value";
 
 /** What an empty value reads as on screen. */
 export const SCREEN_EMPTY = "—";
@@ -8,7 +8,7 @@ export const SCREEN_EMPTY = "—";
 export const cellText = (v: unknown, schema?: object | null, ui?: object | null) => formatValue(v, schema, ui, { empty: SCREEN_EMPTY });
 
 /** A list column's cell (a field, or a from–to range) for a record's data. */
-export const columnText = (c: ColumnFormat, data: Record<string, unknown>) => formatColumn(c, data, { empty: SCREEN_EMPTY });
+export const columnText = (c: ColumnFormat, data: Record<string, unknown>, labels?: DictionaryLabels) => formatColumn(c, data, { empty: SCREEN_EMPTY, lookup: lookupIn(labels) });
 
 // One formatter for every row: toLocaleString with options builds a new Intl.DateTimeFormat per call.
 const DATE_TIME = new Intl.DateTimeFormat("zh-CN", {

@@ -6,7 +6,10 @@ import { useState } from "react";
 import { builderProblems, FIELD_TYPE_LABELS, FIELD_TYPES, newField, normaliseType, type BuilderField, type FieldType } from "~/engine/field-builder";
 import { FILE_KINDS } from "~/engine/file-kinds";
 
-export function FieldBuilderView(props: { fields: BuilderField[]; unsupported: string[]; onChange: (fields: BuilderField[]) => void }) {
+/** A published dictionary a 字典选择 field may pick from. */
+export interface DictionaryChoice { id: string; label: string }
+
+export function FieldBuilderView(props: { fields: BuilderField[]; unsupported: string[]; dictionaries?: DictionaryChoice[]; onChange: (fields: BuilderField[]) => void }) {
   const { fields } = props;
   const [selected, setSelected] = useState(0);
   const [addType, setAddType] = useState<FieldType>("text");
@@ -29,7 +32,7 @@ export function FieldBuilderView(props: { fields: BuilderField[]; unsupported: s
       ) : null}
       {problems.length ? <Alert type="warning" showIcon title="字段设置有误" description={<ul>{problems.map((p) => <li key={p}>{p}</li>)}</ul>} /> : null}
       <Space>
-        <Select aria-label="新字段类型" style={{ width: 140 }} value={addType} onChange={setAddType}
+        <Select aria-label="新字段类型" style={{ width: 140 }} value={addType} onChange={setAddType} showSearch={{ optionFilterProp: "label" }}
           options={FIELD_TYPES.map((t) => ({ value: t, label: FIELD_TYPE_LABELS[t] }))} />
         <Button onClick={() => { props.onChange([...fields, newField(addType, fields.map((f) => f.name))]); setSelected(fields.length); }}>添加字段</Button>
       </Space>
@@ -55,12 +58,12 @@ export function FieldBuilderView(props: { fields: BuilderField[]; unsupported: s
           </List.Item>
         )}
       />
-      {current ? <FieldEditor key={idx} field={current} others={fields.filter((f) => f !== current)} onChange={(f) => set(idx, f)} /> : null}
+      {current ? <FieldEditor key={idx} field={current} others={fields.filter((f) => f !== current)} dictionaries={props.dictionaries ?? []} onChange={(f) => set(idx, f)} /> : null}
     </Space>
   );
 }
 
-function FieldEditor({ field: f, others, onChange }: { field: BuilderField; others: BuilderField[]; onChange: (f: BuilderField) => void }) {
+function FieldEditor({ field: f, others, dictionaries, onChange }: { field: BuilderField; others: BuilderField[]; dictionaries: DictionaryChoice[]; onChange: (f: BuilderField) => void }) {
   const up = (patch: Partial<BuilderField>) => onChange({ ...f, ...patch });
   const num = (v: number | null) => (v === null ? undefined : v);
   if (f.type === "json") {
@@ -102,6 +105,15 @@ function FieldEditor({ field: f, others, onChange }: { field: BuilderField; othe
               <Form.Item label="选项（每行一个）">
                 <Input.TextArea aria-label="选项" autoSize={{ minRows: 3 }} value={(f.options ?? []).join("\n")}
                   onChange={(e) => up({ options: e.target.value.split("\n").map((s) => s.trim()).filter(Boolean) })} />
+              </Form.Item>
+            </Col>
+          ) : null}
+          {t === "dictionary" ? (
+            <Col span={24}>
+              <Form.Item label="从哪个字典选择（申报人按关键字查找）">
+                <Select aria-label="选择字典" showSearch={{ optionFilterProp: "label" }} placeholder="请选择字典" value={f.dictionary || undefined}
+                  onChange={(v: string) => up({ dictionary: v })}
+                  options={dictionaries.map((d) => ({ value: d.id, label: `${d.label}（${d.id}）` }))} />
               </Form.Item>
             </Col>
           ) : null}

@@ -7,7 +7,7 @@ import { definitionToFields, fieldsToDefinition, type BuilderField } from "~/eng
 import { locateJsonError } from "~/engine/json-text";
 import { compileProblems } from "~/engine/schema-compile";
 import { uiProblems } from "~/engine/ui-registry";
-import { FieldBuilderView } from "./field-builder-view";
+import { FieldBuilderView, type DictionaryChoice } from "./field-builder-view";
 import { SchemaForm } from "./schema-form";
 
 export interface EditableForm { title: string; schema: Record<string, any>; uiSchema: Record<string, any>; meta: Record<string, any> }
@@ -40,7 +40,7 @@ class PreviewBoundary extends Component<{ children: ReactNode; resetKey: string 
   }
 }
 
-export function FormDesigner(props: { text: string; onChange: (text: string) => void }) {
+export function FormDesigner(props: { text: string; onChange: (text: string) => void; dictionaries?: DictionaryChoice[] }) {
   const parsed = useMemo(() => parseEditable(props.text), [props.text]);
   // The checks 发布 runs on the schema and uiSchema (compile, widget names), here too, so the
   // preview never shows as fine what publishing refuses.
@@ -94,7 +94,7 @@ export function FormDesigner(props: { text: string; onChange: (text: string) => 
                 <>
                   <Input aria-label="表单名称" addonBefore="表单名称" value={parsed.value.title} style={{ marginBottom: 8 }}
                     onChange={(e) => props.onChange(JSON.stringify({ ...parsed.value, title: e.target.value }, null, 2))} />
-                  <FieldBuilderView fields={builder.fields} unsupported={builder.unsupported} onChange={onFields} />
+                  <FieldBuilderView fields={builder.fields} unsupported={builder.unsupported} dictionaries={props.dictionaries} onChange={onFields} />
                 </>
               ) : null,
             },

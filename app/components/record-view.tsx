@@ -1,18 +1,20 @@
 // A saved record shown read-only as label/value pairs, in the form's field order. Used where
 // people read rather than edit (approved entries, reviewers), so text is not greyed out.
 import { Descriptions } from "antd";
-import { recordFields } from "~/engine/format-value";
+import { lookupIn, recordFields, type DictionaryLabels } from "~/engine/format-value";
 import { SCREEN_EMPTY } from "./cells";
 
 interface FileInfo { name: string; size: number; mimeType: string }
 
-export function RecordView({ schema, uiSchema, data, files = {} }: {
+export function RecordView({ schema, uiSchema, data, files = {}, labels }: {
   schema: Record<string, any>;
   uiSchema: Record<string, any>;
   data: Record<string, unknown>;
   files?: Record<string, FileInfo>;
+  /** Labels of the record's dictionary values (字典选择 fields); without them the stored id shows. */
+  labels?: DictionaryLabels;
 }) {
-  const fields = recordFields(schema, uiSchema, data, { empty: SCREEN_EMPTY, files });
+  const fields = recordFields(schema, uiSchema, data, { empty: SCREEN_EMPTY, files, lookup: lookupIn(labels) });
   return (
     <Descriptions bordered size="small" column={1} styles={{ label: { width: 180 } }}>
       {fields.map((f) => {

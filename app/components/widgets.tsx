@@ -11,12 +11,9 @@ import { MISSING_WIDGET, type EngineWidgetName } from "~/engine/ui-registry";
 
 export interface UnitOption { id: number; name: string; creditCode: string; affiliation: string; department: string }
 
-/** 工作单位「输入关键字查找」: server-side search by name, pinyin initials or credit code. */
-export function UnitSearchWidget(props: WidgetProps) {
-  const { id, value, onChange, onBlur, placeholder, disabled, readonly, registry } = props;
-  const known: Record<number, UnitOption> = registry.formContext?.units ?? {};
-  const [options, setOptions] = useState<UnitOption[]>(() => (value && known[value] ? [known[value]] : []));
-  const [selected, setSelected] = useState<UnitOption | null>(value ? known[value] ?? null : null);
+/** A keyword search against a JSON endpoint answering { results, hint }: debounced, the latest answer wins. */
+function useServerSearch<T>(initial: T[]) {
+  const [options, setOptions] = useState<T[]>(initial);
   const [hint, setHint] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const timer = useRef<ReturnType<typeof setTimeout>>();
@@ -24,24 +21,35 @@ export function UnitSearchWidget(props: WidgetProps) {
 
   useEffect(() => () => clearTimeout(timer.current), []);
 
-  const search = (q: string) => {
-    clearTimeout(timer.current);
-    timer.current = setTimeout(async () => {
-      const mine = ++seq.current;
-      setLoading(true);
-      try {
-        const res = await fetch(`/api/units?q=${encodeURIComponent(q)}`, { headers: { Accept: "application/json" } });
-        const body = await res.json();
-        if (mine !== seq.current) return;
-        setOptions(body.results ?? []);
-        setHint(body.hint ?? null);
-      } catch {
-        if (mine === seq.current) setHint("查询失败，请稍后重试");
-      } finally {
-        if (mine === seq.current) setLoading(false);
-      }
-    }, 250);
+  const run = async (url: string) => {
+    const mine = ++seq.current;
+    setLoading(true);
+    try {
+      const res = await fetch(url, { headers: { Accept: "application/json" } });
+      const body = await res.json();
+      if (mine !== seq.current) return;
+      setOptions(body.results ?? []);
+      setHint(body.hint ?? body.error ?? null);
+    } catch {
+      if (mine === seq.current) setHint("查询失败，请稍后重试");
+    } finally {
+      if (mine === seq.current) setLoading(false);
+    }
   };
+  const search = (url: string) => {
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => void run(url), 250);
+  };
+  return { options, hint, loading, search, load: run };
+}
+
+/** 工作单位「输入关键字查找」: server-side search by name, pinyin initials or credit code. */
+export function UnitSearchWidget(props: WidgetProps) {
+  const { id, value, onChange, onBlur, placeholder, disabled, readonly, registry } = props;
+  const known: Record<number, UnitOption> = registry.formContext?.units ?? {};
+  const { options, hint, loading, search: searchUrl } = useServerSearch<UnitOption>(value && known[value] ? [known[value]] : []);
+  const [selected, setSelected] = useState<UnitOption | null>(value ? known[value] ?? null : null);
+  const search = (q: string) => searchUrl(`/api/units?q=${encodeURIComponent(q)}`);
 
   const selectOptions = useMemo(
     () => options.map((u) => ({
@@ -89,6 +97,38 @@ export function UnitSearchWidget(props: WidgetProps) {
         </Typography.Text>
       ) : null}
     </div>
+  );
+}
+
+/**
+ * 字典选择: a row of the dictionary the field names with "x-dictionary", found by keyword over
+ * the dictionary's search columns (/api/dictionaries/<id>), stored by id and shown by its title.
+ */
+export function DictionarySearchWidget(props: WidgetProps) {
+  const { id, value, onChange, onBlur, placeholder, disabled, readonly, schema } = props;
+  const dictionary = String((schema as Record<string, unknown>)["x-dictionary"] ?? "");
+  const api = `/api/dictionaries/${encodeURIComponent(dictionary)}`;
+  const { options, hint, loading, search, load } = useServerSearch<{ id: number; label: string }>([]);
+  // A stored value is shown by its label: ask for that one row.
+  useEffect(() => {
+    if (Number.isInteger(value) && !options.some((o) => o.id === value)) void load(`${api}?id=${value}`);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [api, value]);
+  return (
+    <Select
+      id={id}
+      showSearch={{ filterOption: false, onSearch: (q) => search(`${api}?q=${encodeURIComponent(q)}`) }}
+      value={value ?? undefined}
+      placeholder={placeholder || "输入关键字查找"}
+      disabled={disabled || readonly}
+      loading={loading}
+      allowClear={{ clearIcon: <CloseCircleFilled />, label: "清除" }}
+      style={{ width: "100%" }}
+      notFoundContent={hint ?? "输入关键字查找"}
+      options={options.map((o) => ({ value: o.id, label: o.label }))}
+      onChange={(v: number | undefined) => onChange(v ?? undefined)}
+      onBlur={() => onBlur(id, value)}
+    />
   );
 }
 
@@ -286,6 +326,7 @@ export function MissingWidget(props: WidgetProps) {
 /** The engine's widgets, by the names of ENGINE_WIDGETS (the designer's check accepts exactly these). */
 const engineWidgets: Record<EngineWidgetName, ComponentType<WidgetProps>> = {
   "unit-search": UnitSearchWidget,
+  "dictionary-search": DictionarySearchWidget,
   "year-month": YearMonthWidget,
   "file-upload": FileUploadWidget,
 };

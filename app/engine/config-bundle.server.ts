@@ -1,11 +1,13 @@
 // The whole configuration as one JSON bundle (forms, dictionaries, plans, workflows), for review
 // and versioning in git and for moving configuration between installs.
 //
-// Export: the latest published version of every form; every dictionary row by its natural key,
+// Export: the latest published version of every form; the definition of every dictionary an
+// administrator declared in the browser (dictionaryDefinitions; file dictionaries travel as files); every dictionary row by its natural key,
 // references by name; every plan by name + year, references by name; "workflows" is an empty
 // list until the workflow engine exists (a later issue). Keys are sorted so the JSON is stable.
 //
-// Import: ONE transaction. Every item is validated with the same checks the editors use (forms: the
+// Import: ONE transaction. Dictionary definitions first (through the definitions publisher, as
+// 新建字典: a new one creates its table in the transaction), so forms and rows may use them. Every item is validated with the same checks the editors use (forms: the
 // definitions publisher, as the designer; dictionaries: the dictionary engine's checks and upsert; plans:
 // normalisePlan), in dependency order so a reference may name a row created earlier in the same
 // bundle. Any problem → every problem is reported with its path and the transaction is rolled
@@ -15,11 +17,12 @@
 import type { Transaction } from "sequelize";
 import type { Db } from "~/utils/db.server";
 import { bundleRows, dependencyOrder, fromBundleRow, upsertRow } from "./dictionary-admin.server";
-import { listDictionaries, refTables, type DictionaryDefinition, type RefTables } from "./dictionaries.server";
+import { declaredDictionaryIds, listDictionaries, refTables, type DictionaryDefinition, type RefTables } from "./dictionaries.server";
 import type { FormDefinition } from "./form-registry.server";
 import { normalisePlan } from "./plans.server";
 import { DefinitionError } from "./definitions/errors";
-import { getDefinition, publishDefinition } from "./definitions/lifecycle.server";
+import { getDefinition, publishDefinition, unpublished, type Published } from "./definitions/lifecycle.server";
+import { dictionaryKind } from "./definitions/kinds/dictionary.server";
 import { formKind } from "./definitions/kinds/form.server";
 import { UserError } from "~/engine/errors";
 
@@ -53,7 +56,12 @@ export async function exportBundle(db: Db) {
   const refs = await refTables(db);
   const label = (ref: string, id: unknown) => refs[ref]?.find((x) => x.id === Number(id))?.label ?? null;
   const dictionaries: Obj = {};
-  for (const d of await listDictionaries(db)) dictionaries[d.id] = await bundleRows(db, d, refs);
+  const files = declaredDictionaryIds();
+  const dictionaryDefinitions: Obj[] = [];
+  for (const d of await listDictionaries(db)) {
+    dictionaries[d.id] = await bundleRows(db, d, refs);
+    if (!files.has(d.id)) dictionaryDefinitions.push({ ...unpublished(d as Published<DictionaryDefinition>), formatVersion: dictionaryKind.format.current });
+  }
   const plans = (await Plan.findAll({ order: [["year", "ASC"], ["name", "ASC"], ["id", "ASC"]] })).map((p) => ({
     name: p.name, year: p.year, planType: p.planType, recognitionType: p.recognitionType,
     titleSeries: label(PLAN_REFS.series, p.titleSeriesId), titleLevel: p.titleLevel,
@@ -66,7 +74,7 @@ export async function exportBundle(db: Db) {
     acceptanceDepartments: p.acceptanceDepartmentIds.map((id) => label(PLAN_REFS.acceptanceDepartments, id)).filter(Boolean),
     fee: p.fee,
   }));
-  return stable({ format: BUNDLE_FORMAT, version: BUNDLE_VERSION, exportedAt: new Date().toISOString(), forms, dictionaries, plans, workflows: [] }) as Obj;
+  return stable({ format: BUNDLE_FORMAT, version: BUNDLE_VERSION, exportedAt: new Date().toISOString(), forms, dictionaryDefinitions, dictionaries, plans, workflows: [] }) as Obj;
 }
 
 /** The dictionaries a plan's columns point at (a plan is a model of its own, not a dictionary). */
@@ -77,6 +85,7 @@ const PLAN_REFS = {
 
 // ---- import ---------------------------------------------------------------------------------
 export interface ImportSummary {
+  dictionaryDefinitions: { published: string[]; unchanged: number };
   forms: { published: string[]; unchanged: number };
   dictionaries: Record<string, { created: string[]; updated: string[]; unchanged: number }>;
   plans: { created: string[]; updated: string[]; unchanged: number };
@@ -99,19 +108,22 @@ export async function importBundle(db: Db, actor: Actor, bundle: unknown, opts: 
   if (!b || typeof b !== "object" || Array.isArray(b)) throw new BundleError(["（根）：配置包应为 JSON 对象"]);
   if (b.format !== BUNDLE_FORMAT) problems.push(`format：应为 "${BUNDLE_FORMAT}"`);
   if (b.version !== BUNDLE_VERSION) problems.push(`version：不支持的版本 ${JSON.stringify(b.version)}（支持 ${BUNDLE_VERSION}）`);
-  for (const k of ["forms", "plans", "workflows"]) if (b[k] !== undefined && !Array.isArray(b[k])) problems.push(`${k}：应为数组`);
+  for (const k of ["dictionaryDefinitions", "forms", "plans", "workflows"]) if (b[k] !== undefined && !Array.isArray(b[k])) problems.push(`${k}：应为数组`);
   if (b.dictionaries !== undefined && (typeof b.dictionaries !== "object" || Array.isArray(b.dictionaries) || b.dictionaries === null)) problems.push("dictionaries：应为对象");
   if (Array.isArray(b.workflows) && b.workflows.length) problems.push("workflows：当前版本尚不支持流程配置，应为空数组");
-  // Dependency order: a row may only reference dictionaries applied before it.
-  const dicts = dependencyOrder(await listDictionaries(db));
-  for (const k of Object.keys(b.dictionaries ?? {})) if (!dicts.some((d) => d.id === k)) problems.push(`dictionaries.${k}：未知的字典`);
   if (problems.length) throw new BundleError(problems);
 
-  const summary: ImportSummary = { forms: { published: [], unchanged: 0 }, dictionaries: {}, plans: { created: [], updated: [], unchanged: 0 } };
+  const summary: ImportSummary = { dictionaryDefinitions: { published: [], unchanged: 0 }, forms: { published: [], unchanged: 0 }, dictionaries: {}, plans: { created: [], updated: [], unchanged: 0 } };
   try {
     await db.sequelize.transaction(async (t) => {
+      const failed = await importDictionaryDefinitions(db, actor, (b.dictionaryDefinitions ?? []) as unknown[], t, problems, summary);
       await importForms(db, actor, (b.forms ?? []) as unknown[], t, problems, summary);
+      // Dependency order: a row may only reference dictionaries applied before it. Rows of a
+      // definition that was refused (already reported) are not looked at.
+      const dicts = dependencyOrder(await listDictionaries(db, t));
+      for (const k of Object.keys(b.dictionaries ?? {})) if (!dicts.some((d) => d.id === k) && !failed.has(k)) problems.push(`dictionaries.${k}：未知的字典`);
       for (const d of dicts) {
+        if (failed.has(d.id)) continue;
         const rows = b.dictionaries?.[d.id];
         if (rows === undefined) continue;
         await importDict(db, d, rows, t, problems, summary);
@@ -124,6 +136,41 @@ export async function importBundle(db: Db, actor: Actor, bundle: unknown, opts: 
     if (problems.length) throw new BundleError(problems);
   }
   return summary;
+}
+
+/**
+ * The bundle's dictionary definitions (declared in the browser) through the one publisher, as
+ * admin input: a changed one becomes the next version, a new one creates its table. A dictionary
+ * a file declares is not the bundle's to change. Returns the ids refused or only checked (their
+ * tables may not exist).
+ */
+async function importDictionaryDefinitions(db: Db, actor: Actor, defs: unknown[], t: Transaction, problems: string[], summary: ImportSummary) {
+  const files = declaredDictionaryIds();
+  const others = new Map<string, DictionaryDefinition>();
+  for (const d of defs as Obj[]) if (d && typeof d === "object" && typeof d.id === "string") others.set(d.id, d as DictionaryDefinition);
+  const failed = new Set<string>();
+  const ids = new Set<string>();
+  for (const [i, raw] of defs.entries()) {
+    const path = `dictionaryDefinitions[${i}]`;
+    const d = raw as Obj;
+    if (!d || typeof d !== "object" || Array.isArray(d) || typeof d.id !== "string") { problems.push(`${path}：缺少字典 id`); continue; }
+    const at = `${path}（${d.id}）`;
+    if (ids.has(d.id)) { problems.push(`${at}：字典 id 重复`); continue; }
+    ids.add(d.id);
+    if (files.has(d.id)) { problems.push(`${at}：该字典由配置文件声明，不能通过配置包修改`); failed.add(d.id); continue; }
+    const { version: _v, ...input } = d;
+    try {
+      const r = await publishDefinition(db, dictionaryKind, input, { by: actor.username, untrusted: true, skipUnchanged: true, transaction: t, others, dryRun: problems.length > 0 });
+      if (r.status === "unchanged") summary.dictionaryDefinitions.unchanged++;
+      else if (r.status === "published") summary.dictionaryDefinitions.published.push(`${r.def.id} v${r.version}`);
+      else failed.add(d.id);
+    } catch (e) {
+      if (!(e instanceof DefinitionError)) throw e;
+      failed.add(d.id);
+      for (const p of e.problems) problems.push(`${at}：${p}`);
+    }
+  }
+  return failed;
 }
 
 async function importForms(db: Db, actor: Actor, forms: unknown[], t: Transaction, problems: string[], summary: ImportSummary) {

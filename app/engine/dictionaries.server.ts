@@ -103,7 +103,9 @@ const modelName = (...parts: string[]) => `Dictionary_${parts.join("_").replace(
 
 /** The rows' model, defined from the declaration (JSON lists read back as [] when NULL). */
 export function rowModel(db: Db, d: DictionaryDefinition): DictModel {
-  return cached(db, `${d.id}@${d.version}`, () => {
+  // Keyed by content too: a version published in a transaction that rolled back (a bundle preview)
+  // may be published again with other columns under the same number.
+  return cached(db, `${d.id}@${d.version}#${d.table}:${JSON.stringify(d.columns)}:${!!d.optimisticLock}`, () => {
     const attrs = tableAttributes(db, d);
     for (const c of d.columns) {
       if (c.type !== "refs" && c.type !== "levels") continue;
@@ -239,6 +241,51 @@ export async function checkDictionaryRefs(db: Db, schema: unknown, data: unknown
     for (const v of found) if (!known.has(v.value as number)) (errors[v.path] ??= []).push(`所选${dict.label}不存在，请重新选择`);
   }
   return errors;
+}
+
+// ---- 字典选择 (form fields picking a row by keyword search) -----------------------------------------
+
+/** The dictionaries a form field may pick from (the form designer's 字典选择). */
+export async function dictionaryChoices(db: Db) {
+  return (await listDictionaries(db)).map((d) => ({ id: d.id, label: d.label }));
+}
+
+export const DICTIONARY_SEARCH_LIMIT = 20;
+
+/**
+ * Rows of a dictionary for a picker: those whose searched columns hold the keyword (or the row
+ * `id`, to show a stored value's label), by their title. Unknown dictionary → 404.
+ */
+export async function searchDictionary(db: Db, id: string | undefined, p: { q?: string; id?: number | null }) {
+  const d = await dictionaryOf(db, id);
+  const title = titleColumn(d);
+  const lower = new Set(d.columns.filter((c) => c.type.startsWith("pinyin-")).map((c) => c.name));
+  const q = (p.q ?? "").replace(/[%_\\]/g, "").trim().slice(0, 50);
+  if (p.id === undefined || p.id === null) {
+    if (!q) return { results: [], hint: `请输入关键字查找${d.label}` };
+  }
+  const where = p.id !== undefined && p.id !== null
+    ? { id: p.id }
+    : { [Op.or]: d.search.map((f) => ({ [f]: { [Op.like]: `%${lower.has(f) ? q.toLowerCase() : q}%` } })) };
+  const rows = await rowModel(db, d).findAll({ where, attributes: ["id", title], order: orderOf(d), limit: DICTIONARY_SEARCH_LIMIT });
+  const results = rows.map((r) => ({ id: Number(r.get("id")), label: String(r.get(title) ?? "") }));
+  return { results, hint: results.length ? null : `未找到匹配的${d.label}，请换个关键字试试` };
+}
+
+/** Labels of the dictionary values in records of these schemas ({ dictionary: { id: label } }), for format-value's lookup. */
+export async function dictionaryLabelsFor(db: Db, items: { schema: unknown; data: unknown }[]): Promise<Record<string, Record<string, string>>> {
+  const wanted = new Map<string, Set<number>>();
+  for (const { schema, data } of items) {
+    for (const f of dictionaryFields(schema)) {
+      for (const v of valuesAt(data, f.path)) if (Number.isInteger(v.value)) (wanted.get(f.dictionary) ?? wanted.set(f.dictionary, new Set()).get(f.dictionary)!).add(v.value as number);
+    }
+  }
+  const out: Record<string, Record<string, string>> = {};
+  for (const [id, ids] of wanted) {
+    if (!(await findDictionary(db, id))) continue;
+    out[id] = Object.fromEntries((await dictionaryLabels(db, id, [...ids])).map((r) => [String(r.id), r.label]));
+  }
+  return out;
 }
 
 export { refTarget, titleColumn };

@@ -17,7 +17,7 @@ import { dbVersion, isDbId } from "~/utils/ints.server";
 import { isValidCreditCode } from "./cn-codes";
 import { canonical } from "./definitions/hash";
 import {
-  childColumns, childModel, dictionaryOf, editableColumns, listDictionaries, orderOf, referencesTo, refTables, rowModel, titleColumn,
+  childColumns, childModel, declaredDictionaryIds, dictionaryOf, editableColumns, listDictionaries, orderOf, referencesTo, refTables, rowModel, titleColumn,
   type DictionaryColumn, type DictionaryDefinition, type DictRow, type RefTables,
 } from "./dictionaries.server";
 import { pinyinKeys } from "./pinyin";
@@ -34,8 +34,10 @@ const fill = (template: string, v: { count?: number; name?: string }) =>
   template.replace(/\{count\}/g, String(v.count ?? "")).replace(/\{name\}/g, v.name ?? "");
 const labelOf = (c: DictionaryColumn) => c.label ?? c.name;
 
+/** 字典管理's list: each dictionary, and whether its declaration is edited here (declared in the browser) or in its file. */
 export async function dictSummaries(db: Db) {
-  return (await listDictionaries(db)).map((d) => ({ key: d.id, label: d.label }));
+  const files = declaredDictionaryIds();
+  return (await listDictionaries(db)).map((d) => ({ key: d.id, label: d.label, version: d.version, declaredHere: !files.has(d.id) }));
 }
 
 // ---- reading -------------------------------------------------------------------------------

@@ -12,6 +12,8 @@
 //   boolean     { type: "boolean" }
 //   file        the x-file shape of file-kinds.ts, "ui:widget": "file-upload"
 //   id-card / mobile / email / url   { type: "string", format: cn-id-card | cn-mobile | email | uri, maxLength }
+//   dictionary  { type: "integer", "x-dictionary": <dictionary id> }, "ui:widget": "dictionary-search"
+//               (字典选择: a row of a published dictionary, picked by keyword search, stored by id)
 // A required array (multi-select, file) also gets minItems ≥ 1: RJSF submits [] for an untouched list.
 //
 // Conditional visibility ("show when field X = value") is an allOf entry of the root schema:
@@ -21,21 +23,21 @@
 // browser) requires Y only then. Such a field is not in the root properties, so additionalProperties
 // false would refuse it: a form with conditional fields restricts its keys with propertyNames instead.
 //
-// Anything else (nested objects, patterns, dictionaries, other allOf/dependencies/oneOf …) is kept
+// Anything else (nested objects, patterns, other allOf/dependencies/oneOf …) is kept
 // verbatim and reported as "仅可在 JSON 视图中编辑". A plain text field pasted without maxLength or
 // title is edited as 单行/多行文本 (it keeps no maxLength until one is set; the label is its name).
 import { FILE_KEY_PATTERN } from "./file-kinds";
 
 export const FIELD_TYPES = [
   "text", "textarea", "number", "integer", "date", "year-month", "select", "multiselect",
-  "boolean", "file", "id-card", "mobile", "email", "url",
+  "boolean", "file", "id-card", "mobile", "email", "url", "dictionary",
 ] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
 export const FIELD_TYPE_LABELS: Record<FieldType | "json", string> = {
   text: "单行文本", textarea: "多行文本", number: "数字", integer: "整数", date: "日期", "year-month": "年月",
   select: "单选", multiselect: "多选", boolean: "是/否", file: "附件", "id-card": "身份证号", mobile: "手机号",
-  email: "电子邮箱", url: "网址", json: "其他（仅 JSON）",
+  email: "电子邮箱", url: "网址", dictionary: "字典选择", json: "其他（仅 JSON）",
 };
 
 export type ShowWhenValue = string | number | boolean;
@@ -56,6 +58,8 @@ export interface BuilderField {
   listColumn: boolean;
   showWhen?: { field: string; equals: ShowWhenValue };
   file?: { accept: string[]; maxSize: number; maxCount?: number };
+  /** dictionary: the id of the dictionary a row is picked from. */
+  dictionary?: string;
   /** Other uiSchema keys of the field (ui:placeholder …), kept as they were. */
   ui?: Record<string, unknown>;
   /** Schema "default", kept as it was. */
@@ -81,7 +85,7 @@ const FORMAT_OF: Partial<Record<FieldType, string>> = {
 const TYPE_OF_FORMAT: Record<string, FieldType> = Object.fromEntries(Object.entries(FORMAT_OF).map(([t, f]) => [f, t as FieldType]));
 const FILE_ITEM = { type: "string", pattern: FILE_KEY_PATTERN.source, maxLength: 52 };
 const DEFAULT_TEXT_MAX = 200;
-const WIDGET_OF: Partial<Record<FieldType, string>> = { textarea: "textarea", "year-month": "year-month", file: "file-upload" };
+const WIDGET_OF: Partial<Record<FieldType, string>> = { textarea: "textarea", "year-month": "year-month", file: "file-upload", dictionary: "dictionary-search" };
 
 export function newField(type: FieldType, taken: string[]): BuilderField {
   let i = taken.length + 1;
@@ -98,6 +102,7 @@ export function normaliseType(f: BuilderField, type: FieldType): BuilderField {
   if (type === "number" || type === "integer" || type === "multiselect") { out.min = f.min; out.max = f.max; }
   if (type === "select" || type === "multiselect") out.options = f.options?.length ? f.options : ["选项一", "选项二"];
   if (type === "file") out.file = f.file ?? { accept: ["application/pdf", "image/jpeg", "image/png"], maxSize: 10 * 1024 * 1024, maxCount: 5 };
+  if (type === "dictionary") out.dictionary = f.dictionary ?? "";
   return out;
 }
 
@@ -126,6 +131,8 @@ export function fieldSchema(f: BuilderField): Record<string, any> {
       });
     case "boolean":
       return { type: "boolean", ...base, ...dflt };
+    case "dictionary":
+      return { type: "integer", ...base, "x-dictionary": f.dictionary ?? "" };
     case "file": {
       const file = f.file ?? { accept: ["application/pdf"], maxSize: 10 * 1024 * 1024 };
       return defined({
@@ -179,7 +186,7 @@ function builderConditional(entry: unknown, props: Record<string, any>, ui: Reco
 
 const KNOWN_KEYS: Record<string, string[]> = {
   string: ["type", "title", "maxLength", "minLength", "format", "enum", "default"],
-  number: ["type", "title", "minimum", "maximum", "default"],
+  number: ["type", "title", "minimum", "maximum", "default", "x-dictionary"],
   boolean: ["type", "title", "default"],
   array: ["type", "title", "items", "uniqueItems", "minItems", "maxItems", "x-file", "default"],
 };
@@ -220,6 +227,10 @@ function readField(name: string, s: unknown, ui: unknown, required: boolean): Bu
       f.maxLength = s.maxLength;
       f.minLength = s.minLength;
     }
+  } else if (s["x-dictionary"] !== undefined) {
+    if (s.type !== "integer" || typeof s["x-dictionary"] !== "string" || s.minimum !== undefined || s.maximum !== undefined || s.default !== undefined) return null;
+    type = "dictionary";
+    f.dictionary = s["x-dictionary"];
   } else if (s.type === "number" || s.type === "integer") {
     if (!num(s.minimum) || !num(s.maximum)) return null;
     type = s.type;
@@ -370,6 +381,7 @@ export function builderProblems(fields: BuilderField[]): string[] {
     seen.add(f.name);
     if (f.type !== "json" && !f.label.trim()) out.push(`${at}：请填写标题`);
     if ((f.type === "select" || f.type === "multiselect") && !f.options?.length) out.push(`${at}：请至少填写一个选项`);
+    if (f.type === "dictionary" && !f.dictionary) out.push(`${at}：请选择字典`);
     if (f.options && new Set(f.options).size !== f.options.length) out.push(`${at}：选项重复`);
     if (f.showWhen) {
       const dep = fields.find((g) => g.name === f.showWhen!.field);

@@ -7,7 +7,7 @@ import type { Db } from "~/utils/db.server";
 import { singleton } from "~/utils/singleton.server";
 import { createAjv, toFieldErrors, type FieldErrors } from "./validator";
 import { checkRules, type FieldRule } from "./rules";
-import { checkDictionaryRefs, declaredDictionaryIds, dictionaryFields } from "./dictionaries.server";
+import { checkDictionaryRefs, dictionaryFields } from "./dictionaries.server";
 import { checkFileRefs } from "./file-storage.server";
 import { fileFieldProblems } from "./file-kinds";
 import { branchProperties } from "./format-value";
@@ -35,8 +35,10 @@ const runtimeAjv = () => singleton("ajv.runtime", () => createAjv());
 const validatorCache = () => singleton("ajv.validators", () => new Map<string, ValidateFunction>());
 const stats = singleton("ajv.stats", () => ({ hits: 0, misses: 0 }));
 
+export interface ContentCheckOptions { compile?: boolean; dictionaries?: Set<string> }
+
 /** Problems with one form definition (meta-schema, strict schema compile, references). */
-export function checkFormDefinition(def: unknown, source: string, o: { compile?: boolean } = {}): string[] {
+export function checkFormDefinition(def: unknown, source: string, o: ContentCheckOptions = {}): string[] {
   const checked = checkedContent(formKind, def, source);
   return "problems" in checked ? checked.problems : checkFormContent(formKind.toDef(checked.content), source, o);
 }
@@ -45,15 +47,18 @@ export function checkFormDefinition(def: unknown, source: string, o: { compile?:
  * The checks after the meta-schema: strict compile (compileProblems), the uiSchema's widget, field and
  * template names (uiProblems), dictionaries, file fields, field references. Every problem at once.
  * `compile: false` skips the compile (the caller found the schema unsafe to compile).
+ * `dictionaries`: the ids an x-dictionary may name (a form file: the dictionary files); without it
+ * the publisher checks them against the published dictionaries (admin input may name one an
+ * administrator declared).
  */
-export function checkFormContent(form: FormDefinition, source: string, o: { compile?: boolean } = {}): string[] {
+export function checkFormContent(form: FormDefinition, source: string, o: ContentCheckOptions = {}): string[] {
   const problems: string[] = [];
   const at = source ? `${source}: ` : "";
   if (o.compile !== false) problems.push(...compileProblems(form.schema).map((p) => `${at}${p}`));
   problems.push(...uiProblems(form.schema, form.uiSchema).map((p) => `${at}${p.message}`));
-  const dictionaries = declaredDictionaryIds();
-  for (const f of dictionaryFields(form.schema)) {
-    if (!dictionaries.has(f.dictionary)) problems.push(`${at}字段 ${f.path.join(".")} 引用了未知字典 "${f.dictionary}"`);
+  const dictionaries = o.dictionaries;
+  for (const f of dictionaries ? dictionaryFields(form.schema) : []) {
+    if (!dictionaries!.has(f.dictionary)) problems.push(`${at}字段 ${f.path.join(".")} 引用了未知字典 "${f.dictionary}"`);
   }
   for (const p of fileFieldProblems(form.schema)) problems.push(`${at}${p}`);
   problems.push(...unreachedEngineKeywords(form.schema).map((p) => `${at}${p}`));

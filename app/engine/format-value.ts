@@ -21,6 +21,13 @@ export interface FormatOptions {
   root?: object;
 }
 
+/** Labels of dictionary values ({ dictionary id: { row id: label } }), as a loader sends them to the page. */
+export type DictionaryLabels = Record<string, Record<string, string>>;
+
+/** The `lookup` option for labels a server collected (dictionaryLabelsFor). */
+export const lookupIn = (labels?: DictionaryLabels | null): FormatOptions["lookup"] =>
+  labels ? (dictionary, code) => labels[dictionary]?.[String(code)] : undefined;
+
 /** Nesting followed into lists and objects; deeper parts are left out. */
 const MAX_DEPTH = 8;
 

@@ -8,7 +8,7 @@
 import { getSchemaType, hasWidget } from "@rjsf/utils";
 
 /** Widgets of components/widgets.tsx, by the name a uiSchema uses. */
-export const ENGINE_WIDGETS = ["unit-search", "year-month", "file-upload"] as const;
+export const ENGINE_WIDGETS = ["unit-search", "dictionary-search", "year-month", "file-upload"] as const;
 export type EngineWidgetName = (typeof ENGINE_WIDGETS)[number];
 
 /** The widget SchemaForm puts in place of one a stored form names but the engine does not have. */

@@ -39,6 +39,7 @@ function Summary({ s }: { s: ImportSummary }) {
   const list = (xs: string[]) => (xs.length ? xs.join("、") : "无");
   return (
     <Descriptions bordered column={1} size="small">
+      <Descriptions.Item label="字典定义（发布新版本）">{list(s.dictionaryDefinitions.published)}；未变化 {s.dictionaryDefinitions.unchanged} 个</Descriptions.Item>
       <Descriptions.Item label="表单（发布新版本）">{list(s.forms.published)}；未变化 {s.forms.unchanged} 个</Descriptions.Item>
       {Object.entries(s.dictionaries).map(([k, d]) => (
         <Descriptions.Item key={k} label={`字典 ${k}`}>新增 {d.created.length}（{list(d.created.slice(0, 20))}）；更新 {d.updated.length}（{list(d.updated.slice(0, 20))}）；未变化 {d.unchanged}</Descriptions.Item>

@@ -7,7 +7,8 @@ import { Alert, Button, Card, Form as AntForm, Input, InputNumber, Modal, Popcon
 import { useState } from "react";
 import { listPagination, useListQuery } from "~/components/use-list-query";
 import { createRow, deleteRow, listRows, TITLE_LEVELS, updateRow } from "~/engine/dictionary-admin.server";
-import { dictionaryOf, editableColumns } from "~/engine/dictionaries.server";
+import { dictionaryOf, editableColumns, titleColumn } from "~/engine/dictionaries.server";
+import { isFileDictionary } from "~/engine/dictionary-declaration.server";
 import { requireMay } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, notFound, readBody } from "~/utils/http.server";
@@ -31,7 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const p = listParams(new URL(request.url));
   const { rows, total, refs } = await listRows(getDb(), d.id, p);
   const fields = editableColumns(d).map((c) => ({ name: c.name, label: c.label ?? c.name, type: c.type, required: !!c.required, ref: c.ref, help: c.help }));
-  return json({ key: d.id, label: d.label, fields, versioned: !!d.optimisticLock, rows, total, refs, levels: [...TITLE_LEVELS], page: p.page, pageSize: p.pageSize, q: p.q });
+  return json({ key: d.id, label: d.label, title: titleColumn(d), declaredHere: !isFileDictionary(d.id), fields, versioned: !!d.optimisticLock, rows, total, refs, levels: [...TITLE_LEVELS], page: p.page, pageSize: p.pageSize, q: p.q });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -61,7 +62,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 type Row = Record<string, any> & { id: number; cells: Record<string, string> };
 
 export default function AdminDictionary() {
-  const { key, label, fields, rows, total, refs, levels, page, pageSize, q } = useLoaderData<typeof loader>();
+  const { key, label, title, declaredHere, fields, rows, total, refs, levels, page, pageSize, q } = useLoaderData<typeof loader>();
   const go = useListQuery();
   const revalidator = useRevalidator();
   const [editing, setEditing] = useState<Row | "new" | null>(null);
@@ -117,6 +118,7 @@ export default function AdminDictionary() {
       <Typography.Title level={3}>{label}</Typography.Title>
       <Space wrap style={{ marginBottom: 16 }}>
         <Link to="/admin/dictionaries">← 字典管理</Link>
+        {declaredHere ? <Link to={`/admin/dictionaries/${key}/definition`}>编辑字典定义</Link> : null}
       </Space>
       {notice ? <Alert type="success" showIcon title={notice} closable onClose={() => setNotice(null)} style={{ marginBottom: 16 }} /> : null}
       {error && !editing ? <Alert type="error" showIcon title={<span style={{ whiteSpace: "pre-wrap" }}>{error}</span>} role="alert" style={{ marginBottom: 16 }} /> : null}
@@ -164,7 +166,7 @@ export default function AdminDictionary() {
             render: (_: unknown, r: Row) => (
               <Space>
                 <Button type="link" onClick={() => open(r)}>编辑</Button>
-                <Popconfirm title={`确定删除「${r.cells.name ?? r.id}」吗？`} okText="删除" cancelText="取消" onConfirm={() => post({ intent: "delete", id: r.id }).then((ok) => ok && setNotice("已删除"))}>
+                <Popconfirm title={`确定删除「${r.cells[title] || r.id}」吗？`} okText="删除" cancelText="取消" onConfirm={() => post({ intent: "delete", id: r.id }).then((ok) => ok && setNotice("已删除"))}>
                   <Button type="link" danger>删除</Button>
                 </Popconfirm>
               </Space>

@@ -10,6 +10,7 @@ import { FormConfigError, getForm } from "~/engine/form-registry.server";
 import { formVersions, getDraft, impactOf, KIND_LABELS, publishFormVersion, saveDraft, type Impact } from "~/engine/form-publish.server";
 import { checkAdminSchema, parseDefinitionText, toDraft07 } from "~/engine/schema-safety.server";
 import { requireMay } from "~/engine/people/auth.server";
+import { dictionaryChoices } from "~/engine/dictionaries.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, notFound, readBody } from "~/utils/http.server";
 import { bodyText } from "~/utils/body-values";
@@ -33,7 +34,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const src = draft ?? latest!;
   const text = JSON.stringify({ title: src.title, schema: src.schema, uiSchema: src.uiSchema, meta: src.meta }, null, 2);
   return json({
-    formId, kind: (latest?.kind ?? draft!.kind) as string, kinds: KIND_LABELS, text,
+    formId, kind: (latest?.kind ?? draft!.kind) as string, kinds: KIND_LABELS, text, dictionaries: await dictionaryChoices(db),
     draft: draft ? { version: draft.version, updatedBy: draft.updatedBy, updatedAt: draft.updatedAt } : null,
     versions: info?.versions ?? [],
   });
@@ -140,7 +141,7 @@ export default function AdminFormEdit() {
         <Button onClick={() => send("draft")} loading={busy}>保存草稿</Button>
         <Button type="primary" onClick={() => send("impact")} loading={busy}>发布新版本</Button>
       </Space>
-      <FormDesigner text={text} onChange={setText} />
+      <FormDesigner text={text} onChange={setText} dictionaries={d.dictionaries} />
       <Modal
         open={!!pendingImpact} title="确认发布新版本" okText="确认发布" cancelText="取消"
         onCancel={() => setPendingImpact(null)}

@@ -3,7 +3,7 @@
 // queues' category filter without a restart (both read the published forms from the DB).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Link, useActionData, useNavigation, useSubmit } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Alert, Button, Card, Form as AntForm, Input, InputNumber, Space, Typography } from "antd";
 import { useState } from "react";
 import { FormDesigner } from "~/components/form-designer";
@@ -13,6 +13,7 @@ import { FormConfigError, getForm } from "~/engine/form-registry.server";
 import { publishFormVersion } from "~/engine/form-publish.server";
 import { parseDefinitionText } from "~/engine/schema-safety.server";
 import { requireMay } from "~/engine/people/auth.server";
+import { dictionaryChoices } from "~/engine/dictionaries.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, readBody } from "~/utils/http.server";
 import { bodyNumber, bodyText } from "~/utils/body-values";
@@ -21,7 +22,7 @@ export const meta: MetaFunction = () => [{ title: "新建业绩类别 - 职称�
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireMay(request, "configuration");
-  return json({});
+  return json({ dictionaries: await dictionaryChoices(getDb()) });
 }
 
 const SAMPLE = JSON.stringify({
@@ -111,6 +112,7 @@ function ColumnsSummary(props: { fields: string; listColumns: string; titleField
 }
 
 export default function AdminFormNew() {
+  const { dictionaries } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as { ok: false; problems?: string[]; error?: string } | undefined;
   const submit = useSubmit();
   const busy = useNavigation().state !== "idle";
@@ -162,7 +164,7 @@ export default function AdminFormNew() {
         </AntForm>
       </Card>
       <ColumnsSummary fields={fields} listColumns={v.listColumns} titleField={v.titleField} />
-      <FormDesigner text={fields} onChange={onFields} />
+      <FormDesigner text={fields} onChange={onFields} dictionaries={dictionaries} />
       <Button type="primary" loading={busy} onClick={() => submit(JSON.stringify({ ...v, fields }), { method: "post", encType: "application/json" })}>发布</Button>
     </Space>
   );

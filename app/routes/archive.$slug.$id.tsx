@@ -6,6 +6,7 @@ import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@r
 import { Alert, Button, Card, Descriptions, Space, Timeline, Typography } from "antd";
 import { useState } from "react";
 import { RecordView } from "~/components/record-view";
+import { dictionaryLabelsFor } from "~/engine/dictionaries.server";
 import { SchemaForm } from "~/components/schema-form";
 import { StatusTag } from "~/components/status-tag";
 import { entryForEdit, entryHistory, getOwnEntry, updateEntry, requireCategory } from "~/engine/archive.server";
@@ -27,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const entry = await getOwnEntry(db, user.id, intParam(params.id));
   if (!entry || entry.categoryId !== category.id) throw notFound("业绩不存在");
   const view = await entryForEdit(db, category, entry);
-  const [history, files] = await Promise.all([entryHistory(db, entry.id), describeFiles(db, fileKeysIn(view.form.schema, view.data))]);
+  const [history, files, labels] = await Promise.all([entryHistory(db, entry.id), describeFiles(db, fileKeysIn(view.form.schema, view.data)), dictionaryLabelsFor(db, [{ schema: view.form.schema, data: view.data }])]);
   return json({
     slug: category.slug,
     title: category.title,
@@ -40,6 +41,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     flagged: view.flagged,
     history: historyItems(history),
     files,
+    labels,
   });
 }
 
@@ -102,7 +104,7 @@ export default function EntryPage() {
         onSubmit={(v) => submit(JSON.stringify({ data: v, version: d.entry.version }), { method: "post", encType: "application/json" })}
       />
       ) : (
-        <RecordView schema={d.form.schema} uiSchema={d.form.uiSchema} data={d.data} files={d.files} />
+        <RecordView schema={d.form.schema} uiSchema={d.form.uiSchema} data={d.data} files={d.files} labels={d.labels} />
       )}
       <Typography.Title level={5} style={{ marginTop: 24 }}>审核记录</Typography.Title>
       <Timeline items={d.history} />

@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } fr
 import { Alert, Button, Card, Input, Popconfirm, Select, Space, Typography } from "antd";
 import type { SortOrder } from "antd/es/table/interface";
 import { columnText } from "~/components/cells";
+import { dictionaryLabelsFor } from "~/engine/dictionaries.server";
 import { useHydrated } from "~/components/hydrated";
 import { ListTable, StaticLinkButton } from "~/components/list-table";
 import { listPagination, useListQuery } from "~/components/use-list-query";
@@ -51,6 +52,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     importLabel: imp ? (imp.importLabel as string) ?? `导入${category.title}` : null,
     exportLabel: (imp?.exportLabel as string) ?? null,
     profileLink,
+    labels: await dictionaryLabelsFor(db, rows.map((r) => ({ schema: category.form.schema, data: r.data }))),
   });
 }
 
@@ -127,7 +129,7 @@ export default function CategoryEntries() {
             width: c.width,
             sorter: c.sortable,
             sortOrder: sortOrder(c.field),
-            render: (_: unknown, r: (typeof d.rows)[number]) => columnText(c, r.data),
+            render: (_: unknown, r: (typeof d.rows)[number]) => columnText(c, r.data, d.labels),
           })),
           {
             title: "状态", key: "status", width: 160,

@@ -6,6 +6,7 @@ import { Alert, Button, Card, Descriptions, Input, Space, Timeline, Typography }
 import { useState } from "react";
 import { historyItems } from "~/components/history";
 import { RecordView } from "~/components/record-view";
+import { dictionaryLabelsFor } from "~/engine/dictionaries.server";
 import { StatusTag } from "~/components/status-tag";
 import { decide, entryHistory, getEntryForReviewer } from "~/engine/archive.server";
 import { canDo } from "~/engine/entry-status";
@@ -30,7 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { entry } = found;
   const form = await getForm(db, entry.categoryId, entry.formVersion);
   if (!form) throw notFound();
-  const [history, files] = await Promise.all([entryHistory(db, entry.id), describeFiles(db, fileKeysIn(form.schema, entry.data))]);
+  const [history, files, labels] = await Promise.all([entryHistory(db, entry.id), describeFiles(db, fileKeysIn(form.schema, entry.data)), dictionaryLabelsFor(db, [{ schema: form.schema, data: entry.data }])]);
   return json({
     entry: { id: entry.id, version: entry.version, status: entry.status, returnReason: entry.returnReason, data: entry.data, submittedAt: entry.submittedAt, formVersion: entry.formVersion },
     applicant: found.applicant,
@@ -40,6 +41,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     decidable: canDo("approve", entry.status, "reviewer"),
     history: historyItems(history),
     files,
+    labels,
   });
 }
 
@@ -77,7 +79,7 @@ export default function ReviewEntry() {
         <Descriptions.Item label="状态"><StatusTag status={d.entry.status as EntryStatus} /></Descriptions.Item>
         <Descriptions.Item label="表单版本">第 {d.entry.formVersion} 版</Descriptions.Item>
       </Descriptions>
-      <RecordView schema={d.form.schema} uiSchema={d.form.uiSchema} data={d.entry.data} files={d.files} />
+      <RecordView schema={d.form.schema} uiSchema={d.form.uiSchema} data={d.entry.data} files={d.files} labels={d.labels} />
       {error ? <Alert type="error" showIcon role="alert" title={error.error} style={{ margin: "16px 0" }} /> : null}
       {d.decidable ? (
         <Card size="small" title="审核意见" style={{ marginTop: 16 }}>

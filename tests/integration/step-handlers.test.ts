@@ -133,7 +133,7 @@ describe("photo", () => {
 
   it("gives the review form its image, or null without a photo step", async () => {
     const { plugin } = setup("photo", options);
-    const print = { fields: () => [], image: async (key: unknown) => `data:image/jpeg;base64,${String(key)}`, column: () => "", ordinal: String };
+    const print = { fields: async () => [], image: async (key: unknown) => `data:image/jpeg;base64,${String(key)}`, cells: async () => () => "", ordinal: String };
     const step: StepDefOf<"photo"> = { id: "p", kind: "photo", title: "证件照", options };
     const withPhoto = { db, plan, workflow, app: { ...app, steps: { p: done({ key: "k1" }) } }, print };
     expect(await plugin.reviewForm!.data(withPhoto, [step])).toEqual({ photo: "data:image/jpeg;base64,k1" });

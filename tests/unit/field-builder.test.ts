@@ -29,6 +29,7 @@ const fields: BuilderField[] = [
   { name: "phone", label: "联系电话", type: "mobile", required: false, listColumn: false },
   { name: "mail", label: "电子邮箱", type: "email", required: false, maxLength: 80, listColumn: false },
   { name: "site", label: "项目网址", type: "url", required: false, listColumn: false },
+  { name: "source", label: "经费来源", type: "dictionary", dictionary: "departments", required: false, listColumn: false },
 ];
 
 const good = {
@@ -57,6 +58,9 @@ describe("fieldsToDefinition", () => {
     expect(d.uiSchema.proof).toEqual({ "ui:widget": "file-upload" });
     expect(d.uiSchema.month).toEqual({ "ui:widget": "year-month" });
     expect(d.schema.properties.proof["x-file"]).toEqual({ accept: ["application/pdf", "image/png"], maxSize: 5 * 1024 * 1024 });
+    expect(d.schema.properties.source).toEqual({ type: "integer", title: "经费来源", "x-dictionary": "departments" });
+    expect(d.uiSchema.source).toEqual({ "ui:widget": "dictionary-search" });
+    expect(builderProblems([{ ...fields[fields.length - 1], dictionary: "" }])).toEqual(["第 1 个字段（经费来源）：请选择字典"]);
     expect(d.schema.propertyNames.enum).toEqual(fields.map((f) => f.name));
     expect(d.schema.additionalProperties).toBeUndefined();
   });

@@ -124,6 +124,8 @@ const CASES: Record<string, (f: Field) => Case[]> = {
   "number|null": () => [{ value: 8.5, text: "8.5" }, { value: null, text: "" }],
   "boolean": boolean,
   "integer x-dictionary widget=unit-search": () => [{ value: 7, text: "浙江工业大学" }, { value: 99, text: "99" }],
+  // 字典选择 of the field builder (a dictionary an administrator declared): the label the lookup knows, else the id.
+  "integer x-dictionary widget=dictionary-search": (f) => [...(f.schema["x-dictionary"] === "units" ? [{ value: 7, text: "浙江工业大学" }] : []), { value: 99, text: "99" }],
   "array x-file widget=file-upload items(string)": files,
   "array items(string enum)": multi,
   "array widget=checkboxes items(string enum)": multi,

@@ -10,7 +10,7 @@ export function SummaryParts({ parts }: { parts: SerializeFrom<SummaryPart>[] })
     <div className="summary-parts" style={{ display: "flex", flexDirection: "column", gap: 8 }}>
       {parts.map((p, i) => {
         if (p.type === "text") return <Descriptions key={i} bordered size="small" column={1} styles={{ label: { width: 180 } }} items={p.items.map((x, j) => ({ key: j, label: x.label, children: x.value }))} />;
-        if (p.type === "record") return <RecordView key={i} schema={p.schema} uiSchema={p.uiSchema} data={p.data} files={p.files} />;
+        if (p.type === "record") return <RecordView key={i} schema={p.schema} uiSchema={p.uiSchema} data={p.data} files={p.files} labels={p.labels} />;
         if (p.type === "image") return <img key={i} src={p.url} alt={p.alt} width={118} height={165} style={{ objectFit: "cover", border: "1px solid #d9d9d9" }} />;
         if (p.type === "html") return <PledgeFrame key={i} html={p.html} title={p.title} height={420} />;
         if (p.type === "achievements") return p.groups.length ? (
@@ -22,7 +22,7 @@ export function SummaryParts({ parts }: { parts: SerializeFrom<SummaryPart>[] })
                     {/* The snapshot as extracted, in its own form version; native details keep it keyboard-operable. */}
                     <details>
                       <summary style={{ cursor: "pointer" }}>{it.title}<Typography.Text type="secondary">（{it.status}）</Typography.Text></summary>
-                      {it.record ? <div style={{ margin: "8px 0" }}><RecordView schema={it.record.schema} uiSchema={it.record.uiSchema} data={it.record.data} files={it.record.files} /></div> : null}
+                      {it.record ? <div style={{ margin: "8px 0" }}><RecordView schema={it.record.schema} uiSchema={it.record.uiSchema} data={it.record.data} files={it.record.files} labels={it.record.labels} /></div> : null}
                     </details>
                   </li>
                 ))}

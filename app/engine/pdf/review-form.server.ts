@@ -14,10 +14,12 @@ import { UserError } from "~/engine/errors";
 import { labelOfRole } from "~/engine/people/roles";
 import { contentDisposition, fileNamePart, filePath, isFileKey } from "../file-storage.server";
 import { getForm, validFields, type PublishedForm } from "../form-registry.server";
-import { formatColumn, recordFields, type FormatOptions } from "../format-value";
+import { formatColumn, lookupIn, recordFields, type FormatOptions } from "../format-value";
+import { dictionaryLabelsFor } from "../dictionaries.server";
 import { renderTemplate } from "../templates.server";
 import type { WorkflowDefinition } from "../definitions/types.generated";
 import { stepReviewFormData, withStepReviewFormKeys } from "../workflow/steps.server";
+import type { ReviewFormCtx } from "../workflow/steps/kit.server";
 import { ACTION_LABEL, stateLabel } from "../workflow/review-machine";
 import { PdfRenderError, renderPdf, type RenderPdfOptions } from "./renderer.server";
 
@@ -41,11 +43,12 @@ export function cnOrdinal(n: number): string {
 }
 
 /** The form's fields in display order (ui:order, else schema order), hidden and file fields and
- * dictionary codes left out, as the review form prints them (or, with other options, the Excel
+ * (without a lookup) dictionary codes left out, as the review form prints them (or, with other options, the Excel
  * export). Only values that pass the form's schema print (validFields); a failing field prints empty. */
 export function formFields(form: PublishedForm, stored: unknown, o: FormatOptions = PRINT): FieldView[] {
   return recordFields(form.schema, form.uiSchema, validFields(form, stored), o)
-    .filter((f) => !f.schema["x-file"] && !f.schema["x-dictionary"])
+    // A dictionary field prints by its label when the caller collected them (dictionaryLabelsFor).
+    .filter((f) => !f.schema["x-file"] && !(f.schema["x-dictionary"] && !o.lookup))
     .map(({ name, title, value, schema: p, ui: u }) => ({
       name, title, value,
       long: u["ui:widget"] === "textarea" || (typeof p.maxLength === "number" && p.maxLength > 200) || value.length > 60,
@@ -58,6 +61,7 @@ async function dataUrl(key: unknown, mime: string) {
   const bytes = await fsp.readFile(filePath(key)).catch(() => null);
   return bytes ? `data:${mime};base64,${bytes.toString("base64")}` : null;
 }
+
 
 /** Reviewers' opinions per review stage of the chain, from the application's audit rows. */
 async function opinions(db: Db, w: WorkflowDefinition, appId: number) {
@@ -107,8 +111,17 @@ export async function reviewFormData(db: Db, src: ReviewFormSource, now = new Da
   const profileForm = profile ? await getForm(db, profile.formId, profile.formVersion) : null;
   const profileFields = profileForm ? formFields(profileForm, profile!.data) : [];
 
-  // What the step kinds add (forms and info, photo, signature, achievements …).
-  const steps = await stepReviewFormData({ db, app, plan, workflow: w, print: { fields: formFields, image: dataUrl, column: (c, data) => formatColumn(c, data, TABLE_CELL), ordinal: cnOrdinal } });
+  // What the step kinds add (forms and info, photo, signature, achievements …), dictionary values by label.
+  const print: ReviewFormCtx["print"] = {
+    fields: async (form, data) => formFields(form, data, { ...PRINT, lookup: lookupIn(await dictionaryLabelsFor(db, [{ schema: form.schema, data }])) }),
+    image: dataUrl,
+    cells: async (form, records) => {
+      const o = { ...TABLE_CELL, lookup: lookupIn(await dictionaryLabelsFor(db, records.map((data) => ({ schema: form.schema, data })))) };
+      return (c, data) => formatColumn(c, data, o);
+    },
+    ordinal: cnOrdinal,
+  };
+  const steps = await stepReviewFormData({ db, app, plan, workflow: w, print });
   const info: Record<string, unknown> = steps.info && typeof steps.info === "object" ? { ...steps.info } : {};
   const unitRow: (UnitAttrs & { department?: { name: string } | null; affiliation?: { name: string } | null }) | null = unit ? unit.get({ plain: true }) : null;
   const stages = await opinions(db, w, app.id);

@@ -16,7 +16,8 @@ import { bodyId, bodyText } from "~/utils/body-values";
 import { getWorkflow } from "./registry.server";
 import { escapeCell } from "../dictionary-admin.server";
 import { getForm } from "../form-registry.server";
-import { cnDate, type FormatOptions } from "../format-value";
+import { dictionaryLabelsFor } from "../dictionaries.server";
+import { cnDate, lookupIn, type FormatOptions } from "../format-value";
 import { formFields } from "../pdf/review-form.server";
 import { ACTION_LABEL, NEEDS_REASON, stageOf, stagesFor, stateLabel, transition, type ChainAction, type ChainState, type ReviewAction } from "./review-machine";
 
@@ -353,7 +354,8 @@ async function infoCells(db: Db, rows: ApplicationAttrs[]) {
       if (!formId) continue;
       const form = await getForm(db, formId, r.formVersions[formId]);
       if (!form) continue;
-      for (const f of formFields(form, r.steps[step.id]?.data, SHEET)) {
+      const data = r.steps[step.id]?.data;
+      for (const f of formFields(form, data, { ...SHEET, lookup: lookupIn(await dictionaryLabelsFor(db, [{ schema: form.schema, data }])) })) {
         if (!titles.includes(f.title)) titles.push(f.title);
         if (!m.has(f.title)) m.set(f.title, f.value);
       }

@@ -3,6 +3,8 @@
 // dictionaries), the natural key, search and order; publishing a version creates the table (and
 // adds declared columns it lacks), so a new dictionary is a file — no migration, no model.
 import fs from "node:fs";
+import { QueryTypes, type Transaction } from "sequelize";
+import type { Db } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { ensureDictionaryTable } from "../../dictionaries.server";
 import { contentHash } from "../hash";
@@ -61,8 +63,30 @@ export function storageOf(c: DictionaryColumn): string {
   }
 }
 
-function checkDictionary(d: DictionaryDefinition, source: string): string[] {
+/** The column types an administrator may declare in the browser or a configuration bundle. */
+export const ADMIN_COLUMN_TYPES = ["text", "int", "ref"] as const satisfies readonly ColumnType[];
+export const COLUMN_TYPE_LABELS: Partial<Record<ColumnType, string>> = { text: "文本", int: "整数", ref: "引用字典" };
+/** The table of a dictionary declared by an administrator: derived from its id, never chosen. */
+export const adminTableOf = (id: string) => `dict_${id.replace(/-/g, "_")}`;
+/** Ids a dictionary may not take (they are paths of 字典管理 itself). */
+const RESERVED_IDS = new Set(["new"]);
+
+/** Admin input (designer, bundle) may declare only simple columns, in a table of its own, and no raw-SQL usedBy. */
+function checkUntrusted(d: DictionaryDefinition, source: string): string[] {
   const p: string[] = [];
+  if (RESERVED_IDS.has(d.id)) p.push(`${at(source)}编号「${d.id}」是保留字，请换一个`);
+  if (d.table !== adminTableOf(d.id)) p.push(`${at(source)}table 应为「${adminTableOf(d.id)}」`);
+  if (d.usedBy?.length) p.push(`${at(source)}usedBy 只能在字典文件中声明`);
+  for (const [i, c] of d.columns.entries()) {
+    if (!(ADMIN_COLUMN_TYPES as readonly string[]).includes(c.type)) {
+      p.push(`${at(source)}第 ${i + 1} 列「${c.name}」的类型「${c.type}」不可用（可选：${ADMIN_COLUMN_TYPES.map((t) => COLUMN_TYPE_LABELS[t]).join("、")}）`);
+    }
+  }
+  return p;
+}
+
+function checkDictionary(d: DictionaryDefinition, source: string, untrusted: boolean): string[] {
+  const p: string[] = untrusted ? checkUntrusted(d, source) : [];
   const names = new Set<string>();
   for (const c of d.columns) {
     if (names.has(c.name) || c.name === "id" || c.name === "version") p.push(`${at(source)}列名「${c.name}」重复或为保留字`);
@@ -72,12 +96,29 @@ function checkDictionary(d: DictionaryDefinition, source: string): string[] {
   const need = (what: string, col: string) => { if (!stored.has(col)) p.push(`${at(source)}${what}「${col}」不是本字典的列`); };
   need("key", d.key);
   need("title", d.title ?? "name");
-  for (const s of d.search) need("search", s);
+  for (const s of d.search) {
+    need("search", s);
+    // The keyword search is a LIKE, which Postgres refuses on a number.
+    const c = d.columns.find((x) => x.name === s);
+    if (c && storageOf(c) !== "string") p.push(`${at(source)}search「${s}」应为文本列（按关键字查找只搜索文本）`);
+  }
   for (const o of d.order) need("order", o.column);
   for (const c of d.columns) if (c.of) need(`${c.name}.of`, c.of);
   const key = d.columns.find((c) => c.name === d.key);
   if (key && !key.unique && !key.required) p.push(`${at(source)}key「${d.key}」应为必填且不重复的列`);
   return p;
+}
+
+const typeName = (t: ColumnType) => COLUMN_TYPE_LABELS[t] ?? t;
+
+/** Does any row hold a value in this column (an int column always does)? */
+async function columnHoldsValues(db: Db, d: DictionaryDefinition, c: DictionaryColumn, transaction?: Transaction) {
+  const qi = db.sequelize.getQueryInterface();
+  if (!(await qi.tableExists(d.table, { transaction }))) return false;
+  const col = qi.quoteIdentifier(c.name);
+  const empty = storageOf(c) === "string" ? ` AND ${col} <> ''` : "";
+  const rows = await db.sequelize.query<{ one: number }>(`SELECT 1 AS one FROM ${qi.quoteIdentifier(d.table)} WHERE ${col} IS NOT NULL${empty} LIMIT 1`, { type: QueryTypes.SELECT, transaction });
+  return rows.length > 0;
 }
 
 /** A ref's target: the dictionary, and the children column when it names one ("title-series/specialties"). */
@@ -101,7 +142,7 @@ export const dictionaryKind: KindSpec<DictionaryDefinition> = {
     const { $comment: _c, ...c }: typeof content & { $comment?: unknown } = content;
     return { ...c, id: String(c.id), version: Number(c.version) } as DictionaryDefinition;
   },
-  check: (def, { source }) => checkDictionary(def, source),
+  check: (def, { source, untrusted }) => checkDictionary(def, source, untrusted),
   checkFiles: (files) => {
     const problems: string[] = [];
     const seen = new Map<string, string>();
@@ -131,9 +172,19 @@ export const dictionaryKind: KindSpec<DictionaryDefinition> = {
     const prev = latest === null || latest === def.version ? null : await getDefinition(db, dictionaryKind, def.id, latest, { transaction });
     if (prev) {
       if (prev.table !== def.table) problems.push(`${at(source)}table 不能从「${prev.table}」改为「${def.table}」`);
+      if (prev.key !== def.key) problems.push(`${at(source)}关键列不能从「${prev.key}」改为「${def.key}」（导入与配置包按关键列识别已有的行）`);
       for (const c of def.columns) {
         const old = prev.columns.find((x) => x.name === c.name);
-        if (old && storageOf(old) !== storageOf(c)) problems.push(`${at(source)}列「${c.name}」的存储方式不能修改（${storageOf(old)} → ${storageOf(c)}）`);
+        if (!old) continue;
+        if (storageOf(old) !== storageOf(c)) problems.push(`${at(source)}列「${c.name}」的存储方式不能修改（${storageOf(old)} → ${storageOf(c)}）`);
+        else if (old.type !== c.type) problems.push(`${at(source)}列「${c.name}」的类型不能修改（${typeName(old.type)} → ${typeName(c.type)}）`);
+        else if ((old.ref ?? null) !== (c.ref ?? null)) problems.push(`${at(source)}列「${c.name}」引用的字典不能修改（${old.ref} → ${c.ref}）`);
+        // The table's column keeps the length it was created with.
+        if (old.type === "text" && c.type === "text" && (old.maxLength ?? 255) !== (c.maxLength ?? 255)) problems.push(`${at(source)}列「${c.name}」的最大长度不能修改（${old.maxLength ?? 255} → ${c.maxLength ?? 255}）`);
+      }
+      // A column left out of a new version is no longer shown nor exported: only one that holds no value may go.
+      for (const old of prev.columns.filter((x) => STORED(x) && !def.columns.some((c) => c.name === x.name))) {
+        if (await columnHoldsValues(db, prev, old, transaction)) problems.push(`${at(source)}列「${old.label ?? old.name}」（${old.name}）已有数据，不能删除`);
       }
     }
     return problems;

@@ -6,6 +6,8 @@ import { Op } from "sequelize";
 import { getEnv } from "~/utils/env.server";
 import { checkAdminContent, checkShapeLimits, toDraft07 } from "../../schema-safety.server";
 import { checkFormContent, hashForm, type FormDefinition } from "../../form-registry.server";
+import { declaredDictionaryIds, dictionaryFields } from "../../dictionaries.server";
+import { dictionaryKind } from "./dictionary.server";
 import { at, getDefinition, readJsonFile, type KindSpec, type Raw } from "../lifecycle.server";
 import type { FormDefinition as FormFile } from "../types.generated";
 
@@ -31,7 +33,8 @@ export const formKind: KindSpec<FormDefinition, FormFile> = {
     : { ...raw, meta: raw.meta ?? {} }),
   toDef: (c) => ({ ...c, meta: c.meta ?? {} }),
   check: (def, { source, untrusted }) => {
-    const problems = untrusted ? checkAdminContent(def, source) : checkFormContent(def, source);
+    // A file names dictionary files; admin input is checked against the published ones (checkPublished).
+    const problems = untrusted ? checkAdminContent(def, source) : checkFormContent(def, source, { dictionaries: declaredDictionaryIds() });
     if (untrusted && def.kind === "achievement" && !def.id.startsWith("achievement/")) problems.push(`${at(source)}业绩类别的 id 应以 "achievement/" 开头`);
     return problems;
   },
@@ -52,6 +55,9 @@ export const formKind: KindSpec<FormDefinition, FormFile> = {
     const problems: string[] = [];
     const latest = await getDefinition(db, formKind, def.id, undefined, { transaction });
     if (latest && latest.kind !== def.kind) problems.push(`${at(source)}kind 不能修改：${def.id} 已发布为 ${latest.kind}`);
+    for (const f of dictionaryFields(def.schema)) {
+      if (!(await getDefinition(db, dictionaryKind, f.dictionary, undefined, { transaction }))) problems.push(`${at(source)}字段 ${f.path.join(".")} 引用了未知字典「${f.dictionary}」`);
+    }
     if (def.kind === "achievement" && typeof def.meta?.order === "number") {
       // Every other category as it will be: the batch's own version where it has one.
       const world = new Map<string, FormDefinition>();

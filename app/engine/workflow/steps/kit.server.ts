@@ -10,7 +10,7 @@ import type { FormSchema, UiSchema } from "../../json-schema";
 import { isFileKey } from "../../file-storage.server";
 import { planRefs, planView } from "../../plans.server";
 import type { PublishedForm } from "../../form-registry.server";
-import type { ColumnFormat } from "../../format-value";
+import type { ColumnFormat, DictionaryLabels } from "../../format-value";
 import type { PlanTypeDef, StepDef, StepDefOf, StepKind, StepOptionsMap, WorkflowDefinition } from "../../definitions/types.generated";
 
 export interface StepCtx<K extends StepKind = StepKind> {
@@ -35,7 +35,8 @@ export interface StepWrite {
   message?: string;
 }
 
-export interface RecordPart { schema: FormSchema; uiSchema: UiSchema; data: Record<string, unknown>; files: Record<string, { name: string; size: number; mimeType: string }> }
+/** A record shown read-only: its form version, data, files and the labels of its dictionary values. */
+export interface RecordPart { schema: FormSchema; uiSchema: UiSchema; data: Record<string, unknown>; files: Record<string, { name: string; size: number; mimeType: string }>; labels: DictionaryLabels }
 /** An extracted snapshot, shown with the form version it was saved with. */
 export interface AchievementItem { title: string; status: string; formVersion: number; record: RecordPart | null }
 export type SummaryPart =
@@ -52,12 +53,13 @@ export interface SummarySection { id: string; title: string; complete: boolean; 
 export interface ReviewFormCtx {
   db: Db; app: ApplicationAttrs; plan: PlanAttrs; workflow: WorkflowDefinition;
   print: {
-    /** A form's fields as printed (display order, values as text). */
-    fields(form: PublishedForm, data: unknown): { name: string; title: string; value: string; long: boolean }[];
+    /** A form's fields as printed (display order, values as text, dictionary values by label). */
+    fields(form: PublishedForm, data: unknown): Promise<{ name: string; title: string; value: string; long: boolean }[]>;
     /** A stored file as a data: URL (the renderer fetches nothing). */
     image(key: unknown, mime: string): Promise<string | null>;
-    /** A list column of a record as a table cell (compact dates, a from–to range, labels). */
-    column(c: ColumnFormat, data: Record<string, unknown>): string;
+    /** The cell formatter of a table of records of `form` (compact dates, from–to ranges, the
+     * labels of the dictionary values these records hold). */
+    cells(form: PublishedForm, records: Record<string, unknown>[]): Promise<(c: ColumnFormat, data: Record<string, unknown>) => string>;
     /** 1 → 一 (section numbers). */
     ordinal(n: number): string;
   };

@@ -8,6 +8,7 @@ import { UserError } from "~/engine/errors";
 import { isDbId } from "~/utils/ints.server";
 import { CATEGORY_KIND, getCategory, listCategories, listColumns, slugOf, type Category } from "../../../archive.server";
 import { describeFiles, fileKeysIn } from "../../../file-storage.server";
+import { dictionaryLabelsFor } from "../../../dictionaries.server";
 import { getForm } from "../../../form-registry.server";
 import type { AchievementsOptions } from "../../../definitions/types.generated";
 import { defineStep, type AchievementItem, type ReviewFormCtx, type StepCtx } from "../kit.server";
@@ -57,13 +58,14 @@ async function achievementGroups(db: Db, print: ReviewFormCtx["print"], snaps: A
     const cat = await getCategory(db, slugOf(categoryId), version);
     const rows = snaps.filter((s) => s.categoryId === categoryId && s.formVersion === version);
     const declared = cat ? listColumns(cat.form) : [];
+    const cell = cat ? await print.cells(cat.form, rows.map((s) => s.data)) : null;
     const titleField = cat?.form.meta.titleField;
     const hasTitle = !!titleField && declared.some((c) => c.field === titleField && !c.to);
     const columns = [
       ...(hasTitle ? [] : [{ title: "名称", cell: (s: ApplicationAchievementAttrs) => s.title }]),
       ...declared.map((c) => ({
         title: c.title,
-        cell: (s: ApplicationAchievementAttrs) => (c.field === titleField && !c.to && s.title) || print.column(c, s.data),
+        cell: (s: ApplicationAchievementAttrs) => (c.field === titleField && !c.to && s.title) || (cell ? cell(c, s.data) : ""),
       })),
     ];
     groups.push({
@@ -167,7 +169,7 @@ export default defineStep({
         const form = await getForm(ctx.db, s.categoryId, s.formVersion);
         items.push({
           title: s.title || `（${slugOf(s.categoryId)} #${s.entryId}）`, status: STATUS_TEXT[s.entryStatus] ?? s.entryStatus, formVersion: s.formVersion,
-          record: form ? { schema: form.schema, uiSchema: form.uiSchema, data: s.data, files: await describeFiles(ctx.db, fileKeysIn(form.schema, s.data)) } : null,
+          record: form ? { schema: form.schema, uiSchema: form.uiSchema, data: s.data, files: await describeFiles(ctx.db, fileKeysIn(form.schema, s.data)), labels: await dictionaryLabelsFor(ctx.db, [{ schema: form.schema, data: s.data }]) } : null,
         });
       }
       if (items.length) groups.push({ title: r.category.title, items });

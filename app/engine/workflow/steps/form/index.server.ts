@@ -4,6 +4,7 @@ import type { Db } from "~/utils/db.server";
 import { UserError } from "~/engine/errors";
 import { loadProfile } from "~/engine/people/profile.server";
 import { getForm, validateDraft, validateRecord, type ValidationResult } from "../../../form-registry.server";
+import { dictionaryLabelsFor } from "../../../dictionaries.server";
 import type { JsonSchema } from "../../../json-schema";
 import { defineStep, planLists, saved, type StepCtx } from "../kit.server";
 import reviewFormSchema from "./review-form.schema.json";
@@ -113,7 +114,8 @@ export default defineStep({
   },
   async summary(ctx) {
     const form = await boundForm(ctx.db, ctx.options.form, ctx.app.formVersions);
-    return [{ type: "record", schema: form.schema, uiSchema: form.uiSchema, data: saved<Record<string, unknown>>(ctx) ?? {}, files: {} }];
+    const data = saved<Record<string, unknown>>(ctx) ?? {};
+    return [{ type: "record", schema: form.schema, uiSchema: form.uiSchema, data, files: {}, labels: await dictionaryLabelsFor(ctx.db, [{ schema: form.schema, data }]) }];
   },
   reviewForm: {
     schema: reviewFormSchema,
@@ -125,7 +127,7 @@ export default defineStep({
         const formId = step.options?.form;
         const form = formId ? await getForm(ctx.db, formId, ctx.app.formVersions[formId]) : null;
         if (!form) continue;
-        const fields = ctx.print.fields(form, ctx.app.steps[step.id]?.data);
+        const fields = await ctx.print.fields(form, ctx.app.steps[step.id]?.data);
         for (const f of fields) info[f.name] ??= f.value;
         const short = fields.filter((f) => !f.long);
         // Two short fields per printed row (label | value | label | value).
