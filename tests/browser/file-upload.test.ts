@@ -74,7 +74,8 @@ beforeAll(async () => {
   target = await createTestTarget("sqlite");
   server = await startServer(target, { DATA_DIR: tmp });
   db = openDb({ databaseUrl: target.databaseUrl, sqlitePath: target.sqlitePath });
-  const def = { kind: "achievement" as const, title: "测试证明材料", schema, uiSchema, meta: {} };
+  // An application-kind form: a test form, not an achievement category (whose meta the meta-schema requires).
+  const def = { kind: "application" as const, title: "测试证明材料", schema, uiSchema, meta: {} };
   await db.models.FormVersion.create({ formId: FORM, version: 1, ...def, hash: hashForm(def), createdBy: "test" });
 
   // An applicant with a saved profile; the browser takes over its session cookie.

@@ -49,7 +49,8 @@ beforeAll(async () => {
   db = openDb({ databaseUrl: target.databaseUrl, sqlitePath: target.sqlitePath });
   // A published form with file fields, straight into the DB (the upload route reads the latest
   // published version; nothing here depends on forms/ files).
-  const def = { kind: "achievement" as const, title: "测试证明材料", schema, uiSchema: { evidence: { "ui:widget": "file-upload" } }, meta: {} };
+  // An application-kind form: a test form, not an achievement category (whose meta the meta-schema requires).
+  const def = { kind: "application" as const, title: "测试证明材料", schema, uiSchema: { evidence: { "ui:widget": "file-upload" } }, meta: {} };
   await db.models.FormVersion.create({ formId: FORM, version: 1, ...def, hash: hashForm(def), createdBy: "test" });
 });
 afterAll(async () => {

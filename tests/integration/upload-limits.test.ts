@@ -83,7 +83,7 @@ beforeAll(async () => {
   server = await startServer(target, { DATA_DIR: dataDir });
   db = openDb({ databaseUrl: target.databaseUrl, sqlitePath: target.sqlitePath });
   const schema = { type: "object", properties: { scan: { ...evidenceField, "x-file": { accept: ["application/pdf"], maxSize: 1 * MB } } } };
-  const def = { kind: "achievement" as const, title: "上传限制测试", schema, uiSchema: {}, meta: {} };
+  const def = { kind: "application" as const, title: "上传限制测试", schema, uiSchema: {}, meta: {} };
   await db.models.FormVersion.create({ formId: FORM, version: 1, ...def, hash: hashForm(def), createdBy: "test" });
 
   // An applicant with a draft 职称评审 application walked up to its attachments step (slot 0: 1 MB).
