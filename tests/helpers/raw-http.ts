@@ -35,6 +35,10 @@ export interface RawBody {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function rawPost(url: string, headers: Record<string, string>, b: RawBody): Promise<RawResult> {
+  // A keep-alive connection of its own, as a browser's: with agent: false Node sends
+  // "Connection: close", the server then closes its end right after answering, and the rest of the
+  // body still on its way makes the client's next write fail (EPIPE) before it reads the answer.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   return new Promise((resolve) => {
     let answered = false;
     let finished = false;
@@ -44,11 +48,12 @@ export function rawPost(url: string, headers: Record<string, string>, b: RawBody
       finished = true;
       clearTimeout(timer);
       req.destroy();
+      agent.destroy();
       resolve(r);
     };
     const req = http.request(url, {
       method: "POST",
-      agent: false,
+      agent,
       headers: { ...headers, ...(b.declaredLength !== undefined ? { "Content-Length": String(b.declaredLength) } : { "Transfer-Encoding": "chunked" }) },
     });
     // The headers go out now, even when no body byte follows.
