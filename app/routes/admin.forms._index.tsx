@@ -28,7 +28,10 @@ export default function AdminForms() {
     <Card>
       <Space style={{ width: "100%", justifyContent: "space-between" }}>
         <Typography.Title level={3}>表单管理</Typography.Title>
-        <Link to="/admin/forms/new"><Button type="primary">新建业绩类别</Button></Link>
+        <Space wrap>
+          <Link to="/admin/forms/new"><Button type="primary">新建业绩类别</Button></Link>
+          <Link to="/admin/forms/new?kind=application"><Button>新建申报信息表</Button></Link>
+        </Space>
       </Space>
       <Form method="get" role="search">
         <Space wrap style={{ marginBottom: 16 }}>

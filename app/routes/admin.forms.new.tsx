@@ -1,13 +1,15 @@
-// A new achievement category: name, order, icon, list columns and fields (JSON, previewed live).
-// Published as version 1 at once: it appears in every applicant's 业绩档案库 and in the reviewer
-// queues' category filter without a restart (both read the published forms from the DB).
+// A new form: an achievement category (name, order, icon, list columns and fields) or, with
+// ?kind=application, an application info form (申报信息表: name and fields) that an application
+// type's form step then names. Fields are JSON, previewed live. Published as version 1 at once:
+// a category appears in every applicant's 业绩档案库 and in the reviewer queues' category filter
+// without a restart (both read the published forms from the DB).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Alert, Button, Card, Form as AntForm, Input, InputNumber, Space, Typography } from "antd";
 import { useState } from "react";
 import { FormDesigner } from "~/components/form-designer";
-import { categoryIdOf } from "~/engine/archive.server";
+import { CATEGORY_KIND, categoryIdOf } from "~/engine/archive.server";
 import { branchProperties } from "~/engine/format-value";
 import { FormConfigError, getForm } from "~/engine/form-registry.server";
 import { publishFormVersion } from "~/engine/form-publish.server";
@@ -18,12 +20,24 @@ import { getDb } from "~/utils/db.server";
 import { handleUserErrors, readBody } from "~/utils/http.server";
 import { bodyNumber, bodyText } from "~/utils/body-values";
 
-export const meta: MetaFunction = () => [{ title: "新建业绩类别 - 职称申报评审平台" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.kind === APPLICATION_FORM_KIND ? "新建申报信息表" : "新建业绩类别"} - 职称申报评审平台` }];
+
+/** The kinds this page creates: the form's id is `<kind>/<编号>`. */
+const APPLICATION_FORM_KIND = "application";
+const kindOf = (v: unknown) => (v === APPLICATION_FORM_KIND ? APPLICATION_FORM_KIND : CATEGORY_KIND);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireMay(request, "configuration");
-  return json({ dictionaries: await dictionaryChoices(getDb()) });
+  return json({ dictionaries: await dictionaryChoices(getDb()), kind: kindOf(new URL(request.url).searchParams.get("kind")) });
 }
+
+const APPLICATION_SAMPLE = JSON.stringify({
+  schema: {
+    type: "object", required: ["name"],
+    properties: { name: { type: "string", title: "姓名", maxLength: 50 } },
+  },
+  uiSchema: { "ui:order": ["name"] },
+}, null, 2);
 
 const SAMPLE = JSON.stringify({
   schema: {
@@ -42,28 +56,34 @@ export async function action({ request }: ActionFunctionArgs) {
   const db = getDb();
   return handleUserErrors(async () => {
     const body = await readBody(request);
+    const kind = kindOf(body.kind);
+    const category = kind === CATEGORY_KIND;
     const slug = bodyText(body.slug).trim();
     const problems: string[] = [];
-    if (!/^[a-z0-9][a-z0-9-]{0,60}$/.test(slug)) problems.push("编号应为小写字母、数字或连字符，例如 tech-promotion");
+    if (!/^[a-z0-9][a-z0-9-]{0,60}$/.test(slug)) problems.push(`编号应为小写字母、数字或连字符，例如 ${category ? "tech-promotion" : "assessment-recognition"}`);
     const title = bodyText(body.title).trim();
-    if (!title) problems.push("请填写类别名称");
+    if (!title) problems.push(category ? "请填写类别名称" : "请填写表单名称");
     const order = bodyNumber(body.order);
-    if (!Number.isInteger(order) || order < 0) problems.push("顺序应为非负整数");
     const columns = bodyText(body.listColumns).split(/[,，\s]+/).filter(Boolean);
-    if (!columns.length) problems.push("请填写列表显示的字段（至少一个）");
+    if (category) {
+      if (!Number.isInteger(order) || order < 0) problems.push("顺序应为非负整数");
+      if (!columns.length) problems.push("请填写列表显示的字段（至少一个）");
+    }
     const parsed = parseDefinitionText(bodyText(body.fields));
     if (!parsed.ok) problems.push(...parsed.problems);
     if (problems.length) return json({ ok: false as const, problems }, { status: 422 });
-    if (slug && (await getForm(db, categoryIdOf(slug)))) {
+    const id = category ? categoryIdOf(slug) : `${kind}/${slug}`;
+    if (slug && (await getForm(db, id))) {
       return json({ ok: false as const, problems: [`编号 ${slug} 已被使用`] }, { status: 409 });
     }
     const f = (parsed as { value: any }).value ?? {};
-    const def = {
-      id: categoryIdOf(slug), kind: "achievement", title,
+    const given = f.meta && typeof f.meta === "object" && !Array.isArray(f.meta) ? f.meta : {};
+    const def = !category ? { id, kind, title, schema: f.schema, uiSchema: f.uiSchema ?? {}, meta: given } : {
+      id, kind, title,
       schema: f.schema, uiSchema: f.uiSchema ?? {},
       // Other meta of the definition (rules, searchFields …) is kept; the page's fields win.
       meta: {
-        ...(f.meta && typeof f.meta === "object" && !Array.isArray(f.meta) ? f.meta : {}),
+        ...given,
         order, ...(body.icon ? { icon: bodyText(body.icon) } : {}),
         titleField: bodyText(body.titleField) || columns[0],
         listColumns: columns.map((field) => ({ field })),
@@ -112,17 +132,19 @@ function ColumnsSummary(props: { fields: string; listColumns: string; titleField
 }
 
 export default function AdminFormNew() {
-  const { dictionaries } = useLoaderData<typeof loader>();
+  const { dictionaries, kind } = useLoaderData<typeof loader>();
+  const category = kind === CATEGORY_KIND;
   const result = useActionData<typeof action>() as { ok: false; problems?: string[]; error?: string } | undefined;
   const submit = useSubmit();
   const busy = useNavigation().state !== "idle";
   const [v, setV] = useState({ slug: "", title: "", order: 100, icon: "", listColumns: "name, date", titleField: "name" });
-  const [fields, setFields] = useState(SAMPLE);
+  const [fields, setFields] = useState(category ? SAMPLE : APPLICATION_SAMPLE);
   const set = (k: keyof typeof v) => (e: any) => setV({ ...v, [k]: e?.target ? e.target.value : e });
   // The 可视化 view writes meta.listColumns (its 列表列 switches): the list-column and title-field
   // inputs follow it, so the flags set there are what gets published.
   const onFields = (text: string) => {
     setFields(text);
+    if (!category) return;
     let d: any;
     try { d = JSON.parse(text); } catch { return; }
     const cols = d?.meta?.listColumns;
@@ -149,23 +171,28 @@ export default function AdminFormNew() {
   return (
     <Space orientation="vertical" style={{ width: "100%" }}>
       <Card>
-        <Typography.Title level={3}>新建业绩类别</Typography.Title>
+        <Typography.Title level={3}>{category ? "新建业绩类别" : "新建申报信息表"}</Typography.Title>
         <Link to="/admin/forms">返回表单列表</Link>
+        {category ? null : <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>申报信息表是申报向导中「填写申报信息」一步的表单；发布后可在申报类型的表单步骤中选用。</Typography.Paragraph>}
         {result && !result.ok ? (
           <Alert style={{ marginTop: 12 }} type="error" showIcon title={result.error ?? "未创建："} description={result.problems?.length ? <ul>{result.problems.map((p) => <li key={p}>{p}</li>)}</ul> : undefined} />
         ) : null}
         <AntForm layout="vertical" style={{ maxWidth: 560, marginTop: 12 }}>
-          <AntForm.Item label="类别名称" required><Input aria-label="类别名称" value={v.title} onChange={set("title")} maxLength={128} /></AntForm.Item>
-          <AntForm.Item label="编号（网址中使用）" required><Input aria-label="编号" value={v.slug} onChange={set("slug")} placeholder="tech-promotion" /></AntForm.Item>
-          <AntForm.Item label="顺序" required><InputNumber aria-label="顺序" value={v.order} onChange={set("order")} min={0} /></AntForm.Item>
-          <AntForm.Item label="图标（antd 图标名）"><Input aria-label="图标" value={v.icon} onChange={set("icon")} placeholder="RocketOutlined" /></AntForm.Item>
-          <AntForm.Item label="列表显示的字段（逗号分隔）" required><Input aria-label="列表字段" value={v.listColumns} onChange={set("listColumns")} /></AntForm.Item>
-          <AntForm.Item label="标题字段（必填字段，列表与审核中用来称呼一条业绩）" required><Input aria-label="标题字段" value={v.titleField} onChange={set("titleField")} /></AntForm.Item>
+          <AntForm.Item label={category ? "类别名称" : "表单名称"} required><Input aria-label={category ? "类别名称" : "表单名称"} value={v.title} onChange={set("title")} maxLength={128} /></AntForm.Item>
+          <AntForm.Item label="编号（网址中使用）" required><Input aria-label="编号" value={v.slug} onChange={set("slug")} placeholder={category ? "tech-promotion" : "assessment-recognition"} /></AntForm.Item>
+          {category ? (
+            <>
+              <AntForm.Item label="顺序" required><InputNumber aria-label="顺序" value={v.order} onChange={set("order")} min={0} /></AntForm.Item>
+              <AntForm.Item label="图标（antd 图标名）"><Input aria-label="图标" value={v.icon} onChange={set("icon")} placeholder="RocketOutlined" /></AntForm.Item>
+              <AntForm.Item label="列表显示的字段（逗号分隔）" required><Input aria-label="列表字段" value={v.listColumns} onChange={set("listColumns")} /></AntForm.Item>
+              <AntForm.Item label="标题字段（必填字段，列表与审核中用来称呼一条业绩）" required><Input aria-label="标题字段" value={v.titleField} onChange={set("titleField")} /></AntForm.Item>
+            </>
+          ) : null}
         </AntForm>
       </Card>
-      <ColumnsSummary fields={fields} listColumns={v.listColumns} titleField={v.titleField} />
+      {category ? <ColumnsSummary fields={fields} listColumns={v.listColumns} titleField={v.titleField} /> : null}
       <FormDesigner text={fields} onChange={onFields} dictionaries={dictionaries} />
-      <Button type="primary" loading={busy} onClick={() => submit(JSON.stringify({ ...v, fields }), { method: "post", encType: "application/json" })}>发布</Button>
+      <Button type="primary" loading={busy} onClick={() => submit(JSON.stringify({ ...v, kind, fields }), { method: "post", encType: "application/json" })}>发布</Button>
     </Space>
   );
 }

@@ -219,6 +219,27 @@ describe("over HTTP (admin routes)", () => {
     expect(again.status).toBe(409);
   });
 
+  it("creates an application info form (申报信息表) with ?kind=application: no category fields needed, listed as 申报表, not in /archive", async () => {
+    const slug = `assess-${Math.random().toString(36).slice(2, 8)}`;
+    const page = await (await adminC.get("/admin/forms/new?kind=application")).text();
+    expect(page).toContain("新建申报信息表");
+    expect(page).not.toContain("列表显示的字段");
+    const fields = JSON.stringify({ schema: { type: "object", required: ["name"], properties: { name: { type: "string", title: "姓名", maxLength: 50 }, years: { type: "integer", title: "从事专业技术工作年限", minimum: 0, maximum: 60 } } }, uiSchema: {} });
+    const bad = await adminC.action("/admin/forms/new", "routes/admin.forms.new", { kind: "application", slug: "Bad Slug", title: "", fields });
+    expect(bad.status).toBe(422);
+    expect((await bad.json()).problems).toEqual(expect.arrayContaining(["请填写表单名称"]));
+    const res = await adminC.action("/admin/forms/new", "routes/admin.forms.new", { kind: "application", slug, title: "考核认定申报信息", fields });
+    expect(res.status).toBe(204);
+    expect(res.headers.get("X-Remix-Redirect")).toBe(`/admin/forms/application/${slug}`);
+    const form = await getForm(srv.db, `application/${slug}`);
+    expect(form).toMatchObject({ kind: "application", version: 1, title: "考核认定申报信息" });
+    const list = await (await adminC.get(`/admin/forms?q=${slug}&_data=routes/admin.forms._index`)).json();
+    expect(list.rows.map((r: any) => r.id)).toEqual([`application/${slug}`]);
+    expect(await (await (await applicant()).get("/archive")).text()).not.toContain("考核认定申报信息");
+    // The same id again is refused.
+    expect((await adminC.action("/admin/forms/new", "routes/admin.forms.new", { kind: "application", slug, title: "考核认定申报信息", fields })).status).toBe(409);
+  });
+
   it("a designer field with a polynomial pattern publishes; 80 000 digits + x are refused at once, /healthz answering", async () => {
     // The issue: {maxLength: 20, pattern: ^\d+\.?\d*$} published, and such a value blocked the process 14 s.
     const slug = `redos-${Math.random().toString(36).slice(2, 8)}`;
