@@ -118,6 +118,8 @@ export interface WalkOptions {
   after?: (stepId: string, kind: string) => Promise<void> | void;
   /** The phone client's base URL (defaults to the desktop's). */
   base: string;
+  /** Data for an info form the walker has no sample of (a form built in a test). */
+  formData?: (formId: string) => Record<string, unknown> | undefined;
 }
 
 /** Walks every step of an application to submission; returns the record page it lands on. */
@@ -167,7 +169,7 @@ export async function walkToSubmit(c: Client, appId: number, o: WalkOptions) {
       }
       case "form": {
         const specialty = d.view.form.schema.properties.specialty?.enum?.[0] ?? "土木工程";
-        r = await stepAction(c, appId, stepId, { intent: "next", version, data: formData(d.view.form.id, specialty) });
+        r = await stepAction(c, appId, stepId, { intent: "next", version, data: o.formData?.(d.view.form.id) ?? formData(d.view.form.id, specialty) });
         break;
       }
       case "department-select": {
