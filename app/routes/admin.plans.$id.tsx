@@ -75,7 +75,7 @@ export default function AdminPlanEdit() {
       ...plan, opensAt: dayjs(plan.opensAt), closesAt: dayjs(plan.closesAt), feeYuan: plan.fee / 100,
       eligibilityRules: plan.eligibilityRules.map((r) => ({ label: r.label, logic: JSON.stringify(r.logic) })),
     }
-    : { planType: "职称评审", year: new Date().getFullYear(), affiliationIds: [], specialtyIds: [], committeeIds: [], acceptanceDepartmentIds: [], attachmentRequirements: [], eligibilityRules: [], feeYuan: 0 };
+    : { planType: planTypes[0]?.planType, year: new Date().getFullYear(), affiliationIds: [], specialtyIds: [], committeeIds: [], acceptanceDepartmentIds: [], attachmentRequirements: [], eligibilityRules: [], feeYuan: 0 };
 
   const post = async (body: object) => {
     const res = await fetch(`/admin/plans/${plan?.id ?? "new"}?_data=${encodeURIComponent("routes/admin.plans.$id")}`, {

@@ -242,9 +242,45 @@ describe("申报类型管理 start to end: 专业技术人才职称考核认定"
   }), TEST);
 
   it("the administrator creates a plan of the new type (申报计划管理)", () => step(async () => {
-    // TODO: through the plan form.
+    const { h } = people.admin;
     planName = `考核认定计划${suffix}`;
-    await planOfType(planName);
+    const year = new Date().getFullYear();
+    const pad = (n: number) => String(n).padStart(2, "0");
+    const day = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:00`;
+    await h.open(`${server.url}/admin/plans/new`);
+    await h.waitForText("main h3", "新增申报计划");
+    await h.fill("#name", planName);
+    const choose = async (id: string, typed: string, option: string) => {
+      await h.page.click(`#${id}`);
+      await h.page.type(`#${id}`, typed);
+      await h.pickOption(option);
+    };
+    await choose("planType", TYPE.planType, `${TYPE.planType}（${TYPE.id}）`);
+    await choose("titleSeriesId", "工程", "工程");
+    await h.page.click("#titleLevel");
+    await h.pickOption("中级");
+    await h.typeDate("opensAt", day(new Date(Date.now() - 86_400_000)));
+    await h.typeDate("closesAt", day(new Date(Date.now() + 30 * 86_400_000)));
+    await h.page.click("#affiliationIds");
+    await h.page.waitForSelector(".ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option", { visible: true });
+    await h.page.click(".ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option");
+    await h.page.keyboard.press("Escape");
+    await h.fill("#applicantNotice", "<p>请如实填报考核认定材料。</p>");
+    await h.clickButton("添加附件要求");
+    await h.fill("#attachmentRequirements_0_name", "考核材料");
+    // A plan of a type accepted by 受理部门 asks for them (not for committees).
+    await h.page.click("#acceptanceDepartmentIds");
+    await h.page.type("#acceptanceDepartmentIds", deptName.slice(0, 4));
+    await h.page.click(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${deptName}"]`);
+    await h.page.keyboard.press("Escape");
+    await h.waitForText("main", deptName);
+    expect(await h.page.$("#committeeIds")).toBeNull();
+    await noEnglish(h.page, "新增申报计划");
+    await h.clickButton("保存");
+    await h.page.waitForFunction(() => /^\/admin\/plans\/\d+$/.test(location.pathname));
+    await h.waitForText("main h3", `编辑申报计划：${planName}`);
+    const plan = plain(await db.models.Plan.findOne({ where: { name: planName } }))!;
+    expect(plan).toMatchObject({ planType: TYPE.planType, titleLevel: "中级", year, fee: 0 });
   }), TEST);
 
   it("the applicant finds the plan from the menu, walks the wizard in the browser and submits", () => step(async () => {
