@@ -121,7 +121,7 @@ export default function AdminPlanEdit() {
         <AntForm.Item name="name" label="计划名称" required><Input maxLength={128} /></AntForm.Item>
         <Space wrap align="start">
           <AntForm.Item name="planType" label="计划类型" required>
-            <Select style={{ width: 180 }} options={planTypes.map((t) => ({ value: t.planType, label: `${t.planType}（${t.applicationType}）` }))} />
+            <Select style={{ width: 260 }} options={planTypes.map((t) => ({ value: t.planType, label: `${t.planType}（${t.label}）` }))} />
           </AntForm.Item>
           {type?.recognitionTypes.length ? (
             <AntForm.Item name="recognitionType" label="认定类型" required>

@@ -255,7 +255,7 @@ describe("申报类型管理 start to end: 专业技术人才职称考核认定"
       await h.page.type(`#${id}`, typed);
       await h.pickOption(option);
     };
-    await choose("planType", TYPE.planType, `${TYPE.planType}（${TYPE.id}）`);
+    await choose("planType", TYPE.planType, `${TYPE.planType}（${TYPE.menu}）`);
     await choose("titleSeriesId", "工程", "工程");
     await h.page.click("#titleLevel");
     await h.pickOption("中级");
@@ -296,6 +296,7 @@ describe("申报类型管理 start to end: 专业技术人才职称考核认定"
     await h.clickButton("马上申报");
     await h.page.waitForFunction(() => /^\/apply\/\d+\/[a-z-]+$/.test(location.pathname));
     firstApp = Number(h.pathname().split("/")[2]);
+    await h.page.waitForSelector("nav[aria-label='申报步骤']");
     const bar = squash(await h.text("nav[aria-label='申报步骤']"));
     for (const s of wf.steps) expect(bar).toContain(squash(s.title));
     const at = async (id: string) => {
