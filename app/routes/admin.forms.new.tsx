@@ -9,7 +9,7 @@ import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@r
 import { Alert, Button, Card, Form as AntForm, Input, InputNumber, Space, Typography } from "antd";
 import { useState } from "react";
 import { FormDesigner } from "~/components/form-designer";
-import { CATEGORY_KIND, categoryIdOf } from "~/engine/archive.server";
+import { CATEGORY_KIND } from "~/engine/archive.server";
 import { branchProperties } from "~/engine/format-value";
 import { FormConfigError, getForm } from "~/engine/form-registry.server";
 import { publishFormVersion } from "~/engine/form-publish.server";
@@ -72,7 +72,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const parsed = parseDefinitionText(bodyText(body.fields));
     if (!parsed.ok) problems.push(...parsed.problems);
     if (problems.length) return json({ ok: false as const, problems }, { status: 422 });
-    const id = category ? categoryIdOf(slug) : `${kind}/${slug}`;
+    const id = `${kind}/${slug}`;
     if (slug && (await getForm(db, id))) {
       return json({ ok: false as const, problems: [`编号 ${slug} 已被使用`] }, { status: 409 });
     }

@@ -19,7 +19,7 @@ import { saveProfile } from "~/engine/people/profile.server";
 import { createEntry, getCategory } from "~/engine/archive.server";
 import { getWorkflow } from "~/engine/workflow/registry.server";
 import { createPlan } from "~/engine/plans.server";
-import { ensureBuilt, launchBrowser, loginThroughPage, newPage, noEnglish, pageHelpers, squash, type PageHelpers } from "../helpers/browser";
+import { clickText, ensureBuilt, explainingPages, launchBrowser, loginThroughPage, newPage, noEnglish, pageHelpers, squash, type PageHelpers } from "../helpers/browser";
 import { startTestServer, type RunningServer, type TestServer } from "../helpers/server";
 import { Client } from "../helpers/http";
 import { FILES } from "../helpers/files";
@@ -54,20 +54,8 @@ let deptName: string;
 let firstApp: number;
 const people = {} as Record<"admin" | "applicant" | "unit" | "office", { username: string; context: BrowserContext; h: PageHelpers }>;
 
-/** Runs a step; on failure the message gets where every person's page stood. */
-async function step(fn: () => Promise<void>) {
-  try {
-    await fn();
-  } catch (e) {
-    const where: string[] = [];
-    for (const [who, p] of Object.entries(people)) {
-      const text = await p.h.page.evaluate(() => document.body.innerText).catch(() => "");
-      where.push(`--- ${who}: ${p.h.page.url()}\n${text.slice(0, 3000)}`);
-    }
-    const problems = (e as { problems?: string[] }).problems ?? [];
-    throw Object.assign(e as Error, { message: `${(e as Error).message}${problems.join("\n")}\n${where.join("\n")}` });
-  }
-}
+/** Runs a step; on failure the message says where every person's page stood. */
+const step = (fn: () => Promise<void>) => explainingPages(people, fn);
 
 const appRow = async (id: number) => plain(await db.models.Application.findByPk(id))!;
 
@@ -78,15 +66,6 @@ async function printed(id: number) {
   const res = await c.get(`/records/${id}/review-form.pdf`);
   expect(res.status).toBe(200);
   return squash(pdfPlain(Buffer.from(await res.arrayBuffer())));
-}
-
-/** Clicks the label in `scope` whose visible text contains `text` (a radio, a checkbox). */
-async function clickText(h: PageHelpers, scope: string, text: string) {
-  const handle = await h.page.waitForFunction(
-    (sc, t) => [...document.querySelectorAll<HTMLElement>(`${sc} label`)].find((el) => el.innerText.includes(t) && el.offsetParent !== null) ?? null,
-    {}, scope, text,
-  );
-  await (handle.asElement() as any).click();
 }
 
 /** Sets an input or textarea's value the way React sees a paste. */

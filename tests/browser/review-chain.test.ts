@@ -18,7 +18,7 @@ import { createUser } from "~/engine/people/users.server";
 import { saveProfile } from "~/engine/people/profile.server";
 import { createPlan } from "~/engine/plans.server";
 import { createEntry, getCategory } from "~/engine/archive.server";
-import { ensureBuilt, launchBrowser, loginThroughPage, newPage, noEnglish, pageHelpers, squash, type PageHelpers } from "../helpers/browser";
+import { ensureBuilt, explainingPages, launchBrowser, loginThroughPage, newPage, noEnglish, pageHelpers, squash, type PageHelpers } from "../helpers/browser";
 import { startTestServer, type RunningServer, type TestServer } from "../helpers/server";
 import { Client } from "../helpers/http";
 import { uniqueName, validProfile } from "../helpers/fixtures";
@@ -56,19 +56,8 @@ let planName: string;
 let committeeName: string;
 const people = {} as Record<"applicant" | "unit" | "dept" | "office", { username: string; displayName: string; context: BrowserContext; h: PageHelpers }>;
 
-/** Runs a step; on failure the message gets where every person's page stood (address and text). */
-async function step(fn: () => Promise<void>) {
-  try {
-    await fn();
-  } catch (e) {
-    const where: string[] = [];
-    for (const [who, p] of Object.entries(people)) {
-      const text = await p.h.page.evaluate(() => document.body.innerText).catch(() => "");
-      where.push(`--- ${who}: ${p.h.page.url()}\n${text.slice(0, 800)}`);
-    }
-    throw Object.assign(e as Error, { message: `${(e as Error).message}\n${where.join("\n")}` });
-  }
-}
+/** Runs a step; on failure the message says where every person's page stood. */
+const step = (fn: () => Promise<void>) => explainingPages(people, fn);
 
 const row = async () => plain(await db.models.Application.findByPk(appId))!;
 const stateTag = "main .ant-descriptions .ant-tag";

@@ -20,7 +20,7 @@ import { saveProfile } from "~/engine/people/profile.server";
 import { createPlan } from "~/engine/plans.server";
 import { createEntry, getCategory } from "~/engine/archive.server";
 import { getWorkflow } from "~/engine/workflow/registry.server";
-import { ensureBuilt, launchBrowser, loginThroughPage, newPage, noEnglish, pageHelpers, squash, type PageHelpers } from "../helpers/browser";
+import { clickText, ensureBuilt, launchBrowser, loginThroughPage, newPage, noEnglish, pageHelpers, squash, type PageHelpers } from "../helpers/browser";
 import { startTestServer, type RunningServer, type TestServer } from "../helpers/server";
 import { FILES } from "../helpers/files";
 import { uniqueName, unitId, validProfile } from "../helpers/fixtures";
@@ -124,17 +124,6 @@ interface Walk {
   /** The 受理评审委员会 / 受理部门 step: asserts and chooses; returns the chosen name. */
   chooseAcceptance: (h: PageHelpers) => Promise<string>;
   acceptanceColumn: "committeeId" | "acceptanceDepartmentId";
-}
-
-/** Clicks the element in `scope` (a label, a radio or checkbox wrapper) whose visible text contains `text`. */
-async function clickText(h: PageHelpers, scope: string, text: string) {
-  const handle = await h.page.waitForFunction(
-    (sc, t) => [...document.querySelectorAll<HTMLElement>(`${sc} label`)].find((el) => el.innerText.includes(t) && el.offsetParent !== null) ?? null,
-    {},
-    scope,
-    text,
-  );
-  await (handle.asElement() as any).click();
 }
 
 /** Waits for the wizard to show step `id` titled `title`, and checks the page has no English. */

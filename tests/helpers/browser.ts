@@ -190,3 +190,30 @@ export async function noEnglish(page: Page, where: string) {
   const hit = ENGLISH.exec(text);
   expect(hit ? `${hit[0]} in …${text.slice(Math.max(0, hit.index - 60), hit.index + 60)}…` : null, where).toBeNull();
 }
+
+/** Clicks the label in `scope` whose visible text contains `text` (a radio, a checkbox). */
+export async function clickText(h: PageHelpers, scope: string, text: string) {
+  const handle = await h.page.waitForFunction(
+    (sc, t) => [...document.querySelectorAll<HTMLElement>(`${sc} label`)].find((el) => el.innerText.includes(t) && el.offsetParent !== null) ?? null,
+    {}, scope, text,
+  );
+  await (handle.asElement() as ElementHandle<HTMLElement>).click();
+}
+
+/**
+ * Runs one step of a test with several people in browsers; on failure the message gets where
+ * every person's page stood (address and visible text) and a DefinitionError's problems.
+ */
+export async function explainingPages(people: Record<string, { h: PageHelpers }>, fn: () => Promise<void>) {
+  try {
+    await fn();
+  } catch (e) {
+    const where: string[] = [];
+    for (const [who, p] of Object.entries(people)) {
+      const text = await p.h.page.evaluate(() => document.body.innerText).catch(() => "");
+      where.push(`--- ${who}: ${p.h.page.url()}\n${text.slice(0, 1500)}`);
+    }
+    const problems = (e as { problems?: string[] }).problems ?? [];
+    throw Object.assign(e as Error, { message: `${(e as Error).message}${problems.length ? `\n${problems.join("\n")}` : ""}\n${where.join("\n")}` });
+  }
+}
