@@ -12,11 +12,12 @@ import { createOnce } from "~/utils/idempotency.server";
 import { applicantProfileWhere, type ReviewerScope } from "~/engine/people/scope.server";
 import { ENTRY_TRANSITIONS, canDo, type EntryAction } from "./entry-status";
 import type { ColumnFormat } from "./format-value";
+import type { FormKind } from "./form-kinds";
 import { compiledValidator, getForm, recordShape, validateRecord, type PublishedForm } from "./form-registry.server";
 import { toFieldErrors, type FieldErrors } from "./validator";
 import { checkRules, type FieldRule } from "./rules";
 
-export const CATEGORY_KIND = "achievement";
+export const CATEGORY_KIND: FormKind = "achievement";
 const ID_PREFIX = `${CATEGORY_KIND}/`;
 
 export interface Category {

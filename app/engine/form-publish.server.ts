@@ -13,15 +13,14 @@ import { formKind } from "./definitions/kinds/form.server";
 import { createAjv, toFieldErrors } from "./validator";
 import { checkRules, type FieldRule } from "./rules";
 import { branchProperties } from "./format-value";
+import { FORM_KINDS, KIND_LABELS } from "./form-kinds";
 
 /** A definition from the designer or a bundle: checked by the publisher, so its kind is any text until then. */
 export type FormInput = Omit<FormDefinition, "version" | "kind"> & { kind: string; version?: number };
 export interface Actor { username: string }
 
-const KINDS: readonly string[] = ["profile", "achievement", "application"] satisfies FormDefinition["kind"][];
-
-/** Chinese names of the kinds, for lists. */
-export const KIND_LABELS: Record<string, string> = { profile: "个人基本信息", achievement: "业绩类别", application: "申报表" };
+const KINDS: readonly string[] = FORM_KINDS;
+export { KIND_LABELS };
 
 function normalise(def: FormInput): FormInput {
   return { ...def, schema: toDraft07(def.schema), meta: def.meta ?? {}, uiSchema: def.uiSchema ?? {} };

@@ -9,7 +9,7 @@ import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@r
 import { Alert, Button, Card, Form as AntForm, Input, InputNumber, Space, Typography } from "antd";
 import { useState } from "react";
 import { FormDesigner } from "~/components/form-designer";
-import { CATEGORY_KIND } from "~/engine/archive.server";
+import type { FormKind } from "~/engine/form-kinds";
 import { branchProperties } from "~/engine/format-value";
 import { FormConfigError, getForm } from "~/engine/form-registry.server";
 import { publishFormVersion } from "~/engine/form-publish.server";
@@ -22,8 +22,10 @@ import { bodyNumber, bodyText } from "~/utils/body-values";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.kind === APPLICATION_FORM_KIND ? "新建申报信息表" : "新建业绩类别"} - 职称申报评审平台` }];
 
-/** The kinds this page creates: the form's id is `<kind>/<编号>`. */
-const APPLICATION_FORM_KIND = "application";
+/** The kinds this page creates: the form's id is `<kind>/<编号>`. Not imported from a .server
+ *  module: the component compares against them, and such a constant is undefined in the browser. */
+const APPLICATION_FORM_KIND: FormKind = "application";
+const CATEGORY_KIND: FormKind = "achievement";
 const kindOf = (v: unknown) => (v === APPLICATION_FORM_KIND ? APPLICATION_FORM_KIND : CATEGORY_KIND);
 
 export async function loader({ request }: LoaderFunctionArgs) {
