@@ -1,16 +1,18 @@
-// The whole configuration as one JSON bundle (forms, dictionaries, plans, workflows), for review
-// and versioning in git and for moving configuration between installs.
+// The whole configuration as one JSON bundle (forms, templates, plan types, application types,
+// dictionaries, plans), for review and versioning in git and for moving configuration between installs.
 //
-// Export: the latest published version of every form; the definition of every dictionary an
-// administrator declared in the browser (dictionaryDefinitions; file dictionaries travel as files); every dictionary row by its natural key,
-// references by name; every plan by name + year, references by name; "workflows" is an empty
-// list until the workflow engine exists (a later issue). Keys are sorted so the JSON is stable.
+// Export: the latest published version of every form, template (with the partials it was published
+// with), the plan types and every application type (workflow); the definition of every dictionary an
+// administrator declared in the browser (dictionaryDefinitions; file dictionaries travel as files);
+// every dictionary row by its natural key, references by name; every plan by name + year, references
+// by name. Keys are sorted so the JSON is stable.
 //
-// Import: ONE transaction. Dictionary definitions first (through the definitions publisher, as
-// 新建字典: a new one creates its table in the transaction), so forms and rows may use them. Every item is validated with the same checks the editors use (forms: the
-// definitions publisher, as the designer; dictionaries: the dictionary engine's checks and upsert; plans:
-// normalisePlan), in dependency order so a reference may name a row created earlier in the same
-// bundle. Any problem → every problem is reported with its path and the transaction is rolled
+// Import: ONE transaction. Definitions first, each through the definitions publisher as admin input
+// (the same door and checks as the designers), in reference order: dictionary definitions (a new one
+// creates its table in the transaction), forms, templates, plan types, application types — so an
+// application type may name a form, template or plan type of the same bundle. Then dictionary rows
+// (the dictionary engine's checks and upsert) and plans (normalisePlan), in dependency order so a
+// reference may name a row created earlier in the same bundle. Any problem → every problem is reported with its path and the transaction is rolled
 // back: nothing changes. A form whose content equals its latest published version is skipped; a
 // changed one is published as the next version. Dictionary rows and plans missing from the bundle
 // are left alone (an import never deletes). `dryRun` runs everything and always rolls back (preview).
@@ -24,6 +26,10 @@ import { DefinitionError } from "./definitions/errors";
 import { getDefinition, publishDefinition, unpublished, type Published } from "./definitions/lifecycle.server";
 import { dictionaryKind } from "./definitions/kinds/dictionary.server";
 import { formKind } from "./definitions/kinds/form.server";
+import { templateKind } from "./definitions/kinds/template.server";
+import { PLAN_TYPES_ID, planTypesKind } from "./definitions/kinds/plan-types.server";
+import { workflowKind } from "./definitions/kinds/workflow.server";
+import type { KindSpec } from "./definitions/lifecycle.server";
 import { UserError } from "~/engine/errors";
 
 export const BUNDLE_FORMAT = "zcps-config";
@@ -62,6 +68,18 @@ export async function exportBundle(db: Db) {
     dictionaries[d.id] = await bundleRows(db, d, refs);
     if (!files.has(d.id)) dictionaryDefinitions.push({ ...unpublished(d as Published<DictionaryDefinition>), formatVersion: dictionaryKind.format.current });
   }
+  const templates = [];
+  for (const r of await db.models.TemplateVersion.findAll({ attributes: ["templateId"], group: ["templateId"], order: [["templateId", "ASC"]], raw: true })) {
+    const t = (await getDefinition(db, templateKind, r.templateId))!;
+    templates.push({ id: t.id, version: t.version, formatVersion: templateKind.format.current, source: t.source, partials: t.partials });
+  }
+  const pt = await getDefinition(db, planTypesKind, PLAN_TYPES_ID);
+  const planTypes = pt ? { version: pt.version, formatVersion: planTypesKind.format.current, planTypes: pt.planTypes } : null;
+  const workflows = [];
+  for (const r of await db.models.WorkflowVersion.findAll({ attributes: ["workflowId"], group: ["workflowId"], order: [["workflowId", "ASC"]], raw: true })) {
+    const w = (await getDefinition(db, workflowKind, r.workflowId))!;
+    workflows.push({ ...unpublished(w), formatVersion: workflowKind.format.current });
+  }
   const plans = (await Plan.findAll({ order: [["year", "ASC"], ["name", "ASC"], ["id", "ASC"]] })).map((p) => ({
     name: p.name, year: p.year, planType: p.planType, recognitionType: p.recognitionType,
     titleSeries: label(PLAN_REFS.series, p.titleSeriesId), titleLevel: p.titleLevel,
@@ -74,7 +92,7 @@ export async function exportBundle(db: Db) {
     acceptanceDepartments: p.acceptanceDepartmentIds.map((id) => label(PLAN_REFS.acceptanceDepartments, id)).filter(Boolean),
     fee: p.fee,
   }));
-  return stable({ format: BUNDLE_FORMAT, version: BUNDLE_VERSION, exportedAt: new Date().toISOString(), forms, dictionaryDefinitions, dictionaries, plans, workflows: [] }) as Obj;
+  return stable({ format: BUNDLE_FORMAT, version: BUNDLE_VERSION, exportedAt: new Date().toISOString(), forms, dictionaryDefinitions, dictionaries, plans, templates, planTypes, workflows }) as Obj;
 }
 
 /** The dictionaries a plan's columns point at (a plan is a model of its own, not a dictionary). */
@@ -87,6 +105,9 @@ const PLAN_REFS = {
 export interface ImportSummary {
   dictionaryDefinitions: { published: string[]; unchanged: number };
   forms: { published: string[]; unchanged: number };
+  templates: { published: string[]; unchanged: number };
+  planTypes: { published: string[]; unchanged: number };
+  workflows: { published: string[]; unchanged: number };
   dictionaries: Record<string, { created: string[]; updated: string[]; unchanged: number }>;
   plans: { created: string[]; updated: string[]; unchanged: number };
 }
@@ -108,16 +129,20 @@ export async function importBundle(db: Db, actor: Actor, bundle: unknown, opts: 
   if (!b || typeof b !== "object" || Array.isArray(b)) throw new BundleError(["（根）：配置包应为 JSON 对象"]);
   if (b.format !== BUNDLE_FORMAT) problems.push(`format：应为 "${BUNDLE_FORMAT}"`);
   if (b.version !== BUNDLE_VERSION) problems.push(`version：不支持的版本 ${JSON.stringify(b.version)}（支持 ${BUNDLE_VERSION}）`);
-  for (const k of ["dictionaryDefinitions", "forms", "plans", "workflows"]) if (b[k] !== undefined && !Array.isArray(b[k])) problems.push(`${k}：应为数组`);
+  for (const k of ["dictionaryDefinitions", "forms", "templates", "plans", "workflows"]) if (b[k] !== undefined && !Array.isArray(b[k])) problems.push(`${k}：应为数组`);
+  if (b.planTypes != null && (typeof b.planTypes !== "object" || Array.isArray(b.planTypes))) problems.push("planTypes：应为对象");
   if (b.dictionaries !== undefined && (typeof b.dictionaries !== "object" || Array.isArray(b.dictionaries) || b.dictionaries === null)) problems.push("dictionaries：应为对象");
-  if (Array.isArray(b.workflows) && b.workflows.length) problems.push("workflows：当前版本尚不支持流程配置，应为空数组");
   if (problems.length) throw new BundleError(problems);
 
-  const summary: ImportSummary = { dictionaryDefinitions: { published: [], unchanged: 0 }, forms: { published: [], unchanged: 0 }, dictionaries: {}, plans: { created: [], updated: [], unchanged: 0 } };
+  const none = () => ({ published: [] as string[], unchanged: 0 });
+  const summary: ImportSummary = { dictionaryDefinitions: none(), forms: none(), templates: none(), planTypes: none(), workflows: none(), dictionaries: {}, plans: { created: [], updated: [], unchanged: 0 } };
   try {
     await db.sequelize.transaction(async (t) => {
       const failed = await importDictionaryDefinitions(db, actor, (b.dictionaryDefinitions ?? []) as unknown[], t, problems, summary);
       await importForms(db, actor, (b.forms ?? []) as unknown[], t, problems, summary);
+      await importDefinitions(db, actor, templateKind, "templates", (b.templates ?? []) as unknown[], t, problems, summary.templates);
+      if (b.planTypes != null) await importDefinitions(db, actor, planTypesKind, "planTypes", [b.planTypes], t, problems, summary.planTypes);
+      await importDefinitions(db, actor, workflowKind, "workflows", (b.workflows ?? []) as unknown[], t, problems, summary.workflows);
       // Dependency order: a row may only reference dictionaries applied before it. Rows of a
       // definition that was refused (already reported) are not looked at.
       const dicts = dependencyOrder(await listDictionaries(db, t));
@@ -191,6 +216,33 @@ async function importForms(db: Db, actor: Actor, forms: unknown[], t: Transactio
       const r = await publishDefinition(db, formKind, input, { by: actor.username, untrusted: true, skipUnchanged: true, transaction: t, others, dryRun: problems.length > 0 });
       if (r.status === "unchanged") summary.forms.unchanged++;
       else summary.forms.published.push(`${r.def.id} v${r.version}`);
+    } catch (e) {
+      if (!(e instanceof DefinitionError)) throw e;
+      for (const p of e.problems) problems.push(`${at}：${p}`);
+    }
+  }
+}
+
+/**
+ * Definitions of one kind through the publisher as admin input: a changed one becomes the next
+ * version (the number the bundle carries is the exporting install's, not ours), an equal one is
+ * skipped. After the first problem everything is still checked but nothing more is written.
+ */
+async function importDefinitions<D extends { id: string; version: number }>(db: Db, actor: Actor, spec: KindSpec<D, unknown>, key: string, defs: unknown[], t: Transaction, problems: string[], summary: { published: string[]; unchanged: number }) {
+  const ids = new Set<string>();
+  for (const [i, raw] of defs.entries()) {
+    const path = key === "planTypes" ? key : `${key}[${i}]`;
+    const d = raw as Obj;
+    const id = d && typeof d === "object" && !Array.isArray(d) ? spec.idOf(d) : null;
+    if (id === null) { problems.push(`${path}：缺少${spec.label} id`); continue; }
+    const at = key === "planTypes" ? path : `${path}（${id}）`;
+    if (ids.has(id)) { problems.push(`${at}：${spec.label} id 重复`); continue; }
+    ids.add(id);
+    const { version: _v, ...input } = d;
+    try {
+      const r = await publishDefinition(db, spec, input, { by: actor.username, untrusted: true, skipUnchanged: true, transaction: t, dryRun: problems.length > 0 });
+      if (r.status === "unchanged") summary.unchanged++;
+      else if (r.status === "published") summary.published.push(`${r.def.id} v${r.version}`);
     } catch (e) {
       if (!(e instanceof DefinitionError)) throw e;
       for (const p of e.problems) problems.push(`${at}：${p}`);

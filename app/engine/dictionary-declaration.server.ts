@@ -88,7 +88,7 @@ export function locateProblem(p: string, input: unknown): string {
   if (!m || !(m[1] in FIELD_NAMES)) return p;
   const [, top, index, sub, msg] = m;
   const hint = msg === "格式不正确" ? (top === "id" ? `（${ID_HINT}）` : sub === "name" ? `（${NAME_HINT}）` : "") : "";
-  const text = msg === "请从给定选项中选择" && sub === "type"
+  const text = msg.startsWith("应为以下之一：") && sub === "type"
     ? `不可用（可选：${ADMIN_COLUMN_TYPES.map((t) => COLUMN_TYPE_LABELS[t]).join("、")}）`
     : msg + hint;
   if (top === "columns" && index !== undefined) {

@@ -213,7 +213,7 @@ export interface FieldErrors {
 }
 
 /** Turns Ajv errors into per-field Chinese messages (keyed by dotted path). */
-export function toFieldErrors(errors: ErrorObject[] | null | undefined): FieldErrors {
+export function toFieldErrors(errors: ErrorObject[] | null | undefined, o: { nameOptions?: boolean } = {}): FieldErrors {
   const out: FieldErrors = {};
   if (!errors) return out;
   localizeZh(errors);
@@ -225,7 +225,8 @@ export function toFieldErrors(errors: ErrorObject[] | null | undefined): FieldEr
     // A missing property (required, or required by draft-07 "dependencies") is reported on it.
     if (e.keyword === "required" || (e.keyword === "dependencies" && e.params.missingProperty)) segs.push(String(e.params.missingProperty));
     const key = segs.join(".");
-    const msg = messageFor(e.keyword, e.params as Record<string, any>, e.message);
+    const allowed = e.keyword === "enum" && o.nameOptions ? (e.params as { allowedValues?: unknown[] }).allowedValues : undefined;
+    const msg = allowed ? `应为以下之一：${allowed.map(String).join("、")}` : messageFor(e.keyword, e.params as Record<string, any>, e.message);
     (out[key] ??= []).includes(msg) || out[key].push(msg);
   }
   return out;

@@ -41,11 +41,13 @@ function Summary({ s }: { s: ImportSummary }) {
     <Descriptions bordered column={1} size="small">
       <Descriptions.Item label="字典定义（发布新版本）">{list(s.dictionaryDefinitions.published)}；未变化 {s.dictionaryDefinitions.unchanged} 个</Descriptions.Item>
       <Descriptions.Item label="表单（发布新版本）">{list(s.forms.published)}；未变化 {s.forms.unchanged} 个</Descriptions.Item>
+      <Descriptions.Item label="评审表模板（发布新版本）">{list(s.templates.published)}；未变化 {s.templates.unchanged} 个</Descriptions.Item>
+      <Descriptions.Item label="申报计划类型（发布新版本）">{list(s.planTypes.published)}；未变化 {s.planTypes.unchanged} 个</Descriptions.Item>
+      <Descriptions.Item label="申报类型（发布新版本）">{list(s.workflows.published)}；未变化 {s.workflows.unchanged} 个</Descriptions.Item>
       {Object.entries(s.dictionaries).map(([k, d]) => (
         <Descriptions.Item key={k} label={`字典 ${k}`}>新增 {d.created.length}（{list(d.created.slice(0, 20))}）；更新 {d.updated.length}（{list(d.updated.slice(0, 20))}）；未变化 {d.unchanged}</Descriptions.Item>
       ))}
       <Descriptions.Item label="申报计划">新增 {list(s.plans.created)}；更新 {list(s.plans.updated)}；未变化 {s.plans.unchanged}</Descriptions.Item>
-      <Descriptions.Item label="流程">暂不支持（workflows 为空）</Descriptions.Item>
     </Descriptions>
   );
 }
@@ -58,7 +60,7 @@ export default function AdminConfig() {
   return (
     <Card>
       <Typography.Title level={3}>配置导入导出</Typography.Title>
-      <Typography.Paragraph>表单（各表单的最新发布版本）、字典、申报计划导出为一个 JSON 文件，便于在 git 中审阅和版本管理，或迁移到另一套系统。导入时先校验全部内容，全部通过才在一个事务中应用；导入不会删除已有数据。</Typography.Paragraph>
+      <Typography.Paragraph>表单、评审表模板、申报计划类型与申报类型（各自的最新发布版本）、字典、申报计划导出为一个 JSON 文件，便于在 git 中审阅和版本管理，或迁移到另一套系统。导入时先校验全部内容，全部通过才在一个事务中应用；导入不会删除已有数据。</Typography.Paragraph>
       <Space direction="vertical" style={{ width: "100%" }}>
         <a href="/admin/config/export" download><Button type="primary">导出配置</Button></a>
         <Typography.Title level={4}>导入配置</Typography.Title>

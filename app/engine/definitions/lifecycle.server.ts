@@ -102,7 +102,8 @@ export function metaSchemaOf<F>(spec: KindSpec<Identified, F>): { id: string; va
 }
 
 function metaMessages(errors: ValidateFunction["errors"], source: string, text?: string): string[] {
-  return Object.entries(toFieldErrors(errors)).map(([field, msgs]) => {
+  // An administrator's definition: an unknown value is answered with the values there are.
+  return Object.entries(toFieldErrors(errors, { nameOptions: true })).map(([field, msgs]) => {
     const where = text ? locateJsonPath(text, field ? field.split(".") : []) : null;
     return `${source}${where ? `（${where}）` : ""}${source || where ? ": " : ""}${field || "(根)"} ${msgs.join("；")}`;
   });
