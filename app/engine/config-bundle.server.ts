@@ -23,13 +23,12 @@ import { declaredDictionaryIds, listDictionaries, refTables, type DictionaryDefi
 import type { FormDefinition } from "./form-registry.server";
 import { normalisePlan } from "./plans.server";
 import { DefinitionError } from "./definitions/errors";
-import { getDefinition, publishDefinition, unpublished, type Published } from "./definitions/lifecycle.server";
+import { getDefinition, publishDefinition, unpublished, type KindSpec, type Published } from "./definitions/lifecycle.server";
 import { dictionaryKind } from "./definitions/kinds/dictionary.server";
 import { formKind } from "./definitions/kinds/form.server";
 import { templateKind } from "./definitions/kinds/template.server";
 import { PLAN_TYPES_ID, planTypesKind } from "./definitions/kinds/plan-types.server";
 import { workflowKind } from "./definitions/kinds/workflow.server";
-import type { KindSpec } from "./definitions/lifecycle.server";
 import { UserError } from "~/engine/errors";
 
 export const BUNDLE_FORMAT = "zcps-config";
