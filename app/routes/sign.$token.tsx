@@ -35,8 +35,9 @@ export default function PhoneSign() {
   const data = useLoaderData<typeof loader>();
   const fetcher = useFetcher<{ ok: boolean; error: string | null }>();
   const [sig, setSig] = useState<string | null>(null);
-  if (!data.ok) return <Result status="warning" title="无法签署" subTitle={data.error} />;
+  // The action's result first: the data reloaded after it says the (single-use) link is spent.
   if (fetcher.data?.ok) return <Result status="success" title="签署成功" subTitle="保证书已签署，请回到电脑上继续申报。本页面可以关闭。" />;
+  if (!data.ok) return <Result status="warning" title="无法签署" subTitle={data.error} />;
   return (
     <div style={{ maxWidth: 640, margin: "0 auto" }}>
       <Typography.Title level={4} style={{ textAlign: "center" }}>签署真实性保证书</Typography.Title>

@@ -360,8 +360,15 @@ describe("the application wizard in Chromium, one walk per application type", ()
         await phone.mouse.down();
         for (let i = 1; i <= 30; i++) await phone.mouse.move(box.x + 20 + i * ((box.width - 40) / 30), box.y + box.height / 2 + Math.sin(i / 3) * 40);
         await phone.mouse.up();
+        // After the action Remix reloads the page's data, which now says the link was used: the
+        // success page must stay (it once turned into 无法签署 a moment later).
+        const reloaded = phone.waitForResponse((r) => r.request().method() === "GET" && r.url().includes("_data=routes%2Fsign."));
         await p.clickButton("确认签署", "body");
         await p.waitForText("body", "签署成功");
+        await reloaded;
+        await phone.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+        expect(await phone.$eval("body", (b) => b.innerText)).toContain("签署成功");
+        expect(await phone.$eval("body", (b) => b.innerText)).not.toContain("无法签署");
         // The desktop notices without being touched and moves on to 预览保证书.
         await step("pledge-preview");
         const signed = await h.page.$eval("iframe[title='保证书预览']", (f) => f.getAttribute("srcdoc") ?? "");
