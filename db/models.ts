@@ -197,6 +197,9 @@ export interface ApplicationAttrs {
   planId: number;
   workflowId: string;
   workflowVersion: number;
+  /** The type version whose review chain (stages, fee) the application follows: its own version
+   *  until a later one is published while it is in review (decision 012). */
+  chainVersion: number;
   status: string;
   stage: string | null;
   steps: Record<string, StepState>;
@@ -315,7 +318,7 @@ export interface Models {
   PlanTypeVersion: Static<PlanTypeVersionAttrs, "id" | "createdAt" | "formatVersion">;
   TemplateVersion: Static<TemplateVersionAttrs, "id" | "createdAt" | "formatVersion">;
   DictionaryVersion: Static<DictionaryVersionAttrs, "id" | "createdAt" | "formatVersion">;
-  Application: Static<ApplicationAttrs, "id" | "number" | "stage" | "unitId" | "committeeId" | "acceptanceDepartmentId" | "submittedAt" | "applicantName" | "applicantIdNumber" | "returnReason" | "returnedSteps" | "decidedAt" | "profileSnapshot" | "templateVersions" | "version" | "createdAt" | "updatedAt">;
+  Application: Static<ApplicationAttrs, "id" | "chainVersion" | "number" | "stage" | "unitId" | "committeeId" | "acceptanceDepartmentId" | "submittedAt" | "applicantName" | "applicantIdNumber" | "returnReason" | "returnedSteps" | "decidedAt" | "profileSnapshot" | "templateVersions" | "version" | "createdAt" | "updatedAt">;
   ApplicationAchievement: Static<ApplicationAchievementAttrs, "id" | "createdAt" | "title">;
   PledgeToken: Static<PledgeTokenAttrs, "id" | "usedAt" | "createdAt">;
   PaymentOrder: Static<PaymentOrderAttrs, "id" | "providerTxnId" | "paidAt" | "note" | "markedBy" | "createdAt" | "updatedAt">;
@@ -552,6 +555,7 @@ export function defineModels(sequelize: Sequelize): Models {
     planId: { type: DataTypes.INTEGER, allowNull: false },
     workflowId: { type: DataTypes.STRING(64), allowNull: false },
     workflowVersion: { type: DataTypes.INTEGER, allowNull: false },
+    chainVersion: { type: DataTypes.INTEGER, allowNull: false },
     status: { type: DataTypes.STRING(24), allowNull: false },
     stage: { type: DataTypes.STRING(32) },
     steps: { type: J, allowNull: false },
@@ -569,7 +573,11 @@ export function defineModels(sequelize: Sequelize): Models {
     templateVersions: { type: J },
     // Optimistic lock (conditional UPDATE … WHERE version = ?).
     version: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
-  }, { tableName: "applications" }) as Models["Application"];
+  }, {
+    tableName: "applications",
+    // A new application follows the chain of the version it is created with.
+    hooks: { beforeValidate: (a: any) => { if (a.chainVersion == null) a.chainVersion = a.workflowVersion; } },
+  }) as Models["Application"];
 
   const ApplicationAchievement = sequelize.define("ApplicationAchievement", {
     id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },

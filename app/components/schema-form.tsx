@@ -51,6 +51,10 @@ export interface SchemaFormProps {
   rules?: FieldRule[];
   /** Buttons that replace the single submit button (one of them must be htmlType="submit"). */
   children?: React.ReactNode;
+  /** Prefix of the fields' ids, for several forms on one page (default "root"). */
+  idPrefix?: string;
+  /** An editor inside a larger page: no submit button of its own. */
+  noSubmit?: boolean;
 }
 
 function customValidator(rules: FieldRule[] | undefined) {
@@ -87,7 +91,7 @@ export function SchemaForm(props: SchemaFormProps) {
     ...knownUi,
     "ui:submitButtonOptions": {
       submitText: props.submitText,
-      norender: !!props.readonly,
+      norender: !!props.readonly || !!props.noSubmit,
       props: { disabled: props.submitting, type: "primary" },
     },
   };
@@ -109,6 +113,7 @@ export function SchemaForm(props: SchemaFormProps) {
           widgets={widgets}
           templates={templates}
           formContext={props.formContext}
+          idPrefix={props.idPrefix}
           translateString={translateString}
           transformErrors={transformErrors}
           customValidate={customValidator(props.rules)}

@@ -11,7 +11,7 @@ import { SummaryParts } from "~/components/wizard/summary-parts";
 import { ApplicationTimeline } from "~/components/wizard/timeline";
 import { ReviewFormButton, staffReviewFormHref } from "~/components/export-buttons";
 import { applicationSummary } from "~/engine/workflow/applications.server";
-import { stageOf, stateLabel, transition } from "~/engine/workflow/review-machine";
+import { ACTION_LABEL, REVIEW_ACTIONS, stageOf, stateLabel, transition, type ReviewAction } from "~/engine/workflow/review-machine";
 import { decideApplication, getForStaff, stageInScope, timeline, unlockableSteps } from "~/engine/workflow/review.server";
 import { requireMay } from "~/engine/people/auth.server";
 import { paymentsForStaff } from "~/engine/payments/payments.server";
@@ -29,13 +29,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!found) throw notFound("申报记录不存在或不在您的审核范围内");
   const { app, plan, workflow, scope } = found;
   const stage = stageOf(workflow, app.stage);
-  const canAct = !!stage && stage.kind === "review" && transition(workflow, app, "approve", user.role).ok && stageInScope(stage, scope, app);
+  // The decisions this reviewer may take here (a stage may offer fewer than all three).
+  const decisions = REVIEW_ACTIONS.filter((a) => transition(workflow, app, a, user.role).ok);
+  const canAct = !!stage && stage.kind === "review" && decisions.length > 0 && stageInScope(stage, scope, app);
   const summary = await applicationSummary(db, { app, plan, workflow });
   return json({
     app: { id: app.id, number: app.number, version: app.version, status: app.status, stateLabel: stateLabel(workflow, app), applicantName: app.applicantName, submittedAt: app.submittedAt ? new Date(app.submittedAt).toISOString() : null, returnReason: app.returnReason },
     plan: { name: plan.name }, workflow: { name: workflow.name },
     stage: stage ? { label: stage.label, opinionLabel: stage.opinionLabel ?? `${stage.label}意见` } : null,
-    canAct, unlockable: unlockableSteps(workflow),
+    canAct, decisions, unlockable: unlockableSteps(workflow, stageOf(workflow, app.stage)),
     sections: summary.sections, timeline: await timeline(db, workflow, app.id),
     payment: await paymentsForStaff(db, user, app.id),
   });
@@ -54,7 +56,7 @@ function DecisionPanel({ d }: { d: ReturnType<typeof useLoaderData<typeof loader
   const submit = useSubmit();
   const busy = useNavigation().state !== "idle";
   const result = useActionData<{ error?: string }>();
-  const [action, setAction] = useState<"approve" | "return" | "reject">("approve");
+  const [action, setAction] = useState<ReviewAction>(d.decisions[0] ?? "approve");
   const [comment, setComment] = useState("");
   const [unlock, setUnlock] = useState<string[]>(d.unlockable.map((s) => s.id));
   const needsReason = action !== "approve";
@@ -64,9 +66,7 @@ function DecisionPanel({ d }: { d: ReturnType<typeof useLoaderData<typeof loader
       {result?.error ? <Alert type="error" showIcon role="alert" title={result.error} style={{ marginBottom: 12 }} /> : null}
       <Space direction="vertical" style={{ width: "100%" }}>
         <Radio.Group value={action} onChange={(e) => setAction(e.target.value)} aria-label="审核结果">
-          <Radio value="approve">通过</Radio>
-          <Radio value="return">退回修改</Radio>
-          <Radio value="reject">不通过</Radio>
+          {d.decisions.map((a) => <Radio key={a} value={a}>{ACTION_LABEL[a]}</Radio>)}
         </Radio.Group>
         <Input.TextArea value={comment} onChange={(e) => setComment(e.target.value)} rows={3} maxLength={500} showCount aria-label="审核意见"
           placeholder={needsReason ? `请填写${action === "return" ? "退回原因（申请人将看到）" : "不通过原因"}（必填）` : "审核意见（选填）"} />
@@ -80,7 +80,7 @@ function DecisionPanel({ d }: { d: ReturnType<typeof useLoaderData<typeof loader
         ) : null}
         <Button type="primary" danger={action === "reject"} loading={busy} disabled={(needsReason && !comment.trim()) || (action === "return" && !unlock.length)}
           onClick={() => submit(JSON.stringify({ action, comment, version: d.app.version, unlock }), { method: "post", encType: "application/json" })}>
-          {action === "approve" ? "通过" : action === "return" ? "退回修改" : "不通过"}
+          {ACTION_LABEL[action]}
         </Button>
       </Space>
     </section>

@@ -245,6 +245,18 @@ export interface ReviewStage {
    * the heading of this stage's opinion on the review form
    */
   opinionLabel?: string;
+  /**
+   * review stages: the decisions this stage offers — 通过 / 退回修改 / 不通过 (absent: all three)
+   *
+   * @minItems 1
+   */
+  decisions?: ("approve" | "return" | "reject")[];
+  /**
+   * review stages: the wizard steps a 退回修改 here may reopen (absent: every step but the final check)
+   *
+   * @minItems 1
+   */
+  reopenSteps?: string[];
 }
 
 export type WorkflowStepId = string;
@@ -285,16 +297,19 @@ export interface WorkflowStep {
  */
 export interface AchievementsOptions {
   /**
-   * which archive entries may be extracted
+   * 申请人可从业绩档案库提取哪些审核状态的业绩
    *
    * @minItems 1
    */
   statuses: ("approved" | "pending")[];
+  /**
+   * 全部类别，或逐项列出类别及其最少、最多条数
+   */
   categories:
     | "all"
     | {
         /**
-         * the slug of achievement/<slug>
+         * 业绩类别的编号（achievement/<编号>）
          */
         category: string;
         min?: number;
@@ -321,15 +336,15 @@ export interface ConfirmSubmitOptions {
  */
 export interface DepartmentSelectOptions {
   /**
-   * the plan's 受理评审委员会 or 受理部门
+   * 从申报计划的受理评审委员会或受理部门中选择
    */
   source: "committees" | "acceptanceDepartments";
   /**
-   * select: pick from a list; change: show the current one with 【变更受理部门】 (default select)
+   * 从列表选择，或显示当前的并提供【变更受理部门】（默认从列表选择）
    */
   mode?: "select" | "change";
   /**
-   * e.g. 受理评审委员会 / 受理部门
+   * 例如 受理评审委员会、受理部门
    */
   label?: string;
 }
@@ -339,14 +354,14 @@ export interface DepartmentSelectOptions {
  */
 export interface FixtureChecklistOptions {
   /**
-   * the lines to tick
+   * 须勾选的各行
    *
    * @minItems 1
    * @maxItems 10
    */
   items: string[];
   /**
-   * how many must be ticked
+   * 至少勾选几项
    */
   minChecked: number;
 }
@@ -356,17 +371,17 @@ export interface FixtureChecklistOptions {
  */
 export interface FormOptions {
   /**
-   * a form of kind application
+   * 一个申报信息表（application/<编号>），在表单管理中新建
    */
   form: string;
   /**
-   * form field → source: profile.<field> or plan.<name|year|titleSeries|titleLevel|recognitionType|planType>
+   * 表单字段 → 来源：profile.<个人信息字段> 或 plan.<name|year|titleSeries|titleLevel|recognitionType|planType>
    */
   prefill?: {
     [k: string]: string;
   };
   /**
-   * form field (a string) → the plan list its value must come from
+   * 表单字段 → 其取值必须来自申报计划的哪个列表
    */
   planChoices?: {
     [k: string]: "specialties" | "committees" | "acceptanceDepartments";
@@ -381,16 +396,10 @@ export interface PhotoOptions {
   minWidth: number;
   minHeight: number;
   /**
-   * decoded width × height above which the upload is refused (default 40 000 000)
+   * 解码后宽×高超过此数即拒绝（默认 40 000 000）
    */
   maxPixels?: number;
-  /**
-   * stored photo width (px)
-   */
   width: number;
-  /**
-   * stored photo height (px)
-   */
   height: number;
 }
 
@@ -399,13 +408,13 @@ export interface PhotoOptions {
  */
 export interface PlanNoticeOptions {
   /**
-   * which plan sections the notice shows (default applicantNotice)
+   * 申报须知展示申报计划的哪些部分（默认申报须知）
    *
    * @minItems 1
    */
   sections?: ("basicInfo" | "reviewNotes" | "applicantNotice" | "eligibilityText" | "attachmentRequirements")[];
   /**
-   * the checkbox the applicant must tick, e.g. 我已阅读并知晓申报须知
+   * 例如 我已阅读并知晓申报须知
    */
   acknowledge?: string;
 }
@@ -420,11 +429,11 @@ export interface PledgePreviewOptions {}
  */
 export interface PledgeSignOptions {
   /**
-   * how long the QR code stays valid (default 10)
+   * 默认 10 分钟
    */
   tokenMinutes?: number;
   /**
-   * offer 在本机签署 (default true)
+   * 提供【在本机签署】（默认允许）
    */
   allowDesktop?: boolean;
 }

@@ -13,7 +13,7 @@ import { isDbId } from "~/utils/ints.server";
 import type { Loaded } from "../workflow/applications.server";
 import { loadOwn } from "../workflow/applications.server";
 import type { WorkflowDefinition } from "../definitions/types.generated";
-import { getWorkflow } from "../workflow/registry.server";
+import { workflowOfApp } from "../workflow/registry.server";
 import { stageOf } from "../workflow/review-machine";
 import { completePaymentStage, getForStaff } from "../workflow/review.server";
 import type { PaymentProvider, RawNotification } from "./provider";
@@ -176,7 +176,7 @@ export async function receiveNotification(db: Db, providerId: string, raw: RawNo
       const used = await db.models.PaymentOrder.findOne({ where: { provider: provider.id, providerTxnId: v.providerTxnId }, transaction: t });
       if (used) throw new Refused("交易号已用于其他订单");
       await order.update({ status: "paid", providerTxnId: v.providerTxnId, paidAt: v.paidAt }, { transaction: t });
-      const w = app && (await getWorkflow(db, app.workflowId, app.workflowVersion));
+      const w = app && (await workflowOfApp(db, app));
       const atStage = !!app && !!w && app.status === "submitted" && app.stage === order.stage && stageOf(w, app.stage)?.kind === "payment";
       if (!atStage) {
         // Paid after the stage was done another way (e.g. marked offline): keep the money's trace.

@@ -11,7 +11,7 @@ import { getForm } from "../form-registry.server";
 import { cnDate, latestTemplateVersions } from "../templates.server";
 import { planStatus, planTypeOf, precheck } from "../plans.server";
 import type { StepDef, StepDefOf, StepKind, WorkflowDefinition } from "../definitions/types.generated";
-import { getWorkflow } from "./registry.server";
+import { getWorkflow, workflowOfApp } from "./registry.server";
 import { FINAL, transition } from "./review-machine";
 import { boundForms, isFinal, pluginOf, stepCtx, stepPage, summarySections, type StepScope, type StepWrite } from "./steps.server";
 import { consumeToken, pledgeHtml, storeSignature, usableToken, type Signature } from "./pledge.server";
@@ -87,7 +87,7 @@ export async function loadOwn(db: Db, userId: number, id: number): Promise<Loade
   const app = await getOwnApplication(db, userId, id);
   if (!app) throw new UserError("申报记录不存在", 404);
   const plan = plain(await db.models.Plan.findByPk(app.planId));
-  const workflow = await getWorkflow(db, app.workflowId, app.workflowVersion);
+  const workflow = await workflowOfApp(db, app);
   if (!plan || !workflow) throw new UserError("申报记录不存在", 404);
   return { app, plan, workflow };
 }
@@ -343,7 +343,7 @@ export async function listOwnApplications(db: Db, userId: number, opts: { offset
   const plans = (await db.models.Plan.findAll({ where: { id: { [Op.in]: [...new Set(rows.map((r) => r.planId))] } } })).map((p) => p.get({ plain: true }));
   const out = [];
   for (const r of rows) {
-    const w = await getWorkflow(db, r.workflowId, r.workflowVersion);
+    const w = await workflowOfApp(db, r);
     const plan = plans.find((p) => p.id === r.planId);
     out.push({ app: r, plan, workflow: w, resume: w && r.status === "draft" ? resumeStep(w, r) : null });
   }

@@ -4,6 +4,7 @@
 // application records the (workflowId, version) it was created with and is always interpreted
 // with that version.
 import type { Transaction } from "sequelize";
+import type { ApplicationAttrs } from "../../../db/models";
 import { getEnv } from "~/utils/env.server";
 import type { Db } from "~/utils/db.server";
 import { aggregateRows } from "~/utils/aggregate.server";
@@ -55,6 +56,11 @@ export function checkWorkflowRules(w: WorkflowDefinition, source: string): strin
     if (st.role !== undefined && !may(st.role, "applications")) {
       out.push(`${source}: 评审环节「${st.id}」的 role「${st.role}」不是审核申报的角色（可选：${rolesThatMay("applications").join("、")}）`);
     }
+    if (st.kind === "payment" && (st.decisions || st.reopenSteps)) out.push(`${source}: 缴费环节「${st.id}」不做审核决定，不能设置 decisions 或 reopenSteps`);
+    for (const s of st.reopenSteps ?? []) {
+      if (!ids.has(s)) out.push(`${source}: 评审环节「${st.id}」的 reopenSteps 中的步骤「${s}」不存在（可选：${[...ids].join("、")}）`);
+    }
+    if (st.reopenSteps && st.decisions && !st.decisions.includes("return")) out.push(`${source}: 评审环节「${st.id}」不允许退回修改，不应设置 reopenSteps`);
   }
   if (w.fee.source === "fixed" && w.fee.amountFen === undefined) out.push(`${source}: fee.source 为 fixed 时必须给出 amountFen`);
   if (w.fee.source !== "none" && !w.reviewChain.stages.some((s) => s.kind === "payment")) out.push(`${source}: 收费的申报类型必须在评审流程中有 payment 环节`);
@@ -113,6 +119,18 @@ export function readWorkflowFiles(dir?: string): { file: string; def: WorkflowDe
 /** Publishes the workflow files (after the forms, plan types and templates they reference). */
 export function syncWorkflowFiles(db: Db, dir?: string) {
   return syncDefinitionFiles(db, workflowKind, dir);
+}
+
+/**
+ * The workflow an application is interpreted with: the steps, forms and templates of the version
+ * it was created with, the review chain and fee of the version it follows (decision 012: a type
+ * published while the application is in review moves it onto the new chain).
+ */
+export async function workflowOfApp(db: Db, app: Pick<ApplicationAttrs, "workflowId" | "workflowVersion" | "chainVersion">): Promise<WorkflowDefinition | null> {
+  const w = await getWorkflow(db, app.workflowId, app.workflowVersion);
+  if (!w || app.chainVersion == null || app.chainVersion === app.workflowVersion) return w;
+  const chain = await getWorkflow(db, app.workflowId, app.chainVersion);
+  return chain ? { ...w, reviewChain: chain.reviewChain, fee: chain.fee } : null;
 }
 
 /** A published workflow: the given version, or the latest. Versions never change, so they are cached. */

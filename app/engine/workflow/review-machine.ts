@@ -10,7 +10,8 @@
 //   rejected  @ <stage>         不通过 at <stage> (final)
 import type { ReviewStage, WorkflowDefinition } from "../definitions/types.generated";
 
-export type ReviewAction = "approve" | "return" | "reject";
+export const REVIEW_ACTIONS = ["approve", "return", "reject"] as const;
+export type ReviewAction = (typeof REVIEW_ACTIONS)[number];
 export type ChainAction = ReviewAction | "resubmit" | "pay";
 export interface ChainState { status: string; stage: string | null }
 export type Transition = { ok: true; to: ChainState } | { ok: false; reason: string };
@@ -57,6 +58,7 @@ export function transition(w: Pick<WorkflowDefinition, "reviewChain">, state: Ch
   }
   if (stage.kind !== "review") return { ok: false, reason: `该申报当前在「${stage.label}」环节，等待申请人缴费` };
   if (stage.role !== role) return { ok: false, reason: `该申报当前在「${stage.label}」环节，不由您审核` };
+  if (stage.decisions && !stage.decisions.includes(action)) return { ok: false, reason: `「${stage.label}」环节不能${ACTION_LABEL[action]}` };
   if (action === "approve") return { ok: true, to: onward(w, stage.id) };
   if (action === "return") return { ok: true, to: { status: "returned", stage: stage.id } };
   return { ok: true, to: { status: "rejected", stage: stage.id } };

@@ -13,7 +13,7 @@ import { dbId, dbVersion, isDbId } from "~/utils/ints.server";
 import { loadReviewerScope, type ReviewerScope } from "~/engine/people/scope.server";
 import type { ReviewStage, StepDefOf, WorkflowDefinition } from "../definitions/types.generated";
 import { bodyId, bodyText } from "~/utils/body-values";
-import { getWorkflow } from "./registry.server";
+import { getWorkflow, workflowOfApp } from "./registry.server";
 import { escapeCell } from "../dictionary-admin.server";
 import { getForm } from "../form-registry.server";
 import { dictionaryLabelsFor } from "../dictionaries.server";
@@ -67,7 +67,7 @@ async function visibleWhere(db: Db, scope: ReviewerScope, actionable: boolean): 
       const inScope = stageScopeWhere(stage, scope);
       if (!inScope) continue;
       branches.push({
-        workflowId: w.id, workflowVersion: w.version, ...inScope,
+        workflowId: w.id, chainVersion: w.version, ...inScope,
         ...(actionable ? { status: "submitted", stage: stage.id } : { status: { [Op.ne]: "draft" } }),
       } as WhereOptions<ApplicationAttrs>);
     }
@@ -84,7 +84,7 @@ export async function getForStaff(db: Db, viewer: Person, id: number) {
   if (!isDbId(id)) return null;
   const app = plain(await db.models.Application.findByPk(id));
   if (!app) return null;
-  const [w, scope] = await Promise.all([getWorkflow(db, app.workflowId, app.workflowVersion), loadReviewerScope(db, viewer)]);
+  const [w, scope] = await Promise.all([workflowOfApp(db, app), loadReviewerScope(db, viewer)]);
   if (!w || !staffMaySee(w, scope, app)) return null;
   const plan = plain(await db.models.Plan.findByPk(app.planId));
   if (!plan) return null;
@@ -114,7 +114,7 @@ export async function applyTransition(
   const row = await db.models.Application.findByPk(id, { transaction: t, lock: t.LOCK.UPDATE });
   if (!row) throw new UserError("申报记录不存在", 404);
   const app = row.get({ plain: true });
-  const w = await getWorkflow(db, app.workflowId, app.workflowVersion);
+  const w = await workflowOfApp(db, app);
   if (!w) throw new UserError("申报记录不存在", 404);
   opts.check?.(app, w);
   const from = stateOf(app);
@@ -137,8 +137,10 @@ function cleanComment(action: ReviewAction, raw: unknown) {
 }
 
 /** Steps a 退回修改 may unlock: any but the final 检查并提交 (which is always open for resubmission). */
-export function unlockableSteps(w: WorkflowDefinition) {
-  return w.steps.filter((s) => s.kind !== "confirm-submit").map((s) => ({ id: s.id, title: s.title }));
+/** The steps a 退回修改 at `stage` may reopen: those the stage names, else every step but the final check. */
+export function unlockableSteps(w: WorkflowDefinition, stage?: ReviewStage | null) {
+  const steps = stage?.reopenSteps ? w.steps.filter((s) => stage.reopenSteps!.includes(s.id)) : w.steps.filter((s) => s.kind !== "confirm-submit");
+  return steps.map((s) => ({ id: s.id, title: s.title }));
 }
 
 /**
@@ -165,7 +167,7 @@ export async function decideApplication(
         if (stage?.kind === "review" && stage.role === reviewer.role && !stageInScope(stage, scope, app)) throw new UserError("该申报当前环节不在您的审核范围内", 409);
         if (app.version !== expected) throw new UserError(REVIEW_CONFLICT, 409);
         if (action === "return") {
-          const allowed = unlockableSteps(w).map((s) => s.id);
+          const allowed = unlockableSteps(w, stage).map((s) => s.id);
           // Step ids as posted; anything that is not a string is not a step (and is refused below).
           const wanted = Array.isArray(unlock) ? unlock.map((x) => bodyText(x, "\u0000")) : typeof unlock === "string" && unlock ? unlock.split(",") : allowed;
           if (!wanted.length || wanted.some((s) => !allowed.includes(s))) throw new UserError("请选择需要申请人修改的步骤", 422);
@@ -272,7 +274,7 @@ export async function describeRows(db: Db, rows: ApplicationAttrs[]) {
   ]);
   const out = [];
   for (const r of rows) {
-    const w = await getWorkflow(db, r.workflowId, r.workflowVersion);
+    const w = await workflowOfApp(db, r);
     const plan = plans.find((p) => p.id === r.planId);
     out.push({
       id: r.id, version: r.version, number: r.number, applicantName: r.applicantName ?? "", idNumber: r.applicantIdNumber ?? "",
