@@ -51,7 +51,8 @@ describe("user:create", () => {
     expect((await db.models.User.findOne({ where: { username } }))?.role).toBe("admin");
   });
 
-  it.each([
+  // Each case is a process of its own (npm + tsx start-up is most of its time): run them side by side.
+  it.concurrent.each([
     ["an unknown role", ["--role", "root"], "未知角色「root」"],
     ["an unknown unit", ["--role", "unit_reviewer", "--unit", "91330000MA00000000"], "工作单位「91330000MA00000000」"],
     ["an unknown committee", ["--role", "acceptance_office", "--committee", "不存在的评委会"], "评审委员会「不存在的评委会」"],
