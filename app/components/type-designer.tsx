@@ -132,7 +132,7 @@ function Visual(props: { def: Obj; set: (fn: (d: Obj) => void) => void; choices:
           );
         })}
         <Space wrap>
-          <Select aria-label="新步骤的类型" placeholder="选择步骤类型" style={{ width: 260 }} value={newKind} onChange={setNewKind}
+          <Select aria-label="新步骤的类型" placeholder="选择步骤类型" style={{ width: 260 }} value={newKind} onChange={setNewKind} showSearch optionFilterProp="label"
             options={c.stepKinds.map((k) => ({ value: k.kind, label: k.label }))} />
           <Button disabled={!newKind} onClick={() => set((d) => {
             const taken = new Set((d.steps ?? []).map((x: Obj) => x.id));

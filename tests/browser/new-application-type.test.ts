@@ -19,7 +19,7 @@ import { saveProfile } from "~/engine/people/profile.server";
 import { createEntry, getCategory } from "~/engine/archive.server";
 import { getWorkflow } from "~/engine/workflow/registry.server";
 import { createPlan } from "~/engine/plans.server";
-import { clickText, ensureBuilt, explainingPages, launchBrowser, loginThroughPage, newPage, noEnglish, pageHelpers, squash, type PageHelpers } from "../helpers/browser";
+import { clickNamed, clickText, ensureBuilt, explainingPages, launchBrowser, loginThroughPage, newPage, noEnglish, pageHelpers, squash, type PageHelpers } from "../helpers/browser";
 import { startTestServer, type RunningServer, type TestServer } from "../helpers/server";
 import { Client } from "../helpers/http";
 import { FILES } from "../helpers/files";
@@ -191,33 +191,95 @@ describe("申报类型管理 start to end: 专业技术人才职称考核认定"
     await publishDefinition(db, templateKind, { id: TEMPLATE.id, source, partials }, { by: people.admin.username, untrusted: true });
   }), TEST);
 
-  it("the administrator designs the type (six steps, 单位审核 → 受理部门审核, no fee) and publishes it", () => step(async () => {
-    // TODO(#12 merge): through 申报类型管理 (admin.types).
-    const { publishDefinition, getDefinition } = await import("~/engine/definitions/index.server");
-    const { workflowKind } = await import("~/engine/definitions/kinds/workflow.server");
-    const { planTypesKind } = await import("~/engine/definitions/kinds/plan-types.server");
-    const types = (await getDefinition(db, planTypesKind, "plan-types"))!;
-    await db.sequelize.transaction(async (transaction) => {
-      await publishDefinition(db, planTypesKind, { planTypes: [...types.planTypes, { planType: TYPE.planType, applicationType: TYPE.id, label: TYPE.menu, recognitionTypes: [], acceptedBy: "departments" }] }, { by: people.admin.username, untrusted: true, transaction });
-      await publishDefinition(db, workflowKind, {
-        id: TYPE.id, name: TYPE.name, planType: TYPE.planType, numberPrefix: TYPE.prefix,
-        steps: [
-          { id: "notice", kind: "plan-notice", title: "申报须知", options: { sections: ["applicantNotice"], acknowledge: "我已阅读并知晓考核认定申报须知" } },
-          { id: "photo", kind: "photo", title: "上传证件照", options: { maxSizeMb: 5, minWidth: 180, minHeight: 240, width: 295, height: 413 } },
-          { id: "pledge", kind: "pledge-sign", title: "签署保证书", options: { tokenMinutes: 10 } },
-          { id: "info", kind: "form", title: "填写申报信息", options: { form: `application/${FORM.slug}`, prefill: { name: "profile.name" } } },
-          { id: "achievements", kind: "achievements", title: "选择业绩", options: { statuses: ["approved"], categories: [{ category: "education", min: 1 }, { category: "work" }] } },
-          { id: "attachments", kind: "attachments", title: "上传附件" },
-          { id: "submit", kind: "confirm-submit", title: "检查并提交" },
-        ],
-        reviewChain: { stages: [
-          { id: "unit_review", label: "单位审核", kind: "review", role: "unit_reviewer", scope: "unit", opinionLabel: "单位意见" },
-          { id: "acceptance", label: "受理部门审核", kind: "review", role: "acceptance_office", scope: "acceptanceDepartment", opinionLabel: "受理部门意见" },
-        ] },
-        fee: { source: "none" },
-        templates: { reviewForm: TEMPLATE.id, pledge: "pledge" },
-      }, { by: people.admin.username, untrusted: true, transaction });
-    });
+  it("the administrator designs the type in 申报类型管理 (six steps, 单位审核 → 受理部门审核, no fee) and publishes it", () => step(async () => {
+    const { h, username } = people.admin;
+    await h.open(`${server.url}/admin/forms`);
+    await (await h.page.waitForSelector("nav[aria-label='主导航'] a[href='/admin/types']", { visible: true }))!.click();
+    await h.waitForText("main h3", "申报类型管理");
+    await h.clickButton("新建申报类型");
+    await h.waitForPath("/admin/types/new");
+    await h.waitForText("main h3", "新建申报类型");
+    await h.hydrated();
+    const select = async (label: string, option: string) => {
+      await h.page.click(`main input[aria-label='${label}']`);
+      await h.pickOption(option);
+    };
+    const cardTitle = (i: number) => h.page.$$eval("main .ant-card-type-inner .ant-card-head-title", (ts, n) => (ts[n as number] as HTMLElement | undefined)?.innerText ?? "", i);
+
+    // 基本信息; the plan type is new, so its menu name and who accepts it are asked.
+    await h.fill("main input[aria-label='类型名称']", TYPE.name);
+    await h.fill("main input[aria-label='类型编号']", TYPE.id);
+    await h.fill("main input[aria-label='计划类型']", TYPE.planType);
+    await h.fill("main input[aria-label='申报编号前缀']", TYPE.prefix);
+    await h.fill("main input[aria-label='菜单名称']", TYPE.menu);
+    await select("受理方式", "受理部门受理");
+
+    // Steps from the registry of step kinds, appended after the skeleton's 申报须知 and 检查并提交 …
+    for (const label of ["证件照", "签署保证书", "申报信息表单", "选择业绩", "上传附件"]) {
+      // Ten kinds in a virtual list: narrow it by typing.
+      await h.page.click("main input[aria-label='新步骤的类型']");
+      await h.page.type("main input[aria-label='新步骤的类型']", label);
+      await h.pickOption(label);
+      await h.clickButton("添加步骤");
+      await h.page.waitForFunction((l) => [...document.querySelectorAll("main .ant-card-type-inner .ant-card-head-title")].some((t) => (t as HTMLElement).innerText.endsWith(l)), {}, label);
+    }
+    // … and 检查并提交 moved down to the end.
+    for (let i = 2; i <= 6; i++) {
+      await h.page.click(`main button[aria-label='下移第 ${i} 个步骤']`);
+      await h.page.waitForFunction((n) => (document.querySelectorAll("main .ant-card-type-inner .ant-card-head-title")[n] as HTMLElement).innerText.endsWith("检查并提交"), {}, i);
+    }
+    expect(await cardTitle(6)).toBe("第 7 步 · 检查并提交");
+    const named = [["notice", "申报须知"], ["photo", "上传证件照"], ["pledge", "签署保证书"], ["info", "填写申报信息"], ["achievements", "选择业绩"], ["attachments", "上传附件"], ["submit", "检查并提交"]];
+    for (const [i, [id, title]] of named.entries()) {
+      await h.fill(`main input[aria-label='第 ${i + 1} 步的编号']`, id);
+      await h.fill(`main input[aria-label='第 ${i + 1} 步的标题']`, title);
+    }
+    // Each kind's options are a form generated from its options schema.
+    for (const [field, value] of [["maxSizeMb", "5"], ["minWidth", "180"], ["minHeight", "240"], ["width", "295"], ["height", "413"]]) await h.fill(`#step1_${field}`, value);
+    await h.page.click("#step3_form");
+    await h.pickOption(`${FORM.title}（application/${FORM.slug}）`);
+
+    // The review chain: the skeleton's 单位审核, then 受理部门审核.
+    await h.clickButton("添加环节");
+    await h.fill("main input[aria-label='第 2 环节的编号']", "acceptance");
+    await h.fill("main input[aria-label='第 2 环节的名称']", "受理部门审核");
+    await select("第 2 环节的审核角色", "受理部门/评委会办事机构");
+    await select("第 2 环节的审核范围", "受理部门");
+    await h.fill("main input[aria-label='第 2 环节的意见标题']", "受理部门意见");
+    await h.fill("main input[aria-label='第 1 环节的意见标题']", "单位意见");
+    await select("评审表模板", TEMPLATE.id);
+    await select("保证书模板", "pledge");
+
+    // What the generated forms do not make quick (a prefill map, per-category rules): the JSON view, same text.
+    await clickNamed(h, "main [role=tab]", "JSON");
+    const json = "textarea[aria-label='申报类型定义 JSON']";
+    const def = JSON.parse(await h.page.$eval(json, (t) => (t as HTMLTextAreaElement).value));
+    expect(def.steps.map((x: any) => x.kind)).toEqual(["plan-notice", "photo", "pledge-sign", "form", "achievements", "attachments", "confirm-submit"]);
+    def.steps[0].options = { sections: ["applicantNotice"], acknowledge: "我已阅读并知晓考核认定申报须知" };
+    def.steps[3].options.prefill = { name: "profile.name" };
+    def.steps[4].options = { statuses: ["approved"], categories: [{ category: "education", min: 1 }, { category: "work" }] };
+    await paste(h, json, JSON.stringify(def, null, 2));
+
+    // 预览: the wizard's step bar as the applicant will see it, and the info form.
+    await clickNamed(h, "main [role=tab]", "预览");
+    await h.waitForText("main .type-preview .ant-steps", "填写申报信息");
+    await clickNamed(h, "main .type-preview .ant-steps-item-title", "填写申报信息");
+    await h.page.waitForSelector("main .type-preview #preview_summary");
+    await noEnglish(h.page, "申报类型设计器");
+
+    await h.clickButton("检查");
+    await h.waitForText("main .type-checked", "检查通过");
+    await h.clickButton("发布新版本");
+    await h.waitForText(".ant-modal", "发布后新建的申报使用第 1 版");
+    await h.clickButton("确认发布", ".ant-modal");
+    await h.waitForPath(`/admin/types/${TYPE.id}`);
+    await h.waitForText("main", "已发布第 1 版");
+    const wf = (await getWorkflow(db, TYPE.id))!;
+    expect(wf.steps.map((x) => x.id)).toEqual(named.map(([id]) => id));
+    expect(wf.reviewChain.stages.map((x) => [x.id, x.role, x.scope])).toEqual([["unit_review", "unit_reviewer", "unit"], ["acceptance", "acceptance_office", "acceptanceDepartment"]]);
+    expect(wf.fee).toEqual({ source: "none" });
+    const version = (await db.models.WorkflowVersion.findOne({ where: { workflowId: TYPE.id } }))!;
+    expect(version.createdBy).toBe(username);
   }), TEST);
 
   it("the administrator creates a plan of the new type (申报计划管理)", () => step(async () => {
@@ -241,8 +303,13 @@ describe("申报类型管理 start to end: 专业技术人才职称考核认定"
     await h.typeDate("opensAt", day(new Date(Date.now() - 86_400_000)));
     await h.typeDate("closesAt", day(new Date(Date.now() + 30 * 86_400_000)));
     await h.page.click("#affiliationIds");
-    await h.page.waitForSelector(".ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option", { visible: true });
-    await h.page.click(".ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option");
+    // pickOption retries an option the opening dropdown re-renders under the click; a multi-select stays open.
+    const aff = (await db.models.Affiliation.findOne({ order: [["id", "ASC"]] }))!.name;
+    const option = `.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${aff}"]`;
+    for (let attempt = 0; ; attempt++) {
+      try { await (await h.page.waitForSelector(option, { visible: true }))!.click(); break; } catch (e) { if (attempt >= 4) throw e; }
+    }
+    await h.page.waitForSelector(`${option}.ant-select-item-option-selected`);
     await h.page.keyboard.press("Escape");
     await h.fill("#applicantNotice", "<p>请如实填报考核认定材料。</p>");
     await h.clickButton("添加附件要求");

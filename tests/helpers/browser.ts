@@ -200,6 +200,15 @@ export async function clickText(h: PageHelpers, scope: string, text: string) {
   await (handle.asElement() as ElementHandle<HTMLElement>).click();
 }
 
+/** Clicks the visible element matching `selector` whose text is `text` (a tab, a step of a step bar). */
+export async function clickNamed(h: PageHelpers, selector: string, text: string) {
+  const handle = await h.page.waitForFunction(
+    (sel, t) => [...document.querySelectorAll<HTMLElement>(sel)].find((el) => el.innerText.trim() === t && el.offsetParent !== null) ?? null,
+    {}, selector, text,
+  );
+  await (handle.asElement() as ElementHandle<HTMLElement>).click();
+}
+
 /**
  * Runs one step of a test with several people in browsers; on failure the message gets where
  * every person's page stood (address and visible text) and a DefinitionError's problems.
