@@ -14,7 +14,8 @@ import { cnDate, maskIdNumber } from "./format-value";
 // Defined with the value formatter (client-safe); server modules that print dates still import it from here.
 export { cnDate };
 
-function environment(partials: Record<string, string>) {
+/** An isolated Handlebars with the engine's helpers (TEMPLATE_HELPERS lists them for the checks) and `partials`. */
+export function templateEnvironment(partials: Record<string, string>) {
   const h = Handlebars.create();
   h.registerHelper("cnDate", (v: unknown) => cnDate(v));
   h.registerHelper("cnDateTime", (v: unknown) => cnDate(v, true));
@@ -32,7 +33,7 @@ const compiled = () => singleton("templates.compiled", () => new Map<string, Han
 function compile(t: Published<TemplateDefinition>) {
   let fn = compiled().get(t.hash);
   if (!fn) {
-    fn = environment(t.partials).compile(t.source, { strict: false });
+    fn = templateEnvironment(t.partials).compile(t.source, { strict: false });
     compiled().set(t.hash, fn);
   }
   return fn;

@@ -93,6 +93,7 @@ export const ROLES = {
       { to: "/admin/users", label: "用户管理" },
       { to: "/admin/forms", label: "表单管理" },
       { to: "/admin/types", label: "申报类型管理" },
+      { to: "/admin/templates", label: "评审表模板" },
       { to: "/admin/dictionaries", label: "字典管理" },
       { to: "/admin/plans", label: "申报计划" },
       { to: "/admin/config", label: "配置导入导出" },

@@ -51,6 +51,58 @@ function partialRefs(source: string): PartialRef[] {
   return refs.filter((r) => r.name === null || (!r.name.startsWith("@") && !inline.has(r.name)));
 }
 
+/** The helpers a template may call: Handlebars' own and the engine's (templates.server.ts). No `log`. */
+export const TEMPLATE_HELPERS = ["if", "unless", "each", "with", "lookup", "cnDate", "cnDateTime", "maskId", "yuan", "eq", "inc"] as const;
+/** Names that reach an object's prototype rather than the data. */
+const PROTO_NAMES = new Set(["constructor", "__proto__", "prototype", "__defineGetter__", "__defineSetter__", "__lookupGetter__", "__lookupSetter__", "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable", "valueOf", "toString", "toLocaleString"]);
+export const TEMPLATE_LIMITS = { maxBytes: 200 * 1024, maxDepth: 40 };
+
+/**
+ * What a template may not do, with its line: call a helper that is not whitelisted, name an
+ * object's prototype members (in a path or as a lookup), nest blocks deeper than the limit, or be
+ * over the size limit. Handlebars' runtime refuses prototype access too; this says so before publishing.
+ */
+export function templateSafetyProblems(where: string, source: string): string[] {
+  if (Buffer.byteLength(source, "utf8") > TEMPLATE_LIMITS.maxBytes) return [`${where}: 模板超过 ${TEMPLATE_LIMITS.maxBytes / 1024} KB（${Math.ceil(Buffer.byteLength(source, "utf8") / 1024)} KB）`];
+  let ast: hbs.AST.Program;
+  try {
+    ast = Handlebars.parse(source);
+  } catch (e) {
+    return [parseProblem(where, e as Error)];
+  }
+  const problems = new Set<string>();
+  const line = (n: hbs.AST.Node) => `${where}（第 ${n.loc?.start.line ?? 0} 行）`;
+  const allowed = new Set<string>(TEMPLATE_HELPERS);
+  let depth = 0;
+  let deepest: hbs.AST.Node | null = null;
+  const v = new Handlebars.Visitor();
+  const proto = Handlebars.Visitor.prototype;
+  const called = (n: hbs.AST.MustacheStatement | hbs.AST.BlockStatement | hbs.AST.SubExpression) => {
+    const path = n.path as hbs.AST.PathExpression;
+    const withArgs = n.params.length > 0 || (n.hash?.pairs.length ?? 0) > 0;
+    if (path.type === "PathExpression" && withArgs && !allowed.has(path.original)) problems.add(`${line(n)}: 不允许的辅助函数「${path.original}」（可用：${TEMPLATE_HELPERS.join("、")}）`);
+    if (path.type === "PathExpression" && path.original === "lookup") {
+      for (const p of n.params) if (p.type === "StringLiteral" && PROTO_NAMES.has((p as hbs.AST.StringLiteral).value)) problems.add(`${line(n)}: 不允许访问「${(p as hbs.AST.StringLiteral).value}」`);
+    }
+  };
+  v.PathExpression = function (p) {
+    for (const part of p.parts) if (PROTO_NAMES.has(part)) problems.add(`${line(p)}: 不允许访问「${part}」`);
+    proto.PathExpression.call(this, p);
+  };
+  v.MustacheStatement = function (m) { called(m); proto.MustacheStatement.call(this, m); };
+  v.SubExpression = function (m) { called(m); proto.SubExpression.call(this, m); };
+  v.BlockStatement = function (b) {
+    called(b);
+    depth++;
+    if (depth > TEMPLATE_LIMITS.maxDepth && !deepest) deepest = b;
+    proto.BlockStatement.call(this, b);
+    depth--;
+  };
+  v.accept(ast);
+  if (deepest) problems.add(`${line(deepest)}: 区块嵌套超过 ${TEMPLATE_LIMITS.maxDepth} 层`);
+  return [...problems];
+}
+
 /** Handlebars' parse error as 第 N 行: … */
 function parseProblem(source: string, e: Error & { lineNumber?: number }): string {
   const line = e.lineNumber ?? Number(/line (\d+)/.exec(e.message)?.[1] ?? 0);
@@ -116,7 +168,10 @@ export const templateKind: KindSpec<TemplateDefinition, TemplateFile> = {
   toDef: (c) => ({ id: c.id, source: c.source, partials: c.partials, version: c.version ?? 0 }),
   // Whatever the door: the source parses and brings every partial it calls.
   check: (def, { source }) => {
-    const { problems } = resolveTemplate(source || def.id, def.source, (name) => (name in def.partials ? { file: `${source || def.id} 的片段 ${name}`, text: def.partials[name] } : null));
+    const where = source || def.id;
+    const safety = [templateSafetyProblems(where, def.source), ...Object.entries(def.partials).map(([name, text]) => templateSafetyProblems(`${where} 的片段 ${name}`, text))].flat();
+    if (safety.length) return safety;
+    const { problems } = resolveTemplate(where, def.source, (name) => (name in def.partials ? { file: `${where} 的片段 ${name}`, text: def.partials[name] } : null));
     return problems;
   },
   hash: (def) => contentHash({ source: def.source, partials: def.partials }),
