@@ -49,6 +49,12 @@ type Answer = { ok: true } | { ok: false; problems?: string[]; error?: string };
 
 export default function AdminTemplate() {
   const data = useLoaderData<typeof loader>();
+  // A new version (the page reloaded with it) starts a fresh editor; an effect copying the text in
+  // would also run after hydration and could undo what was typed in between.
+  return <TemplateEditor key={`${data.id}@${data.version}`} data={data} />;
+}
+
+function TemplateEditor({ data }: { data: ReturnType<typeof useLoaderData<typeof loader>> }) {
   const [search] = useSearchParams();
   const [id, setId] = useState("");
   const [source, setSource] = useState(data.source);
@@ -58,7 +64,6 @@ export default function AdminTemplate() {
   const box = useRef<HTMLTextAreaElement | null>(null);
   const check = useFetcher<Answer>();
   const publish = useFetcher<Answer>();
-  useEffect(() => setSource(data.source), [data.source]);
   useEffect(() => () => { if (preview.url) URL.revokeObjectURL(preview.url); }, [preview.url]);
   const templateId = data.id ?? id;
   const body = (intent: string) => JSON.stringify({ intent, id: templateId, source });

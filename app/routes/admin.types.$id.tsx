@@ -71,6 +71,12 @@ function Impact({ r }: { r: Extract<PublishTypeResult, { impact?: unknown }> }) 
 
 export default function AdminType() {
   const data = useLoaderData<typeof loader>();
+  // A new version (the page reloaded with it) starts a fresh designer; an effect copying the text
+  // in would also run after hydration and could undo what was typed in between.
+  return <TypeEditor key={`${data.id}@${data.version}`} data={data} />;
+}
+
+function TypeEditor({ data }: { data: ReturnType<typeof useLoaderData<typeof loader>> }) {
   const [search] = useSearchParams();
   const [text, setText] = useState(data.text);
   const [planType, setPlanType] = useState<PlanTypeInput>({ label: "", acceptedBy: "committees" });
@@ -78,8 +84,6 @@ export default function AdminType() {
   const [confirming, setConfirming] = useState(false);
   const check = useFetcher<Answer>();
   const publish = useFetcher<Answer>();
-  // A new version was published (the page reloaded with it): start from its text.
-  useEffect(() => setText(data.text), [data.text]);
   const answer = (publish.state === "idle" && publish.data ? publish.data : check.data) as Answer | undefined;
   // Results are shown only for the text they were computed from.
   const [lastChecked, setLastChecked] = useState<string | null>(null);

@@ -178,17 +178,38 @@ describe("申报类型管理 start to end: 专业技术人才职称考核认定"
     expect(await db.models.FormVersion.count({ where: { formId: `application/${FORM.slug}` } })).toBe(1);
   }), TEST);
 
-  it("the administrator creates the type's own review-form template", () => step(async () => {
-    // TODO(#12 merge): through 评审表模板 (admin.templates).
-    const { publishDefinition } = await import("~/engine/definitions/index.server");
-    const { templateKind } = await import("~/engine/definitions/kinds/template.server");
+  it("the administrator creates the type's own review-form template (评审表模板)", () => step(async () => {
+    const { h, username } = people.admin;
+    await h.open(`${server.url}/admin/forms`);
+    await (await h.page.waitForSelector("nav[aria-label='主导航'] a[href='/admin/templates']", { visible: true }))!.click();
+    await h.waitForText("main h3", "评审表模板");
+    await h.clickButton("新建模板");
+    await h.waitForPath("/admin/templates/new");
+    await h.waitForText("main h3", "新建模板");
+    await h.fill("main input[aria-label='模板编号']", TEMPLATE.id);
+    // Start from the 初定 review form with this type's heading; its partials come from templates/partials.
     const source = fs.readFileSync(path.resolve(__dirname, "../../templates/review-form/graduate-initial.hbs"), "utf8").replaceAll("大中专毕业生专业技术资格初定审批表", HEADING_V1);
-    const partials: Record<string, string> = {};
-    for (const f of fs.readdirSync(path.resolve(__dirname, "../../templates/partials"))) {
-      const name = f.endsWith(".hbs") ? f.slice(0, -4) : `${f.slice(0, -4)}-css`;
-      partials[name] = fs.readFileSync(path.resolve(__dirname, "../../templates/partials", f), "utf8");
-    }
-    await publishDefinition(db, templateKind, { id: TEMPLATE.id, source, partials }, { by: people.admin.username, untrusted: true });
+    const box = "textarea[aria-label='模板内容']";
+    await paste(h, box, `${source}\n<!-- 申报编号 -->`);
+    // A data field is a click away: it goes in at the cursor.
+    await h.page.$eval(box, (t) => { const el = t as HTMLTextAreaElement; el.focus(); el.setSelectionRange(el.value.length, el.value.length); });
+    await clickNamed(h, ".template-fields .ant-tag", "application.number");
+    await h.page.waitForFunction((sel) => (document.querySelector(sel) as HTMLTextAreaElement).value.endsWith("{{application.number}}"), {}, box);
+    await h.clickButton("检查");
+    await h.waitForText("main .template-checked", "检查通过");
+    await h.clickButton("预览");
+    await h.page.waitForSelector("iframe[title='模板预览（示例数据）']");
+    await noEnglish(h.page, "评审表模板");
+    await h.clickButton("发布新版本");
+    await h.clickButton("确认发布", ".ant-modal");
+    await h.waitForPath(`/admin/templates/${TEMPLATE.id}`);
+    await h.waitForText("main", "已发布第 1 版");
+    const { getDefinition } = await import("~/engine/definitions/index.server");
+    const { templateKind } = await import("~/engine/definitions/kinds/template.server");
+    const t = (await getDefinition(db, templateKind, TEMPLATE.id))!;
+    expect(t.source).toContain(HEADING_V1);
+    expect(t.partials).toHaveProperty("review-head");
+    expect(t.createdBy).toBe(username);
   }), TEST);
 
   it("the administrator designs the type in 申报类型管理 (six steps, 单位审核 → 受理部门审核, no fee) and publishes it", () => step(async () => {
@@ -444,11 +465,16 @@ describe("申报类型管理 start to end: 专业技术人才职称考核认定"
   }), TEST);
 
   it("template v2: the approved application re-prints with v1, a new application prints with v2", () => step(async () => {
-    // TODO(#12 merge): through 评审表模板 (admin.templates).
-    const { publishDefinition, getDefinition } = await import("~/engine/definitions/index.server");
-    const { templateKind } = await import("~/engine/definitions/kinds/template.server");
-    const v1 = (await getDefinition(db, templateKind, TEMPLATE.id))!;
-    await publishDefinition(db, templateKind, { id: TEMPLATE.id, source: v1.source.replaceAll(HEADING_V1, HEADING_V2), partials: v1.partials }, { by: people.admin.username, untrusted: true });
+    // The administrator changes the heading in the editor and publishes v2.
+    const { h } = people.admin;
+    await h.open(`${server.url}/admin/templates/${TEMPLATE.id}`);
+    const box = "textarea[aria-label='模板内容']";
+    const v1 = await h.page.$eval(box, (t) => (t as HTMLTextAreaElement).value);
+    await paste(h, box, v1.replaceAll(HEADING_V1, HEADING_V2));
+    await h.clickButton("发布新版本");
+    await h.waitForText(".ant-modal", "新提交的申报按新版本打印");
+    await h.clickButton("确认发布", ".ant-modal");
+    await h.waitForText("main", "已发布第 2 版");
 
     const again = await printed(firstApp);
     expect(again).toContain(squash(HEADING_V1));
