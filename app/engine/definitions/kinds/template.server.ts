@@ -68,6 +68,8 @@ export function templateSafetyProblems(where: string, source: string): string[] 
   try {
     ast = Handlebars.parse(source);
   } catch (e) {
+    // Thousands of nested blocks overflow the parser's recursion: that is the depth limit speaking.
+    if (e instanceof RangeError) return [`${where}: 区块嵌套超过 ${TEMPLATE_LIMITS.maxDepth} 层`];
     return [parseProblem(where, e as Error)];
   }
   const problems = new Set<string>();
@@ -98,7 +100,13 @@ export function templateSafetyProblems(where: string, source: string): string[] 
     proto.BlockStatement.call(this, b);
     depth--;
   };
-  v.accept(ast);
+  try {
+    v.accept(ast);
+  } catch (e) {
+    // Thousands of nested blocks overflow the visitor's recursion before the depth is counted.
+    if (e instanceof RangeError) return [`${where}: 区块嵌套超过 ${TEMPLATE_LIMITS.maxDepth} 层`];
+    throw e;
+  }
   if (deepest) problems.add(`${line(deepest)}: 区块嵌套超过 ${TEMPLATE_LIMITS.maxDepth} 层`);
   return [...problems];
 }
