@@ -45,6 +45,7 @@ describe("评审表模板管理", () => {
     ["log", "{{log applicant}}", "不允许的辅助函数「log」"],
     ["a 1 MB template", `<p>${"字".repeat(350_000)}</p>`, "source 不能超过 200000 个字符"],
     ["200-deep nesting", `${"{{#if title}}".repeat(200)}x${"{{/if}}".repeat(200)}`, "区块嵌套超过 40 层"],
+    ["5000-deep nesting (deeper than the parser's stack)", `${"{{#if title}}".repeat(5000)}x${"{{/if}}".repeat(5000)}`, "区块嵌套超过 40 层"],
     ["a syntax error", "<p>{{#if title}}unclosed</p>", "模板语法错误"],
     ["a partial that does not exist", "{{> no-such-partial}}", "引用的片段「no-such-partial」不存在"],
   ])("refuses %s with a located Chinese message; 检查, 预览 and 发布 store nothing", async (_, source, message) => {
