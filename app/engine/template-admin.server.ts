@@ -10,7 +10,7 @@ import { getEnv } from "~/utils/env.server";
 import { UserError } from "~/engine/errors";
 import { DefinitionError } from "./definitions/errors";
 import { getDefinition, publishDefinition, prepareDefinition } from "./definitions/lifecycle.server";
-import { partialName, resolveTemplate, templateKind, TEMPLATE_HELPERS } from "./definitions/kinds/template.server";
+import { partialName, resolveTemplate, templateKind, templateSafetyProblems, TEMPLATE_HELPERS } from "./definitions/kinds/template.server";
 import { workflowKind } from "./definitions/kinds/workflow.server";
 import { reviewFormDataSchema } from "./pdf/review-form.server";
 import { renderPdf } from "./pdf/renderer.server";
@@ -84,10 +84,14 @@ async function definitionOf(db: Db, id: string, source: unknown) {
   const current = await getDefinition(db, templateKind, id);
   const available = { ...filePartials(), ...(current?.partials ?? {}) };
   let partials: Record<string, string> = {};
-  try {
-    partials = resolveTemplate(id, source, (name) => (name in available ? { file: `片段 ${name}`, text: available[name] } : null)).partials;
-  } catch {
-    // a syntax error is reported by the kind's check, with its line
+  // Parsed only once it is safe to (a deep nesting overflows Handlebars' parser and leaves it
+  // unusable); otherwise the kind's check reports why, with the line.
+  if (!templateSafetyProblems(id, source).length) {
+    try {
+      partials = resolveTemplate(id, source, (name) => (name in available ? { file: `片段 ${name}`, text: available[name] } : null)).partials;
+    } catch {
+      // a syntax error is reported by the kind's check, with its line
+    }
   }
   return { id, source, partials };
 }

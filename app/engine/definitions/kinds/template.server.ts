@@ -64,6 +64,9 @@ export const TEMPLATE_LIMITS = { maxBytes: 200 * 1024, maxDepth: 40 };
  */
 export function templateSafetyProblems(where: string, source: string): string[] {
   if (Buffer.byteLength(source, "utf8") > TEMPLATE_LIMITS.maxBytes) return [`${where}: 模板超过 ${TEMPLATE_LIMITS.maxBytes / 1024} KB（${Math.ceil(Buffer.byteLength(source, "utf8") / 1024)} KB）`];
+  // Measured on the text before Handlebars parses it: its parser recurses per level, and a stack
+  // overflow inside it leaves it unusable for the next template.
+  if (lexicalDepth(source) > TEMPLATE_LIMITS.maxDepth) return [`${where}: 区块嵌套超过 ${TEMPLATE_LIMITS.maxDepth} 层`];
   let ast: hbs.AST.Program;
   try {
     ast = Handlebars.parse(source);
@@ -109,6 +112,30 @@ export function templateSafetyProblems(where: string, source: string): string[] 
   }
   if (deepest) problems.add(`${line(deepest)}: 区块嵌套超过 ${TEMPLATE_LIMITS.maxDepth} 层`);
   return [...problems];
+}
+
+/** The deepest nesting of blocks ({{#…}}/{{^…}} … {{/…}}) and of sub-expressions inside a tag,
+ * comments aside. One pass with indexOf: linear whatever the text (no regex to backtrack). */
+function lexicalDepth(source: string): number {
+  let blocks = 0;
+  let deepest = 0;
+  for (let i = source.indexOf("{{"); i >= 0; i = source.indexOf("{{", i)) {
+    const long = source.startsWith("{{!--", i);
+    const close = long ? source.indexOf("--}}", i + 5) : source.indexOf("}}", i + 2);
+    if (close < 0) break;
+    const tag = source.slice(i + 2, close).replace(/^~?\s*/, "");
+    i = close + 2;
+    if (tag.startsWith("!")) continue;
+    if (tag.startsWith("#") || tag.startsWith("^")) blocks++;
+    else if (tag.startsWith("/")) blocks--;
+    let parens = 0;
+    for (const ch of tag) {
+      if (ch === "(") deepest = Math.max(deepest, ++parens);
+      else if (ch === ")") parens--;
+    }
+    deepest = Math.max(deepest, blocks);
+  }
+  return deepest;
 }
 
 /** Handlebars' parse error as 第 N 行: … */
