@@ -53,7 +53,7 @@ interface Actor { userId: number; cookie: string; session: Record<string, unknow
 const actors = new Map<Role, Actor>();
 
 /** Real ids by kind: the acting role's own (or in-scope) records, and other people's. */
-type Kind = "application" | "entry" | "user" | "plan" | "exportJob" | "file" | "category" | "step" | "form" | "dict" | "provider" | "order" | "token";
+type Kind = "application" | "entry" | "user" | "plan" | "exportJob" | "file" | "category" | "step" | "form" | "dict" | "provider" | "order" | "token" | "type" | "template";
 const own = new Map<Role, Partial<Record<Kind, string[]>>>();
 const others: Partial<Record<Kind, string[]>> = {};
 /** Any real id of the kind (ids in bodies). */
@@ -69,6 +69,8 @@ const PARAM_KINDS: [RegExp, string, Kind][] = [
   [/^admin\.users\./, "id", "user"],
   [/^(admin\.)?plans\./, "id", "plan"],
   [/^staff\.exports/, "id", "exportJob"],
+  [/^admin\.types\./, "id", "type"],
+  [/^admin\.templates\./, "*", "template"],
   [/./, "key", "file"],
   [/./, "slug", "category"],
   [/./, "step", "step"],
@@ -580,6 +582,7 @@ beforeAll(async () => {
     application: ids([aPay, aRec, aDraft, bReview]), entry: [...(await entriesOf(a.id)), ...(await entriesOf(b.id))], user: ids([...actors.values()].map((x) => x.userId).concat(b.id)),
     plan: ids([plans.review, plans.initial, plans.recognition]).concat("new"), exportJob: job ? [String(job.id)] : [], file: [...(await filesOf(a.id)), ...(await filesOf(b.id))],
     category: slugs, step: stepIds, form: uniqForms, dict: dictIds, provider: ["sandbox"], order: [orderNo], token: [token],
+    type: ["title-review", "graduate-initial", "new"], template: ["review-form/title-review", "pledge", "new"],
   } satisfies Partial<Record<Kind, string[]>>);
   Object.assign(others, { application: ids([bReview]), entry: await entriesOf(b.id), user: ids([b.id]), file: await filesOf(b.id), exportJob: [] });
   const me = (role: Role) => [String(actors.get(role)!.userId)];
