@@ -14,7 +14,11 @@ import { setupDatabase } from "./scripts/setup";
 import { DEMO_PASSWORD } from "./scripts/seeders/demo";
 import { FormConfigError } from "./app/engine/form-registry.server";
 import { guardResourceRoutes, logUnexpected, newErrorRef, unexpectedText } from "./app/utils/errors.server";
-import { sweepPartialUploads } from "./app/engine/file-storage.server";
+import { getObjectStore } from "./app/utils/object-store.server";
+import { markDraining } from "./app/utils/readiness.server";
+
+/** How long in-flight requests may run after SIGTERM (a balancer's usual drain is 30 s). */
+const SHUTDOWN_GRACE_MS = 25_000;
 import { startFileCleanup } from "./app/engine/file-cleanup.server";
 import { closeRenderer, sweepOrphanedBrowsers } from "./app/engine/pdf/renderer.server";
 
@@ -37,7 +41,7 @@ async function main() {
     throw e;
   }
   // Half-written uploads of a process that died mid-upload (before any worker serves).
-  const swept = await sweepPartialUploads({ atStart: true });
+  const swept = await (await getObjectStore()).sweepPartials({ atStart: true });
   if (swept) console.log(`已清理 ${swept} 个未完成的上传文件`);
   if (env.webConcurrency > 1) {
     await db.sequelize.close();
@@ -156,8 +160,20 @@ async function serve(setup: Setup | null) {
   // Batch exports: queued ones resume (pg-boss on Postgres), ones whose runner died are restarted.
   const exportJobs = import("./app/engine/pdf/export-jobs.server");
   exportJobs.then((m) => m.startExportWorkers(db)).catch((e) => console.error("[export] worker:", e));
+  let stopping = false;
   const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    // Draining: /readyz answers 503 so a balancer sends nothing new; the listener stops accepting,
+    // idle keep-alive connections close, requests in flight finish, then the DB closes and we exit.
+    markDraining();
     server.close(() => db.sequelize.close().finally(() => process.exit(0)));
+    server.closeIdleConnections();
+    // A request that never ends (a stalled upload) does not hold the shutdown past the grace time.
+    setTimeout(() => {
+      console.error(`[shutdown] ${SHUTDOWN_GRACE_MS / 1000} 秒后仍有请求未完成，强制退出`);
+      process.exit(0);
+    }, SHUTDOWN_GRACE_MS).unref();
     // The warm browser and the export worker go first; the DB closes once requests have finished.
     void Promise.allSettled([closeRenderer(), exportJobs.then((m) => m.stopExportWorkers())]);
   };

@@ -7,15 +7,14 @@
 // "Referenced" is decided from the data, not from schemas (forms change, old versions stay): any
 // stored-file key appearing anywhere in a JSON column that holds records (REFERENCE_SOURCES)
 // keeps its file.
-import fsp from "node:fs/promises";
-import path from "node:path";
 import PgBoss from "pg-boss";
 import { Op, type WhereOptions } from "sequelize";
 import type { StoredFileAttrs } from "../../db/models";
 import type { Db } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { singleton } from "~/utils/singleton.server";
-import { filePath, isFileKey, sweepPartialUploads, UNREFERENCED_TTL_HOURS, uploadsDir } from "./file-storage.server";
+import { getObjectStore } from "~/utils/object-store.server";
+import { isFileKey, objectKeyOf, UNREFERENCED_TTL_HOURS, UPLOADS_PREFIX } from "./file-storage.server";
 
 const TTL_MS = UNREFERENCED_TTL_HOURS * 3600_000;
 const BATCH = 500;
@@ -115,39 +114,41 @@ export async function cleanUnreferencedFiles(
   const back = doomed.filter((r) => again.has(r.key));
   if (back.length) await db.models.StoredFile.bulkCreate(back, { ignoreDuplicates: true });
 
+  const store = await getObjectStore();
   let removed = 0;
   let bytes = 0;
   for (const r of doomed) {
     if (again.has(r.key)) continue;
-    await fsp.rm(filePath(r.key), { force: true });
+    await store.remove(objectKeyOf(r.key));
     removed++;
     bytes += r.size;
   }
   const orphans = await removeOrphans(db, cutoff, new Set([...referenced, ...again]));
-  const partials = await sweepPartialUploads({ now });
+  const partials = await store.sweepPartials({ now });
   return { removed, bytes, restored: back.length, orphans, partials };
 }
 
-/** Files on disk older than `cutoff` that have no row and no reference. */
+/** Stored files older than `cutoff` that have no row and no reference. */
 async function removeOrphans(db: Db, cutoff: Date, referenced: Set<string>) {
+  const store = await getObjectStore();
   let removed = 0;
-  const shards = await fsp.readdir(uploadsDir(), { withFileTypes: true }).catch(() => []);
-  for (const shard of shards) {
-    if (!shard.isDirectory()) continue;
-    const dir = path.join(uploadsDir(), shard.name);
-    const names = (await fsp.readdir(dir).catch(() => [] as string[])).filter((n) => isFileKey(n) && !referenced.has(n));
-    for (let i = 0; i < names.length; i += BATCH) {
-      const batch = names.slice(i, i + BATCH);
-      const known = new Set((await db.models.StoredFile.findAll({ where: { key: { [Op.in]: batch } }, attributes: ["key"], raw: true })).map((r) => r.key));
-      for (const name of batch) {
-        if (known.has(name)) continue;
-        const stat = await fsp.stat(path.join(dir, name)).catch(() => null);
-        if (!stat?.isFile() || stat.mtime >= cutoff) continue;
-        await fsp.rm(path.join(dir, name), { force: true });
-        removed++;
-      }
+  let batch: { key: string; objectKey: string }[] = [];
+  const flush = async () => {
+    const known = new Set((await db.models.StoredFile.findAll({ where: { key: { [Op.in]: batch.map((b) => b.key) } }, attributes: ["key"], raw: true })).map((r) => r.key));
+    for (const b of batch) {
+      if (known.has(b.key)) continue;
+      await store.remove(b.objectKey);
+      removed++;
     }
+    batch = [];
+  };
+  for await (const o of store.list(UPLOADS_PREFIX)) {
+    const key = o.key.slice(o.key.lastIndexOf("/") + 1);
+    if (!isFileKey(key) || referenced.has(key) || o.modified >= cutoff) continue;
+    batch.push({ key, objectKey: o.key });
+    if (batch.length >= BATCH) await flush();
   }
+  if (batch.length) await flush();
   return removed;
 }
 

@@ -5,12 +5,10 @@
 // files of an accepted type. Downloads are the owner's, or a reviewer's whose scope has the owner.
 import { sameValueBranches } from "./schema-compile";
 import crypto from "node:crypto";
-import { once } from "node:events";
-import fs from "node:fs";
-import fsp from "node:fs/promises";
-import path from "node:path";
 import { col, fn, Op, type Transaction } from "sequelize";
-import { fileTypeFromBuffer, fileTypeFromFile } from "file-type";
+import { Readable } from "node:stream";
+import { fileTypeFromBuffer, fileTypeFromStream } from "file-type";
+import { getObjectStore, objectSource, readObject, type ByteSource } from "~/utils/object-store.server";
 import { isStaff, type Person } from "./people/roles";
 import type { StoredFileAttrs } from "../../db/models";
 import type { Db } from "~/utils/db.server";
@@ -26,15 +24,6 @@ export interface StoredFileInfo extends FileInfo { key: string; sha256: string }
 // ---------------------------------------------------------------------------------------------
 // Where files live
 
-let uploadsRoot: string | undefined;
-/** `${dataDir}/uploads` unless set (tests). */
-export function uploadsDir() {
-  return uploadsRoot ?? path.join(getEnv().dataDir, "uploads");
-}
-export function setUploadsDir(dir: string | undefined) {
-  uploadsRoot = dir;
-}
-
 /** "f_" + 24 random bytes, base64url: 32 characters, unguessable, safe as a file name. */
 export function newFileKey() {
   return `f_${crypto.randomBytes(24).toString("base64url")}`;
@@ -43,60 +32,31 @@ export function newFileKey() {
 // Defined beside the key pattern (client-safe); server modules keep importing it from here.
 export { isFileKey };
 
-/** Disk path of a key: uploads/<2 chars>/<key>. The shard is the 2 characters after "f_" (the
- * first two are the same for every key). Only ever called with a checked key. */
-export function filePath(key: string) {
+export const UPLOADS_PREFIX = "uploads/";
+
+/** Object key of a file key: uploads/<2 chars>/<key>. The shard is the 2 characters after "f_"
+ * (the first two are the same for every key); it keeps directories small on the disk driver.
+ * Only ever called with a checked key. */
+export function objectKeyOf(key: string) {
   if (!isFileKey(key)) throw new Error(`not a file key: ${key}`);
-  return path.join(uploadsDir(), key.slice(2, 4), key);
+  return `${UPLOADS_PREFIX}${key.slice(2, 4)}/${key}`;
 }
 
-/** An upload is written to `<key>.<pid>.part` and renamed when complete; the writer's pid tells
- * a leftover of a dead process from an upload still in progress in a live one. */
-function partialPath(final: string) {
-  return `${final}.${process.pid}.part`;
+/** The bytes of a stored file (small ones: a cached PDF, a pledge), or null when gone. */
+export async function readStoredFile(key: string): Promise<Buffer | null> {
+  return readObject(await getObjectStore(), objectKeyOf(key));
 }
 
-const PARTIAL = /^f_[A-Za-z0-9_-]{16,48}(?:\.(\d+))?\.part$/;
-/** No upload takes this long (Node ends a request after 5 minutes): a .part this old is dead. */
-const STALE_PART_MS = 60 * 60 * 1000;
-
-function processAlive(pid: number) {
-  try {
-    process.kill(pid, 0); // signal 0: only asks whether the process exists
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
+/** A stored image as a data: URL (the PDF renderer refuses every other request), or null. */
+export async function fileDataUrl(key: unknown, mime: string) {
+  if (!isFileKey(key)) return null;
+  const bytes = await readStoredFile(key);
+  return bytes ? `data:${mime};base64,${bytes.toString("base64")}` : null;
 }
 
-/**
- * Removes `*.part` files left by a process that died mid-upload (kill -9, a crash, a power cut):
- * those of a process that no longer runs, an hour old, or without a writer pid (older builds).
- * `atStart`: this process serves nothing yet, so a .part bearing its own pid (reused after a
- * restart, as in a container) is a leftover too. Returns how many were removed.
- */
-export async function sweepPartialUploads(opts: { atStart?: boolean; now?: Date } = {}): Promise<number> {
-  const now = (opts.now ?? new Date()).getTime();
-  let removed = 0;
-  const shards = await fsp.readdir(uploadsDir(), { withFileTypes: true }).catch(() => []);
-  for (const shard of shards) {
-    if (!shard.isDirectory()) continue;
-    const dir = path.join(uploadsDir(), shard.name);
-    for (const name of await fsp.readdir(dir).catch(() => [] as string[])) {
-      const m = PARTIAL.exec(name);
-      if (!m) continue;
-      const file = path.join(dir, name);
-      const pid = m[1] ? Number(m[1]) : null;
-      const stat = await fsp.stat(file).catch(() => null);
-      if (!stat) continue;
-      const dead = pid === null || (pid === process.pid ? !!opts.atStart : !processAlive(pid));
-      if (dead || now - stat.mtimeMs > STALE_PART_MS) {
-        await fsp.rm(file, { force: true });
-        removed++;
-      }
-    }
-  }
-  return removed;
+/** A stored file's bytes as a stream, or null when gone. */
+export async function openStoredFile(key: string) {
+  return (await getObjectStore()).open(objectKeyOf(key));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -164,15 +124,16 @@ export function looksLikeZip(head: Uint8Array) {
 
 /**
  * The real type of a file from its bytes. `head` is its first HEAD_BYTES (or all of it). ZIP
- * containers (DOCX, OFD) need the whole file: pass `file`, its path on disk; without it a ZIP
+ * containers (DOCX, OFD) need the whole file: pass `whole`, its bytes (stored or on disk); without it a ZIP
  * container is reported as application/zip.
  */
-export async function detectFileType(head: Uint8Array, file?: string): Promise<DetectedType> {
+export async function detectFileType(head: Uint8Array, whole?: ByteSource): Promise<DetectedType> {
   if (looksLikeZip(head)) {
-    if (!file) return { mime: "application/zip", label: "ZIP" };
-    const names = await zipEntryNames(file).catch(() => [] as string[]);
+    if (!whole) return { mime: "application/zip", label: "ZIP" };
+    const names = await zipEntryNames(whole).catch(() => [] as string[]);
     if (names.includes("OFD.xml")) return { mime: "application/ofd", label: kindLabel("application/ofd") };
-    const r = await fileTypeFromFile(file).catch(() => undefined);
+    const stream = await whole.stream();
+    const r = await fileTypeFromStream(Readable.toWeb(stream) as ReadableStream<Uint8Array>).catch(() => undefined).finally(() => stream.destroy());
     return r ? labelled(r.mime, r.ext) : { mime: "application/zip", label: "ZIP" };
   }
   const r = await fileTypeFromBuffer(head).catch(() => undefined);
@@ -203,36 +164,29 @@ function sniffText(head: Uint8Array): DetectedType {
 }
 
 /** Entry names in a ZIP's central directory (read from the end of the file, bounded). */
-export async function zipEntryNames(file: string): Promise<string[]> {
-  const fh = await fsp.open(file, "r");
-  try {
-    const { size } = await fh.stat();
-    const tailLen = Math.min(size, 22 + 0xffff);
-    const tail = Buffer.alloc(tailLen);
-    await fh.read(tail, 0, tailLen, size - tailLen);
-    let eocd = -1;
-    for (let i = tailLen - 22; i >= 0; i--) {
-      if (tail.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
-    }
-    if (eocd < 0) return [];
-    const count = tail.readUInt16LE(eocd + 10);
-    const cdSize = tail.readUInt32LE(eocd + 12);
-    const cdOffset = tail.readUInt32LE(eocd + 16);
-    if (cdSize > 4 * 1024 * 1024 || cdOffset + cdSize > size) return [];
-    const cd = Buffer.alloc(cdSize);
-    await fh.read(cd, 0, cdSize, cdOffset);
-    const names: string[] = [];
-    for (let p = 0, n = 0; n < count && p + 46 <= cd.length && cd.readUInt32LE(p) === 0x02014b50; n++) {
-      const nameLen = cd.readUInt16LE(p + 28);
-      const extraLen = cd.readUInt16LE(p + 30);
-      const commentLen = cd.readUInt16LE(p + 32);
-      names.push(cd.toString("utf8", p + 46, p + 46 + nameLen));
-      p += 46 + nameLen + extraLen + commentLen;
-    }
-    return names;
-  } finally {
-    await fh.close();
+export async function zipEntryNames(src: ByteSource): Promise<string[]> {
+  const { size } = src;
+  const tailLen = Math.min(size, 22 + 0xffff);
+  const tail = await src.read(size - tailLen, tailLen);
+  let eocd = -1;
+  for (let i = tail.length - 22; i >= 0; i--) {
+    if (tail.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
   }
+  if (eocd < 0) return [];
+  const count = tail.readUInt16LE(eocd + 10);
+  const cdSize = tail.readUInt32LE(eocd + 12);
+  const cdOffset = tail.readUInt32LE(eocd + 16);
+  if (cdSize > 4 * 1024 * 1024 || cdOffset + cdSize > size) return [];
+  const cd = await src.read(cdOffset, cdSize);
+  const names: string[] = [];
+  for (let p = 0, n = 0; n < count && p + 46 <= cd.length && cd.readUInt32LE(p) === 0x02014b50; n++) {
+    const nameLen = cd.readUInt16LE(p + 28);
+    const extraLen = cd.readUInt16LE(p + 30);
+    const commentLen = cd.readUInt16LE(p + 32);
+    names.push(cd.toString("utf8", p + 46, p + 46 + nameLen));
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  return names;
 }
 
 function typeRefusal(detected: DetectedType, accept: string[]) {
@@ -308,22 +262,18 @@ async function recordWithinQuota(db: Db, row: Omit<StoredFileAttrs, "id" | "crea
 }
 
 /**
- * Streams an upload to `uploads/<shard>/<key>`, refusing (UserError, nothing left on disk or in
- * the DB) a file over spec.maxSize (413, "文件超过 10 MB"), an empty one, one whose bytes are not
- * of a type in spec.accept (415), or one past the owner's upload quota (413). A refused type is noticed from the first 4 KB, without
- * writing the rest.
+ * Streams an upload to the object store under `uploads/<shard>/<key>`, refusing (UserError,
+ * nothing left in the store or the DB) a file over spec.maxSize (413, "文件超过 10 MB"), an empty
+ * one, one whose bytes are not of a type in spec.accept (415), or one past the owner's upload
+ * quota (413). A refused type is noticed from the first 4 KB, without writing the rest.
  */
 export async function storeFile(db: Db, input: StoreFileInput): Promise<StoredFileInfo> {
   const { spec } = input;
   // Refused before a byte is written when the owner's quota is already used up.
   await checkQuota(db, input.ownerId);
+  const store = await getObjectStore();
   const key = newFileKey();
-  const final = filePath(key);
-  const partial = partialPath(final);
-  await fsp.mkdir(path.dirname(final), { recursive: true });
-  const out = fs.createWriteStream(partial, { flags: "wx", mode: 0o600 });
-  const failure = new Promise<never>((_, reject) => out.once("error", reject));
-  failure.catch(() => {});
+  const objectKey = objectKeyOf(key);
   const hash = crypto.createHash("sha256");
   const head = Buffer.alloc(HEAD_BYTES);
   let headLen = 0;
@@ -335,7 +285,8 @@ export async function storeFile(db: Db, input: StoreFileInput): Promise<StoredFi
     if (detected.mime === "application/zip" && spec.accept.some((m) => ZIP_BASED.has(m))) return; // decided at the end
     if (!detected.mime || !spec.accept.includes(detected.mime)) throw typeRefusal(detected, spec.accept);
   };
-  try {
+  // The checks run as the bytes pass through to the store: a refusal abandons the write.
+  async function* checked() {
     for await (const chunk of input.data) {
       size += chunk.byteLength;
       if (size > spec.maxSize) throw new UserError(`文件超过 ${formatBytes(spec.maxSize)}`, 413);
@@ -346,26 +297,21 @@ export async function storeFile(db: Db, input: StoreFileInput): Promise<StoredFi
         headLen += n;
         if (headLen === HEAD_BYTES) await checkHead();
       }
-      if (!out.write(chunk)) await Promise.race([once(out, "drain"), failure]);
+      yield chunk;
     }
     if (size === 0) throw new UserError("文件为空，请重新选择", 400);
     if (!headChecked) await checkHead();
-    await Promise.race([new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve()))), failure]);
-    const detected = await detectFileType(head.subarray(0, headLen), partial);
+  }
+  await store.put(objectKey, checked());
+  try {
+    const whole = looksLikeZip(head) ? await objectSource(store, objectKey) : undefined;
+    const detected = await detectFileType(head.subarray(0, headLen), whole ?? undefined);
     if (!detected.mime || !spec.accept.includes(detected.mime)) throw typeRefusal(detected, spec.accept);
-    await fsp.rename(partial, final);
     const info = { key, name: sanitizeFileName(input.filename), size, mimeType: detected.mime, sha256: hash.digest("hex") };
-    try {
-      await recordWithinQuota(db, { key, ownerId: input.ownerId, originalName: info.name, mimeType: info.mimeType, size, sha256: info.sha256 });
-    } catch (e) {
-      await fsp.rm(final, { force: true });
-      throw e;
-    }
+    await recordWithinQuota(db, { key, ownerId: input.ownerId, originalName: info.name, mimeType: info.mimeType, size, sha256: info.sha256 });
     return info;
   } catch (e) {
-    // Wait for the stream to close before unlinking, so a still-opening stream cannot recreate it.
-    if (!out.closed) await new Promise<void>((resolve) => { out.once("close", () => resolve()); out.destroy(); });
-    await fsp.rm(partial, { force: true });
+    await store.remove(objectKey).catch(() => {});
     throw e;
   }
 }
@@ -481,10 +427,9 @@ export async function findReadableFile(db: Db, viewer: Person, key: string) {
     allowed = (await applicantInScope(db, scope, row.ownerId)) || (await applicantHasApplicationInScope(db, scope, row.ownerId));
   }
   if (!allowed) return null;
-  const file = filePath(key);
-  const stat = await fsp.stat(file).catch(() => null);
-  if (!stat?.isFile()) return null;
-  return { key, name: row.originalName, mimeType: row.mimeType, size: stat.size, path: file };
+  const stat = await (await getObjectStore()).stat(objectKeyOf(key));
+  if (!stat) return null;
+  return { key, name: row.originalName, mimeType: row.mimeType, size: stat.size };
 }
 
 /** Limits for an upload to `field` of a published form (its latest version). The form and the

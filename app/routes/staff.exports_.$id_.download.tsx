@@ -1,6 +1,5 @@
 // GET /staff/exports/:id/download — the ZIP of a finished export, for the staff member who
 // started it; anyone else 404, an expired file 410.
-import fs from "node:fs";
 import { createReadableStreamFromReadable, type LoaderFunctionArgs } from "@remix-run/node";
 import { exportDownload, isExportRole } from "~/engine/pdf/export-jobs.server";
 import { contentDisposition } from "~/engine/file-storage.server";
@@ -15,7 +14,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   try {
     const file = await exportDownload(getDb(), user.id, Number(params.id));
     if (!file) throw notFound("导出任务不存在或您无权查看");
-    return new Response(createReadableStreamFromReadable(fs.createReadStream(file.path)), {
+    return new Response(createReadableStreamFromReadable(file.body), {
       headers: {
         "Content-Type": "application/zip",
         "Content-Length": String(file.size),

@@ -21,6 +21,8 @@ export interface Env {
   trustedOrigins: string[];
   /** Directory for uploads and other runtime files. */
   dataDir: string;
+  /** STORAGE_URL: where uploads, generated PDFs and export ZIPs live. null = on disk under dataDir. */
+  storage: S3Location | null;
   /** The form definition files (default <project>/forms). */
   formsDir: string;
   /** The workflow (application type) definition files (default <project>/workflows). */
@@ -67,6 +69,52 @@ function originOf(name: string, v: string | undefined): string | null {
     throw new Error(`${name} must be an origin such as https://zcps.example.gov.cn (scheme, host and optional port, no path), got "${raw}"`);
   }
   return u.origin;
+}
+
+export interface S3Location {
+  /** http(s)://host[:port] of an S3-compatible service, or null for AWS itself. */
+  endpoint: string | null;
+  bucket: string;
+  /** Key prefix inside the bucket ("" or "zcps/"), so installs can share a bucket. */
+  prefix: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string } | null;
+}
+
+/**
+ * STORAGE_URL for S3: `s3+http://KEY:SECRET@host:port/bucket/prefix` (or s3+https) for an
+ * S3-compatible service, `s3://bucket/prefix` for AWS with its default credentials. `?region=`
+ * (default us-east-1). Returns null for anything else; throws for a malformed s3 URL.
+ */
+export function parseS3Url(raw: string): S3Location | null {
+  const m = /^s3(?:\+(https?))?:\/\//.exec(raw);
+  if (!m) return null;
+  let u: URL;
+  try {
+    u = new URL(raw.replace(/^s3(\+https?)?:/, "http:"));
+  } catch {
+    throw new Error("STORAGE_URL is not a URL");
+  }
+  const parts = u.pathname.split("/").filter(Boolean).map(decodeURIComponent);
+  const region = u.searchParams.get("region") || "us-east-1";
+  if (m[1]) {
+    const bucket = parts.shift();
+    if (!bucket) throw new Error("STORAGE_URL names no bucket: s3+http://KEY:SECRET@host:port/bucket[/prefix]");
+    if (!u.username || !u.password) throw new Error("STORAGE_URL needs the access key and secret: s3+http://KEY:SECRET@host:port/bucket");
+    return {
+      endpoint: `${m[1]}://${u.host}`, bucket, prefix: parts.length ? `${parts.join("/")}/` : "", region,
+      credentials: { accessKeyId: decodeURIComponent(u.username), secretAccessKey: decodeURIComponent(u.password) },
+    };
+  }
+  return { endpoint: null, bucket: decodeURIComponent(u.hostname), prefix: parts.length ? `${parts.join("/")}/` : "", region, credentials: null };
+}
+
+function storageOf(v: string | undefined): S3Location | null {
+  const raw = v?.trim();
+  if (!raw) return null;
+  const loc = parseS3Url(raw);
+  if (!loc) throw new Error(`STORAGE_URL must be s3+http(s)://KEY:SECRET@host:port/bucket[/prefix] or s3://bucket[/prefix] (leave it unset for files under DATA_DIR), got "${raw.replace(/:[^:@/]*@/, ":***@")}"`);
+  return loc;
 }
 
 /** A number of seconds (fractions allowed) as ms, at least `min` seconds. */
@@ -129,6 +177,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
       ...(publicOrigin ? [] : [`http://127.0.0.1:${port}`, `http://[::1]:${port}`]),
     ],
     dataDir,
+    storage: storageOf(source.STORAGE_URL),
     formsDir: path.resolve(projectRoot, source.FORMS_DIR ?? "forms"),
     workflowsDir: path.resolve(projectRoot, source.WORKFLOWS_DIR ?? "workflows"),
     templatesDir: path.resolve(projectRoot, source.TEMPLATES_DIR ?? "templates"),

@@ -12,6 +12,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, plain, type Db } from "~/utils/db.server";
 import { zipEntryNames } from "~/engine/file-storage.server";
+import { fileSource } from "~/utils/object-store.server";
 import { createTestTarget, type TestTarget } from "../helpers/db";
 import { startServer, type RunningServer } from "../helpers/server";
 import { Client } from "../helpers/http";
@@ -60,7 +61,7 @@ async function zipNames(c: Client, jobId: number) {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "zcps-zip-")), "export.zip");
   fs.writeFileSync(file, Buffer.from(await res.arrayBuffer()));
   try {
-    return await zipEntryNames(file);
+    return await zipEntryNames(await fileSource(file));
   } finally {
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
   }
@@ -202,7 +203,7 @@ describe("the server killed -9 mid-export", () => {
       runner: `${kind}:${dead.pid}:gone:0000`, attempts: 3, heartbeatAt: stale, startedAt: stale,
     });
     fs.mkdirSync(exportsDir(), { recursive: true });
-    fs.writeFileSync(path.join(exportsDir(), `export-${row.id}-leftover.zip.part`), "PK");
+    fs.writeFileSync(path.join(exportsDir(), `export-${row.id}-leftover.zip.${dead.pid}.part`), "PK");
     const failed = await waitFor(async () => { const j = await job(row.id); return j.status === "failed" ? j : null; }, "the job to be given up", 30_000, 200);
     expect(failed.message).toMatch(/请重新导出/);
     await waitFor(() => parts().length === 0, "its .part to be removed", 10_000);

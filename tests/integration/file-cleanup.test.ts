@@ -19,7 +19,9 @@ import { createUser } from "~/engine/people/users.server";
 import { saveProfile } from "~/engine/people/profile.server";
 import { createPlan } from "~/engine/plans.server";
 import { createEntry, getCategory } from "~/engine/archive.server";
-import { setUploadsDir, storeFile } from "~/engine/file-storage.server";
+import { objectKeyOf, storeFile } from "~/engine/file-storage.server";
+import { setObjectStore } from "~/utils/object-store.server";
+import { testStorage, type TestStorage } from "../helpers/storage";
 import { cleanUnreferencedFiles } from "~/engine/file-cleanup.server";
 import { formatBytes } from "~/engine/file-kinds";
 import { currentVersion, photoJpeg, signaturePng, startApply, stepAction, uploadToStep, walkToSubmit } from "../helpers/wizard";
@@ -37,9 +39,10 @@ let target: TestTarget;
 let server: RunningServer;
 let db: Db;
 let dataDir: string;
+let storage: TestStorage;
 let planId: number;
 
-const onDisk = (key: string) => fs.existsSync(path.join(dataDir, "uploads", key.slice(2, 4), key));
+const onDisk = async (key: string) => !!(await storage.store.stat(objectKeyOf(key)));
 const hasRow = async (key: string) => (await db.models.StoredFile.count({ where: { key } })) === 1;
 const pdf = (size = FILES.pdf.length) => Buffer.concat([FILES.pdf, Buffer.alloc(Math.max(0, size - FILES.pdf.length), 0x20)]);
 
@@ -64,10 +67,11 @@ async function upload(c: Client, bytes: Uint8Array = FILES.pdf) {
 beforeAll(async () => {
   target = await createTestTarget();
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "zcps-cleanup-"));
-  server = await startServer(target, { DATA_DIR: dataDir, UPLOAD_QUOTA_FILES: String(QUOTA_FILES), UPLOAD_QUOTA_MB: "2" });
+  storage = await testStorage(dataDir);
+  server = await startServer(target, { ...storage.env, UPLOAD_QUOTA_FILES: String(QUOTA_FILES), UPLOAD_QUOTA_MB: "2" });
   db = openDb({ databaseUrl: target.databaseUrl, sqlitePath: target.sqlitePath });
   // The engine, called from here, works on the server's files.
-  setUploadsDir(path.join(dataDir, "uploads"));
+  setObjectStore(storage.store);
   const m = db.models;
   const gc = (await m.TitleSeries.findOne({ where: { name: "工程" } }))!.id;
   const specs = (await m.Specialty.findAll({ where: { seriesId: gc }, limit: 3, order: [["id", "ASC"]] })).map((s) => s.id);
@@ -83,7 +87,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  setUploadsDir(undefined);
+  setObjectStore(undefined);
   await db?.sequelize.close();
   await server?.stop();
   await target?.drop();
@@ -120,7 +124,7 @@ describe("per-user upload quota", () => {
     expect(statuses).toEqual([...Array(QUOTA_FILES).fill(200), ...Array(8).fill(413)]);
     expect(await db.models.StoredFile.count({ where: { ownerId: a.id } })).toBe(QUOTA_FILES);
     const rows = await db.models.StoredFile.findAll({ where: { ownerId: a.id }, raw: true });
-    expect(rows.every((r) => onDisk(r.key))).toBe(true);
+    for (const r of rows) expect(await onDisk(r.key)).toBe(true);
   });
 });
 
@@ -188,18 +192,18 @@ describe("clean-up of files no record references", () => {
   it("leaves everything alone while the files are younger than 24 h", async () => {
     const r = await cleanUnreferencedFiles(db);
     expect(r).toMatchObject({ removed: 0, restored: 0 });
-    for (const k of Object.values(keys)) expect([k, await hasRow(k), onDisk(k)]).toEqual([k, true, true]);
+    for (const k of Object.values(keys)) expect([k, await hasRow(k), await onDisk(k)]).toEqual([k, true, true]);
   });
 
   it("25 h later deletes the unreferenced ones and keeps every referenced one", async () => {
-    // Leftovers on disk: a file whose row was never written (killed between writing and
-    // recording), and a half-written upload from an older build.
+    // Leftovers: a file whose row was never written (killed between writing and recording),
+    // and on disk a half-written upload from an older build (S3 never shows one).
     const orphan = `f_zz${"B".repeat(30)}`;
-    const part = `f_zz${"C".repeat(30)}.part`;
-    fs.mkdirSync(path.join(dataDir, "uploads", "zz"), { recursive: true });
-    for (const n of [orphan, part]) {
-      fs.writeFileSync(path.join(dataDir, "uploads", "zz", n), "x");
-      fs.utimesSync(path.join(dataDir, "uploads", "zz", n), new Date(Date.now() - 2 * DAY), new Date(Date.now() - 2 * DAY));
+    await storage.store.put(objectKeyOf(orphan), (async function* () { yield Buffer.from("x"); })());
+    const part = path.join(dataDir, "uploads", "zz", `f_zz${"C".repeat(30)}.part`);
+    if (storage.kind === "local") {
+      fs.writeFileSync(part, "x");
+      fs.utimesSync(part, new Date(Date.now() - 2 * DAY), new Date(Date.now() - 2 * DAY));
     }
     const later = new Date(Date.now() + 25 * 3600_000);
     // While the run deletes, a save that had validated "racing" commits a record naming it.
@@ -213,14 +217,14 @@ describe("clean-up of files no record references", () => {
     });
     expect(r.restored).toBe(1);
     expect(r.orphans).toBe(1);
-    expect(r.partials).toBe(1);
-    expect(fs.existsSync(path.join(dataDir, "uploads", "zz", orphan))).toBe(false);
-    expect(fs.existsSync(path.join(dataDir, "uploads", "zz", part))).toBe(false);
+    expect(r.partials).toBe(storage.kind === "local" ? 1 : 0);
+    expect(await onDisk(orphan)).toBe(false);
+    expect(fs.existsSync(part)).toBe(false);
 
     const gone = ["unused", "oldPhoto", "oldSignature", "removedAttachment"];
     const kept = ["entry", "snapshotOnly", "racing", "photo", "signature", "attachment", "stepData", "profileSnapshot", "profile"];
-    for (const name of gone) expect({ name, row: await hasRow(keys[name]), disk: onDisk(keys[name]) }).toEqual({ name, row: false, disk: false });
-    for (const name of kept) expect({ name, row: await hasRow(keys[name]), disk: onDisk(keys[name]) }).toEqual({ name, row: true, disk: true });
+    for (const name of gone) expect({ name, row: await hasRow(keys[name]), disk: await onDisk(keys[name]) }).toEqual({ name, row: false, disk: false });
+    for (const name of kept) expect({ name, row: await hasRow(keys[name]), disk: await onDisk(keys[name]) }).toEqual({ name, row: true, disk: true });
     // Over HTTP: the owner reads a kept file; a deleted one is the usual 404.
     expect((await a.c.get(`/files/${keys.photo}`)).status).toBe(200);
     expect((await a.c.get(`/files/${keys.unused}`)).status).toBe(404);

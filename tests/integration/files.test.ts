@@ -13,7 +13,9 @@ import { Client } from "../helpers/http";
 import { openDb, type Db } from "~/utils/db.server";
 import { createUser } from "~/engine/people/users.server";
 import { getForm, hashForm, validateRecord } from "~/engine/form-registry.server";
-import { checkFileRefs, describeFiles, setUploadsDir, storeFile } from "~/engine/file-storage.server";
+import { checkFileRefs, describeFiles, objectKeyOf, storeFile } from "~/engine/file-storage.server";
+import { setObjectStore } from "~/utils/object-store.server";
+import { testStorage, type TestStorage } from "../helpers/storage";
 import { uniqueName, unitId, validProfile } from "../helpers/fixtures";
 import { evidenceField, FILES, FILE_PATTERN } from "../helpers/files";
 
@@ -21,6 +23,7 @@ let target: TestTarget;
 let server: RunningServer;
 let db: Db;
 let dataDir: string;
+let storage: TestStorage;
 const PASSWORD = "Tulip-Harbor-2931";
 const FORM = "test/evidence";
 const MB = 1024 * 1024;
@@ -45,7 +48,8 @@ const schema = {
 beforeAll(async () => {
   target = await createTestTarget();
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "zcps-files-"));
-  server = await startServer(target, { DATA_DIR: dataDir });
+  storage = await testStorage(dataDir);
+  server = await startServer(target, storage.env);
   db = openDb({ databaseUrl: target.databaseUrl, sqlitePath: target.sqlitePath });
   // A published form with file fields, straight into the DB (the upload route reads the latest
   // published version; nothing here depends on forms/ files).
@@ -60,11 +64,9 @@ afterAll(async () => {
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** Every file under the uploads directory (relative paths). */
-function filesOnDisk(): string[] {
-  const root = path.join(dataDir, "uploads");
-  if (!fs.existsSync(root)) return [];
-  return (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(root, f)).isFile()).sort();
+/** Every stored upload (object keys), and on disk any half-written one. */
+async function storedFiles(): Promise<string[]> {
+  return [...(await storage.keys("uploads/")), ...storage.partials()];
 }
 
 async function applicant(unitName = "浙江工业大学") {
@@ -134,8 +136,8 @@ describe("upload", () => {
     const row = await db.models.StoredFile.findOne({ where: { key: body.key } });
     expect(row?.ownerId).toBe(user.id);
     expect(row?.sha256).toBe(crypto.createHash("sha256").update(FILES.pdf).digest("hex"));
-    expect(filesOnDisk()).toContain(path.join(body.key.slice(2, 4), body.key));
-    expect(filesOnDisk().some((f) => f.endsWith(".part"))).toBe(false);
+    expect(await storedFiles()).toContain(objectKeyOf(body.key));
+    expect(storage.partials()).toEqual([]);
 
     const dl = await c.get(`/files/${body.key}`);
     expect(dl.status).toBe(200);
@@ -162,12 +164,12 @@ describe("upload", () => {
 
   it("refuses HTML named .pdf with a Chinese message, storing nothing", async () => {
     const { c, user } = await applicant();
-    const before = filesOnDisk();
+    const before = await storedFiles();
     const res = await upload(c, FILES.html, "证明.pdf", { type: "application/pdf" });
     expect(res.status).toBe(415);
     expect((await res.json()).error).toBe("文件类型不符：实际为 HTML，仅允许 PDF、JPG、PNG");
     expect(await db.models.StoredFile.count({ where: { ownerId: user.id } })).toBe(0);
-    expect(filesOnDisk()).toEqual(before);
+    expect(await storedFiles()).toEqual(before);
   });
 
   it("refuses a type the field does not accept even when the form accepts it elsewhere (PNG for a PDF-only field)", async () => {
@@ -180,19 +182,19 @@ describe("upload", () => {
 
   it("refuses 11 MB over a 10 MB limit (declared length), leaving nothing on disk", async () => {
     const { c, user } = await applicant();
-    const before = filesOnDisk();
+    const before = await storedFiles();
     const big = Buffer.alloc(11 * MB, 0x20);
     FILES.pdf.copy(big);
     const res = await upload(c, big, "big.pdf");
     expect(res.status).toBe(413);
     expect((await res.json()).error).toBe("文件超过 10 MB");
     expect(await db.models.StoredFile.count({ where: { ownerId: user.id } })).toBe(0);
-    expect(filesOnDisk()).toEqual(before);
+    expect(await storedFiles()).toEqual(before);
   });
 
   it("refuses 11 MB streamed without a length while it streams: the partial file is deleted", async () => {
     const { c, user } = await applicant();
-    const before = filesOnDisk();
+    const before = await storedFiles();
     const res = await uploadChunked(c, async function* () {
       yield FILES.pdf;
       for (let i = 0; i < 11 * 16; i++) yield Buffer.alloc(64 * 1024, 0x20);
@@ -200,7 +202,7 @@ describe("upload", () => {
     expect(res.status).toBe(413);
     expect((await res.json()).error).toBe("文件超过 10 MB");
     expect(await db.models.StoredFile.count({ where: { ownerId: user.id } })).toBe(0);
-    expect(filesOnDisk()).toEqual(before);
+    expect(await storedFiles()).toEqual(before);
   });
 
   it("a field's own smaller limit applies (1 MB scan)", async () => {
@@ -318,7 +320,7 @@ describe("download", () => {
   it("a stored row whose bytes are gone is a 404, not a 500", async () => {
     const { c } = await applicant();
     const k = (await (await upload(c, FILES.png, "gone.png")).json()).key;
-    fs.rmSync(path.join(dataDir, "uploads", k.slice(2, 4), k));
+    await storage.store.remove(objectKeyOf(k));
     expect((await c.get(`/files/${k}`)).status).toBe(404);
   });
 });
@@ -380,14 +382,16 @@ describe("references from records (checkFileRefs, validateRecord)", () => {
 
 describe("storeFile (in process)", () => {
   let dir: string;
+  let inProcess: TestStorage;
   let ownerId: number;
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "zcps-store-"));
-    setUploadsDir(dir);
+    inProcess = await testStorage(dir);
+    setObjectStore(inProcess.store);
     ownerId = (await applicant()).user.id;
   });
   afterAll(() => {
-    setUploadsDir(undefined);
+    setObjectStore(undefined);
     fs.rmSync(dir, { recursive: true, force: true });
   });
   const spec = { accept: ["application/pdf"], maxSize: 10 * MB };
@@ -402,7 +406,7 @@ describe("storeFile (in process)", () => {
     }
     await expect(storeFile(db, { ownerId, filename: "x.pdf", data: html(), spec })).rejects.toThrow("文件类型不符：实际为 HTML，仅允许 PDF");
     expect(pulled).toBeLessThanOrEqual(5);
-    expect(fs.readdirSync(dir, { recursive: true }).filter((f) => fs.statSync(path.join(dir, f as string)).isFile())).toEqual([]);
+    expect([...(await inProcess.keys()), ...inProcess.partials()]).toEqual([]);
   });
 
   it("streams a large file without holding it, and stores a DOCX when accepted", async () => {
@@ -419,5 +423,7 @@ describe("storeFile (in process)", () => {
     // A plain ZIP is not a DOCX.
     const { zip } = await import("../helpers/files");
     await expect(storeFile(db, { ownerId, filename: "x.docx", data: once(zip({ "a.txt": "a" })), spec: docxSpec })).rejects.toThrow("实际为 ZIP");
+    // Refused after it was written whole (a ZIP's type needs its end): removed again.
+    expect(await inProcess.keys()).toEqual([objectKeyOf(stored.key), objectKeyOf(docx.key)].sort());
   });
 });

@@ -16,6 +16,7 @@ import { plain, type Db } from "~/utils/db.server";
 import { decideApplication } from "~/engine/workflow/review.server";
 import { submitApplication } from "~/engine/workflow/applications.server";
 import { zipEntryNames } from "~/engine/file-storage.server";
+import { fileSource } from "~/utils/object-store.server";
 import { uniqueName, unitId } from "../helpers/fixtures";
 import { createUser } from "~/engine/people/users.server";
 import { makeApplicant, makePlans, makeReviewers, PASSWORD } from "../helpers/review-fixtures";
@@ -216,7 +217,7 @@ describe("batch export", () => {
     expect(zip.headers.get("content-disposition")).toMatch(/^attachment; .*filename\*=UTF-8''/);
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "zcps-zip-")), "export.zip");
     fs.writeFileSync(file, Buffer.from(await zip.arrayBuffer()));
-    const names = await zipEntryNames(file);
+    const names = await zipEntryNames(await fileSource(file));
     expect(names).toHaveLength(BATCH);
     const rows = (await db.models.Application.findAll({ where: { id: ids }, raw: true }));
     for (const r of rows) expect(names).toContain(`${r.number}_${r.applicantName}.pdf`);

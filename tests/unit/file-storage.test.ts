@@ -8,6 +8,7 @@ import { contentDisposition, detectFileType, fileFields, fileFieldSpec, fileKeys
 import { acceptAttribute, acceptLabels, fileFieldProblems, FILE_KEY_PATTERN, formatBytes } from "~/engine/file-kinds";
 import { checkFormDefinition } from "~/engine/form-registry.server";
 import { createAjv } from "~/engine/validator";
+import { fileSource } from "~/utils/object-store.server";
 import { FILES, evidenceField, zip } from "../helpers/files";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "file-types-"));
@@ -15,7 +16,7 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 function onDisk(name: string, bytes: Uint8Array) {
   const p = path.join(tmp, name);
   fs.writeFileSync(p, bytes);
-  return p;
+  return fileSource(p);
 }
 
 describe("sanitizeFileName", () => {
@@ -73,20 +74,20 @@ describe("detectFileType (magic bytes)", () => {
   });
 
   it("ignores the name: a PDF named .png is a PDF", async () => {
-    expect((await detectFileType(FILES.pdf, onDisk("really-a-pdf.png", FILES.pdf))).mime).toBe("application/pdf");
+    expect((await detectFileType(FILES.pdf, await onDisk("really-a-pdf.png", FILES.pdf))).mime).toBe("application/pdf");
   });
 
   it("tells DOCX and OFD from a plain ZIP by their entries (needs the whole file)", async () => {
     const docx = FILES.docx();
     const ofd = zip({ "OFD.xml": '<ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016"/>', "Doc_0/Document.xml": "<x/>" });
     const plain = zip({ "readme.txt": "hi" });
-    expect(await zipEntryNames(onDisk("o.ofd", ofd))).toEqual(["OFD.xml", "Doc_0/Document.xml"]);
+    expect(await zipEntryNames(await onDisk("o.ofd", ofd))).toEqual(["OFD.xml", "Doc_0/Document.xml"]);
     expect((await detectFileType(docx.subarray(0, HEAD_BYTES))).mime).toBe("application/zip");
-    expect((await detectFileType(docx.subarray(0, HEAD_BYTES), onDisk("d.docx", docx))).mime).toBe("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
-    expect(await detectFileType(ofd.subarray(0, HEAD_BYTES), onDisk("o2.ofd", ofd))).toEqual({ mime: "application/ofd", label: "OFD" });
-    expect((await detectFileType(plain, onDisk("p.zip", plain))).mime).toBe("application/zip");
+    expect((await detectFileType(docx.subarray(0, HEAD_BYTES), await onDisk("d.docx", docx))).mime).toBe("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+    expect(await detectFileType(ofd.subarray(0, HEAD_BYTES), await onDisk("o2.ofd", ofd))).toEqual({ mime: "application/ofd", label: "OFD" });
+    expect((await detectFileType(plain, await onDisk("p.zip", plain))).mime).toBe("application/zip");
     // A truncated ZIP (no central directory) is not an OFD and does not throw.
-    expect((await detectFileType(ofd.subarray(0, 40), onDisk("cut.ofd", ofd.subarray(0, 40)))).mime).not.toBe("application/ofd");
+    expect((await detectFileType(ofd.subarray(0, 40), await onDisk("cut.ofd", ofd.subarray(0, 40)))).mime).not.toBe("application/ofd");
   });
 });
 

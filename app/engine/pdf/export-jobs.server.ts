@@ -9,9 +9,7 @@
 // partial ZIP removed. Every write of a run is conditional on its own `runner` token, so a run that
 // was taken over stops instead of racing its successor.
 import crypto from "node:crypto";
-import fs from "node:fs";
-import fsp from "node:fs/promises";
-import path from "node:path";
+import type { Readable } from "node:stream";
 import { Op, type WhereOptions } from "sequelize";
 import PgBoss from "pg-boss";
 import yazl from "yazl";
@@ -23,6 +21,7 @@ import { may, type Person } from "~/engine/people/roles";
 import { dbId, isDbId } from "~/utils/ints.server";
 import { loadReviewerScope } from "~/engine/people/scope.server";
 import { singleton } from "~/utils/singleton.server";
+import { getObjectStore } from "~/utils/object-store.server";
 import { fileNamePart } from "../file-storage.server";
 import { cnDate } from "../templates.server";
 import { getForStaff, queueWhere, type QueueFilters } from "../workflow/review.server";
@@ -45,9 +44,8 @@ export const isExportRole = (role: string) => may(role, "applications");
 
 export const STATUS_LABEL: Record<ExportJobAttrs["status"], string> = { queued: "排队中", running: "导出中", done: "已完成", failed: "导出失败" };
 
-export function exportsDir() {
-  return path.join(getEnv().dataDir, "exports");
-}
+/** Where the ZIPs live in the object store. */
+const EXPORTS_PREFIX = "exports/";
 
 // ---- what to export ---------------------------------------------------------------------------
 
@@ -132,10 +130,9 @@ function isDead(r: JobRow, now: number) {
   return pid === process.pid || !pidAlive(pid) || silent;
 }
 
-/** `.part` files of a job's runs (the ZIP being written), e.g. after its runner was killed. */
-async function removeParts(jobId: number) {
-  const names = await fsp.readdir(exportsDir()).catch(() => [] as string[]);
-  await Promise.all(names.filter((n) => n.startsWith(`export-${jobId}-`) && n.endsWith(".zip.part")).map((n) => fsp.rm(path.join(exportsDir(), n), { force: true }).catch(() => {})));
+/** Half-written ZIPs of dead runners (on the disk driver; an S3 multipart upload is never visible). */
+async function removeParts() {
+  await (await getObjectStore()).sweepPartials().catch((e: Error) => console.error("[export] sweep:", e.message));
 }
 
 /**
@@ -151,14 +148,14 @@ async function reapStale(db: Db, where: WhereOptions<ExportJobAttrs>) {
     const mine = { where: { id: r.id, status: r.status, runner: r.runner } };
     if (r.attempts >= MAX_ATTEMPTS) {
       const [n] = await db.models.ExportJob.update({ status: "failed", message: "导出任务多次因服务中断而未能完成，请重新导出", finishedAt: new Date(), heartbeatAt: null }, mine);
-      if (n) await removeParts(r.id);
+      if (n) await removeParts();
       continue;
     }
     const usePgBoss = db.sequelize.getDialect() === "postgres";
     const [n] = await db.models.ExportJob.update({ status: "queued", runner: usePgBoss ? "pg-boss" : localRunner(), heartbeatAt: new Date(), done: 0, failed: 0, errors: [], message: null }, mine);
     if (!n) continue;
     console.warn(`[export ${r.id}] runner ${r.runner} is gone: restarting the job (run ${r.attempts + 1} of ${MAX_ATTEMPTS})`);
-    await removeParts(r.id);
+    await removeParts();
     await enqueue(db, r.id);
   }
 }
@@ -167,7 +164,7 @@ async function reapStale(db: Db, where: WhereOptions<ExportJobAttrs>) {
 async function purgeExpired(db: Db) {
   const rows = await db.models.ExportJob.findAll({ where: { expiresAt: { [Op.lt]: new Date() }, fileName: { [Op.ne]: null } }, attributes: ["id", "fileName"], raw: true });
   for (const r of rows) {
-    await fsp.rm(path.join(exportsDir(), r.fileName!), { force: true }).catch(() => {});
+    await (await getObjectStore()).remove(EXPORTS_PREFIX + r.fileName!).catch(() => {});
     await db.models.ExportJob.update({ fileName: null }, { where: { id: r.id } });
   }
 }
@@ -257,18 +254,13 @@ export async function runExport(db: Db, jobId: number) {
   const user = await db.models.User.findByPk(job.userId, { attributes: ["id", "role"], raw: true });
   const errors: ExportJobAttrs["errors"] = [];
   let done = 0;
-  await fsp.mkdir(exportsDir(), { recursive: true });
+  const store = await getObjectStore();
   const fileName = `export-${jobId}-${crypto.randomBytes(12).toString("base64url")}.zip`;
-  const final = path.join(exportsDir(), fileName);
-  const partial = `${final}.part`;
+  const key = EXPORTS_PREFIX + fileName;
   const zip = new yazl.ZipFile();
-  const out = fs.createWriteStream(partial);
-  const written = new Promise<void>((resolve, reject) => {
-    out.on("close", resolve);
-    out.on("error", reject);
-    zip.outputStream.on("error", reject);
-  });
-  zip.outputStream.pipe(out);
+  // The ZIP streams into the store as it is built; a failed run abandons the write (nothing stays).
+  const written = store.put(key, zip.outputStream as AsyncIterable<Uint8Array>, { contentType: "application/zip" });
+  written.catch(() => {});
   const used = new Set<string>();
   let last = 0;
   const progress = async (force = false) => {
@@ -306,28 +298,28 @@ export async function runExport(db: Db, jobId: number) {
     };
     await Promise.all(Array.from({ length: Math.min(JOB_CONCURRENCY, queue.length) }, worker));
     zip.end();
-    await written;
+    const { size } = await written;
     if (lost) {
-      await fsp.rm(partial, { force: true });
+      await store.remove(key);
       return;
     }
     const ok = done - errors.length;
     if (ok === 0) {
-      await fsp.rm(partial, { force: true });
+      await store.remove(key);
       await write({ status: "failed", done, failed: errors.length, errors, message: "没有成功生成任何评审表", finishedAt: new Date() });
       return;
     }
-    await fsp.rename(partial, final);
-    const { size } = await fsp.stat(final);
     await write({
       status: "done", done, failed: errors.length, errors, fileName, fileSize: size, finishedAt: new Date(), expiresAt: new Date(Date.now() + EXPORT_KEEP_MS),
       message: errors.length ? `已导出 ${ok} 份，${errors.length} 份失败` : `已导出 ${ok} 份`,
     });
-    if (lost) await fsp.rm(final, { force: true });
+    if (lost) await store.remove(key);
   } catch (e) {
     console.error(`[export ${jobId}] failed:`, e);
-    zip.end();
-    await fsp.rm(partial, { force: true }).catch(() => {});
+    // Breaking the ZIP stream abandons the write; remove it too in case it had already completed.
+    (zip.outputStream as Readable).destroy(new Error("export failed"));
+    await written.catch(() => {});
+    await store.remove(key).catch(() => {});
     await write({ status: "failed", done, failed: errors.length, errors, message: "导出任务失败，请重新导出", finishedAt: new Date() }).catch(() => {});
   } finally {
     clearInterval(beat);
@@ -387,21 +379,9 @@ export function startExportWorkers(db: Db) {
   const s = singleton("export-reaper", () => ({ timer: null as NodeJS.Timeout | null }));
   if (s.timer) return;
   const sweep = () => reapStale(db, {}).catch((e) => console.error("[export] reaper:", e.message));
-  void sweep().then(() => removeOrphanParts(db)).catch((e) => console.error("[export] start-up sweep:", e.message));
+  void sweep().then(removeParts).catch((e) => console.error("[export] start-up sweep:", e.message));
   s.timer = setInterval(sweep, Math.max(500, Math.floor(heartbeatTimeout() / 2)));
   s.timer.unref();
-}
-
-/** `.part` files whose job is not running with a live heartbeat (left by a killed process). */
-async function removeOrphanParts(db: Db) {
-  const names = (await fsp.readdir(exportsDir()).catch(() => [] as string[])).filter((n) => n.endsWith(".zip.part"));
-  const now = Date.now();
-  for (const n of names) {
-    const id = Number(/^export-(\d+)-/.exec(n)?.[1]);
-    const job = id ? await db.models.ExportJob.findByPk(id, { attributes: ["id", "status", "runner", "heartbeatAt", "updatedAt", "attempts"], raw: true }) : null;
-    if (job && job.status === "running" && !isDead(job, now)) continue;
-    await fsp.rm(path.join(exportsDir(), n), { force: true }).catch(() => {});
-  }
 }
 
 /** Starts the Postgres worker in this process (a poll after a restart picks up queued jobs). */
@@ -445,11 +425,13 @@ export async function exportDownload(db: Db, userId: number, id: number) {
   const job = await ownJob(db, userId, id);
   if (!job || job.status !== "done") return null;
   if (!job.fileName || (job.expiresAt && new Date(job.expiresAt) < new Date())) throw new UserError("导出文件已过期，请重新导出", 410);
-  const file = path.join(exportsDir(), job.fileName);
-  const stat = await fsp.stat(file).catch(() => null);
-  if (!stat) throw new UserError("导出文件已过期，请重新导出", 410);
+  const store = await getObjectStore();
+  const key = EXPORTS_PREFIX + job.fileName;
+  const stat = await store.stat(key);
+  const body = stat ? await store.open(key) : null;
+  if (!stat || !body) throw new UserError("导出文件已过期，请重新导出", 410);
   const day = cnDate(job.createdAt).replace(/[年月]/g, "-").replace("日", "");
-  return { path: file, size: stat.size, name: `评审表导出_${day}_${job.total - job.failed}份.zip` };
+  return { body, size: stat.size, name: `评审表导出_${day}_${job.total - job.failed}份.zip` };
 }
 
 /** For tests and shutdown: the pg-boss instance of this process, stopped if it was started. */

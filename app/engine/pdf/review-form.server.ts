@@ -4,7 +4,6 @@
 // workflow's Handlebars template (templates.reviewForm) → renderPdf. Nothing here names an
 // application type, a field or a category: templates choose what to lay out where.
 import fs from "node:fs";
-import fsp from "node:fs/promises";
 import path from "node:path";
 import { Op } from "sequelize";
 import type { ApplicationAttrs, PlanAttrs, UnitAttrs } from "../../../db/models";
@@ -12,7 +11,7 @@ import type { Db } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { UserError } from "~/engine/errors";
 import { labelOfRole } from "~/engine/people/roles";
-import { contentDisposition, fileNamePart, filePath, isFileKey } from "../file-storage.server";
+import { contentDisposition, fileDataUrl, fileNamePart } from "../file-storage.server";
 import { getForm, validFields, type PublishedForm } from "../form-registry.server";
 import { formatColumn, lookupIn, recordFields, type FormatOptions } from "../format-value";
 import { dictionaryLabelsFor } from "../dictionaries.server";
@@ -55,12 +54,6 @@ export function formFields(form: PublishedForm, stored: unknown, o: FormatOption
     }));
 }
 
-async function dataUrl(key: unknown, mime: string) {
-  if (!isFileKey(key)) return null;
-  // The renderer refuses every non-data: request, so images travel inside the HTML.
-  const bytes = await fsp.readFile(filePath(key)).catch(() => null);
-  return bytes ? `data:${mime};base64,${bytes.toString("base64")}` : null;
-}
 
 
 /** Reviewers' opinions per review stage of the chain, from the application's audit rows. */
@@ -114,7 +107,7 @@ export async function reviewFormData(db: Db, src: ReviewFormSource, now = new Da
   // What the step kinds add (forms and info, photo, signature, achievements …), dictionary values by label.
   const print: ReviewFormCtx["print"] = {
     fields: async (form, data) => formFields(form, data, { ...PRINT, lookup: lookupIn(await dictionaryLabelsFor(db, [{ schema: form.schema, data }])) }),
-    image: dataUrl,
+    image: fileDataUrl,
     cells: async (form, records) => {
       const o = { ...TABLE_CELL, lookup: lookupIn(await dictionaryLabelsFor(db, records.map((data) => ({ schema: form.schema, data })))) };
       return (c, data) => formatColumn(c, data, o);

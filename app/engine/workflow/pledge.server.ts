@@ -2,14 +2,13 @@
 // (only its sha256 is stored), the signature (a PNG drawn on a pad) and the pledge text rendered
 // from the workflow's Handlebars template.
 import crypto from "node:crypto";
-import fsp from "node:fs/promises";
 import { Op } from "sequelize";
 import sharp from "sharp";
 import type { ApplicationAttrs, PlanAttrs } from "../../../db/models";
 import type { Db } from "~/utils/db.server";
 import { UserError } from "~/engine/errors";
 import { loadProfile } from "~/engine/people/profile.server";
-import { filePath, storeFile } from "../file-storage.server";
+import { fileDataUrl, storeFile } from "../file-storage.server";
 import { renderTemplate } from "../templates.server";
 import type { PledgeSignOptions, WorkflowDefinition } from "../definitions/types.generated";
 
@@ -70,11 +69,6 @@ export async function storeSignature(db: Db, ownerId: number, dataUrl: unknown):
     data: (async function* () { yield png; })(),
   });
   return stored.key;
-}
-
-export async function fileDataUrl(key: string, mime: string) {
-  const bytes = await fsp.readFile(filePath(key)).catch(() => null);
-  return bytes ? `data:${mime};base64,${bytes.toString("base64")}` : null;
 }
 
 /** The pledge as HTML (the workflow's template: the version pinned at submission, the latest for a
