@@ -4,6 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh || { echo "0 passed, 1 failed"; exit 1; }
+bash scripts/ensure-system-deps.sh --test || { echo "0 passed, 1 failed"; exit 1; }
 mkdir -p var
 rm -f var/test-results.json
 echo "[test] typecheck"

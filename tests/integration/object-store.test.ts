@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestTarget, type TestTarget } from "../helpers/db";
 import { startServer, type RunningServer } from "../helpers/server";
 import { Client } from "../helpers/http";
-import { testStorage, type TestStorage } from "../helpers/storage";
+import { s3TestUrl, testStorage, type TestStorage } from "../helpers/storage";
 import { unitId } from "../helpers/fixtures";
 import { makeApplicant, makePlans, makeReviewers, PASSWORD } from "../helpers/review-fixtures";
 import { submitInProcess } from "../helpers/apply-inprocess";
@@ -18,8 +18,8 @@ import { fileSource, openObjectStore, readObject, readRange, setObjectStore } fr
 import { zipEntryNames } from "~/engine/file-storage.server";
 
 const MB = 1024 * 1024;
-// The driver does not depend on the database: once on SQLite (and on S3), not again on Postgres.
-const run = process.env.TEST_DB !== "postgres";
+// The disk driver does not depend on the database: in the sqlite and s3 projects, not again in postgres.
+const run = process.env.TEST_DB !== "postgres" || !!s3TestUrl();
 
 let dataDir: string;
 let storage: TestStorage;
