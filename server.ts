@@ -1,6 +1,7 @@
 // Production/dev HTTP server: Express serves static assets, refuses cross-origin writes, and
 // hands every other request to the Remix build. The database is migrated on boot.
 import cluster from "node:cluster";
+import crypto from "node:crypto";
 import path from "node:path";
 import compression from "compression";
 import express from "express";
@@ -16,16 +17,20 @@ import { FormConfigError } from "./app/engine/form-registry.server";
 import { guardResourceRoutes, logUnexpected, newErrorRef, unexpectedText } from "./app/utils/errors.server";
 import { getObjectStore } from "./app/utils/object-store.server";
 import { markDraining } from "./app/utils/readiness.server";
-
-/** How long in-flight requests may run after SIGTERM (a balancer's usual drain is 30 s). */
-const SHUTDOWN_GRACE_MS = 25_000;
+import { installJsonConsole, jsonLogger, requestIdFrom, withRequestId } from "./app/utils/log.server";
+import { metrics, registerGauges, startMetricsServer } from "./app/utils/metrics.server";
+import { routeOf } from "./app/utils/route-label.server";
 import { startFileCleanup } from "./app/engine/file-cleanup.server";
 import { closeRenderer, sweepOrphanedBrowsers } from "./app/engine/pdf/renderer.server";
 
 type Setup = Awaited<ReturnType<typeof setupDatabase>>;
 
+/** How long in-flight requests may run after SIGTERM (a balancer's usual drain is 30 s). */
+const SHUTDOWN_GRACE_MS = 25_000;
+
 async function main() {
   const env = getEnv();
+  if (env.logFormat === "json") installJsonConsole();
   // WEB_CONCURRENCY > 1: the primary migrates once, then forks that many workers sharing the
   // port (docs/decisions/006-server-cpu-per-page.md). Workers skip straight to serving.
   if (cluster.isWorker) return serve(null);
@@ -66,6 +71,8 @@ function startWorkers(n: number, setup: Setup) {
     if (++listening === n) announce(addr.port, n, setup, env.databaseUrl ? "postgres" : "sqlite");
   });
   for (let i = 0; i < n; i++) fork();
+  // The workers' metrics, summed, from the primary (the workers serve none of their own).
+  if (env.metricsPort !== null) startMetricsServer(env.metricsPort, env.metricsHost);
   // SQLite: the hourly file clean-up runs here, once, not in every worker (Postgres: pg-boss in the workers).
   if (!env.databaseUrl) startFileCleanup(openDb({ databaseUrl: null, sqlitePath: env.sqlitePath, logSql: env.logSql }));
   cluster.on("exit", (w, code, signal) => {
@@ -102,6 +109,23 @@ async function serve(setup: Setup | null) {
   app.use((req, _res, next) => {
     req.on("error", () => {});
     next();
+  });
+  // Every request gets an id (the balancer's X-Request-Id when it sent a plain one): answered in
+  // X-Request-Id, on each log line written meanwhile, and on the request's own JSON log line;
+  // its duration goes to the metrics under its Remix route id (never the raw path: ids in paths
+  // would make a series per application).
+  const routeLabel = routeOf(build);
+  app.use((req, res, next) => {
+    const reqId = requestIdFrom(req.get("x-request-id"), () => crypto.randomUUID());
+    res.setHeader("X-Request-Id", reqId);
+    const started = process.hrtime.bigint();
+    res.once("finish", () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = routeLabel(req.path);
+      metrics.httpDuration.observe({ route, method: req.method, status: String(res.statusCode) }, seconds);
+      jsonLogger()?.info({ reqId, method: req.method, route, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 }, "request");
+    });
+    withRequestId(reqId, next);
   });
   app.use(compression());
   app.use("/build", express.static(path.join(env.projectRoot, "public/build"), { immutable: true, maxAge: "1y" }));
@@ -160,6 +184,15 @@ async function serve(setup: Setup | null) {
   // Batch exports: queued ones resume (pg-boss on Postgres), ones whose runner died are restarted.
   const exportJobs = import("./app/engine/pdf/export-jobs.server");
   exportJobs.then((m) => m.startExportWorkers(db)).catch((e) => console.error("[export] worker:", e));
+  registerGauges({
+    pool: () => {
+      // Postgres only (sequelize-pool); SQLite has one connection and no pool to watch.
+      const pool = (db.sequelize.connectionManager as unknown as { pool?: { size: number; available: number; using: number; waiting: number } }).pool;
+      return pool && typeof pool.size === "number" ? { size: pool.size, available: pool.available, using: pool.using, waiting: pool.waiting } : null;
+    },
+    queues: () => exportJobs.then((m) => m.exportQueueDepth(db)),
+  });
+  if (env.metricsPort !== null && !cluster.isWorker) startMetricsServer(env.metricsPort, env.metricsHost);
   let stopping = false;
   const stop = () => {
     if (stopping) return;

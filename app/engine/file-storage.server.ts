@@ -9,6 +9,7 @@ import { col, fn, Op, type Transaction } from "sequelize";
 import { Readable } from "node:stream";
 import { fileTypeFromBuffer, fileTypeFromStream } from "file-type";
 import { getObjectStore, objectSource, readObject, type ByteSource } from "~/utils/object-store.server";
+import { metrics } from "~/utils/metrics.server";
 import { isStaff, type Person } from "./people/roles";
 import type { StoredFileAttrs } from "../../db/models";
 import type { Db } from "~/utils/db.server";
@@ -302,15 +303,21 @@ export async function storeFile(db: Db, input: StoreFileInput): Promise<StoredFi
     if (size === 0) throw new UserError("文件为空，请重新选择", 400);
     if (!headChecked) await checkHead();
   }
-  await store.put(objectKey, checked());
+  await store.put(objectKey, checked()).catch((e) => {
+    metrics.uploads.inc({ outcome: e instanceof UserError ? "refused" : "failed" });
+    throw e;
+  });
   try {
     const whole = looksLikeZip(head) ? await objectSource(store, objectKey) : undefined;
     const detected = await detectFileType(head.subarray(0, headLen), whole ?? undefined);
     if (!detected.mime || !spec.accept.includes(detected.mime)) throw typeRefusal(detected, spec.accept);
     const info = { key, name: sanitizeFileName(input.filename), size, mimeType: detected.mime, sha256: hash.digest("hex") };
     await recordWithinQuota(db, { key, ownerId: input.ownerId, originalName: info.name, mimeType: info.mimeType, size, sha256: info.sha256 });
+    metrics.uploads.inc({ outcome: "stored" });
+    metrics.uploadBytes.inc(size);
     return info;
   } catch (e) {
+    metrics.uploads.inc({ outcome: e instanceof UserError ? "refused" : "failed" });
     await store.remove(objectKey).catch(() => {});
     throw e;
   }

@@ -46,6 +46,11 @@ export interface Env {
   pdfBrowserIdleMs: number;
   /** A batch export whose runner has not written a heartbeat for this long is taken as dead, ms. */
   exportHeartbeatTimeoutMs: number;
+  /** json: one JSON object per log line with the request id (production default); text otherwise. */
+  logFormat: "json" | "text";
+  /** Prometheus /metrics on this port (null = off), bound to metricsHost. */
+  metricsPort: number | null;
+  metricsHost: string;
 }
 
 function bool(v: string | undefined, def: boolean) {
@@ -161,9 +166,16 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   if (!publicOrigin && nodeEnv === "production" && !demoMode) {
     throw new Error("PUBLIC_ORIGIN is required in production: the address users open, e.g. https://zcps.example.gov.cn");
   }
+  const logFormat = (source.LOG_FORMAT?.trim() || (nodeEnv === "production" && !demoMode ? "json" : "text")) as Env["logFormat"];
+  if (!["json", "text"].includes(logFormat)) throw new Error(`LOG_FORMAT must be json or text, got "${source.LOG_FORMAT}"`);
+  const metricsPort = source.METRICS_PORT?.trim() ? Number(source.METRICS_PORT) : null;
+  if (metricsPort !== null && (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535)) throw new Error(`METRICS_PORT is not a port: ${source.METRICS_PORT}`);
   return {
     nodeEnv,
     port,
+    logFormat,
+    metricsPort,
+    metricsHost: source.METRICS_HOST?.trim() || "0.0.0.0",
     databaseUrl,
     sqlitePath,
     sessionSecrets: secrets,

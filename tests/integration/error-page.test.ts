@@ -23,11 +23,13 @@ function refLogged(shown: string) {
   const m = /参考编号：([0-9A-F]{10})/.exec(shown);
   expect(m, shown.slice(0, 500)).not.toBeNull();
   const ref = m![1];
-  const logs = server.logs();
-  const at = logs.indexOf(`[错误 ${ref}]`);
-  expect(at, `log entry for ${ref}`).toBeGreaterThanOrEqual(0);
-  // The stack follows the entry (the first frame is an "at …" line).
-  expect(logs.slice(at, at + 4000)).toMatch(/\n\s+at /);
+  // One JSON log line (production logs are JSON) whose message is the entry and its stack.
+  const entry = server.logs().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as { msg: string; reqId?: string })
+    .find((l) => l.msg.includes(`[错误 ${ref}]`));
+  expect(entry, `log entry for ${ref}`).toBeDefined();
+  // The stack follows the entry (the first frame is an "at …" line), with the request's id.
+  expect(entry!.msg).toMatch(/\n\s+at /);
+  expect(entry!.reqId).toMatch(/^[0-9a-f-]{36}$/);
   return ref;
 }
 

@@ -10,7 +10,7 @@
 // was taken over stops instead of racing its successor.
 import crypto from "node:crypto";
 import type { Readable } from "node:stream";
-import { Op, type WhereOptions } from "sequelize";
+import { col, fn, Op, type WhereOptions } from "sequelize";
 import PgBoss from "pg-boss";
 import yazl from "yazl";
 import type { ApplicationAttrs, ExportJobAttrs } from "../../../db/models";
@@ -22,6 +22,7 @@ import { dbId, isDbId } from "~/utils/ints.server";
 import { loadReviewerScope } from "~/engine/people/scope.server";
 import { singleton } from "~/utils/singleton.server";
 import { getObjectStore } from "~/utils/object-store.server";
+import { metrics } from "~/utils/metrics.server";
 import { fileNamePart } from "../file-storage.server";
 import { cnDate } from "../templates.server";
 import { getForStaff, queueWhere, type QueueFilters } from "../workflow/review.server";
@@ -252,6 +253,8 @@ export async function runExport(db: Db, jobId: number) {
   };
 
   const user = await db.models.User.findByPk(job.userId, { attributes: ["id", "role"], raw: true });
+  const timer = metrics.jobDuration.startTimer({ queue: QUEUE });
+  let outcome = "failed";
   const errors: ExportJobAttrs["errors"] = [];
   let done = 0;
   const store = await getObjectStore();
@@ -300,6 +303,7 @@ export async function runExport(db: Db, jobId: number) {
     zip.end();
     const { size } = await written;
     if (lost) {
+      outcome = "lost";
       await store.remove(key);
       return;
     }
@@ -309,6 +313,7 @@ export async function runExport(db: Db, jobId: number) {
       await write({ status: "failed", done, failed: errors.length, errors, message: "没有成功生成任何评审表", finishedAt: new Date() });
       return;
     }
+    outcome = lost ? "lost" : "done";
     await write({
       status: "done", done, failed: errors.length, errors, fileName, fileSize: size, finishedAt: new Date(), expiresAt: new Date(Date.now() + EXPORT_KEEP_MS),
       message: errors.length ? `已导出 ${ok} 份，${errors.length} 份失败` : `已导出 ${ok} 份`,
@@ -323,6 +328,7 @@ export async function runExport(db: Db, jobId: number) {
     await write({ status: "failed", done, failed: errors.length, errors, message: "导出任务失败，请重新导出", finishedAt: new Date() }).catch(() => {});
   } finally {
     clearInterval(beat);
+    timer({ outcome });
   }
 }
 
@@ -432,6 +438,14 @@ export async function exportDownload(db: Db, userId: number, id: number) {
   if (!stat || !body) throw new UserError("导出文件已过期，请重新导出", 410);
   const day = cnDate(job.createdAt).replace(/[年月]/g, "-").replace("日", "");
   return { body, size: stat.size, name: `评审表导出_${day}_${job.total - job.failed}份.zip` };
+}
+
+/** Export jobs waiting and running (the metrics' queue depth; the same on both databases). */
+export async function exportQueueDepth(db: Db) {
+  const rows = await db.models.ExportJob.findAll({
+    where: { status: { [Op.in]: ["queued", "running"] } }, attributes: ["status", [fn("COUNT", col("id")), "count"]], group: ["status"], raw: true,
+  }) as unknown as { status: string; count: number | string }[];
+  return ["queued", "running"].map((state) => ({ queue: QUEUE, state, count: Number(rows.find((r) => r.status === state)?.count ?? 0) }));
 }
 
 /** For tests and shutdown: the pg-boss instance of this process, stopped if it was started. */

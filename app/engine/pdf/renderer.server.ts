@@ -13,6 +13,7 @@ import puppeteer, { type Browser, type HTTPRequest, type Page } from "puppeteer-
 import { getEnv } from "~/utils/env.server";
 import { singleton } from "~/utils/singleton.server";
 import { footerTemplate, headerTemplate } from "./footer.server";
+import { metrics } from "~/utils/metrics.server";
 
 export interface RendererConfig {
   /** Chromium binary (default getEnv().chromiumPath). */
@@ -499,6 +500,18 @@ async function renderOn(entry: BrowserEntry, html: string, opts: RenderPdfOption
  * Chinese message on timeout, a full queue, a browser that can't start or that crashed twice.
  */
 export async function renderPdf(html: string, opts: RenderPdfOptions = {}): Promise<Buffer> {
+  const end = metrics.renderDuration.startTimer();
+  try {
+    const pdf = await renderQueued(html, opts);
+    end({ outcome: "ok" });
+    return pdf;
+  } catch (e) {
+    end({ outcome: e instanceof PdfRenderError ? e.code : "error" });
+    throw e;
+  }
+}
+
+async function renderQueued(html: string, opts: RenderPdfOptions): Promise<Buffer> {
   const s = state();
   const timeoutMs = opts.timeoutMs ?? s.config.timeoutMs;
   const epoch = s.epoch;
