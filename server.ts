@@ -22,6 +22,7 @@ import { metrics, registerGauges, startMetricsServer } from "./app/utils/metrics
 import { routeOf } from "./app/utils/route-label.server";
 import { startFileCleanup } from "./app/engine/file-cleanup.server";
 import { closeRenderer, sweepOrphanedBrowsers } from "./app/engine/pdf/renderer.server";
+import { stopRenderQueue } from "./app/engine/pdf/render.server";
 
 type Setup = Awaited<ReturnType<typeof setupDatabase>>;
 
@@ -208,7 +209,7 @@ async function serve(setup: Setup | null) {
       process.exit(0);
     }, SHUTDOWN_GRACE_MS).unref();
     // The warm browser and the export worker go first; the DB closes once requests have finished.
-    void Promise.allSettled([closeRenderer(), exportJobs.then((m) => m.stopExportWorkers())]);
+    void Promise.allSettled([closeRenderer(), stopRenderQueue(), exportJobs.then((m) => m.stopExportWorkers())]);
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);

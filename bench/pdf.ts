@@ -14,7 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import puppeteer, { type PDFOptions } from "puppeteer-core";
 import sharp from "sharp";
-import { CHROMIUM_ARGS, closeRenderer, configureRenderer, rendererConfig, rendererStats, renderPdf } from "../app/engine/pdf/renderer.server";
+import { CHROMIUM_ARGS, closeRenderer, configureRenderer, rendererConfig, rendererStats, renderPdfHere as renderPdf } from "../app/engine/pdf/renderer.server";
 import { footerTemplate, headerTemplate } from "../app/engine/pdf/footer.server";
 import { machine, ms, ROOT, summarize, table } from "./lib";
 

@@ -13,7 +13,7 @@ import { getDefinition, publishDefinition, prepareDefinition } from "./definitio
 import { partialName, resolveTemplate, templateKind, templateSafetyProblems, TEMPLATE_HELPERS } from "./definitions/kinds/template.server";
 import { workflowKind } from "./definitions/kinds/workflow.server";
 import { reviewFormDataSchema } from "./pdf/review-form.server";
-import { renderPdf } from "./pdf/renderer.server";
+import { renderPdf } from "./pdf/render.server";
 import { templateEnvironment } from "./templates.server";
 
 const ID = /^[a-z0-9-]+(\/[a-z0-9-]+)*$/;

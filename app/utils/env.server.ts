@@ -48,6 +48,8 @@ export interface Env {
   exportHeartbeatTimeoutMs: number;
   /** json: one JSON object per log line with the request id (production default); text otherwise. */
   logFormat: "json" | "text";
+  /** inline: PDFs rendered in this process; worker: by render workers over pg-boss (Postgres only). */
+  renderMode: "inline" | "worker";
   /** Prometheus /metrics on this port (null = off), bound to metricsHost. */
   metricsPort: number | null;
   metricsHost: string;
@@ -170,10 +172,14 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   if (!["json", "text"].includes(logFormat)) throw new Error(`LOG_FORMAT must be json or text, got "${source.LOG_FORMAT}"`);
   const metricsPort = source.METRICS_PORT?.trim() ? Number(source.METRICS_PORT) : null;
   if (metricsPort !== null && (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535)) throw new Error(`METRICS_PORT is not a port: ${source.METRICS_PORT}`);
+  const renderMode = (source.RENDER_MODE?.trim() || "inline") as Env["renderMode"];
+  if (!["inline", "worker"].includes(renderMode)) throw new Error(`RENDER_MODE must be inline or worker, got "${source.RENDER_MODE}"`);
+  if (renderMode === "worker" && !databaseUrl) throw new Error("RENDER_MODE=worker needs Postgres (DATABASE_URL): the render queue is pg-boss");
   return {
     nodeEnv,
     port,
     logFormat,
+    renderMode,
     metricsPort,
     metricsHost: source.METRICS_HOST?.trim() || "0.0.0.0",
     databaseUrl,

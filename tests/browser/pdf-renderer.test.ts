@@ -15,7 +15,7 @@ import {
   closeRenderer,
   configureRenderer,
   PdfRenderError,
-  renderPdf,
+  renderPdfHere as renderPdf,
   rendererStats,
   sweepOrphanedBrowsers,
 } from "../../app/engine/pdf/renderer.server";

@@ -37,8 +37,9 @@ export const EXPORT_KEEP_MS = 24 * 60 * 60 * 1000;
 const PG_BOSS_EXPIRE_S = 30 * 60;
 /** Runs of one job (the first and automatic restarts) before it is failed for good. */
 export const MAX_ATTEMPTS = 3;
-/** Forms rendered at once by one job (the renderer's page pool is shared with single downloads). */
-const JOB_CONCURRENCY = 2;
+/** Forms rendered at once by one job: two in this process's renderer (its page pool is shared with
+ * single downloads); four queued for render workers, so two or more workers share one batch. */
+const jobConcurrency = () => (getEnv().renderMode === "worker" ? 4 : 2);
 const QUEUE = "review-form-export";
 /** Who may export review forms: whoever decides applications (and so reads them). */
 export const isExportRole = (role: string) => may(role, "applications");
@@ -284,7 +285,7 @@ export async function runExport(db: Db, jobId: number) {
         for (let attempt = 0; ; attempt++) {
           try {
             if (!src) throw new UserError("申报不存在或已不在您的范围内");
-            const { pdf } = await renderReviewForm(db, src, { queueTimeoutMs: 10 * 60_000 });
+            const { pdf } = await renderReviewForm(db, src, { queueTimeoutMs: 10 * 60_000, priority: "batch" });
             zip.addBuffer(pdf, entryName(src.app, used), { compress: false, mtime: new Date() });
           } catch (e) {
             // A crashed page or browser, or a hang: the form gets one more try.
@@ -299,7 +300,7 @@ export async function runExport(db: Db, jobId: number) {
         await progress();
       }
     };
-    await Promise.all(Array.from({ length: Math.min(JOB_CONCURRENCY, queue.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(jobConcurrency(), queue.length) }, worker));
     zip.end();
     const { size } = await written;
     if (lost) {

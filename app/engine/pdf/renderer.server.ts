@@ -495,11 +495,11 @@ async function renderOn(entry: BrowserEntry, html: string, opts: RenderPdfOption
 }
 
 /**
- * Renders server-built HTML to an A4 PDF. The HTML must be complete (CSS inline, images as data:
+ * Renders server-built HTML to an A4 PDF in this process (render.server.ts decides where to render). The HTML must be complete (CSS inline, images as data:
  * URLs): JavaScript does not run and every other request is refused. Throws PdfRenderError with a
  * Chinese message on timeout, a full queue, a browser that can't start or that crashed twice.
  */
-export async function renderPdf(html: string, opts: RenderPdfOptions = {}): Promise<Buffer> {
+export async function renderPdfHere(html: string, opts: RenderPdfOptions = {}): Promise<Buffer> {
   const end = metrics.renderDuration.startTimer();
   try {
     const pdf = await renderQueued(html, opts);
@@ -540,7 +540,7 @@ async function renderQueued(html: string, opts: RenderPdfOptions): Promise<Buffe
   }
 }
 
-/** Closes every browser and refuses the queued calls (shutdown, tests). A later renderPdf relaunches. */
+/** Closes every browser and refuses the queued calls (shutdown, tests). A later render relaunches. */
 export async function closeRenderer(): Promise<void> {
   const s = state();
   s.epoch++;

@@ -20,7 +20,8 @@ import type { WorkflowDefinition } from "../definitions/types.generated";
 import { stepReviewFormData, withStepReviewFormKeys } from "../workflow/steps.server";
 import type { ReviewFormCtx } from "../workflow/steps/kit.server";
 import { ACTION_LABEL, stateLabel } from "../workflow/review-machine";
-import { PdfRenderError, renderPdf, type RenderPdfOptions } from "./renderer.server";
+import { PdfRenderError } from "./renderer.server";
+import { renderPdf, type RenderOptions } from "./render.server";
 
 export interface ReviewFormSource { app: ApplicationAttrs; plan: PlanAttrs; workflow: WorkflowDefinition }
 
@@ -159,7 +160,7 @@ export async function reviewFormHtml(db: Db, src: ReviewFormSource) {
 }
 
 /** The review form as a PDF, with 申报编号 in every page's footer. */
-export async function renderReviewForm(db: Db, src: ReviewFormSource, opts: Pick<RenderPdfOptions, "queueTimeoutMs" | "onBlocked"> = {}) {
+export async function renderReviewForm(db: Db, src: ReviewFormSource, opts: Pick<RenderOptions, "queueTimeoutMs" | "onBlocked" | "priority"> = {}) {
   const html = await reviewFormHtml(db, src);
   const pdf = await renderPdf(html, { footerText: `申报编号：${src.app.number}`, pageNumbers: true, ...opts });
   return { pdf, fileName: reviewFormFileName(src.app) };
