@@ -14,12 +14,14 @@ import { Client } from "../helpers/http";
 import { FILES } from "../helpers/files";
 import { testStorage, type TestStorage } from "../helpers/storage";
 import { uniqueName, unitId, validProfile } from "../helpers/fixtures";
-import { makeApplicant, makePlans, PASSWORD } from "../helpers/review-fixtures";
+import { makeApplicant, makePlans, makeReviewers, PASSWORD } from "../helpers/review-fixtures";
 import { startApply, walkToSubmit } from "../helpers/wizard";
 import { openDb, type Db } from "~/utils/db.server";
 import { createUser } from "~/engine/people/users.server";
 import { saveProfile } from "~/engine/people/profile.server";
 import { objectKeyOf } from "~/engine/file-storage.server";
+import { startWorker, type RenderWorker } from "../helpers/render-worker";
+import { allPids, cmdline, descendsFrom, running } from "../helpers/processes";
 
 const NGINX = "/usr/sbin/nginx";
 const EVIDENCE = "/files?form=achievement%2Feducation&field=attachments";
@@ -31,6 +33,7 @@ let db: Db;
 let nodes: RunningServer[] = [];
 let lb: ChildProcess | null = null;
 let lbUrl: string;
+let worker: RenderWorker | null = null;
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -92,6 +95,8 @@ ${upstreams.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=60s;`
   throw new Error(`nginx did not listen: ${err}`);
 }
 
+let submitted: { appId: number; planId: number; refs: Awaited<ReturnType<typeof makePlans>>["refs"] } | null = null;
+
 const nodeOf = (res: Response) => {
   const last = (res.headers.get("x-upstream") ?? "").split(",").pop()!.trim();
   return nodes.findIndex((n) => last === `127.0.0.1:${n.port}`);
@@ -104,11 +109,13 @@ beforeAll(async () => {
   // The address users open is the balancer's: both nodes are told it.
   const lbPort = await freePort();
   lbUrl = `http://127.0.0.1:${lbPort}`;
-  const env = { ...storage.env, PUBLIC_ORIGIN: lbUrl };
+  // On Postgres the nodes render nothing themselves: one render worker does (decision 013).
+  const env = { ...storage.env, PUBLIC_ORIGIN: lbUrl, ...(target.databaseUrl ? { RENDER_MODE: "worker" } : {}) };
   // One after the other: the first applies migrations and definitions, the second finds them done.
   nodes = [await startServer(target, env)];
   nodes.push(await startServer(target, env));
   db = openDb({ databaseUrl: target.databaseUrl, sqlitePath: target.sqlitePath });
+  if (target.databaseUrl) worker = await startWorker({ ...env, DATABASE_URL: target.databaseUrl, SESSION_SECRET: "test-secret" });
   const lbDir = path.join(dataDir, "nginx");
   fs.mkdirSync(lbDir);
   lb = await startBalancer(lbDir, lbPort, nodes.map((n) => n.port));
@@ -116,6 +123,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   lb?.kill("SIGQUIT");
+  if (worker) { worker.child.kill("SIGKILL"); await worker.exited; }
   await db?.sequelize.close();
   for (const n of nodes) await n.stop();
   await target?.drop();
@@ -204,5 +212,29 @@ describe("two web nodes behind a balancer", () => {
     const keys = JSON.stringify(app.steps).match(/f_[A-Za-z0-9_-]{32}/g) ?? [];
     expect(keys.length).toBeGreaterThanOrEqual(2);
     for (const k of keys) expect(await storage.store.stat(objectKeyOf(k)), k).not.toBeNull();
+    submitted = { appId, planId: plans.review, refs: plans.refs };
   }, 180_000);
+
+  it.runIf(!!process.env.TEST_DATABASE_URL)("a reviewer's single and batch exports through the balancer are rendered by the worker", async () => {
+    const staff = await makeReviewers(db, { unitId: await unitId(db), ...submitted!.refs });
+    const c = new Client(lbUrl);
+    expect((await c.login(staff.unit.username, PASSWORD)).status).toBe(302);
+    const pdf = await c.get(`/staff/applications/${submitted!.appId}/review-form.pdf`);
+    expect(pdf.status).toBe(200);
+    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString("latin1")).toBe("%PDF-");
+    const res = await c.action("/staff/exports", "routes/staff.exports", { ids: [submitted!.appId] });
+    expect(res.status).toBe(204);
+    const jobId = Number(res.headers.get("x-remix-redirect")!.split("/").pop());
+    let job: { status: string } = { status: "queued" };
+    for (let i = 0; i < 600 && !["done", "failed"].includes(job.status); i++) {
+      if (i) await new Promise((r) => setTimeout(r, 200));
+      job = (await (await c.get(`/staff/exports/${jobId}?_data=${encodeURIComponent("routes/staff.exports_.$id")}`)).json()).job;
+    }
+    expect(job.status).toBe("done");
+    expect((await c.get(`/staff/exports/${jobId}/download`)).status).toBe(200);
+    // Chromium ran under the worker only, never under a web node.
+    const chromiums = (pid: number) => allPids().filter((p) => p !== pid && running(p) && descendsFrom(p, pid) && /chromium/.test(cmdline(p)));
+    expect(chromiums(worker!.pid()).length).toBeGreaterThan(0);
+    for (const n of nodes.slice(1)) expect(chromiums(n.appPid())).toEqual([]);
+  }, 120_000);
 });

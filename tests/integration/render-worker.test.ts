@@ -1,7 +1,6 @@
 // RENDER_MODE=worker (Postgres): the web node launches no Chromium; `npm run worker` processes
 // render the single 【导出评审表】 and a batch export's items, two workers sharing one batch; a
 // worker killed mid-batch loses nothing (its render expires and the other worker does it).
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -12,34 +11,13 @@ import { Client } from "../helpers/http";
 import { unitId } from "../helpers/fixtures";
 import { makeApplicant, makePlans, makeReviewers, PASSWORD } from "../helpers/review-fixtures";
 import { submitInProcess } from "../helpers/apply-inprocess";
-import { allPids, children, cmdline, descendsFrom, running } from "../helpers/processes";
+import { allPids, cmdline, descendsFrom, running } from "../helpers/processes";
+import { startWorker, type RenderWorker } from "../helpers/render-worker";
 import { pdfPlain } from "../helpers/pdf-text";
 import { openDb, type Db } from "~/utils/db.server";
 import { localStore, setObjectStore } from "~/utils/object-store.server";
 
-const ROOT = path.resolve(__dirname, "../..");
 const pg = process.env.TEST_DB === "postgres";
-
-interface Worker { child: ChildProcess; pid: () => number; logs: () => string; exited: Promise<void> }
-
-/** `npm run worker` as a child process, once it says it started. */
-async function startWorker(env: Record<string, string>): Promise<Worker> {
-  let out = "";
-  const child = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["scripts/render-worker.ts"], {
-    cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", ...env }, stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (out += d));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  for (let i = 0; i < 600 && !out.includes("渲染工作进程已启动"); i++) {
-    if (child.exitCode !== null) throw new Error(`worker exited:\n${out}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  if (!out.includes("渲染工作进程已启动")) throw new Error(`worker did not start:\n${out}`);
-  // tsx runs the script in a child process of its own: that one owns the Chromium.
-  const pid = () => children(child.pid!).find((p) => cmdline(p).includes("render-worker")) ?? child.pid!;
-  return { child, pid, logs: () => out, exited };
-}
 
 const chromiumsOf = (pid: number) => allPids().filter((p) => p !== pid && running(p) && descendsFrom(p, pid) && /chromium/.test(cmdline(p)));
 
@@ -48,7 +26,7 @@ describe.runIf(pg)("render workers", () => {
   let web: RunningServer;
   let db: Db;
   let dataDir: string;
-  let workers: Worker[] = [];
+  let workers: RenderWorker[] = [];
   let ids: number[] = [];
   let office: Client;
 
