@@ -9,6 +9,7 @@ import { createRequestHandler } from "@remix-run/express";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import { getEnv } from "./app/utils/env.server";
 import { getDb, openDb } from "./app/utils/db.server";
+import { readFromReplicas } from "./db/connection";
 import { originAllowed } from "./app/utils/csrf.server";
 import { purgeExpiredSessions } from "./app/utils/session.server";
 import { setupDatabase } from "./scripts/setup";
@@ -25,6 +26,10 @@ import { closeRenderer, sweepOrphanedBrowsers } from "./app/engine/pdf/renderer.
 import { stopRenderQueue } from "./app/engine/pdf/render.server";
 
 type Setup = Awaited<ReturnType<typeof setupDatabase>>;
+
+/** Cookie marking a browser that wrote within the read-your-writes window. */
+const RECENT_WRITE = "zcps_rw";
+const RECENT_WRITE_SENT = /(?:^|;\s*)zcps_rw=1(?:;|$)/;
 
 /** How long in-flight requests may run after SIGTERM (a balancer's usual drain is 30 s). */
 const SHUTDOWN_GRACE_MS = 25_000;
@@ -128,6 +133,18 @@ async function serve(setup: Setup | null) {
     });
     withRequestId(reqId, next);
   });
+  // Read replicas serve page views; a write request reads the primary, and so do the same
+  // browser's pages for the replication-lag window after it (a cookie says when), so nobody
+  // misses what they just saved. Background work never reads a replica (db/connection.ts).
+  if (env.databaseReadUrls.length) {
+    const maxAge = Math.ceil(env.readYourWritesMs / 1000);
+    app.use((req, res, next) => {
+      const write = !["GET", "HEAD", "OPTIONS"].includes(req.method);
+      if (write) res.append("Set-Cookie", `${RECENT_WRITE}=1; Max-Age=${maxAge}; Path=/; HttpOnly; SameSite=Lax`);
+      if (write || RECENT_WRITE_SENT.test(req.headers.cookie ?? "")) return next();
+      readFromReplicas(next);
+    });
+  }
   app.use(compression());
   app.use("/build", express.static(path.join(env.projectRoot, "public/build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(env.projectRoot, "public"), { maxAge: "1h" }));
@@ -188,7 +205,9 @@ async function serve(setup: Setup | null) {
   registerGauges({
     pool: () => {
       // Postgres only (sequelize-pool); SQLite has one connection and no pool to watch.
-      const pool = (db.sequelize.connectionManager as unknown as { pool?: { size: number; available: number; using: number; waiting: number } }).pool;
+      type Pool = { size: number; available: number; using: number; waiting: number };
+      const all = (db.sequelize.connectionManager as unknown as { pool?: Pool & { write?: Pool } }).pool;
+      const pool = all?.write ?? all; // with replicas: the primary's pool
       return pool && typeof pool.size === "number" ? { size: pool.size, available: pool.available, using: pool.using, waiting: pool.waiting } : null;
     },
     queues: () => exportJobs.then((m) => m.exportQueueDepth(db)),

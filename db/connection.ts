@@ -1,7 +1,8 @@
 // Builds a Sequelize instance for Postgres (DATABASE_URL) or the embedded SQLite file.
 import fs from "node:fs";
 import path from "node:path";
-import { Sequelize, Transaction } from "sequelize";
+import { AsyncLocalStorage } from "node:async_hooks";
+import { Sequelize, Transaction, type Options } from "sequelize";
 import pg from "pg";
 import sqlite3 from "sqlite3";
 import { makeStorable } from "./storable";
@@ -10,6 +11,20 @@ export interface DbTarget {
   databaseUrl: string | null;
   sqlitePath: string;
   logSql?: boolean;
+  /** Postgres read replicas: reads outside a transaction may go to them (see readFromReplicas). */
+  readUrls?: string[];
+}
+
+// Which work may read a replica: only what a request marks so (a page view with no recent write
+// by its user). Everything else — writes, background jobs, start-up, scripts — reads the primary,
+// so nothing acts on a lagging copy. One context per process (globalThis: server.ts and the Remix
+// bundle each load this module, and both must see the same one).
+const REPLICA_OK = Symbol.for("zcps.replicaReadsAllowed");
+const replicaContext = ((globalThis as Record<symbol, unknown>)[REPLICA_OK] ??= new AsyncLocalStorage<boolean>()) as AsyncLocalStorage<boolean>;
+
+/** Runs `fn` with its reads outside transactions sent to the read replicas (if any). */
+export function readFromReplicas<T>(fn: () => T): T {
+  return replicaContext.run(true, fn);
 }
 
 export function createSequelize(target: DbTarget): Sequelize {
@@ -32,13 +47,21 @@ function storableWrites(sequelize: Sequelize) {
 function open(target: DbTarget): Sequelize {
   const logging = target.logSql ? (sql: string) => console.log(sql) : false;
   if (target.databaseUrl) {
-    return new Sequelize(target.databaseUrl, {
+    const options: Options = {
       dialect: "postgres",
       // Passed explicitly so the Remix server bundle does not need to resolve the driver by name.
       dialectModule: pg,
       logging,
       pool: { max: 10, min: 0, idle: 10_000 },
+    };
+    if (!target.readUrls?.length) return new Sequelize(target.databaseUrl, options);
+    // Replication: SELECTs outside a transaction go to the replicas (round robin) where
+    // readFromReplicas() allows it; everything else to the primary.
+    const sequelize = new Sequelize({ ...options, replication: { write: hostOf(target.databaseUrl), read: target.readUrls.map(hostOf) } });
+    sequelize.addHook("beforePoolAcquire", (o: { useMaster?: boolean }) => {
+      if (!replicaContext.getStore()) o.useMaster = true;
     });
+    return sequelize;
   }
   if (target.sqlitePath !== ":memory:") fs.mkdirSync(path.dirname(target.sqlitePath), { recursive: true });
   const sequelize = new Sequelize({
@@ -61,6 +84,14 @@ function open(target: DbTarget): Sequelize {
     );
   });
   return sequelize;
+}
+
+function hostOf(url: string) {
+  const u = new URL(url);
+  return {
+    host: u.hostname, port: u.port || "5432", database: decodeURIComponent(u.pathname.slice(1)),
+    username: decodeURIComponent(u.username), password: decodeURIComponent(u.password) || undefined,
+  };
 }
 
 export function jsonType(sequelize: Sequelize) {

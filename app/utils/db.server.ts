@@ -15,7 +15,7 @@ export function openDb(target: Parameters<typeof createSequelize>[0]): Db {
 export function getDb(): Db {
   return singleton("db", () => {
     const env = getEnv();
-    return openDb({ databaseUrl: env.databaseUrl, sqlitePath: env.sqlitePath, logSql: env.logSql });
+    return openDb({ databaseUrl: env.databaseUrl, sqlitePath: env.sqlitePath, logSql: env.logSql, readUrls: env.databaseReadUrls });
   });
 }
 

@@ -9,6 +9,10 @@ export interface Env {
   port: number;
   /** Postgres URL, or null for the embedded SQLite default. */
   databaseUrl: string | null;
+  /** Postgres read replicas (DATABASE_READ_URLS): reads outside transactions go there. */
+  databaseReadUrls: string[];
+  /** After a user's write, their pages read the primary for this long (replication lag), ms. */
+  readYourWritesMs: number;
   sqlitePath: string;
   sessionSecrets: string[];
   demoMode: boolean;
@@ -144,6 +148,9 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new Error("DATABASE_URL must be a postgres:// URL (leave it unset for the embedded SQLite default)");
   }
+  const databaseReadUrls = (source.DATABASE_READ_URLS ?? "").split(",").map((u) => u.trim()).filter(Boolean);
+  if (databaseReadUrls.length && !databaseUrl) throw new Error("DATABASE_READ_URLS needs DATABASE_URL (read replicas of a Postgres primary)");
+  for (const u of databaseReadUrls) if (!/^postgres(ql)?:\/\//.test(u)) throw new Error("DATABASE_READ_URLS must be postgres:// URLs, comma-separated");
   const webConcurrency = Number(source.WEB_CONCURRENCY || 1);
   if (!Number.isInteger(webConcurrency) || webConcurrency < 1 || webConcurrency > 64) throw new Error(`WEB_CONCURRENCY must be 1–64, got ${source.WEB_CONCURRENCY}`);
   const loginIpMaxFailures = Number(source.LOGIN_IP_MAX_FAILURES || 100);
@@ -178,6 +185,8 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   return {
     nodeEnv,
     port,
+    databaseReadUrls,
+    readYourWritesMs: seconds("READ_YOUR_WRITES_SECONDS", source.READ_YOUR_WRITES_SECONDS, 10, 1),
     logFormat,
     renderMode,
     metricsPort,
