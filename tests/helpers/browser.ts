@@ -134,14 +134,19 @@ export function pageHelpers(page: Page) {
   /**
    * The enabled button inside `scope` whose label (white space ignored) is `label`; waits for it.
    * An antd button in its loading state is not disabled but ignores clicks (its spinner clears in
-   * an effect after the render that ends the navigation), so a loading button does not count.
+   * an effect after the render that ends the navigation), so a loading button does not count,
+   * nor one in a modal that is still opening.
    */
   async function button(label: string, scope = "main") {
     const handle = await page.waitForFunction(
       (sc, l) =>
         [...document.querySelectorAll<HTMLButtonElement>(`${sc} button`)].find(
           (b) =>
-            b.innerText.replace(/\s+/g, "") === l && !b.disabled && b.offsetParent !== null && !b.classList.contains("ant-btn-loading"),
+            b.innerText.replace(/\s+/g, "") === l && !b.disabled && b.offsetParent !== null && !b.classList.contains("ant-btn-loading") &&
+            // In a modal or drawer still opening, the button moves (zoom): a click at its measured
+            // centre can land on the mask and close it instead. Wait for the opening to end.
+            !(b.closest(".ant-modal-root, .ant-drawer")?.getAnimations({ subtree: true }) ?? [])
+              .some((a) => a.playState === "running" && a.effect?.getTiming().iterations !== Infinity),
         ) ?? null,
       {},
       scope,
