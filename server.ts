@@ -23,7 +23,7 @@ import { metrics, registerGauges, startMetricsServer } from "./app/utils/metrics
 import { routeOf } from "./app/utils/route-label.server";
 import { startFileCleanup } from "./app/engine/file-cleanup.server";
 import { closeRenderer, sweepOrphanedBrowsers } from "./app/engine/pdf/renderer.server";
-import { stopRenderQueue } from "./app/engine/pdf/render.server";
+import { renderQueueDepth, stopRenderQueue } from "./app/engine/pdf/render.server";
 
 type Setup = Awaited<ReturnType<typeof setupDatabase>>;
 
@@ -210,7 +210,7 @@ async function serve(setup: Setup | null) {
       const pool = all?.write ?? all; // with replicas: the primary's pool
       return pool && typeof pool.size === "number" ? { size: pool.size, available: pool.available, using: pool.using, waiting: pool.waiting } : null;
     },
-    queues: () => exportJobs.then((m) => m.exportQueueDepth(db)),
+    queues: async () => [...await exportJobs.then((m) => m.exportQueueDepth(db)), ...await renderQueueDepth()],
   });
   if (env.metricsPort !== null && !cluster.isWorker) startMetricsServer(env.metricsPort, env.metricsHost);
   let stopping = false;

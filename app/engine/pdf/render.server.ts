@@ -126,6 +126,12 @@ export async function workRenderQueue(concurrency: number) {
   return b;
 }
 
+/** Render jobs waiting (the metrics' queue depth); none in inline mode. */
+export async function renderQueueDepth(): Promise<{ queue: string; state: string; count: number }[]> {
+  if (getEnv().renderMode !== "worker") return [];
+  return [{ queue: RENDER_QUEUE, state: "queued", count: await (await boss()).getQueueSize(RENDER_QUEUE) }];
+}
+
 /** Stops this process's render queue client (shutdown): workers finish the job in hand first. */
 export async function stopRenderQueue() {
   const s = singleton("render-pg-boss", () => ({ boss: null as Promise<PgBoss> | null }));
