@@ -2,6 +2,7 @@
 # Installs and starts the app on the embedded SQLite database with demo data and demo accounts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/node-runtime.sh
 bash scripts/install.sh
 mkdir -p var
 if [ -z "${SESSION_SECRET:-}" ]; then

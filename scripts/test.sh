@@ -3,6 +3,7 @@
 # TEST_DATABASE_URL is set) + browser tests. Ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
+source scripts/node-runtime.sh
 bash scripts/install.sh || { echo "0 passed, 1 failed"; exit 1; }
 bash scripts/ensure-system-deps.sh --test || { echo "0 passed, 1 failed"; exit 1; }
 mkdir -p var
