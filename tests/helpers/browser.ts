@@ -134,19 +134,14 @@ export function pageHelpers(page: Page) {
   /**
    * The enabled button inside `scope` whose label (white space ignored) is `label`; waits for it.
    * An antd button in its loading state is not disabled but ignores clicks (its spinner clears in
-   * an effect after the render that ends the navigation), so a loading button does not count,
-   * nor one in a modal that is still opening.
+   * an effect after the render that ends the navigation), so a loading button does not count.
    */
   async function button(label: string, scope = "main") {
     const handle = await page.waitForFunction(
       (sc, l) =>
         [...document.querySelectorAll<HTMLButtonElement>(`${sc} button`)].find(
           (b) =>
-            b.innerText.replace(/\s+/g, "") === l && !b.disabled && b.offsetParent !== null && !b.classList.contains("ant-btn-loading") &&
-            // In a modal or drawer still opening, the button moves (zoom): a click at its measured
-            // centre can land on the mask and close it instead. Wait for the opening to end.
-            !(b.closest(".ant-modal-root, .ant-drawer")?.getAnimations({ subtree: true }) ?? [])
-              .some((a) => a.playState === "running" && a.effect?.getTiming().iterations !== Infinity),
+            b.innerText.replace(/\s+/g, "") === l && !b.disabled && b.offsetParent !== null && !b.classList.contains("ant-btn-loading"),
         ) ?? null,
       {},
       scope,
@@ -155,7 +150,15 @@ export function pageHelpers(page: Page) {
     return handle.asElement() as ElementHandle<HTMLButtonElement>;
   }
 
-  const clickButton = async (label: string, scope = "main") => (await button(label, scope)).click();
+  /** Clicks a button. One in a modal or drawer gets the click as a DOM event on the button itself:
+   * a mouse click goes to the coordinates measured a moment before, and while antd's dialog is
+   * still appearing (its zoom starts a frame after it is shown) those can be on the mask, which
+   * closes the dialog instead — seen under CI load as a 发布新版本 that never published. */
+  const clickButton = async (label: string, scope = "main") => {
+    const b = await button(label, scope);
+    if (await b.evaluate((el) => !!el.closest(".ant-modal-root, .ant-drawer"))) await b.evaluate((el) => el.click());
+    else await b.click();
+  };
 
   /** Labels of the buttons inside `scope`, white space removed. */
   const buttonLabels = (scope = "main") =>
