@@ -605,6 +605,9 @@ export async function sweepOrphanedBrowsers(): Promise<{ killed: number[]; remov
       // Gone already, or not ours to kill.
     }
   }
+  // A killed browser's processes take a moment to go; removing its profile while they still
+  // write to it fails (ENOTEMPTY). Bounded: a zombie nobody reaps must not hold the sweep.
+  for (let waited = 0; waited < 3000 && killed.some((pid) => alive(pid)); waited += 50) await new Promise((r) => setTimeout(r, 50));
   const tmp = os.tmpdir();
   for (const name of await fsp.readdir(tmp).catch(() => [] as string[])) {
     const owner = MARKER.exec(name);
