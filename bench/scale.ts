@@ -15,7 +15,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { createTestTarget, type TestTarget } from "../tests/helpers/db";
-import { startServer, type RunningServer } from "../tests/helpers/server";
+import { freePort, startServer, type RunningServer } from "../tests/helpers/server";
 import { Client } from "../tests/helpers/http";
 import { unitId } from "../tests/helpers/fixtures";
 import { makeApplicant, makePlans, makeReviewers, PASSWORD } from "../tests/helpers/review-fixtures";
@@ -28,15 +28,6 @@ import { benchSeconds, cpuMs, ensureBuild, load, machine, ms, table, warm } from
 const RATE = Number(process.env.BENCH_SCALE_RATE ?? 40);
 const PDFS = Number(process.env.BENCH_SCALE_PDFS ?? 30);
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function nginx(dir: string, port: number, upstreams: number[]) {
   fs.mkdirSync(dir, { recursive: true });

@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestTarget, type TestTarget } from "../helpers/db";
-import { startServer, type RunningServer } from "../helpers/server";
+import { freePort, startServer, type RunningServer } from "../helpers/server";
 import { Client } from "../helpers/http";
 import { FILES } from "../helpers/files";
 import { testStorage, type TestStorage } from "../helpers/storage";
@@ -21,7 +21,7 @@ import { createUser } from "~/engine/people/users.server";
 import { saveProfile } from "~/engine/people/profile.server";
 import { objectKeyOf } from "~/engine/file-storage.server";
 import { startWorker, type RenderWorker } from "../helpers/render-worker";
-import { allPids, cmdline, descendsFrom, running } from "../helpers/processes";
+import { chromiumsUnder } from "../helpers/processes";
 
 const NGINX = "/usr/sbin/nginx";
 const EVIDENCE = "/files?form=achievement%2Feducation&field=attachments";
@@ -35,16 +35,6 @@ let lb: ChildProcess | null = null;
 let lbUrl: string;
 let worker: RenderWorker | null = null;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
 
 /** nginx in the foreground with everything under `dir`: round robin, uploads streamed through,
  * a refused connection retried on the other node, and which node answered in X-Upstream. */
@@ -233,8 +223,7 @@ describe("two web nodes behind a balancer", () => {
     expect(job.status).toBe("done");
     expect((await c.get(`/staff/exports/${jobId}/download`)).status).toBe(200);
     // Chromium ran under the worker only, never under a web node.
-    const chromiums = (pid: number) => allPids().filter((p) => p !== pid && running(p) && descendsFrom(p, pid) && /chromium/.test(cmdline(p)));
-    expect(chromiums(worker!.pid()).length).toBeGreaterThan(0);
-    for (const n of nodes.slice(1)) expect(chromiums(n.appPid())).toEqual([]);
+    expect(chromiumsUnder(worker!.pid()).length).toBeGreaterThan(0);
+    for (const n of nodes.slice(1)) expect(chromiumsUnder(n.appPid())).toEqual([]);
   }, 120_000);
 });

@@ -77,3 +77,8 @@ export async function waitFor<T>(cond: () => T | Promise<T>, what: string, ms = 
     await new Promise((r) => setTimeout(r, every));
   }
 }
+
+/** Chromium processes running under `pid` (its browser and their helpers). */
+export function chromiumsUnder(pid: number): number[] {
+  return allPids().filter((p) => p !== pid && running(p) && descendsFrom(p, pid) && /chromium/.test(cmdline(p)));
+}

@@ -9,7 +9,8 @@ import { children, cmdline } from "./processes";
 
 const ROOT = path.resolve(__dirname, "../..");
 
-async function freePort(): Promise<number> {
+/** A TCP port free on the loopback right now. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.listen(0, "127.0.0.1", () => {

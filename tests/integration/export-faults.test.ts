@@ -20,7 +20,7 @@ import { unitId } from "../helpers/fixtures";
 import { makeApplicant, makePlans, makeReviewers, PASSWORD } from "../helpers/review-fixtures";
 import { submitInProcess } from "../helpers/apply-inprocess";
 import { pdfPlain } from "../helpers/pdf-text";
-import { allPids, descendsFrom, markedChromiums, rendererPids, running, waitFor, cmdline } from "../helpers/processes";
+import { chromiumsUnder, markedChromiums, rendererPids, running, waitFor, cmdline } from "../helpers/processes";
 
 // A short heartbeat timeout so that a dead runner is noticed within seconds (production: 60 s).
 const HEARTBEAT_S = "2";
@@ -52,8 +52,7 @@ async function startExport(c: Client, body: object) {
 }
 
 /** Chromium processes the app's server process has started (its descendants), by pid. */
-const chromiumsOf = (appPid: number) => allPids().filter((p) => p !== appPid && running(p) && descendsFrom(p, appPid) && /chromium/.test(cmdline(p)));
-const browserOf = (appPid: number) => chromiumsOf(appPid).find((p) => !/ --type=/.test(cmdline(p)));
+const browserOf = (appPid: number) => chromiumsUnder(appPid).find((p) => !/ --type=/.test(cmdline(p)));
 
 async function zipNames(c: Client, jobId: number) {
   const res = await c.get(`/staff/exports/${jobId}/download`);
@@ -151,7 +150,7 @@ describe("the server killed -9 mid-export", () => {
     // Mid-export: some forms done, a partial ZIP on disk, the warm browser up.
     await waitFor(async () => { const j = await job(id!); return j.status === "running" && j.done >= 2 && parts().length > 0; }, "the export to be under way", 60_000, 20);
     const appPid = server.appPid();
-    const chromiums = chromiumsOf(appPid);
+    const chromiums = chromiumsUnder(appPid);
     expect(chromiums.length).toBeGreaterThan(1);
     process.kill(appPid, "SIGKILL");
     await server.exited();

@@ -2,12 +2,11 @@
 // sent a plain one), answered in X-Request-Id; and Prometheus metrics on a port of their own —
 // request durations by Remix route (never by raw path), uploads, the export queue, the DB pool.
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestTarget, type TestTarget } from "../helpers/db";
-import { startServer, type RunningServer } from "../helpers/server";
+import { freePort, startServer, type RunningServer } from "../helpers/server";
 import { Client } from "../helpers/http";
 import { FILES } from "../helpers/files";
 import { uniqueName, unitId, validProfile } from "../helpers/fixtures";
@@ -22,15 +21,6 @@ let db: Db;
 let dataDir: string;
 let metricsPort: number;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** The server's stdout lines that are JSON objects. */
 function jsonLines(): Record<string, unknown>[] {

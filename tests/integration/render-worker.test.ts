@@ -11,7 +11,7 @@ import { Client } from "../helpers/http";
 import { unitId } from "../helpers/fixtures";
 import { makeApplicant, makePlans, makeReviewers, PASSWORD } from "../helpers/review-fixtures";
 import { submitInProcess } from "../helpers/apply-inprocess";
-import { allPids, cmdline, descendsFrom, running } from "../helpers/processes";
+import { chromiumsUnder } from "../helpers/processes";
 import { startWorker, type RenderWorker } from "../helpers/render-worker";
 import { pdfPlain } from "../helpers/pdf-text";
 import { openDb, type Db } from "~/utils/db.server";
@@ -19,7 +19,6 @@ import { localStore, setObjectStore } from "~/utils/object-store.server";
 
 const pg = process.env.TEST_DB === "postgres";
 
-const chromiumsOf = (pid: number) => allPids().filter((p) => p !== pid && running(p) && descendsFrom(p, pid) && /chromium/.test(cmdline(p)));
 
 describe.runIf(pg)("render workers", () => {
   let target: TestTarget;
@@ -64,8 +63,8 @@ describe.runIf(pg)("render workers", () => {
     expect(res.headers.get("content-type")).toBe("application/pdf");
     const text = pdfPlain(Buffer.from(await res.arrayBuffer()));
     expect(text).toContain("渲染1");
-    expect(chromiumsOf(web.appPid())).toEqual([]);
-    expect(workers.some((w) => chromiumsOf(w.pid()).length > 0)).toBe(true);
+    expect(chromiumsUnder(web.appPid())).toEqual([]);
+    expect(workers.some((w) => chromiumsUnder(w.pid()).length > 0)).toBe(true);
     // Nothing of the render is left in the store.
     expect(fs.existsSync(path.join(dataDir, "renders")) ? fs.readdirSync(path.join(dataDir, "renders")) : []).toEqual([]);
   }, 120_000);
@@ -76,8 +75,8 @@ describe.runIf(pg)("render workers", () => {
     const jobId = Number(res.headers.get("x-remix-redirect")!.split("/").pop());
     const job = async () => (await (await office.get(`/staff/exports/${jobId}?_data=${encodeURIComponent("routes/staff.exports_.$id")}`)).json()).job;
     // Both workers render (each has its Chromium), then one dies with renders in hand.
-    for (let i = 0; i < 600 && !workers.every((w) => chromiumsOf(w.pid()).length > 0); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(workers.every((w) => chromiumsOf(w.pid()).length > 0)).toBe(true);
+    for (let i = 0; i < 600 && !workers.every((w) => chromiumsUnder(w.pid()).length > 0); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(workers.every((w) => chromiumsUnder(w.pid()).length > 0)).toBe(true);
     workers[0].child.kill("SIGKILL");
     process.kill(workers[0].pid(), "SIGKILL");
     await workers[0].exited;
@@ -89,6 +88,6 @@ describe.runIf(pg)("render workers", () => {
     expect(j).toMatchObject({ status: "done", total: ids.length, done: ids.length, failed: 0 });
     const zip = await office.get(`/staff/exports/${jobId}/download`);
     expect(zip.status).toBe(200);
-    expect(chromiumsOf(web.appPid())).toEqual([]);
+    expect(chromiumsUnder(web.appPid())).toEqual([]);
   }, 240_000);
 });

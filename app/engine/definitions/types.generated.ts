@@ -158,7 +158,7 @@ export interface TemplateFile {
   $schema?: "https://zcps.local/meta/template.schema.json";
   formatVersion?: number;
   /**
-   * the file's path under templates/ without .hbs, e.g. review-form/title-review
+   * the file's path under templates/ without .hbs, e.g. <folder>/<name>
    */
   id: string;
   /**
