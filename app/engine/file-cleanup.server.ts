@@ -7,12 +7,11 @@
 // "Referenced" is decided from the data, not from schemas (forms change, old versions stay): any
 // stored-file key appearing anywhere in a JSON column that holds records (REFERENCE_SOURCES)
 // keeps its file.
-import PgBoss from "pg-boss";
 import { Op, type WhereOptions } from "sequelize";
 import type { StoredFileAttrs } from "../../db/models";
 import type { Db } from "~/utils/db.server";
-import { getEnv } from "~/utils/env.server";
 import { singleton } from "~/utils/singleton.server";
+import { bossFor } from "~/utils/pg-boss.server";
 import { getObjectStore } from "~/utils/object-store.server";
 import { isFileKey, objectKeyOf, UNREFERENCED_TTL_HOURS, UPLOADS_PREFIX } from "./file-storage.server";
 
@@ -170,7 +169,8 @@ async function runLogged(db: Db) {
  */
 export function startFileCleanup(db: Db) {
   if (db.sequelize.getDialect() === "postgres") {
-    void cleanupBoss(db).catch((e) => console.error("[files] pg-boss start:", e.message));
+    cleanupDb.db = db;
+    cleanupBoss.keepStarting();
     return;
   }
   const s = singleton("file-cleanup-timer", () => ({ started: false }));
@@ -180,30 +180,16 @@ export function startFileCleanup(db: Db) {
   setInterval(() => void runLogged(db), HOURLY).unref();
 }
 
-function cleanupBoss(db: Db): Promise<PgBoss> {
-  const s = singleton("file-cleanup-pg-boss", () => ({ boss: null as Promise<PgBoss> | null }));
-  s.boss ??= (async () => {
-    const url = getEnv().databaseUrl;
-    if (!url) throw new Error("pg-boss needs DATABASE_URL");
-    const boss = new PgBoss({ connectionString: url, max: 2 });
-    boss.on("error", (e) => console.error("[files] pg-boss:", e.message));
-    await boss.start();
-    // One run at a time, and a run that hangs is given up after an hour.
-    await boss.createQueue(QUEUE, { name: QUEUE, policy: "singleton", retryLimit: 0, expireInSeconds: 3600 });
-    await boss.schedule(QUEUE, "17 * * * *");
-    await boss.work(QUEUE, { batchSize: 1, pollingIntervalSeconds: 30 }, async () => runLogged(db));
-    return boss;
-  })().catch((e) => {
-    s.boss = null;
-    throw e;
-  });
-  return s.boss;
-}
+const cleanupDb = singleton("file-cleanup-db", () => ({ db: null as Db | null }));
+// Every server process registers the schedule and a worker; pg-boss runs each hourly job once.
+const cleanupBoss = bossFor("files", { max: 2 }, async (boss) => {
+  // One run at a time, and a run that hangs is given up after an hour.
+  await boss.createQueue(QUEUE, { name: QUEUE, policy: "singleton", retryLimit: 0, expireInSeconds: 3600 });
+  await boss.schedule(QUEUE, "17 * * * *");
+  await boss.work(QUEUE, { batchSize: 1, pollingIntervalSeconds: 30 }, async () => runLogged(cleanupDb.db!));
+});
 
 /** For tests and shutdown: stops this process's clean-up pg-boss, if started. */
 export async function stopFileCleanup() {
-  const s = singleton("file-cleanup-pg-boss", () => ({ boss: null as Promise<PgBoss> | null }));
-  const b = await s.boss?.catch(() => null);
-  s.boss = null;
-  await b?.stop({ graceful: false }).catch(() => {});
+  await cleanupBoss.stop();
 }

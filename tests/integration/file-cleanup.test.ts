@@ -246,6 +246,7 @@ describe("clean-up of files no record references", () => {
       rows = (await db.sequelize.query("SELECT name, cron FROM pgboss.schedule WHERE name = 'file-cleanup'", { type: "SELECT" }).catch(() => [])) as typeof rows;
       if (!rows.length) await new Promise((r) => setTimeout(r, 200));
     }
-    expect(rows).toEqual([{ name: "file-cleanup", cron: "17 * * * *" }]);
+    // On failure the server's own log says why pg-boss did not start.
+    expect(rows, server.logs().slice(-4000)).toEqual([{ name: "file-cleanup", cron: "17 * * * *" }]);
   });
 });

@@ -11,7 +11,7 @@
 import crypto from "node:crypto";
 import type { Readable } from "node:stream";
 import { col, fn, Op, type WhereOptions } from "sequelize";
-import PgBoss from "pg-boss";
+import type PgBoss from "pg-boss";
 import yazl from "yazl";
 import type { ApplicationAttrs, ExportJobAttrs } from "../../../db/models";
 import type { Db } from "~/utils/db.server";
@@ -21,6 +21,7 @@ import { may, type Person } from "~/engine/people/roles";
 import { dbId, isDbId } from "~/utils/ints.server";
 import { loadReviewerScope } from "~/engine/people/scope.server";
 import { singleton } from "~/utils/singleton.server";
+import { bossFor } from "~/utils/pg-boss.server";
 import { getObjectStore } from "~/utils/object-store.server";
 import { metrics } from "~/utils/metrics.server";
 import { fileNamePart } from "../file-storage.server";
@@ -358,23 +359,15 @@ function enqueueLocal(db: Db, jobId: number) {
   })();
 }
 
-/** Postgres: pg-boss in the application's database (schema pgboss), started on first use. */
+/** Postgres: pg-boss in the application's database, its worker running exports in this process. */
+const exportBoss = singleton("export-boss", () => ({ db: null as Db | null }));
+const exportQueue = bossFor("export", { max: 3, schedule: false }, async (boss) => {
+  await boss.createQueue(QUEUE, { name: QUEUE, retryLimit: 1, expireInSeconds: PG_BOSS_EXPIRE_S });
+  await boss.work<{ jobId: number }>(QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => runExport(exportBoss.db!, Number(job.data.jobId)));
+});
 function pgBoss(db: Db): Promise<PgBoss> {
-  const s = singleton("export-pg-boss", () => ({ boss: null as Promise<PgBoss> | null }));
-  s.boss ??= (async () => {
-    const url = getEnv().databaseUrl;
-    if (!url) throw new Error("pg-boss needs DATABASE_URL");
-    const boss = new PgBoss({ connectionString: url, max: 3, schedule: false });
-    boss.on("error", (e) => console.error("[export] pg-boss:", e.message));
-    await boss.start();
-    await boss.createQueue(QUEUE, { name: QUEUE, retryLimit: 1, expireInSeconds: PG_BOSS_EXPIRE_S });
-    await boss.work<{ jobId: number }>(QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => runExport(db, Number(job.data.jobId)));
-    return boss;
-  })().catch((e) => {
-    s.boss = null;
-    throw e;
-  });
-  return s.boss;
+  exportBoss.db = db;
+  return exportQueue.get();
 }
 
 /** Called once per server process at start: on Postgres the pg-boss worker starts (jobs queued
@@ -393,7 +386,9 @@ export function startExportWorkers(db: Db) {
 
 /** Starts the Postgres worker in this process (a poll after a restart picks up queued jobs). */
 function ensureWorker(db: Db) {
-  if (db.sequelize.getDialect() === "postgres") void pgBoss(db).catch((e) => console.error("[export] pg-boss start:", e.message));
+  if (db.sequelize.getDialect() !== "postgres") return;
+  exportBoss.db = db;
+  exportQueue.keepStarting();
 }
 
 // ---- reading ----------------------------------------------------------------------------------
@@ -454,9 +449,6 @@ export async function stopExportWorkers() {
   const r = singleton("export-reaper", () => ({ timer: null as NodeJS.Timeout | null }));
   if (r.timer) clearInterval(r.timer);
   r.timer = null;
-  const s = singleton("export-pg-boss", () => ({ boss: null as Promise<PgBoss> | null }));
-  const b = await s.boss?.catch(() => null);
-  s.boss = null;
-  await b?.stop({ graceful: false }).catch(() => {});
+  await exportQueue.stop();
 }
 

@@ -6,9 +6,9 @@
 // 【导出评审表】 is queued ahead of batch items. A worker killed mid-render loses nothing: its job
 // expires and another worker renders it again. Decision 013.
 import crypto from "node:crypto";
-import PgBoss from "pg-boss";
 import { getEnv } from "~/utils/env.server";
 import { singleton } from "~/utils/singleton.server";
+import { bossFor } from "~/utils/pg-boss.server";
 import { getObjectStore, readObject } from "~/utils/object-store.server";
 import { PdfRenderError, renderPdfHere, type RenderPdfOptions } from "./renderer.server";
 
@@ -37,23 +37,11 @@ export async function renderPdf(html: string, opts: RenderOptions = {}): Promise
   return renderOnWorker(html, opts);
 }
 
-function boss(): Promise<PgBoss> {
-  const s = singleton("render-pg-boss", () => ({ boss: null as Promise<PgBoss> | null }));
-  s.boss ??= (async () => {
-    const url = getEnv().databaseUrl;
-    if (!url) throw new Error("RENDER_MODE=worker needs DATABASE_URL");
-    // Maintenance every 10 s: an expired render (its worker was killed) is retried within seconds.
-    const b = new PgBoss({ connectionString: url, max: 3, schedule: false, maintenanceIntervalSeconds: 10 });
-    b.on("error", (e) => console.error("[render] pg-boss:", e.message));
-    await b.start();
-    await b.createQueue(RENDER_QUEUE, { name: RENDER_QUEUE, retryLimit: 2, retryDelay: 0, expireInSeconds: 60 });
-    return b;
-  })().catch((e) => {
-    s.boss = null;
-    throw e;
-  });
-  return s.boss;
-}
+// Maintenance every 10 s: an expired render (its worker was killed) is retried within seconds.
+const renderBoss = bossFor("render", { max: 3, schedule: false, maintenanceIntervalSeconds: 10 }, async (b) => {
+  await b.createQueue(RENDER_QUEUE, { name: RENDER_QUEUE, retryLimit: 2, retryDelay: 0, expireInSeconds: 60 });
+});
+const boss = renderBoss.get;
 
 async function renderOnWorker(html: string, opts: RenderOptions): Promise<Buffer> {
   const { timeoutMs = 30_000, queueTimeoutMs = 60_000 } = opts;
@@ -134,10 +122,7 @@ export async function renderQueueDepth(): Promise<{ queue: string; state: string
 
 /** Stops this process's render queue client (shutdown): workers finish the job in hand first. */
 export async function stopRenderQueue() {
-  const s = singleton("render-pg-boss", () => ({ boss: null as Promise<PgBoss> | null }));
-  const b = await s.boss?.catch(() => null);
-  s.boss = null;
-  await b?.stop({ graceful: true, timeout: 30_000 }).catch(() => {});
+  await renderBoss.stop({ graceful: true, timeout: 30_000 });
 }
 
 /** Render leftovers (a web node that died while waiting) older than an hour. */
