@@ -147,7 +147,7 @@ async function main() {
     console.log(`\nWorker / inline, total CPU per PDF: **${(remote.total / inline.total).toFixed(2)}×**; worker process alone: ${(remote.worker / inline.total).toFixed(2)}×`);
   } finally {
     lb?.kill("SIGQUIT");
-    if (worker) { worker.child.kill("SIGKILL"); await worker.exited; }
+    await worker?.stop();
     for (const s of servers) await s.stop();
     await db?.sequelize.close();
     await target.drop();

@@ -113,7 +113,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   lb?.kill("SIGQUIT");
-  if (worker) { worker.child.kill("SIGKILL"); await worker.exited; }
+  await worker?.stop();
   await db?.sequelize.close();
   for (const n of nodes) await n.stop();
   await target?.drop();

@@ -50,7 +50,7 @@ describe.runIf(pg)("render workers", () => {
   }, 240_000);
   afterAll(async () => {
     setObjectStore(undefined);
-    for (const w of workers) { w.child.kill("SIGKILL"); await w.exited; }
+    for (const w of workers) await w.stop();
     await db?.sequelize.close();
     await web?.stop();
     await target?.drop();
@@ -77,9 +77,7 @@ describe.runIf(pg)("render workers", () => {
     // Both workers render (each has its Chromium), then one dies with renders in hand.
     for (let i = 0; i < 600 && !workers.every((w) => chromiumsUnder(w.pid()).length > 0); i++) await new Promise((r) => setTimeout(r, 100));
     expect(workers.every((w) => chromiumsUnder(w.pid()).length > 0)).toBe(true);
-    workers[0].child.kill("SIGKILL");
-    process.kill(workers[0].pid(), "SIGKILL");
-    await workers[0].exited;
+    await workers[0].stop();
     let j = await job();
     for (let i = 0; i < 900 && !["done", "failed"].includes(j.status); i++) {
       await new Promise((r) => setTimeout(r, 200));
