@@ -2,6 +2,7 @@
 // hands every other request to the Remix build. The database is migrated on boot.
 import cluster from "node:cluster";
 import crypto from "node:crypto";
+import fs from "node:fs";
 import path from "node:path";
 import compression from "compression";
 import express from "express";
@@ -147,7 +148,12 @@ async function serve(setup: Setup | null) {
   }
   app.use(compression());
   app.use("/build", express.static(path.join(env.projectRoot, "public/build"), { immutable: true, maxAge: "1y" }));
-  app.use(express.static(path.join(env.projectRoot, "public"), { maxAge: "1h" }));
+  // public/'s other files (the favicon) by name: a static handler in front of every request
+  // would stat the disk for each page and API call.
+  const publicDir = path.join(env.projectRoot, "public");
+  const publicFiles = new Set(fs.readdirSync(publicDir, { withFileTypes: true }).filter((d) => d.isFile()).map((d) => `/${d.name}`));
+  const servePublic = express.static(publicDir, { maxAge: "1h" });
+  app.use((req, res, next) => (publicFiles.has(req.path) ? servePublic(req, res, next) : next()));
   const publicHost = new URL(env.publicOrigin).host;
   app.use((req, res, next) => {
     const ok = originAllowed({

@@ -3,6 +3,7 @@ import { execSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { performance } from "node:perf_hooks";
 import autocannon from "autocannon";
 
 export const ROOT = path.resolve(__dirname, "..");
@@ -70,8 +71,6 @@ export async function load(opts: {
   headers?: Record<string, string>;
   seconds: number;
   connections?: number;
-  /** Fixed offered rate across all connections (autocannon overallRate), req/s; unset = closed loop. */
-  overallRate?: number;
   /** Server process to charge CPU time to (see listenerPid); its child processes count too. */
   serverPid?: number | null;
 }): Promise<LoadResult> {
@@ -82,7 +81,6 @@ export async function load(opts: {
   const instance = autocannon({
     url: opts.url,
     connections: opts.connections ?? CONNECTIONS,
-    ...(opts.overallRate ? { overallRate: opts.overallRate } : {}),
     pipelining: 1,
     duration: opts.seconds,
     // autocannon's default 10 s timeout drops the slowest responses from the figures (and
@@ -115,6 +113,73 @@ export async function load(opts: {
     loadAvg: [load0, os.loadavg()[0]],
     byPath,
     statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([k, v]: [string, any]) => [k, v.count])),
+  };
+}
+
+/**
+ * Open loop at a fixed offered rate: request i is sent at start + i/rate, evenly spaced, whatever
+ * the answers before it, and its latency is counted from that scheduled moment (no coordinated
+ * omission). autocannon's overallRate is not this: it lets each connection send its share at the
+ * start of every second, so 50 req/s over 50 connections arrive as one burst of 50 each second.
+ * `send(i)` makes request i and returns its status and response bytes.
+ */
+export async function openLoop(opts: {
+  label: string;
+  rate: number;
+  seconds: number;
+  send: (i: number) => Promise<{ status: number; bytes: number }>;
+  serverPid?: number | null;
+  /** Status counted as success (default: 2xx). */
+  ok?: (status: number) => boolean;
+}): Promise<LoadResult & { failures: string[] }> {
+  const n = Math.max(1, Math.round(opts.rate * opts.seconds));
+  const ok = opts.ok ?? ((st: number) => st >= 200 && st < 300);
+  const load0 = os.loadavg()[0];
+  const cpu0 = opts.serverPid ? cpuMs(opts.serverPid) : NaN;
+  const samples: number[] = [];
+  const failures: string[] = [];
+  const statusCodes: Record<string, number> = {};
+  let bytes = 0;
+  let non2xx = 0;
+  let errors = 0;
+  const start = performance.now() + 20;
+  const sent: Promise<void>[] = [];
+  for (let i = 0; i < n; i++) {
+    const at = start + (i * 1000) / opts.rate;
+    const wait = at - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    sent.push(opts.send(i).then(
+      (r) => {
+        samples.push(performance.now() - at);
+        bytes += r.bytes;
+        statusCodes[r.status] = (statusCodes[r.status] ?? 0) + 1;
+        if (!ok(r.status)) {
+          non2xx++;
+          if (failures.length < 20) failures.push(`#${i}: ${r.status}`);
+        }
+      },
+      (e: Error) => {
+        errors++;
+        if (failures.length < 20) failures.push(`#${i}: ${e.message}`);
+      },
+    ));
+  }
+  await Promise.all(sent);
+  const elapsed = (performance.now() - start) / 1000;
+  const cpu1 = opts.serverPid ? cpuMs(opts.serverPid) : NaN;
+  return {
+    label: opts.label, rps: samples.length / elapsed, requests: samples.length, non2xx, errors, timeouts: 0,
+    latency: summarize(samples), bytesPerReq: samples.length ? bytes / samples.length : 0,
+    serverCpuMsPerReq: (cpu1 - cpu0) / n, loadAvg: [load0, os.loadavg()[0]], byPath: new Map(), statusCodes, failures,
+  };
+}
+
+/** `send` for openLoop: GET `path` with `headers`, body read whole. */
+export function getter(url: string, path: string, headers: Record<string, string> = {}) {
+  return async () => {
+    const res = await fetch(url + path, { headers, redirect: "manual" });
+    const body = await res.arrayBuffer();
+    return { status: res.status, bytes: body.byteLength };
   };
 }
 

@@ -23,7 +23,7 @@ import { submitInProcess } from "../tests/helpers/apply-inprocess";
 import { startWorker, type RenderWorker } from "../tests/helpers/render-worker";
 import { openDb, type Db } from "../app/utils/db.server";
 import { localStore, setObjectStore } from "../app/utils/object-store.server";
-import { benchSeconds, cpuMs, ensureBuild, load, machine, ms, table, warm } from "./lib";
+import { benchSeconds, cpuMs, ensureBuild, getter, machine, ms, openLoop, table, warm } from "./lib";
 
 const RATE = Number(process.env.BENCH_SCALE_RATE ?? 40);
 const PDFS = Number(process.env.BENCH_SCALE_PDFS ?? 30);
@@ -90,7 +90,7 @@ async function main() {
       await warm(url, pages, headers);
       const cpu0 = charged.map((s) => cpuMs(s.appPid()));
       const lb0 = lb ? cpuMs(lb.pid!) : NaN;
-      const r = await load({ label, url, paths: pages, headers, seconds, connections: 20, overallRate: RATE });
+      const r = await openLoop({ label, rate: RATE, seconds, send: (i) => getter(url, pages[i % pages.length], headers)() });
       const cpu = charged.reduce((sum, s, i) => sum + cpuMs(s.appPid()) - cpu0[i], 0) / r.requests;
       const lbCpu = (cpuMs(lb!.pid!) - lb0) / r.requests;
       if (r.non2xx || r.errors) throw new Error(`${label}: ${r.non2xx} non-2xx, ${r.errors} errors`);
