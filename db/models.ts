@@ -19,9 +19,15 @@ export interface UserAttrs {
   lockedUntil: Date | null;
   profileCompletedAt: Date | null;
   lastLoginAt: Date | null;
+  /** The 身份证号 an identity provider verified (migration 0020), unique; null for local accounts. */
+  identityIdNumber: string | null;
+  /** The name that provider verified with it. */
+  identityName: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
+/** A sandbox identity provider's single-use ticket (migration 0020); person is JSON. */
+export interface IdentityTicketAttrs { ticket: string; person: string; expiresAt: Date; usedAt: Date | null; createdAt: Date }
 /** kind: a scope kind of app/engine/people/roles.ts; refId: a row of that kind's dictionary. */
 export interface UserScopeAttrs { id: number; userId: number; kind: string; refId: number }
 export interface SessionAttrs { id: string; data: Record<string, unknown>; expiresAt: Date | null; userId: number | null }
@@ -298,7 +304,7 @@ export interface ExportJobAttrs {
 }
 
 export interface Models {
-  User: Static<UserAttrs, "id" | "displayName" | "isDemo" | "failedLoginCount" | "firstFailedAt" | "lockedUntil" | "profileCompletedAt" | "lastLoginAt" | "createdAt" | "updatedAt">;
+  User: Static<UserAttrs, "id" | "displayName" | "isDemo" | "failedLoginCount" | "firstFailedAt" | "lockedUntil" | "profileCompletedAt" | "lastLoginAt" | "identityIdNumber" | "identityName" | "createdAt" | "updatedAt">;
   UserScope: Static<UserScopeAttrs, "id">;
   Session: Static<SessionAttrs, "expiresAt" | "userId">;
   Affiliation: Static<AffiliationAttrs, "id" | "sortOrder">;
@@ -323,6 +329,7 @@ export interface Models {
   PledgeToken: Static<PledgeTokenAttrs, "id" | "usedAt" | "createdAt">;
   PaymentOrder: Static<PaymentOrderAttrs, "id" | "providerTxnId" | "paidAt" | "note" | "markedBy" | "createdAt" | "updatedAt">;
   PaymentNotification: Static<PaymentNotificationAttrs, "id" | "orderNo" | "providerTxnId" | "amountFen" | "reason" | "createdAt">;
+  IdentityTicket: Static<IdentityTicketAttrs, "usedAt" | "createdAt">;
   ExportJob: Static<ExportJobAttrs, "id" | "done" | "failed" | "message" | "fileName" | "fileSize" | "runner" | "heartbeatAt" | "attempts" | "startedAt" | "finishedAt" | "expiresAt" | "createdAt" | "updatedAt">;
 }
 
@@ -341,7 +348,16 @@ export function defineModels(sequelize: Sequelize): Models {
     lockedUntil: { type: DataTypes.DATE },
     profileCompletedAt: { type: DataTypes.DATE },
     lastLoginAt: { type: DataTypes.DATE },
+    identityIdNumber: { type: DataTypes.STRING(18), unique: true },
+    identityName: { type: DataTypes.STRING(64) },
   }, { tableName: "users" }) as Models["User"];
+
+  const IdentityTicket = sequelize.define("IdentityTicket", {
+    ticket: { type: DataTypes.STRING(64), primaryKey: true },
+    person: { type: DataTypes.TEXT, allowNull: false },
+    expiresAt: { type: DataTypes.DATE, allowNull: false },
+    usedAt: { type: DataTypes.DATE },
+  }, { tableName: "identity_tickets", updatedAt: false }) as Models["IdentityTicket"];
 
   const UserScope = sequelize.define("UserScope", {
     id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
@@ -661,5 +677,5 @@ export function defineModels(sequelize: Sequelize): Models {
   Profile.belongsTo(Unit, { foreignKey: "unitId", as: "unit" });
   User.hasOne(Profile, { foreignKey: "userId", as: "profile" });
 
-  return { User, UserScope, Session, Affiliation, Department, Unit, Committee, TitleSeries, Specialty, AcceptanceDepartment, FormVersion, Profile, AuditLog, AchievementEntry, StoredFile, Plan, WorkflowVersion, PlanTypeVersion, TemplateVersion, DictionaryVersion, Application, ApplicationAchievement, PledgeToken, PaymentOrder, PaymentNotification, ExportJob };
+  return { User, UserScope, Session, Affiliation, Department, Unit, Committee, TitleSeries, Specialty, AcceptanceDepartment, FormVersion, Profile, AuditLog, AchievementEntry, StoredFile, Plan, WorkflowVersion, PlanTypeVersion, TemplateVersion, DictionaryVersion, Application, ApplicationAchievement, PledgeToken, PaymentOrder, PaymentNotification, ExportJob, IdentityTicket };
 }

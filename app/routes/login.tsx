@@ -1,17 +1,19 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Alert, Button, Card, Input, Typography } from "antd";
 import { createUserSession, getUser, homeFor, safeRedirect, verifyLogin } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { readBody } from "~/utils/http.server";
+import { applicantsUseProvider } from "~/engine/identity/ticket.server";
+import { TICKET_SERVICE_LABEL } from "~/engine/identity/labels";
 
 export const meta: MetaFunction = () => [{ title: "个人用户登录 - 职称申报评审平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
   if (user) return redirect(homeFor(user));
-  return json({});
+  return json({ provider: applicantsUseProvider() ? TICKET_SERVICE_LABEL : null });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -30,12 +32,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Login() {
   const data = useActionData<typeof action>();
+  const { provider } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const busy = useNavigation().state !== "idle";
   return (
     <div className="auth-wrap">
       <Card>
         <Typography.Title level={3} style={{ textAlign: "center" }}>个人用户登录</Typography.Title>
+        {provider ? (
+          <>
+            <Link to="/auth/ticket"><Button type="primary" size="large" block>通过{provider}登录</Button></Link>
+            <Typography.Paragraph type="secondary" style={{ margin: "12px 0 20px", textAlign: "center" }}>申请人请通过{provider}统一身份认证登录；工作人员使用下方的用户名和密码。</Typography.Paragraph>
+          </>
+        ) : null}
         <Form method="post" aria-label="个人用户登录">
           <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
           {data && "error" in data ? <Alert type="error" showIcon title={data.error} style={{ marginBottom: 16 }} role="alert" /> : null}
@@ -43,11 +52,13 @@ export default function Login() {
           <Input id="username" name="username" autoComplete="username" size="large" style={{ margin: "4px 0 16px" }} required />
           <label htmlFor="password">密码</label>
           <Input.Password id="password" name="password" autoComplete="current-password" size="large" style={{ margin: "4px 0 24px" }} required />
-          <Button type="primary" htmlType="submit" size="large" block loading={busy}>登录</Button>
+          <Button type={provider ? "default" : "primary"} htmlType="submit" size="large" block loading={busy}>登录</Button>
         </Form>
-        <Typography.Paragraph style={{ marginTop: 16, textAlign: "center" }}>
-          还没有账号？<Link to="/register">注册</Link>
-        </Typography.Paragraph>
+        {provider ? null : (
+          <Typography.Paragraph style={{ marginTop: 16, textAlign: "center" }}>
+            还没有账号？<Link to="/register">注册</Link>
+          </Typography.Paragraph>
+        )}
       </Card>
     </div>
   );

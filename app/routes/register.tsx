@@ -1,23 +1,28 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Alert, Button, Card, Input, Typography } from "antd";
 import { createUserSession, getUser, homeFor } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, readBody } from "~/utils/http.server";
 import { UserError } from "~/engine/errors";
 import { createUser } from "~/engine/people/users.server";
+import { applicantsUseProvider } from "~/engine/identity/ticket.server";
+import { TICKET_SERVICE_LABEL } from "~/engine/identity/labels";
+
+const CLOSED = `本平台申请人通过「${TICKET_SERVICE_LABEL}」统一身份认证登录，无需注册`;
 
 export const meta: MetaFunction = () => [{ title: "用户注册 - 职称申报评审平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
   if (user) return redirect(homeFor(user));
-  return json({});
+  return json({ closed: applicantsUseProvider() ? CLOSED : null });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   return handleUserErrors(async () => {
+    if (applicantsUseProvider()) throw new UserError(CLOSED, 403);
     const body = await readBody(request);
     const username = typeof body.username === "string" ? body.username : "";
     const password = typeof body.password === "string" ? body.password : "";
@@ -30,7 +35,19 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function Register() {
   const data = useActionData<typeof action>();
+  const { closed } = useLoaderData<typeof loader>();
   const busy = useNavigation().state !== "idle";
+  if (closed) {
+    return (
+      <div className="auth-wrap">
+        <Card>
+          <Typography.Title level={3} style={{ textAlign: "center" }}>用户注册</Typography.Title>
+          <Alert type="info" showIcon title={closed} style={{ marginBottom: 16 }} />
+          <Link to="/auth/ticket"><Button type="primary" size="large" block>通过{TICKET_SERVICE_LABEL}登录</Button></Link>
+        </Card>
+      </div>
+    );
+  }
   return (
     <div className="auth-wrap">
       <Card>

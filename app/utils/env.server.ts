@@ -21,6 +21,8 @@ export interface Env {
    * callback and return page, the pledge QR link) and the CSRF check use it, never the request's
    * Host header. Required in production; http://localhost:PORT in development, tests and demo. */
   publicOrigin: string;
+  /** How applicants sign in (issue 14): local passwords, or a ticket-exchange identity service. */
+  applicantIdentity: ApplicantIdentity;
   /** Extra origins allowed on non-GET requests (behind a proxy), besides publicOrigin. */
   trustedOrigins: string[];
   /** Directory for uploads and other runtime files. */
@@ -57,6 +59,53 @@ export interface Env {
   /** Prometheus /metrics on this port (null = off), bound to metricsHost. */
   metricsPort: number | null;
   metricsHost: string;
+}
+
+/** The province's ticket service (or the sandbox that imitates it), as configured. */
+export interface TicketIdentityConfig {
+  kind: "ticket";
+  /** The provider's login page: the browser goes there with servicecode and goto. */
+  loginUrl: string;
+  /** Where we exchange a ticket for the person, server to server (signed POST). */
+  exchangeUrl: string;
+  serviceCode: string;
+  secret: string;
+  /** The app serves the provider itself under /sandbox-idp (demo and tests only). */
+  sandbox: boolean;
+  /** Our field ← the provider's field in the exchange's answer. */
+  fields: { name: string; idNumber: string; mobile: string };
+}
+export type ApplicantIdentity = { kind: "local" } | TicketIdentityConfig;
+
+function applicantIdentityOf(source: Record<string, string | undefined>, origin: string, devSecretsAllowed: boolean): ApplicantIdentity {
+  const kind = (source.APPLICANT_IDENTITY ?? "local").trim() || "local";
+  if (kind === "local") return { kind: "local" };
+  if (kind !== "ticket") throw new Error(`APPLICANT_IDENTITY must be local or ticket, got ${kind}`);
+  const sandbox = bool(source.IDENTITY_TICKET_SANDBOX, false);
+  const secret = source.IDENTITY_TICKET_SECRET?.trim() || (sandbox && devSecretsAllowed ? "dev-only-identity-sandbox-secret" : "");
+  if (!secret) throw new Error("APPLICANT_IDENTITY=ticket needs IDENTITY_TICKET_SECRET (the key the identity service issued to this system)");
+  const fields = { name: "name", idNumber: "idnum", mobile: "mobile" };
+  for (const pair of (source.IDENTITY_TICKET_FIELDS ?? "").split(",").map((x) => x.trim()).filter(Boolean)) {
+    const [ours, theirs] = pair.split("=").map((x) => x.trim());
+    if (!(ours in fields) || !theirs) throw new Error(`IDENTITY_TICKET_FIELDS: "${pair}" is not one of name=…, idNumber=…, mobile=…`);
+    fields[ours as keyof typeof fields] = theirs;
+  }
+  if (sandbox) {
+    return { kind, sandbox, secret, fields, serviceCode: "zcps-sandbox", loginUrl: `${origin}/sandbox-idp/login`, exchangeUrl: `${origin}/sandbox-idp/exchange` };
+  }
+  const url = (name: string) => {
+    const v = source[name]?.trim() ?? "";
+    try {
+      const u = new URL(v);
+      if (u.protocol === "https:" || u.protocol === "http:") return u.toString();
+    } catch {
+      /* reported below */
+    }
+    throw new Error(`APPLICANT_IDENTITY=ticket needs ${name} (an http(s) URL), got "${v}"`);
+  };
+  const serviceCode = source.IDENTITY_TICKET_SERVICE_CODE?.trim() ?? "";
+  if (!serviceCode) throw new Error("APPLICANT_IDENTITY=ticket needs IDENTITY_TICKET_SERVICE_CODE");
+  return { kind, sandbox, secret, fields, serviceCode, loginUrl: url("IDENTITY_TICKET_LOGIN_URL"), exchangeUrl: url("IDENTITY_TICKET_EXCHANGE_URL") };
 }
 
 function bool(v: string | undefined, def: boolean) {
@@ -196,6 +245,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     sessionSecrets: secrets,
     demoMode,
     publicOrigin: publicOrigin ?? `http://localhost:${port}`,
+    applicantIdentity: applicantIdentityOf(source, publicOrigin ?? `http://localhost:${port}`, nodeEnv !== "production" || demoMode),
     chromiumPath: source.CHROMIUM_PATH ?? "/usr/bin/chromium",
     // Without PUBLIC_ORIGIN (development, demo) the machine's own loopback names are all accepted,
     // so a demo opened at 127.0.0.1 can post its forms as well as one opened at localhost.

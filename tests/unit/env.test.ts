@@ -20,3 +20,31 @@ describe("PUBLIC_ORIGIN", () => {
     "refuses %s", (v) => expect(() => readEnv({ ...prod, PUBLIC_ORIGIN: v })).toThrow(/PUBLIC_ORIGIN must be an origin/),
   );
 });
+
+describe("APPLICANT_IDENTITY", () => {
+  const origin = { ...prod, PUBLIC_ORIGIN: "https://zcps.example.gov.cn" };
+  it("is local unless configured", () => {
+    expect(readEnv(origin).applicantIdentity).toEqual({ kind: "local" });
+  });
+  it("ticket: needs the secret, the service code and both URLs; the field names are mapped", () => {
+    expect(() => readEnv({ ...origin, APPLICANT_IDENTITY: "ticket" })).toThrow(/IDENTITY_TICKET_SECRET/);
+    expect(() => readEnv({ ...origin, APPLICANT_IDENTITY: "ticket", IDENTITY_TICKET_SECRET: "k" })).toThrow(/IDENTITY_TICKET_SERVICE_CODE/);
+    expect(() => readEnv({ ...origin, APPLICANT_IDENTITY: "ticket", IDENTITY_TICKET_SECRET: "k", IDENTITY_TICKET_SERVICE_CODE: "c", IDENTITY_TICKET_LOGIN_URL: "javascript:alert(1)" })).toThrow(/IDENTITY_TICKET_LOGIN_URL/);
+    const full = readEnv({
+      ...origin, APPLICANT_IDENTITY: "ticket", IDENTITY_TICKET_SECRET: "k", IDENTITY_TICKET_SERVICE_CODE: "c",
+      IDENTITY_TICKET_LOGIN_URL: "https://idp.example/login", IDENTITY_TICKET_EXCHANGE_URL: "https://idp.example/exchange",
+      IDENTITY_TICKET_FIELDS: "name=userName, idNumber=idNum",
+    }).applicantIdentity;
+    expect(full).toEqual({
+      kind: "ticket", sandbox: false, secret: "k", serviceCode: "c", loginUrl: "https://idp.example/login", exchangeUrl: "https://idp.example/exchange",
+      fields: { name: "userName", idNumber: "idNum", mobile: "mobile" },
+    });
+    expect(() => readEnv({ ...origin, APPLICANT_IDENTITY: "ticket", IDENTITY_TICKET_SECRET: "k", IDENTITY_TICKET_FIELDS: "email=x" })).toThrow(/IDENTITY_TICKET_FIELDS/);
+    expect(() => readEnv({ ...origin, APPLICANT_IDENTITY: "cas" })).toThrow(/local or ticket/);
+  });
+  it("the sandbox is served by the app itself; its dev secret only outside production", () => {
+    expect(() => readEnv({ ...origin, APPLICANT_IDENTITY: "ticket", IDENTITY_TICKET_SANDBOX: "1" })).toThrow(/IDENTITY_TICKET_SECRET/);
+    const dev = readEnv({ NODE_ENV: "development", APPLICANT_IDENTITY: "ticket", IDENTITY_TICKET_SANDBOX: "1" } as const).applicantIdentity;
+    expect(dev).toMatchObject({ kind: "ticket", sandbox: true, loginUrl: "http://localhost:3000/sandbox-idp/login", exchangeUrl: "http://localhost:3000/sandbox-idp/exchange" });
+  });
+});

@@ -6,32 +6,13 @@
 //    or expiry is wrong; 【确认支付】 makes a transaction id and POSTs a signed, form-encoded
 //    notification to the order's notify_url from the server, asynchronously, retrying until the
 //    answer is "success" — so our callback gets exactly what it would get from Alipay.
-// Signature: HMAC-SHA256 over the parameters sorted by name, `k=v` joined with `&` (sign and
-// sign_type excluded), hex. The key is PAYMENT_SANDBOX_SECRET.
+// Signature: app/utils/signed-params.server.ts, keyed with PAYMENT_SANDBOX_SECRET.
 import crypto from "node:crypto";
 import { getEnv } from "~/utils/env.server";
+import { signatureValid, signParams } from "~/utils/signed-params.server";
 import type { CreateOrderInput, NotificationRefusal, PaymentProvider, RawNotification, VerifiedNotification } from "./provider";
 
 export const SANDBOX_ID = "sandbox";
-const SIGN_TYPE = "HMAC-SHA256";
-
-export function canonical(params: Record<string, string>) {
-  return Object.keys(params).filter((k) => k !== "sign" && k !== "sign_type" && params[k] !== "").sort()
-    .map((k) => `${k}=${params[k]}`).join("&");
-}
-
-export function signParams(secret: string, params: Record<string, string>): Record<string, string> {
-  const sign = crypto.createHmac("sha256", secret).update(canonical(params), "utf8").digest("hex");
-  return { ...params, sign_type: SIGN_TYPE, sign };
-}
-
-export function signatureValid(secret: string, params: Record<string, string>) {
-  const given = params.sign ?? "";
-  if (params.sign_type !== SIGN_TYPE || !/^[0-9a-f]{64}$/.test(given)) return false;
-  const want = crypto.createHmac("sha256", secret).update(canonical(params), "utf8").digest();
-  return crypto.timingSafeEqual(want, Buffer.from(given, "hex"));
-}
-
 const ORDER_NO = /^[A-Za-z0-9]{8,40}$/;
 const TXN_ID = /^[A-Za-z0-9]{8,64}$/;
 

@@ -107,7 +107,7 @@ function sweep(now: Date) {
   ).catch((e) => console.error("清理过期的登录失败记录失败", e));
 }
 
-export type LoginResult = { ok: true; userId: number } | { ok: false; error: string; status: 401 | 429 };
+export type LoginResult = { ok: true; userId: number } | { ok: false; error: string; status: 401 | 403 | 429 };
 
 export async function verifyLogin(username: string, password: string, ip: string | null = null): Promise<LoginResult> {
   const { User } = getDb().models;
@@ -151,6 +151,11 @@ export async function verifyLogin(username: string, password: string, ip: string
   if (ok && user) {
     await User.update({ failedLoginCount: 0, firstFailedAt: null, lockedUntil: null, lastLoginAt: now }, { where: { id: user.id } });
     if (addr) await refund(addr, ipLimit.max);
+    // With an identity provider for applicants, an applicant's local password no longer signs in
+    // (told only after a right password, so the answer reveals nothing to a guesser).
+    if (user.role === "applicant" && env.applicantIdentity.kind !== "local") {
+      return { ok: false, error: "申请人请通过统一身份认证登录（登录页上方的按钮）", status: 403 };
+    }
     return { ok: true, userId: user.id };
   }
   if (attempt >= LOCKOUT_FAILURES) {

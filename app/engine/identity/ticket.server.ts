@@ -1,0 +1,184 @@
+// Sign-in through a ticket-exchange identity service, as systems joined to 浙江政务服务网 do
+// (docs/decisions/015-identity.md): the browser goes to the service's login page with our service
+// code and a return address; it comes back with a one-time ticket, which we exchange server to
+// server, in a signed request, for the person the service verified (name, 身份证号, mobile).
+//
+// Both sides live here, as for payments: ours (loginUrl, exchangeTicket) and the sandbox service
+// the app serves under /sandbox-idp for the demo and the tests (a few fictional persons, signed
+// exchanges, single-use tickets that expire) — on only when configured.
+import crypto from "node:crypto";
+import { createCookie } from "@remix-run/node";
+import { Op } from "sequelize";
+import type { TicketIdentityConfig } from "~/utils/env.server";
+import { getEnv } from "~/utils/env.server";
+import type { Db } from "~/utils/db.server";
+import { signatureValid, signParams } from "~/utils/signed-params.server";
+import { idCardCheckChar, isValidIdCard, isValidMobile } from "../cn-codes";
+
+/** Whether applicants sign in through an identity provider (no local registration or passwords then). */
+export function applicantsUseProvider() {
+  return getEnv().applicantIdentity.kind !== "local";
+}
+
+/** What an identity provider verified about a person. */
+export interface VerifiedPerson { name: string; idNumber: string; mobile: string | null }
+
+/** Our callback: the service sends the browser back here with `ticket`. */
+export const CALLBACK_PATH = "/auth/ticket/callback";
+/** A ticket is good for this long after the person signed in at the service. */
+const TICKET_TTL_MS = 5 * 60_000;
+/** An exchange request's `time` may differ from the service's clock by this much. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+const TICKET = /^[A-Za-z0-9]{16,64}$/;
+/** The exchange's answer is small; anything longer is refused unread. */
+const MAX_ANSWER_BYTES = 64 * 1024;
+
+/**
+ * The sign-in's `state`, kept in a signed cookie of its own for 10 minutes: the callback must
+ * carry the state this browser was sent off with (a ticket pushed into someone else's browser
+ * is refused). SameSite=Lax: the service's redirect back is a top-level GET.
+ */
+function stateCookie() {
+  const env = getEnv();
+  return createCookie("zcps_idp_state", {
+    httpOnly: true, sameSite: "lax", path: "/auth/ticket", maxAge: 600,
+    secure: env.publicOrigin.startsWith("https:"), secrets: env.sessionSecrets,
+  });
+}
+
+/** A new state: its value for the login URL and the Set-Cookie that remembers it. */
+export async function newSignInState() {
+  const state = crypto.randomBytes(18).toString("base64url");
+  return { state, setCookie: await stateCookie().serialize(state) };
+}
+
+/** Whether the callback's state is the one this browser's cookie holds. */
+export async function stateMatches(request: Request, state: string) {
+  const kept = await stateCookie().parse(request.headers.get("Cookie"));
+  return typeof kept === "string" && kept.length === state.length && crypto.timingSafeEqual(Buffer.from(kept), Buffer.from(state));
+}
+
+export async function clearSignInState() {
+  return stateCookie().serialize("", { maxAge: 0 });
+}
+
+export function callbackUrl(state: string) {
+  return `${getEnv().publicOrigin}${CALLBACK_PATH}?state=${encodeURIComponent(state)}`;
+}
+
+/** The service's login page for this system, returning to our callback with `state`. */
+export function ticketLoginUrl(cfg: TicketIdentityConfig, state: string) {
+  const u = new URL(cfg.loginUrl);
+  u.searchParams.set("servicecode", cfg.serviceCode);
+  u.searchParams.set("goto", callbackUrl(state));
+  return u.toString();
+}
+
+/** The person as the service describes them, checked; or why not (Chinese). */
+export function personFrom(cfg: TicketIdentityConfig, answer: Record<string, unknown>): VerifiedPerson | { error: string } {
+  const text = (k: string) => (typeof answer[k] === "string" ? (answer[k] as string).trim() : typeof answer[k] === "number" ? String(answer[k]) : "");
+  const name = text(cfg.fields.name);
+  const idNumber = text(cfg.fields.idNumber).toUpperCase();
+  const mobile = text(cfg.fields.mobile);
+  if (!name || name.length > 64) return { error: "统一身份认证返回的姓名为空或过长" };
+  if (!isValidIdCard(idNumber)) return { error: "统一身份认证返回的身份证号无效" };
+  return { name, idNumber, mobile: mobile && isValidMobile(mobile) ? mobile : null };
+}
+
+/** Exchanges a ticket for the verified person, server to server (signed, bounded, 10 s). */
+export async function exchangeTicket(cfg: TicketIdentityConfig, ticket: string, now = Date.now()): Promise<VerifiedPerson | { error: string }> {
+  if (!TICKET.test(ticket)) return { error: "登录票据格式不正确，请重新登录" };
+  const body = new URLSearchParams(signParams(cfg.secret, { servicecode: cfg.serviceCode, ticket, time: String(now) }));
+  let answer: Record<string, unknown>;
+  try {
+    const res = await fetch(cfg.exchangeUrl, {
+      method: "POST", body, redirect: "error",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
+      signal: AbortSignal.timeout(10_000),
+    });
+    const raw = await readLimited(res, MAX_ANSWER_BYTES);
+    if (raw === null) return { error: "统一身份认证服务的应答过大，请稍后重试" };
+    answer = JSON.parse(raw) as Record<string, unknown>;
+    if (!answer || typeof answer !== "object" || Array.isArray(answer)) throw new Error("not an object");
+  } catch (e) {
+    console.error("[identity] ticket exchange:", (e as Error).message);
+    return { error: "暂时无法连接统一身份认证服务，请稍后重试" };
+  }
+  if (String(answer.result) !== "0") {
+    const why = typeof answer.errmsg === "string" ? answer.errmsg.slice(0, 100) : "票据无效";
+    return { error: `统一身份认证未通过：${why}，请重新登录` };
+  }
+  return personFrom(cfg, answer);
+}
+
+async function readLimited(res: Response, max: number): Promise<string | null> {
+  const reader = res.body?.getReader();
+  if (!reader) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+// ---- the sandbox service (/sandbox-idp) ---------------------------------------------------------
+
+const withCheck = (first17: string) => first17 + idCardCheckChar(first17);
+/** Fictional persons (valid check digits, no real person's number). */
+export const SANDBOX_PERSONS: readonly { name: string; idnum: string; mobile: string; note: string }[] = [
+  { name: "沙箱张三", idnum: withCheck("33010619850312001"), mobile: "13900000001", note: "浙江 · 杭州" },
+  { name: "沙箱李四", idnum: withCheck("33020319900721002"), mobile: "13900000002", note: "浙江 · 宁波" },
+  { name: "沙箱王芳", idnum: withCheck("33030219921105004"), mobile: "13900000003", note: "浙江 · 温州" },
+];
+
+/** The sandbox's configuration, or null when the sandbox is not on (its pages then 404). */
+export function sandboxIdentity(): TicketIdentityConfig | null {
+  const id = getEnv().applicantIdentity;
+  return id.kind === "ticket" && id.sandbox ? id : null;
+}
+
+/** The sandbox only ever returns people to this system's callback. */
+export function sandboxGotoAllowed(goto: string) {
+  try {
+    const u = new URL(goto);
+    return u.origin === getEnv().publicOrigin && u.pathname === CALLBACK_PATH && !u.username && !u.password;
+  } catch {
+    return false;
+  }
+}
+
+/** A person signs in at the sandbox: a single-use ticket, and where the browser goes with it. */
+export async function issueSandboxTicket(db: Db, cfg: TicketIdentityConfig, f: { serviceCode: string; goto: string; person: number }, now = Date.now()) {
+  if (f.serviceCode !== cfg.serviceCode) return { error: "未注册的接入系统（servicecode 不正确）" };
+  if (!sandboxGotoAllowed(f.goto)) return { error: "返回地址不属于已注册的接入系统" };
+  const p = SANDBOX_PERSONS[f.person];
+  if (!p) return { error: "请选择一位测试人员" };
+  const ticket = crypto.randomBytes(24).toString("hex");
+  await db.models.IdentityTicket.create({ ticket, person: JSON.stringify({ name: p.name, idnum: p.idnum, mobile: p.mobile }), expiresAt: new Date(now + TICKET_TTL_MS) });
+  const back = new URL(f.goto);
+  back.searchParams.set("ticket", ticket);
+  return { redirectTo: back.toString() };
+}
+
+/** The sandbox's exchange endpoint: a signed request for a ticket, answered once. */
+export async function redeemSandboxTicket(db: Db, cfg: TicketIdentityConfig, params: Record<string, string>, now = Date.now()): Promise<Record<string, string>> {
+  const refuse = (errmsg: string) => ({ result: "1", errmsg });
+  if (!signatureValid(cfg.secret, params)) return refuse("签名校验失败");
+  if (params.servicecode !== cfg.serviceCode) return refuse("未注册的接入系统");
+  if (!(Math.abs(Number(params.time) - now) <= CLOCK_SKEW_MS)) return refuse("请求时间戳无效");
+  const ticket = params.ticket ?? "";
+  if (!TICKET.test(ticket)) return refuse("票据无效");
+  // Used once: the update that marks it is the check (two exchanges at once: one wins).
+  const [n] = await db.models.IdentityTicket.update({ usedAt: new Date(now) }, { where: { ticket, usedAt: null, expiresAt: { [Op.gt]: new Date(now) } } });
+  if (n !== 1) return refuse("票据无效、已使用或已过期");
+  const row = await db.models.IdentityTicket.findByPk(ticket);
+  return { result: "0", ...(JSON.parse(row!.person) as Record<string, string>) };
+}
