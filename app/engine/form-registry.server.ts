@@ -251,6 +251,7 @@ export function checkFieldReferences(form: Pick<FormDefinition, "schema" | "uiSc
   for (const key of ["titleField", "unitField", "displayNameField"] as const) {
     if (meta[key] !== undefined) ref(`meta.${key}`, meta[key]);
   }
+  for (const [key, field] of Object.entries(meta.identityFields ?? {})) ref(`meta.identityFields.${key}`, field);
   // An entry is named by its title field in lists, reviews and PDFs: every entry must have one.
   if (isField(meta.titleField) && !alwaysRequired.has(meta.titleField)) {
     problems.push(`meta.titleField "${meta.titleField}" 应为必填字段（加入 schema.required）`);

@@ -8,7 +8,7 @@ import { requireRole } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, readBody } from "~/utils/http.server";
 import { dbVersion } from "~/utils/ints.server";
-import { loadProfile, profileForm, saveProfile, unitLabel } from "~/engine/people/profile.server";
+import { loadProfile, lockVerifiedFields, profileForm, saveProfile, unitLabel, verifiedProfileValues } from "~/engine/people/profile.server";
 
 export const meta: MetaFunction = () => [{ title: "个人基本信息 - 职称申报评审平台" }];
 
@@ -17,9 +17,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb();
   const [form, existing] = await Promise.all([profileForm(db), loadProfile(db, user.id)]);
   const unit = unitLabel(existing?.unit);
+  const verified = await verifiedProfileValues(db, form, user.id);
   return json({
-    form: { id: form.id, version: form.version, title: form.title, schema: form.schema, uiSchema: form.uiSchema },
-    data: existing?.row.data ?? {},
+    form: { id: form.id, version: form.version, title: form.title, schema: form.schema, uiSchema: lockVerifiedFields(form.uiSchema ?? {}, verified) },
+    data: { ...(existing?.row.data ?? {}), ...verified },
     version: existing?.row.version ?? null,
     units: unit ? { [unit.id]: unit } : {},
     firstTime: !user.profileCompleted,

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { Client } from "../helpers/http";
-import { uniqueName } from "../helpers/fixtures";
+import { uniqueName, unitId, validProfile } from "../helpers/fixtures";
 import { SANDBOX_PERSONS } from "~/engine/identity/ticket.server";
 import { NO_PASSWORD } from "~/engine/identity/accounts.server";
 import { createUser } from "~/engine/people/users.server";
@@ -77,6 +77,17 @@ describe("applicant sign-in through the sandbox ticket service", () => {
     const user = (await t.db.models.User.findOne({ where: { identityIdNumber: person.idnum } }))!;
     expect({ role: user.role, name: user.identityName, hash: user.passwordHash }).toEqual({ role: "applicant", name: person.name, hash: NO_PASSWORD });
     expect(await t.db.models.AuditLog.count({ where: { entityType: "user", entityId: String(user.id), action: "identity.account-created" } })).toBe(1);
+
+    // 个人基本信息: name and 身份证号 prefilled from the provider and read-only; a save that
+    // posts other values stores the verified ones.
+    const form = await (await c.get(`/profile?_data=${encodeURIComponent("routes/profile")}`)).json();
+    expect(form.data).toMatchObject({ name: person.name, idNumber: person.idnum });
+    expect(form.form.uiSchema.name).toMatchObject({ "ui:readonly": true, "ui:help": "来自统一身份认证，不可修改" });
+    expect(form.form.uiSchema.idNumber).toMatchObject({ "ui:readonly": true });
+    const saved = await c.action("/profile", "routes/profile", { data: validProfile(await unitId(t.db), { name: "别人", mobile: person.mobile }), version: null });
+    expect(saved.status).toBe(204);
+    const row = (await t.db.models.Profile.findOne({ where: { userId: user.id } }))!;
+    expect(row.data).toMatchObject({ name: person.name, idNumber: person.idnum });
 
     // Again, in another browser: the same account (linked by the ID number), no second one.
     const d = new Client(t.server.url);

@@ -35,6 +35,13 @@ export interface FormMeta {
    */
   displayNameField?: string;
   /**
+   * profile: the fields holding what an identity provider verifies (name, 身份证号): prefilled and read-only for accounts that signed in through one
+   */
+  identityFields?: {
+    name?: string;
+    idNumber?: string;
+  };
+  /**
    * achievement: position in 我的业绩档案库
    */
   order?: number;

@@ -27,12 +27,40 @@ export function unitLabel(unit: any) {
 }
 
 /**
+ * What an identity provider verified for this user, as values of the profile form's fields
+ * (meta.identityFields): the provider's name and 身份证号 are the profile's, prefilled and
+ * read-only. Empty for local accounts.
+ */
+export async function verifiedProfileValues(db: Db, form: PublishedForm, userId: number): Promise<Record<string, string>> {
+  const fields = form.meta.identityFields ?? {};
+  const user = await db.models.User.findByPk(userId, { attributes: ["identityIdNumber", "identityName"] });
+  if (!user?.identityIdNumber) return {};
+  const out: Record<string, string> = {};
+  if (fields.name && user.identityName) out[fields.name] = user.identityName;
+  if (fields.idNumber) out[fields.idNumber] = user.identityIdNumber;
+  return out;
+}
+
+/** The form's uiSchema with the verified fields read-only, saying where their values come from. */
+export function lockVerifiedFields(uiSchema: Record<string, unknown>, verified: Record<string, string>) {
+  const out: Record<string, unknown> = { ...uiSchema };
+  for (const field of Object.keys(verified)) {
+    const ui = (out[field] && typeof out[field] === "object" ? out[field] : {}) as Record<string, unknown>;
+    out[field] = { ...ui, "ui:readonly": true, "ui:help": "来自统一身份认证，不可修改" };
+  }
+  return out;
+}
+
+/**
  * Saves the profile. `expectedVersion` is the version the user edited (null for a first save);
  * a mismatch means another tab saved in between → 409, nothing written.
  */
 export async function saveProfile(db: Db, userId: number, data: unknown, expectedVersion: number | null) {
   const form = await profileForm(db);
-  const result = await validateRecord(db, form, data);
+  // Verified values win over whatever was posted: they are read-only on the page, and here too.
+  const verified = await verifiedProfileValues(db, form, userId);
+  const posted = data && typeof data === "object" && !Array.isArray(data) ? { ...(data as Record<string, unknown>), ...verified } : data;
+  const result = await validateRecord(db, form, posted);
   if (!result.ok) throw new UserError("请按提示修改后再保存", 422, result.fieldErrors);
   const unitField = form.meta.unitField as string | undefined;
   const nameField = form.meta.displayNameField as string | undefined;
