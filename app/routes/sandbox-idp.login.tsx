@@ -4,7 +4,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Alert, Button, Card, List, Result, Typography } from "antd";
+import { Alert, Button, Card, Result, Typography } from "antd";
 import { issueSandboxTicket, SANDBOX_PERSONS, sandboxGotoAllowed, sandboxIdentity } from "~/engine/identity/ticket.server";
 import { getDb } from "~/utils/db.server";
 import { HttpError, notFound, readBody } from "~/utils/http.server";
@@ -59,22 +59,25 @@ export default function SandboxIdentityLogin() {
     <Card style={{ maxWidth: 560, margin: "24px auto" }} title="浙江政务服务网 · 统一身份认证（沙箱）">
       <Alert type="info" showIcon style={{ marginBottom: 16 }} title="这是演示用的沙箱身份认证服务，人员均为虚构。选择一位人员即以其身份登录申报平台。" />
       {posted && "error" in posted ? <Alert type="error" showIcon role="alert" style={{ marginBottom: 16 }} title={posted.error} /> : null}
-      <List
-        dataSource={persons}
-        locale={{ emptyText: "暂无测试人员" }}
-        renderItem={(p) => (
-          <List.Item actions={[
-            <Form method="post" key="go">
-              <input type="hidden" name="servicecode" value={serviceCode} />
-              <input type="hidden" name="goto" value={goto} />
-              <input type="hidden" name="person" value={p.i} />
-              <Button type="primary" htmlType="submit" loading={busy} aria-label={`以${p.name}的身份登录`}>以此身份登录</Button>
-            </Form>,
-          ]}>
-            <List.Item.Meta title={p.name} description={<Typography.Text type="secondary">身份证号 {p.id} · {p.note}</Typography.Text>} />
-          </List.Item>
-        )}
-      />
+      {persons.length ? (
+        <ul className="idp-persons" aria-label="测试人员">
+          {persons.map((p) => (
+            <li key={p.i}>
+              <div>
+                <Typography.Text strong>{p.name}</Typography.Text>
+                <br />
+                <Typography.Text type="secondary">身份证号 {p.id} · {p.note}</Typography.Text>
+              </div>
+              <Form method="post">
+                <input type="hidden" name="servicecode" value={serviceCode} />
+                <input type="hidden" name="goto" value={goto} />
+                <input type="hidden" name="person" value={p.i} />
+                <Button type="primary" htmlType="submit" loading={busy} aria-label={`以${p.name}的身份登录`}>以此身份登录</Button>
+              </Form>
+            </li>
+          ))}
+        </ul>
+      ) : <Typography.Paragraph>暂无测试人员</Typography.Paragraph>}
     </Card>
   );
 }
