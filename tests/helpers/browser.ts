@@ -122,6 +122,8 @@ export function pageHelpers(page: Page) {
    * slow on a loaded machine.
    */
   async function fill(selector: string, value: string) {
+    // After a client-side navigation the new page's fields appear a render after the URL changes.
+    await page.waitForSelector(selector);
     await page.$eval(selector, (el, v) => {
       const proto = el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
       Object.getOwnPropertyDescriptor(proto, "value")!.set!.call(el, v);
