@@ -7,7 +7,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { Alert, Button, Card, Result, Typography } from "antd";
 import { issueSandboxTicket, SANDBOX_PERSONS, sandboxGotoAllowed, sandboxIdentity } from "~/engine/identity/ticket.server";
 import { getDb } from "~/utils/db.server";
-import { HttpError, notFound, readBody } from "~/utils/http.server";
+import { handleUserErrors, HttpError, notFound, readBody } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "浙江政务服务网（沙箱）- 统一身份认证" }];
 
@@ -33,21 +33,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const cfg = configOr404();
-  let body: Record<string, unknown>;
-  try {
-    body = await readBody(request);
-  } catch (e) {
-    if (e instanceof HttpError) return json({ error: e.message }, { status: e.status });
-    throw e;
-  }
-  const person = Number(body.person);
-  const r = await issueSandboxTicket(getDb(), cfg, {
-    serviceCode: typeof body.servicecode === "string" ? body.servicecode : "",
-    goto: typeof body.goto === "string" ? body.goto : "",
-    person: Number.isInteger(person) ? person : -1,
+  return handleUserErrors(async () => {
+    const body = await readBody(request);
+    const person = Number(body.person);
+    const r = await issueSandboxTicket(getDb(), cfg, {
+      serviceCode: typeof body.servicecode === "string" ? body.servicecode : "",
+      goto: typeof body.goto === "string" ? body.goto : "",
+      person: Number.isInteger(person) ? person : -1,
+    });
+    if ("error" in r) throw new HttpError(r.error, 400);
+    return redirect(r.redirectTo);
   });
-  if ("error" in r) return json({ error: r.error }, { status: 400 });
-  return redirect(r.redirectTo);
 }
 
 export default function SandboxIdentityLogin() {

@@ -7,7 +7,7 @@ import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Alert, Button, Card, Descriptions, Result, Space, Typography } from "antd";
 import { confirmSandboxPayment, readPayRequest, sandboxSecret } from "~/engine/payments/sandbox.server";
-import { HttpError, notFound, readBody } from "~/utils/http.server";
+import { handleUserErrors, HttpError, notFound, readBody } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "沙箱支付收银台" }];
 
@@ -26,22 +26,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const secret = secretOr404();
-  let body: Record<string, unknown>;
-  try {
-    body = await readBody(request);
-  } catch (e) {
-    if (e instanceof HttpError) return json({ error: e.message }, { status: e.status });
-    throw e;
-  }
-  const r = readPayRequest(secret, String(params.orderNo), body);
-  if ("error" in r) return json({ error: r.error }, { status: 400 });
-  if (body.intent === "confirm") {
-    confirmSandboxPayment(secret, r);
-    return redirect(r.returnUrl);
-  }
-  const back = new URL(r.returnUrl);
-  back.searchParams.set("notice", "payment-cancelled");
-  return redirect(back.toString());
+  return handleUserErrors(async () => {
+    const body = await readBody(request);
+    const r = readPayRequest(secret, String(params.orderNo), body);
+    if ("error" in r) throw new HttpError(r.error, 400);
+    if (body.intent === "confirm") {
+      confirmSandboxPayment(secret, r);
+      return redirect(r.returnUrl);
+    }
+    const back = new URL(r.returnUrl);
+    back.searchParams.set("notice", "payment-cancelled");
+    return redirect(back.toString());
+  });
 }
 
 export default function SandboxCashier() {

@@ -156,7 +156,7 @@ export function sandboxGotoAllowed(goto: string) {
 }
 
 /** A person signs in at the sandbox: a single-use ticket, and where the browser goes with it. */
-export async function issueSandboxTicket(db: Db, cfg: TicketIdentityConfig, f: { serviceCode: string; goto: string; person: number }, now = Date.now()) {
+export async function issueSandboxTicket(db: Db, cfg: TicketIdentityConfig, f: { serviceCode: string; goto: string; person: number }, now = Date.now()): Promise<{ error: string } | { redirectTo: string }> {
   if (f.serviceCode !== cfg.serviceCode) return { error: "未注册的接入系统（servicecode 不正确）" };
   if (!sandboxGotoAllowed(f.goto)) return { error: "返回地址不属于已注册的接入系统" };
   const p = SANDBOX_PERSONS[f.person];
