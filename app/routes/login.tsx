@@ -5,15 +5,14 @@ import { Alert, Button, Card, Input, Typography } from "antd";
 import { createUserSession, getUser, homeFor, safeRedirect, verifyLogin } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { readBody } from "~/utils/http.server";
-import { applicantsUseProvider } from "~/engine/identity/ticket.server";
-import { TICKET_SERVICE_LABEL } from "~/engine/identity/labels";
+import { linkOffer, providersOnLoginPage } from "~/engine/identity/providers.server";
 
 export const meta: MetaFunction = () => [{ title: "个人用户登录 - 职称申报评审平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
   if (user) return redirect(homeFor(user));
-  return json({ provider: applicantsUseProvider() ? TICKET_SERVICE_LABEL : null });
+  return json({ providers: providersOnLoginPage() });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -22,7 +21,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const password = typeof body.password === "string" ? body.password : "";
   if (!username.trim() || !password) return json({ error: "请输入用户名和密码" }, { status: 400 });
   const result = await verifyLogin(username, password, (context as { ip?: string | null }).ip ?? null);
-  if (!result.ok) return json({ error: result.error }, { status: result.status });
+  if (!result.ok) {
+    const offer = result.link ? await linkOffer(result.link) : null;
+    if (offer) return json({ error: result.error, link: { to: offer.to, label: offer.label } }, { status: result.status, headers: { "Set-Cookie": offer.setCookie } });
+    return json({ error: result.error }, { status: result.status });
+  }
   const user = await getDb().models.User.findByPk(result.userId);
   const home = homeFor({ role: user!.role, profileCompleted: !!user!.profileCompletedAt });
   // An applicant without a profile goes to the profile form whatever the redirect target.
@@ -32,29 +35,43 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Login() {
   const data = useActionData<typeof action>();
-  const { provider } = useLoaderData<typeof loader>();
+  const { providers } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const busy = useNavigation().state !== "idle";
+  const applicantsLocal = !providers.some((p) => p.applicants);
+  const staffLocal = !providers.some((p) => p.staff);
+  const whoFor = (p: { applicants: boolean; staff: boolean }) => (p.applicants && p.staff ? "申请人和工作人员" : p.applicants ? "申请人" : "工作人员");
+  const link = data && "link" in data ? (data.link as { to: string; label: string }) : null;
   return (
     <div className="auth-wrap">
       <Card>
         <Typography.Title level={3} style={{ textAlign: "center" }}>个人用户登录</Typography.Title>
-        {provider ? (
+        {providers.length ? (
           <>
-            <Link to="/auth/ticket"><Button type="primary" size="large" block>通过{provider}登录</Button></Link>
-            <Typography.Paragraph type="secondary" style={{ margin: "12px 0 20px", textAlign: "center" }}>申请人请通过{provider}统一身份认证登录；工作人员使用下方的用户名和密码。</Typography.Paragraph>
+            {providers.map((p) => (
+              <Link key={p.kind} to={p.to} style={{ display: "block", marginBottom: 8 }}>
+                <Button type="primary" size="large" block>通过{p.label}登录</Button>
+              </Link>
+            ))}
+            <Typography.Paragraph type="secondary" style={{ margin: "12px 0 20px", textAlign: "center" }}>
+              {providers.map((p) => `${whoFor(p)}请通过${p.label}统一身份认证登录`).join("；")}
+              {applicantsLocal || staffLocal ? `；${applicantsLocal ? "申请人" : "工作人员"}使用下方的用户名和密码。` : "。已有本平台账户的用户首次使用时，请先在下方输入原用户名和密码，完成与统一身份认证的关联。"}
+            </Typography.Paragraph>
           </>
         ) : null}
         <Form method="post" aria-label="个人用户登录">
           <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
-          {data && "error" in data ? <Alert type="error" showIcon title={data.error} style={{ marginBottom: 16 }} role="alert" /> : null}
+          {link ? (
+            <Alert type="warning" showIcon title={data!.error} role="alert" style={{ marginBottom: 16 }}
+              action={<Link to={link.to}><Button type="primary">通过{link.label}认证并关联</Button></Link>} />
+          ) : data && "error" in data ? <Alert type="error" showIcon title={data.error} style={{ marginBottom: 16 }} role="alert" /> : null}
           <label htmlFor="username">用户名</label>
           <Input id="username" name="username" autoComplete="username" size="large" style={{ margin: "4px 0 16px" }} required />
           <label htmlFor="password">密码</label>
           <Input.Password id="password" name="password" autoComplete="current-password" size="large" style={{ margin: "4px 0 24px" }} required />
-          <Button type={provider ? "default" : "primary"} htmlType="submit" size="large" block loading={busy}>登录</Button>
+          <Button type={providers.length ? "default" : "primary"} htmlType="submit" size="large" block loading={busy}>登录</Button>
         </Form>
-        {provider ? null : (
+        {!applicantsLocal ? null : (
           <Typography.Paragraph style={{ marginTop: 16, textAlign: "center" }}>
             还没有账号？<Link to="/register">注册</Link>
           </Typography.Paragraph>

@@ -7,22 +7,23 @@ import { getDb } from "~/utils/db.server";
 import { handleUserErrors, readBody } from "~/utils/http.server";
 import { UserError } from "~/engine/errors";
 import { createUser } from "~/engine/people/users.server";
-import { applicantsUseProvider } from "~/engine/identity/ticket.server";
-import { TICKET_SERVICE_LABEL } from "~/engine/identity/labels";
+import { applicantProvider } from "~/engine/identity/providers.server";
 
-const CLOSED = `本平台申请人通过「${TICKET_SERVICE_LABEL}」统一身份认证登录，无需注册`;
+const closedBecause = (label: string) => `本平台申请人通过「${label}」统一身份认证登录，无需注册`;
 
 export const meta: MetaFunction = () => [{ title: "用户注册 - 职称申报评审平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
   if (user) return redirect(homeFor(user));
-  return json({ closed: applicantsUseProvider() ? CLOSED : null });
+  const provider = applicantProvider();
+  return json({ closed: provider ? { ...provider, message: closedBecause(provider.label) } : null });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   return handleUserErrors(async () => {
-    if (applicantsUseProvider()) throw new UserError(CLOSED, 403);
+    const provider = applicantProvider();
+    if (provider) throw new UserError(closedBecause(provider.label), 403);
     const body = await readBody(request);
     const username = typeof body.username === "string" ? body.username : "";
     const password = typeof body.password === "string" ? body.password : "";
@@ -42,8 +43,8 @@ export default function Register() {
       <div className="auth-wrap">
         <Card>
           <Typography.Title level={3} style={{ textAlign: "center" }}>用户注册</Typography.Title>
-          <Alert type="info" showIcon title={closed} style={{ marginBottom: 16 }} />
-          <Link to="/auth/ticket"><Button type="primary" size="large" block>通过{TICKET_SERVICE_LABEL}登录</Button></Link>
+          <Alert type="info" showIcon title={closed.message} style={{ marginBottom: 16 }} />
+          <Link to={closed.to}><Button type="primary" size="large" block>通过{closed.label}登录</Button></Link>
         </Card>
       </div>
     );

@@ -21,8 +21,8 @@ export interface Env {
    * callback and return page, the pledge QR link) and the CSRF check use it, never the request's
    * Host header. Required in production; http://localhost:PORT in development, tests and demo. */
   publicOrigin: string;
-  /** How applicants sign in (issue 14): local passwords, or a ticket-exchange identity service. */
-  applicantIdentity: ApplicantIdentity;
+  /** How applicants and staff sign in (issue 14), and the identity providers configured. */
+  identity: IdentityConfig;
   /** Extra origins allowed on non-GET requests (behind a proxy), besides publicOrigin. */
   trustedOrigins: string[];
   /** Directory for uploads and other runtime files. */
@@ -61,6 +61,10 @@ export interface Env {
   metricsHost: string;
 }
 
+/** How a group of people signs in: local passwords, the province's ticket service, or OIDC. */
+export type IdentityKind = "local" | "ticket" | "oidc";
+export const IDENTITY_KINDS: readonly IdentityKind[] = ["local", "ticket", "oidc"];
+
 /** The province's ticket service (or the sandbox that imitates it), as configured. */
 export interface TicketIdentityConfig {
   kind: "ticket";
@@ -68,44 +72,119 @@ export interface TicketIdentityConfig {
   loginUrl: string;
   /** Where we exchange a ticket for the person, server to server (signed POST). */
   exchangeUrl: string;
+  /** The provider's logout page (servicecode and goto), or null when it has none. */
+  logoutUrl: string | null;
   serviceCode: string;
   secret: string;
   /** The app serves the provider itself under /sandbox-idp (demo and tests only). */
   sandbox: boolean;
   /** Our field ← the provider's field in the exchange's answer. */
-  fields: { name: string; idNumber: string; mobile: string };
+  fields: PersonFields;
 }
-export type ApplicantIdentity = { kind: "local" } | TicketIdentityConfig;
 
-function applicantIdentityOf(source: Record<string, string | undefined>, origin: string, devSecretsAllowed: boolean): ApplicantIdentity {
-  const kind = (source.APPLICANT_IDENTITY ?? "local").trim() || "local";
-  if (kind === "local") return { kind: "local" };
-  if (kind !== "ticket") throw new Error(`APPLICANT_IDENTITY must be local or ticket, got ${kind}`);
+/** A standard OpenID Connect provider (authorization code + PKCE). */
+export interface OidcIdentityConfig {
+  kind: "oidc";
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  scope: string;
+  /** Our field ← the ID token's (or userinfo's) claim. */
+  claims: PersonFields;
+  /** The sign-in button says 通过{label}登录. */
+  label: string;
+  /** Plain http to the issuer: only for a loopback issuer (a local proxy, the tests). */
+  allowHttp: boolean;
+}
+
+export interface PersonFields { name: string; idNumber: string; mobile: string }
+
+/** Who signs in how (issue 14): applicants and staff separately, each provider configured once. */
+export interface IdentityConfig {
+  applicants: IdentityKind;
+  staff: IdentityKind;
+  ticket: TicketIdentityConfig | null;
+  oidc: OidcIdentityConfig | null;
+}
+
+function identityKindOf(name: string, v: string | undefined): IdentityKind {
+  const kind = (v ?? "local").trim() || "local";
+  if (!(IDENTITY_KINDS as readonly string[]).includes(kind)) throw new Error(`${name} must be local, ticket or oidc, got ${kind}`);
+  return kind as IdentityKind;
+}
+
+function fieldMap(name: string, v: string | undefined, defaults: PersonFields): PersonFields {
+  const fields = { ...defaults };
+  for (const pair of (v ?? "").split(",").map((x) => x.trim()).filter(Boolean)) {
+    const [ours, theirs] = pair.split("=").map((x) => x.trim());
+    if (!(ours in fields) || !theirs) throw new Error(`${name}: "${pair}" is not one of name=…, idNumber=…, mobile=…`);
+    fields[ours as keyof PersonFields] = theirs;
+  }
+  return fields;
+}
+
+function httpUrl(name: string, v: string | undefined, why: string): string {
+  const raw = v?.trim() ?? "";
+  try {
+    const u = new URL(raw);
+    if (u.protocol === "https:" || u.protocol === "http:") return u.toString();
+  } catch {
+    /* reported below */
+  }
+  throw new Error(`${why} needs ${name} (an http(s) URL), got "${raw}"`);
+}
+
+function identityOf(source: Record<string, string | undefined>, origin: string, devSecretsAllowed: boolean): IdentityConfig {
+  const applicants = identityKindOf("APPLICANT_IDENTITY", source.APPLICANT_IDENTITY);
+  const staff = identityKindOf("STAFF_IDENTITY", source.STAFF_IDENTITY);
+  const uses = (k: IdentityKind) => applicants === k || staff === k;
+  const why = (k: IdentityKind) => `${applicants === k ? "APPLICANT_IDENTITY" : "STAFF_IDENTITY"}=${k}`;
+  return {
+    applicants, staff,
+    ticket: uses("ticket") ? ticketOf(source, origin, devSecretsAllowed, why("ticket")) : null,
+    oidc: uses("oidc") ? oidcOf(source, why("oidc")) : null,
+  };
+}
+
+function ticketOf(source: Record<string, string | undefined>, origin: string, devSecretsAllowed: boolean, why: string): TicketIdentityConfig {
   const sandbox = bool(source.IDENTITY_TICKET_SANDBOX, false);
   const secret = source.IDENTITY_TICKET_SECRET?.trim() || (sandbox && devSecretsAllowed ? "dev-only-identity-sandbox-secret" : "");
-  if (!secret) throw new Error("APPLICANT_IDENTITY=ticket needs IDENTITY_TICKET_SECRET (the key the identity service issued to this system)");
-  const fields = { name: "name", idNumber: "idnum", mobile: "mobile" };
-  for (const pair of (source.IDENTITY_TICKET_FIELDS ?? "").split(",").map((x) => x.trim()).filter(Boolean)) {
-    const [ours, theirs] = pair.split("=").map((x) => x.trim());
-    if (!(ours in fields) || !theirs) throw new Error(`IDENTITY_TICKET_FIELDS: "${pair}" is not one of name=…, idNumber=…, mobile=…`);
-    fields[ours as keyof typeof fields] = theirs;
-  }
+  if (!secret) throw new Error(`${why} needs IDENTITY_TICKET_SECRET (the key the identity service issued to this system)`);
+  const fields = fieldMap("IDENTITY_TICKET_FIELDS", source.IDENTITY_TICKET_FIELDS, { name: "name", idNumber: "idnum", mobile: "mobile" });
   if (sandbox) {
-    return { kind, sandbox, secret, fields, serviceCode: "zcps-sandbox", loginUrl: `${origin}/sandbox-idp/login`, exchangeUrl: `${origin}/sandbox-idp/exchange` };
+    return {
+      kind: "ticket", sandbox, secret, fields, serviceCode: "zcps-sandbox",
+      loginUrl: `${origin}/sandbox-idp/login`, exchangeUrl: `${origin}/sandbox-idp/exchange`, logoutUrl: `${origin}/sandbox-idp/logout`,
+    };
   }
-  const url = (name: string) => {
-    const v = source[name]?.trim() ?? "";
-    try {
-      const u = new URL(v);
-      if (u.protocol === "https:" || u.protocol === "http:") return u.toString();
-    } catch {
-      /* reported below */
-    }
-    throw new Error(`APPLICANT_IDENTITY=ticket needs ${name} (an http(s) URL), got "${v}"`);
-  };
   const serviceCode = source.IDENTITY_TICKET_SERVICE_CODE?.trim() ?? "";
-  if (!serviceCode) throw new Error("APPLICANT_IDENTITY=ticket needs IDENTITY_TICKET_SERVICE_CODE");
-  return { kind, sandbox, secret, fields, serviceCode, loginUrl: url("IDENTITY_TICKET_LOGIN_URL"), exchangeUrl: url("IDENTITY_TICKET_EXCHANGE_URL") };
+  if (!serviceCode) throw new Error(`${why} needs IDENTITY_TICKET_SERVICE_CODE`);
+  return {
+    kind: "ticket", sandbox, secret, fields, serviceCode,
+    loginUrl: httpUrl("IDENTITY_TICKET_LOGIN_URL", source.IDENTITY_TICKET_LOGIN_URL, why),
+    exchangeUrl: httpUrl("IDENTITY_TICKET_EXCHANGE_URL", source.IDENTITY_TICKET_EXCHANGE_URL, why),
+    logoutUrl: source.IDENTITY_TICKET_LOGOUT_URL?.trim() ? httpUrl("IDENTITY_TICKET_LOGOUT_URL", source.IDENTITY_TICKET_LOGOUT_URL, why) : null,
+  };
+}
+
+function oidcOf(source: Record<string, string | undefined>, why: string): OidcIdentityConfig {
+  const issuer = httpUrl("IDENTITY_OIDC_ISSUER", source.IDENTITY_OIDC_ISSUER, why);
+  const host = new URL(issuer).hostname;
+  const loopback = host === "localhost" || host === "127.0.0.1" || host === "[::1]";
+  // Plain http only to a provider on this machine (a local proxy, the tests): the traffic never
+  // leaves it. Anything else is https.
+  const allowHttp = issuer.startsWith("http:") && loopback;
+  if (issuer.startsWith("http:") && !allowHttp) throw new Error(`IDENTITY_OIDC_ISSUER must be https (plain http only for a loopback issuer), got "${issuer}"`);
+  const clientId = source.IDENTITY_OIDC_CLIENT_ID?.trim() ?? "";
+  const clientSecret = source.IDENTITY_OIDC_CLIENT_SECRET?.trim() ?? "";
+  if (!clientId || !clientSecret) throw new Error(`${why} needs IDENTITY_OIDC_CLIENT_ID and IDENTITY_OIDC_CLIENT_SECRET (as registered at the provider)`);
+  const scope = source.IDENTITY_OIDC_SCOPE?.trim() || "openid profile";
+  if (!scope.split(/\s+/).includes("openid")) throw new Error(`IDENTITY_OIDC_SCOPE must include openid, got "${scope}"`);
+  return {
+    kind: "oidc", issuer, clientId, clientSecret, scope, allowHttp,
+    claims: fieldMap("IDENTITY_OIDC_CLAIMS", source.IDENTITY_OIDC_CLAIMS, { name: "name", idNumber: "id_number", mobile: "phone_number" }),
+    label: source.IDENTITY_OIDC_LABEL?.trim() || "统一身份认证",
+  };
 }
 
 function bool(v: string | undefined, def: boolean) {
@@ -245,7 +324,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     sessionSecrets: secrets,
     demoMode,
     publicOrigin: publicOrigin ?? `http://localhost:${port}`,
-    applicantIdentity: applicantIdentityOf(source, publicOrigin ?? `http://localhost:${port}`, nodeEnv !== "production" || demoMode),
+    identity: identityOf(source, publicOrigin ?? `http://localhost:${port}`, nodeEnv !== "production" || demoMode),
     chromiumPath: source.CHROMIUM_PATH ?? "/usr/bin/chromium",
     // Without PUBLIC_ORIGIN (development, demo) the machine's own loopback names are all accepted,
     // so a demo opened at 127.0.0.1 can post its forms as well as one opened at localhost.

@@ -141,3 +141,22 @@ export async function readBody(request: Request): Promise<Record<string, unknown
     throw new HttpError("提交的数据格式不正确");
   }
 }
+
+/** A response's text from a server we call (an identity provider), or null past `max` bytes (unread). */
+export async function readResponseText(res: Response, max: number): Promise<string | null> {
+  const reader = res.body?.getReader();
+  if (!reader) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}

@@ -149,17 +149,97 @@ describe("applicant sign-in through the sandbox ticket service", () => {
   });
 
   it("an applicant's local password no longer signs in; staff passwords do", async () => {
-    const applicant = uniqueName("local");
-    await createUser(t.db, { username: applicant, password: PASSWORD, role: "applicant" });
     const staff = uniqueName("staff");
     await createUser(t.db, { username: staff, password: PASSWORD, role: "admin" });
+    const s = new Client(t.server.url);
+    expect((await s.login(staff, PASSWORD)).status).toBe(302);
+    // A linked applicant (created by the service) has no password at all; told to use the service.
+    const applicant = uniqueName("linked");
+    const user = await createUser(t.db, { username: applicant, password: PASSWORD, role: "applicant" });
+    await user.update({ identityIdNumber: "11010519491231002X", identityName: "沙箱测试" });
     const a = new Client(t.server.url);
     const refused = await a.login(applicant, PASSWORD);
     expect(refused.status).toBe(403);
-    expect(await refused.text()).toContain("申请人请通过统一身份认证登录");
+    expect(await refused.text()).toContain("请通过统一身份认证登录");
     expect(a.cookies.has("__zcps")).toBe(false);
-    const s = new Client(t.server.url);
-    expect((await s.login(staff, PASSWORD)).status).toBe(302);
+  });
+});
+
+describe("linking an existing local account (an install switching over)", () => {
+  it("its password once, then the service: the same account from then on, audited", async () => {
+    const username = uniqueName("old");
+    const user = await createUser(t.db, { username, password: PASSWORD, role: "applicant" });
+    const c = new Client(t.server.url);
+    const offered = await c.login(username, PASSWORD);
+    expect(offered.status).toBe(403);
+    const html = await offered.text();
+    expect(html).toContain("您的账户尚未关联统一身份认证");
+    expect(html).toContain("通过浙江政务服务网认证并关联");
+    expect(c.cookies.has("__zcps")).toBe(false);
+    expect(c.cookies.has("zcps_idp_link")).toBe(true);
+    const back = await signInAtService(c, 3);
+    const done = await c.get(pathOf(back.toString()));
+    expect(done.status).toBe(302);
+    expect(done.headers.get("location")).toBe("/profile");
+    await user.reload();
+    expect(user.identityIdNumber).toBe(SANDBOX_PERSONS[3].idnum);
+    expect(await t.db.models.AuditLog.count({ where: { entityType: "user", entityId: String(user.id), action: "identity.account-linked" } })).toBe(1);
+    // From now on: the service signs in to this account; the password is refused.
+    const again = new Client(t.server.url);
+    const second = await again.get(pathOf((await signInAtService(again, 3)).toString()));
+    expect(second.status).toBe(302);
+    expect(await t.db.models.Session.count({ where: { userId: user.id } })).toBe(2);
+    expect(await usersWith(SANDBOX_PERSONS[3].idnum)).toBe(1);
+    const refused = await new Client(t.server.url).login(username, PASSWORD);
+    expect(await refused.text()).toContain("请通过统一身份认证登录");
+  });
+
+  it("refuses an ID number already linked to another account, and a profile of another person; nothing changes", async () => {
+    // SANDBOX_PERSONS[3] was linked above; a second local account may not take the same person.
+    const other = uniqueName("dup");
+    const second = await createUser(t.db, { username: other, password: PASSWORD, role: "applicant" });
+    const c = new Client(t.server.url);
+    expect((await c.login(other, PASSWORD)).status).toBe(403);
+    const refused = await c.get(pathOf((await signInAtService(c, 3)).toString()));
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain("该身份证号已关联本平台的其他账户");
+    expect(c.cookies.has("__zcps")).toBe(false);
+    await second.reload();
+    expect(second.identityIdNumber).toBeNull();
+
+    // An account whose 个人基本信息 holds another 身份证号 is not that person's.
+    const unit = await unitId(t.db);
+    const third = await createUser(t.db, { username: uniqueName("prof"), password: PASSWORD, role: "applicant" });
+    const form = await t.db.models.FormVersion.findOne({ where: { formId: "profile" }, order: [["version", "DESC"]] });
+    await t.db.models.Profile.create({ userId: third.id, formId: "profile", formVersion: form!.version, unitId: unit, data: validProfile(unit, { idNumber: "11010519491231002X" }) });
+    const d = new Client(t.server.url);
+    expect((await d.login(third.username, PASSWORD)).status).toBe(403);
+    const mismatch = await d.get(pathOf((await signInAtService(d, 4)).toString()));
+    expect(mismatch.status).toBe(400);
+    expect(await mismatch.text()).toContain("身份证号与统一身份认证的身份证号不一致");
+    await third.reload();
+    expect(third.identityIdNumber).toBeNull();
+    expect(await usersWith(SANDBOX_PERSONS[4].idnum)).toBe(0);
+  });
+});
+
+describe("logout", () => {
+  it("ends the session here, then at the service, which returns to our login page only", async () => {
+    const c = new Client(t.server.url);
+    await c.get(pathOf((await signInAtService(c, 0)).toString()));
+    const sid = c.cookies.get("__zcps");
+    expect(sid).toBeTruthy();
+    const out = await c.post("/logout", {});
+    expect(out.status).toBe(302);
+    const to = new URL(out.headers.get("location")!);
+    expect(to.origin + to.pathname).toBe(`${t.server.url}/sandbox-idp/logout`);
+    expect(to.searchParams.get("goto")).toBe(`${t.server.url}/login`);
+    expect((await c.get("/home")).status).toBe(302);
+    const back = await c.get(pathOf(to.toString()));
+    expect(back.status).toBe(302);
+    expect(back.headers.get("location")).toBe(`${t.server.url}/login`);
+    const evil = await c.get(`/sandbox-idp/logout?servicecode=zcps-sandbox&goto=${encodeURIComponent("https://evil.example/login")}`);
+    expect(evil.status).toBe(400);
   });
 });
 
@@ -172,7 +252,7 @@ describe("without an identity provider configured", () => {
 
   it("the provider's routes and the sandbox are not there; registration is open", async () => {
     const c = new Client(plain.server.url);
-    for (const p of ["/auth/ticket", "/auth/ticket/callback?state=x&ticket=y", "/sandbox-idp/login?servicecode=zcps-sandbox&goto=x"]) {
+    for (const p of ["/auth/ticket", "/auth/ticket/callback?state=x&ticket=y", "/auth/oidc", "/auth/nope", "/sandbox-idp/login?servicecode=zcps-sandbox&goto=x", "/sandbox-idp/logout?goto=x"]) {
       expect((await c.get(p)).status, p).toBe(404);
     }
     const ex = await fetch(`${plain.server.url}/sandbox-idp/exchange`, { method: "POST", body: "ticket=x" });

@@ -21,30 +21,46 @@ describe("PUBLIC_ORIGIN", () => {
   );
 });
 
-describe("APPLICANT_IDENTITY", () => {
+describe("APPLICANT_IDENTITY and STAFF_IDENTITY", () => {
   const origin = { ...prod, PUBLIC_ORIGIN: "https://zcps.example.gov.cn" };
-  it("is local unless configured", () => {
-    expect(readEnv(origin).applicantIdentity).toEqual({ kind: "local" });
+  it("are local unless configured", () => {
+    expect(readEnv(origin).identity).toEqual({ applicants: "local", staff: "local", ticket: null, oidc: null });
   });
   it("ticket: needs the secret, the service code and both URLs; the field names are mapped", () => {
-    expect(() => readEnv({ ...origin, APPLICANT_IDENTITY: "ticket" })).toThrow(/IDENTITY_TICKET_SECRET/);
+    expect(() => readEnv({ ...origin, APPLICANT_IDENTITY: "ticket" })).toThrow(/APPLICANT_IDENTITY=ticket needs IDENTITY_TICKET_SECRET/);
+    expect(() => readEnv({ ...origin, STAFF_IDENTITY: "ticket" })).toThrow(/STAFF_IDENTITY=ticket needs IDENTITY_TICKET_SECRET/);
     expect(() => readEnv({ ...origin, APPLICANT_IDENTITY: "ticket", IDENTITY_TICKET_SECRET: "k" })).toThrow(/IDENTITY_TICKET_SERVICE_CODE/);
     expect(() => readEnv({ ...origin, APPLICANT_IDENTITY: "ticket", IDENTITY_TICKET_SECRET: "k", IDENTITY_TICKET_SERVICE_CODE: "c", IDENTITY_TICKET_LOGIN_URL: "javascript:alert(1)" })).toThrow(/IDENTITY_TICKET_LOGIN_URL/);
     const full = readEnv({
       ...origin, APPLICANT_IDENTITY: "ticket", IDENTITY_TICKET_SECRET: "k", IDENTITY_TICKET_SERVICE_CODE: "c",
       IDENTITY_TICKET_LOGIN_URL: "https://idp.example/login", IDENTITY_TICKET_EXCHANGE_URL: "https://idp.example/exchange",
       IDENTITY_TICKET_FIELDS: "name=userName, idNumber=idNum",
-    }).applicantIdentity;
+    }).identity;
     expect(full).toEqual({
-      kind: "ticket", sandbox: false, secret: "k", serviceCode: "c", loginUrl: "https://idp.example/login", exchangeUrl: "https://idp.example/exchange",
-      fields: { name: "userName", idNumber: "idNum", mobile: "mobile" },
+      applicants: "ticket", staff: "local", oidc: null,
+      ticket: {
+        kind: "ticket", sandbox: false, secret: "k", serviceCode: "c", loginUrl: "https://idp.example/login", exchangeUrl: "https://idp.example/exchange", logoutUrl: null,
+        fields: { name: "userName", idNumber: "idNum", mobile: "mobile" },
+      },
     });
     expect(() => readEnv({ ...origin, APPLICANT_IDENTITY: "ticket", IDENTITY_TICKET_SECRET: "k", IDENTITY_TICKET_FIELDS: "email=x" })).toThrow(/IDENTITY_TICKET_FIELDS/);
-    expect(() => readEnv({ ...origin, APPLICANT_IDENTITY: "cas" })).toThrow(/local or ticket/);
+    expect(() => readEnv({ ...origin, APPLICANT_IDENTITY: "cas" })).toThrow(/local, ticket or oidc/);
+    expect(() => readEnv({ ...origin, STAFF_IDENTITY: "ldap" })).toThrow(/STAFF_IDENTITY must be local, ticket or oidc/);
   });
   it("the sandbox is served by the app itself; its dev secret only outside production", () => {
     expect(() => readEnv({ ...origin, APPLICANT_IDENTITY: "ticket", IDENTITY_TICKET_SANDBOX: "1" })).toThrow(/IDENTITY_TICKET_SECRET/);
-    const dev = readEnv({ NODE_ENV: "development", APPLICANT_IDENTITY: "ticket", IDENTITY_TICKET_SANDBOX: "1" } as const).applicantIdentity;
-    expect(dev).toMatchObject({ kind: "ticket", sandbox: true, loginUrl: "http://localhost:3000/sandbox-idp/login", exchangeUrl: "http://localhost:3000/sandbox-idp/exchange" });
+    const dev = readEnv({ NODE_ENV: "development", APPLICANT_IDENTITY: "ticket", IDENTITY_TICKET_SANDBOX: "1" } as const).identity.ticket;
+    expect(dev).toMatchObject({ kind: "ticket", sandbox: true, loginUrl: "http://localhost:3000/sandbox-idp/login", exchangeUrl: "http://localhost:3000/sandbox-idp/exchange", logoutUrl: "http://localhost:3000/sandbox-idp/logout" });
+  });
+  it("oidc: needs the issuer and the client; https unless a loopback issuer; scope has openid", () => {
+    const oidc = { APPLICANT_IDENTITY: "oidc", IDENTITY_OIDC_CLIENT_ID: "zcps", IDENTITY_OIDC_CLIENT_SECRET: "s" };
+    expect(() => readEnv({ ...origin, APPLICANT_IDENTITY: "oidc" })).toThrow(/IDENTITY_OIDC_ISSUER/);
+    expect(() => readEnv({ ...origin, APPLICANT_IDENTITY: "oidc", IDENTITY_OIDC_ISSUER: "https://id.example" })).toThrow(/IDENTITY_OIDC_CLIENT_ID/);
+    expect(() => readEnv({ ...origin, ...oidc, IDENTITY_OIDC_ISSUER: "http://id.example" })).toThrow(/must be https/);
+    expect(readEnv({ ...origin, ...oidc, IDENTITY_OIDC_ISSUER: "http://127.0.0.1:4000" }).identity.oidc?.allowHttp).toBe(true);
+    expect(() => readEnv({ ...origin, ...oidc, IDENTITY_OIDC_ISSUER: "https://id.example", IDENTITY_OIDC_SCOPE: "profile" })).toThrow(/openid/);
+    const dev = readEnv({ NODE_ENV: "test", ...oidc, STAFF_IDENTITY: "oidc", IDENTITY_OIDC_ISSUER: "http://127.0.0.1:4000", IDENTITY_OIDC_CLAIMS: "idNumber=sfzh" } as const).identity;
+    expect(dev).toMatchObject({ applicants: "oidc", staff: "oidc", ticket: null });
+    expect(dev.oidc).toMatchObject({ allowHttp: true, scope: "openid profile", label: "统一身份认证", claims: { name: "name", idNumber: "sfzh", mobile: "phone_number" } });
   });
 });

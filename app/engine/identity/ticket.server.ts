@@ -13,15 +13,11 @@ import type { TicketIdentityConfig } from "~/utils/env.server";
 import { getEnv } from "~/utils/env.server";
 import type { Db } from "~/utils/db.server";
 import { signatureValid, signParams } from "~/utils/signed-params.server";
-import { idCardCheckChar, isValidIdCard, isValidMobile } from "../cn-codes";
+import { readResponseText } from "~/utils/http.server";
+import { idCardCheckChar } from "../cn-codes";
+import { personFrom as personOf, type VerifiedPerson } from "./person.server";
 
-/** Whether applicants sign in through an identity provider (no local registration or passwords then). */
-export function applicantsUseProvider() {
-  return getEnv().applicantIdentity.kind !== "local";
-}
-
-/** What an identity provider verified about a person. */
-export interface VerifiedPerson { name: string; idNumber: string; mobile: string | null }
+export type { VerifiedPerson } from "./person.server";
 
 /** Our callback: the service sends the browser back here with `ticket`. */
 export const CALLBACK_PATH = "/auth/ticket/callback";
@@ -76,13 +72,7 @@ export function ticketLoginUrl(cfg: TicketIdentityConfig, state: string) {
 
 /** The person as the service describes them, checked; or why not (Chinese). */
 export function personFrom(cfg: TicketIdentityConfig, answer: Record<string, unknown>): VerifiedPerson | { error: string } {
-  const text = (k: string) => (typeof answer[k] === "string" ? (answer[k] as string).trim() : typeof answer[k] === "number" ? String(answer[k]) : "");
-  const name = text(cfg.fields.name);
-  const idNumber = text(cfg.fields.idNumber).toUpperCase();
-  const mobile = text(cfg.fields.mobile);
-  if (!name || name.length > 64) return { error: "统一身份认证返回的姓名为空或过长" };
-  if (!isValidIdCard(idNumber)) return { error: "统一身份认证返回的身份证号无效" };
-  return { name, idNumber, mobile: mobile && isValidMobile(mobile) ? mobile : null };
+  return personOf(cfg.fields, answer);
 }
 
 /** Exchanges a ticket for the verified person, server to server (signed, bounded, 10 s). */
@@ -96,7 +86,7 @@ export async function exchangeTicket(cfg: TicketIdentityConfig, ticket: string, 
       headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
       signal: AbortSignal.timeout(10_000),
     });
-    const raw = await readLimited(res, MAX_ANSWER_BYTES);
+    const raw = await readResponseText(res, MAX_ANSWER_BYTES);
     if (raw === null) return { error: "统一身份认证服务的应答过大，请稍后重试" };
     answer = JSON.parse(raw) as Record<string, unknown>;
     if (!answer || typeof answer !== "object" || Array.isArray(answer)) throw new Error("not an object");
@@ -111,24 +101,6 @@ export async function exchangeTicket(cfg: TicketIdentityConfig, ticket: string, 
   return personFrom(cfg, answer);
 }
 
-async function readLimited(res: Response, max: number): Promise<string | null> {
-  const reader = res.body?.getReader();
-  if (!reader) return "";
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 // ---- the sandbox service (/sandbox-idp) ---------------------------------------------------------
 
 const withCheck = (first17: string) => first17 + idCardCheckChar(first17);
@@ -137,12 +109,14 @@ export const SANDBOX_PERSONS: readonly { name: string; idnum: string; mobile: st
   { name: "沙箱张三", idnum: withCheck("33010619850312001"), mobile: "13900000001", note: "浙江 · 杭州" },
   { name: "沙箱李四", idnum: withCheck("33020319900721002"), mobile: "13900000002", note: "浙江 · 宁波" },
   { name: "沙箱王芳", idnum: withCheck("33030219921105004"), mobile: "13900000003", note: "浙江 · 温州" },
+  { name: "沙箱赵敏", idnum: withCheck("33040219870615005"), mobile: "13900000004", note: "浙江 · 嘉兴" },
+  { name: "沙箱陈晨", idnum: withCheck("33050219950228006"), mobile: "13900000005", note: "浙江 · 湖州" },
 ];
 
 /** The sandbox's configuration, or null when the sandbox is not on (its pages then 404). */
 export function sandboxIdentity(): TicketIdentityConfig | null {
-  const id = getEnv().applicantIdentity;
-  return id.kind === "ticket" && id.sandbox ? id : null;
+  const cfg = getEnv().identity.ticket;
+  return cfg?.sandbox ? cfg : null;
 }
 
 /** The sandbox only ever returns people to this system's callback. */
@@ -152,6 +126,17 @@ export function sandboxGotoAllowed(goto: string) {
     return u.origin === getEnv().publicOrigin && u.pathname === CALLBACK_PATH && !u.username && !u.password;
   } catch {
     return false;
+  }
+}
+
+/** The sandbox's logout: back to this system's login page only (an open redirect otherwise). */
+export function sandboxLogoutTarget(cfg: TicketIdentityConfig, serviceCode: string, goto: string): string | null {
+  if (serviceCode !== cfg.serviceCode) return null;
+  try {
+    const u = new URL(goto);
+    return u.origin === getEnv().publicOrigin && u.pathname === "/login" && !u.search && !u.username ? u.toString() : null;
+  } catch {
+    return null;
   }
 }
 

@@ -4,7 +4,9 @@ import { redirect } from "@remix-run/node";
 import { Op, QueryTypes } from "sequelize";
 import { homeOf, isRole, isStaff, may, type Decision, type Role } from "./roles";
 import { getDb } from "~/utils/db.server";
-import { getEnv } from "~/utils/env.server";
+import { getEnv, type IdentityKind } from "~/utils/env.server";
+import { identityKindFor } from "../identity/accounts.server";
+import { afterLogout } from "../identity/providers.server";
 import { forbidden } from "~/utils/http.server";
 import { hashPassword, verifyPassword } from "~/utils/password.server";
 import { commitSession, destroySession, getSession, regenerateSession } from "~/utils/session.server";
@@ -107,7 +109,10 @@ function sweep(now: Date) {
   ).catch((e) => console.error("清理过期的登录失败记录失败", e));
 }
 
-export type LoginResult = { ok: true; userId: number } | { ok: false; error: string; status: 401 | 403 | 429 };
+export type LoginResult =
+  | { ok: true; userId: number }
+  /** `link`: the password was right, and the account is to be linked through that provider. */
+  | { ok: false; error: string; status: 401 | 403 | 429; link?: { userId: number; kind: IdentityKind } };
 
 export async function verifyLogin(username: string, password: string, ip: string | null = null): Promise<LoginResult> {
   const { User } = getDb().models;
@@ -151,10 +156,16 @@ export async function verifyLogin(username: string, password: string, ip: string
   if (ok && user) {
     await User.update({ failedLoginCount: 0, firstFailedAt: null, lockedUntil: null, lastLoginAt: now }, { where: { id: user.id } });
     if (addr) await refund(addr, ipLimit.max);
-    // With an identity provider for applicants, an applicant's local password no longer signs in
-    // (told only after a right password, so the answer reveals nothing to a guesser).
-    if (user.role === "applicant" && env.applicantIdentity.kind !== "local") {
-      return { ok: false, error: "申请人请通过统一身份认证登录（登录页上方的按钮）", status: 403 };
+    // Where this role signs in through an identity provider, a local password no longer signs in
+    // (told only after a right password, so it reveals nothing to a guesser). An account not yet
+    // linked to a verified person is linked once: this password, then the provider.
+    const via = identityKindFor(user.role);
+    if (via !== "local") {
+      if (user.identityIdNumber) return { ok: false, error: "请通过统一身份认证登录（登录页上方的按钮）", status: 403 };
+      return {
+        ok: false, status: 403, link: { userId: user.id, kind: via },
+        error: "您的账户尚未关联统一身份认证。请点击下方按钮完成认证：认证通过后本账户与您的身份关联（仅需一次），此后请通过统一身份认证登录",
+      };
     }
     return { ok: true, userId: user.id };
   }
@@ -174,7 +185,9 @@ export async function createUserSession(request: Request, userId: number, redire
 
 export async function logout(request: Request) {
   const session = await getSession(request);
-  return redirect("/login", { headers: { "Set-Cookie": await destroySession(request, session) } });
+  const idp = session.get("idp");
+  const headers = { "Set-Cookie": await destroySession(request, session) };
+  return redirect(await afterLogout(idp), { headers });
 }
 
 export async function getUserId(request: Request): Promise<number | null> {

@@ -59,13 +59,17 @@ export interface RoleSpec {
   decides: readonly Decision[];
   /** Held at the profile form (个人基本信息), menu hidden, until the profile is saved. */
   profileFirst?: boolean;
+  /** Which sign-in the install configures for this role: APPLICANT_IDENTITY or STAFF_IDENTITY. */
+  signsInAs: SignInGroup;
 }
+
+export type SignInGroup = "applicants" | "staff";
 
 const STAFF_MENU = [{ to: "/staff", label: "工作台" }, { to: "/staff/applications", label: "申报审核" }, { to: "/staff/exports", label: "导出任务" }] as const;
 
 export const ROLES = {
   applicant: {
-    label: "个人用户", staff: false, scope: { kinds: [] }, decides: [], profileFirst: true,
+    label: "个人用户", staff: false, scope: { kinds: [] }, decides: [], profileFirst: true, signsInAs: "applicants",
     // The manual's order: 3 档案库, 4–6 申报 (one per plan type), 7 申报记录.
     menu: [
       { to: "/home", label: "个人中心" },
@@ -76,19 +80,19 @@ export const ROLES = {
     ],
   },
   unit_reviewer: {
-    label: "单位经办人", staff: true, scope: { kinds: ["unit"] }, decides: ["entries", "applications"],
+    label: "单位经办人", staff: true, scope: { kinds: ["unit"] }, decides: ["entries", "applications"], signsInAs: "staff",
     menu: [STAFF_MENU[0], { to: "/review/entries", label: "业绩审核" }, STAFF_MENU[1], STAFF_MENU[2]],
   },
   dept_reviewer: {
-    label: "主管部门", staff: true, scope: { kinds: ["department"], unitsOfDepartments: true }, decides: ["applications"],
+    label: "主管部门", staff: true, scope: { kinds: ["department"], unitsOfDepartments: true }, decides: ["applications"], signsInAs: "staff",
     menu: STAFF_MENU,
   },
   acceptance_office: {
-    label: "受理部门/评委会办事机构", staff: true, scope: { kinds: ["committee", "acceptance", "department"] }, decides: ["applications", "offline-payment"],
+    label: "受理部门/评委会办事机构", staff: true, scope: { kinds: ["committee", "acceptance", "department"] }, decides: ["applications", "offline-payment"], signsInAs: "staff",
     menu: STAFF_MENU,
   },
   admin: {
-    label: "系统管理员", staff: false, scope: { kinds: [] }, decides: ["configuration"],
+    label: "系统管理员", staff: false, scope: { kinds: [] }, decides: ["configuration"], signsInAs: "staff",
     menu: [
       { to: "/admin/users", label: "用户管理" },
       { to: "/admin/forms", label: "表单管理" },
@@ -127,6 +131,8 @@ export const rolesThatMay = (decision: Decision) => ROLE_IDS.filter((r) => spec(
 export const scopeKindsOf = (role: Role) => spec(role).scope.kinds;
 export const unitsOfDepartments = (role: Role) => !!spec(role).scope.unitsOfDepartments;
 export const profileFirst = (role: Role) => !!spec(role).profileFirst;
+/** Whose sign-in configuration applies to a stored role name (an unknown role counts as staff). */
+export const signInGroupOf = (role: string): SignInGroup => (isRole(role) ? spec(role).signsInAs : "staff");
 
 /** The role's fixed menu, with the plan-type placeholder expanded to the given entries. */
 export function menuOf(role: Role, planTypes: NavItem[]): NavItem[] {
