@@ -62,8 +62,8 @@ export default function Login() {
         <Form method="post" aria-label="个人用户登录">
           <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
           {link ? (
-            <Alert type="warning" showIcon title={data!.error} role="alert" style={{ marginBottom: 16 }}
-              action={<Link to={link.to}><Button type="primary">通过{link.label}认证并关联</Button></Link>} />
+            <Alert type="warning" showIcon role="alert" style={{ marginBottom: 16 }} title={data!.error}
+              description={<Link to={link.to} style={{ display: "block", marginTop: 8 }}><Button type="primary" block>通过{link.label}认证并关联</Button></Link>} />
           ) : data && "error" in data ? <Alert type="error" showIcon title={data.error} style={{ marginBottom: 16 }} role="alert" /> : null}
           <label htmlFor="username">用户名</label>
           <Input id="username" name="username" autoComplete="username" size="large" style={{ margin: "4px 0 16px" }} required />
