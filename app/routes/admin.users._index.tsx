@@ -50,6 +50,7 @@ export default function AdminUsers() {
           { title: "用户名", dataIndex: "username" },
           { title: "姓名", dataIndex: "displayName", render: (v) => v ?? "—" },
           { title: "角色", dataIndex: "role", render: (v: string, r: any) => <>{labelOfRole(v) ?? v}{r.isDemo ? <Tag style={{ marginLeft: 8 }}>演示</Tag> : null}</> },
+          { title: "统一身份认证", dataIndex: "identity", render: (v: string | null) => (v ? <Tag color="blue">{`已关联 ${v}`}</Tag> : <Tag>未关联</Tag>) },
           { title: "状态", dataIndex: "lockedUntil", render: (v) => (v && new Date(v) > new Date() ? <Tag color="red">已锁定</Tag> : <Tag color="green">正常</Tag>) },
           { title: "操作", key: "op", render: (_: unknown, r: any) => <Link to={`/admin/users/${r.id}`}>设置角色与范围</Link> },
         ]}

@@ -192,6 +192,14 @@ describe("linking an existing local account (an install switching over)", () => 
     expect(await usersWith(SANDBOX_PERSONS[3].idnum)).toBe(1);
     const refused = await new Client(t.server.url).login(username, PASSWORD);
     expect(await refused.text()).toContain("请通过统一身份认证登录");
+    // 用户管理 shows the account as linked, the number masked.
+    const adminName = uniqueName("adm");
+    await createUser(t.db, { username: adminName, password: PASSWORD, role: "admin" });
+    const admin = new Client(t.server.url);
+    await admin.login(adminName, PASSWORD);
+    const list = await (await admin.get(`/admin/users?q=${username}`)).text();
+    expect(list).toContain(`已关联 ${SANDBOX_PERSONS[3].idnum.slice(0, 6)}`);
+    expect(list).not.toContain(SANDBOX_PERSONS[3].idnum);
   });
 
   it("refuses an ID number already linked to another account, and a profile of another person; nothing changes", async () => {

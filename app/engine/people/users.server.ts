@@ -6,6 +6,7 @@ import { UserError } from "~/engine/errors";
 import { isDbId } from "~/utils/ints.server";
 import { hashPassword, passwordProblem } from "~/utils/password.server";
 import { dictionaryLabels, dictionaryRowByKey, dictionaryRowExists } from "../dictionaries.server";
+import { maskIdNumber } from "../format-value";
 import { isRole, isScopeKind, may, ROLE_IDS, roleLabel, SCOPE_KIND_IDS, SCOPE_KINDS, scopeKindsOf, type Role, type ScopeKind } from "./roles";
 
 export interface ScopeRef { kind: ScopeKind; refId: number; label: string }
@@ -132,10 +133,17 @@ export async function listUsers(db: Db, opts: { q: string; role: string | null; 
   if (opts.role && isRole(opts.role)) where.role = opts.role;
   const { rows, count } = await db.models.User.findAndCountAll({
     where,
-    attributes: ["id", "username", "displayName", "role", "isDemo", "lockedUntil", "lastLoginAt", "createdAt"],
+    attributes: ["id", "username", "displayName", "role", "isDemo", "lockedUntil", "lastLoginAt", "createdAt", "identityIdNumber"],
     order: [["id", "ASC"]],
     offset: opts.offset,
     limit: opts.pageSize,
   });
-  return { rows: rows.map((r) => r.get({ plain: true })), total: count };
+  // Whether the account signs in through an identity provider, with the number masked (a list).
+  return {
+    rows: rows.map((r) => {
+      const { identityIdNumber, ...rest } = r.get({ plain: true });
+      return { ...rest, identity: identityIdNumber ? maskIdNumber(identityIdNumber) : null };
+    }),
+    total: count,
+  };
 }
