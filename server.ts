@@ -23,6 +23,7 @@ import { installJsonConsole, jsonLogger, requestIdFrom, withRequestId } from "./
 import { metrics, registerGauges, startMetricsServer } from "./app/utils/metrics.server";
 import { routeOf } from "./app/utils/route-label.server";
 import { startFileCleanup } from "./app/engine/file-cleanup.server";
+import { startNotifications } from "./app/engine/notifications/dispatch.server";
 import { closeRenderer, sweepOrphanedBrowsers } from "./app/engine/pdf/renderer.server";
 import { renderQueueDepth, stopRenderQueue } from "./app/engine/pdf/render.server";
 
@@ -203,6 +204,8 @@ async function serve(setup: Setup | null) {
   // Unreferenced uploads: a pg-boss schedule on Postgres; on SQLite a timer in the one process
   // (the primary runs it when there are workers).
   if (db.sequelize.getDialect() === "postgres" || !cluster.isWorker) startFileCleanup(db);
+  // Notifications (站内信, SMS): every server looks for new changes; rows are claimed, never sent twice.
+  startNotifications(db);
   // Chromium left running by a killed predecessor (found by its profile-dir marker) is killed.
   sweepOrphanedBrowsers().catch((e) => console.error("[pdf] sweep:", e));
   // Batch exports: queued ones resume (pg-boss on Postgres), ones whose runner died are restarted.

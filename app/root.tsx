@@ -12,6 +12,7 @@ import appCss from "./styles/app.css";
 import { serverTheme, theme } from "./components/theme";
 import { getUser } from "./engine/people/auth.server";
 import { navFor } from "./engine/people/nav.server";
+import { unreadCount } from "./engine/notifications/dispatch.server";
 import { getDb } from "./utils/db.server";
 import { profileFirst, roleLabel } from "./engine/people/roles";
 
@@ -29,7 +30,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({
     user: user && { username: user.username, displayName: user.displayName, role: user.role, roleLabel: roleLabel(user.role), profileCompleted: user.profileCompleted,
       // No menu while the role waits for the profile (the pages would send the user back to it).
-      nav: profileFirst(user.role) && !user.profileCompleted ? [] : await navFor(getDb(), user.role) },
+      nav: profileFirst(user.role) && !user.profileCompleted ? [] : await navFor(getDb(), user.role),
+      unread: await unreadCount(getDb(), user.id) },
   });
 }
 

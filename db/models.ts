@@ -116,8 +116,13 @@ export interface AuditLogAttrs {
   fromState: string | null;
   toState: string | null;
   comment: string | null;
+  /** Still to be looked at by the notification dispatcher (true for every new row). */
+  notifyPending: boolean;
   createdAt: Date;
 }
+
+/** The audit log's entity types that notifications are declared on (workflows/_meta/notifications.schema.json). */
+export const NOTIFIABLE_ENTITIES: readonly string[] = ["achievement-entry", "application"];
 
 export const ENTRY_STATUSES = ["pending", "returned", "approved"] as const;
 export type EntryStatus = (typeof ENTRY_STATUSES)[number];
@@ -160,6 +165,34 @@ export interface WorkflowVersionAttrs {
   hash: string;
   formatVersion: number;
   createdBy: string;
+  createdAt: Date;
+}
+/** A published version of workflows/notifications.json (one definition). */
+export interface NotificationDefinitionVersionAttrs {
+  id: number;
+  version: number;
+  definition: Record<string, unknown>;
+  hash: string;
+  formatVersion: number;
+  createdBy: string;
+  createdAt: Date;
+}
+/** A message sent to a person: 站内信 (inbox) or SMS, once per event, person and channel. */
+export interface NotificationAttrs {
+  id: number;
+  userId: number;
+  channel: "inbox" | "sms";
+  eventKey: string;
+  title: string;
+  body: string;
+  link: string | null;
+  recipient: string | null;
+  status: "delivered" | "pending" | "sending" | "sent" | "failed";
+  attempts: number;
+  nextAttemptAt: Date | null;
+  lastError: string | null;
+  sentAt: Date | null;
+  readAt: Date | null;
   createdAt: Date;
 }
 /** A published version of workflows/plan-types.json (one definition, so no id of its own). */
@@ -316,12 +349,14 @@ export interface Models {
   AcceptanceDepartment: Static<AcceptanceDepartmentAttrs, "id" | "region" | "affiliationIds">;
   FormVersion: Static<FormVersionAttrs, "id" | "createdAt" | "meta" | "formatVersion">;
   Profile: Static<ProfileAttrs, "id" | "version" | "createdAt" | "updatedAt" | "unitId">;
-  AuditLog: Static<AuditLogAttrs, "id" | "createdAt" | "actorId" | "actorRole" | "fromState" | "toState" | "comment">;
+  AuditLog: Static<AuditLogAttrs, "id" | "createdAt" | "actorId" | "actorRole" | "fromState" | "toState" | "comment" | "notifyPending">;
   AchievementEntry: Static<AchievementEntryAttrs, "id" | "title" | "searchText" | "returnReason" | "version" | "reviewedAt" | "reviewerId" | "unitId" | "createdAt" | "updatedAt">;
   StoredFile: Static<StoredFileAttrs, "id" | "createdAt">;
   Plan: Static<PlanAttrs, "id" | "recognitionType" | "version" | "createdAt" | "updatedAt" | "fee">;
   WorkflowVersion: Static<WorkflowVersionAttrs, "id" | "createdAt" | "formatVersion">;
   PlanTypeVersion: Static<PlanTypeVersionAttrs, "id" | "createdAt" | "formatVersion">;
+  NotificationDefinitionVersion: Static<NotificationDefinitionVersionAttrs, "id" | "createdAt" | "formatVersion">;
+  Notification: Static<NotificationAttrs, "id" | "link" | "recipient" | "attempts" | "nextAttemptAt" | "lastError" | "sentAt" | "readAt" | "createdAt">;
   TemplateVersion: Static<TemplateVersionAttrs, "id" | "createdAt" | "formatVersion">;
   DictionaryVersion: Static<DictionaryVersionAttrs, "id" | "createdAt" | "formatVersion">;
   Application: Static<ApplicationAttrs, "id" | "chainVersion" | "number" | "stage" | "unitId" | "committeeId" | "acceptanceDepartmentId" | "submittedAt" | "applicantName" | "applicantIdNumber" | "returnReason" | "returnedSteps" | "decidedAt" | "profileSnapshot" | "templateVersions" | "version" | "createdAt" | "updatedAt">;
@@ -474,7 +509,16 @@ export function defineModels(sequelize: Sequelize): Models {
     fromState: { type: DataTypes.STRING(32) },
     toState: { type: DataTypes.STRING(32) },
     comment: { type: DataTypes.TEXT },
-  }, { tableName: "audit_logs", updatedAt: false }) as Models["AuditLog"];
+    notifyPending: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+  }, {
+    tableName: "audit_logs", updatedAt: false,
+    hooks: {
+      // Changes a notification may be about wait for the dispatcher (app/engine/notifications).
+      beforeCreate: (row: Model<AuditLogAttrs>) => {
+        row.set("notifyPending", NOTIFIABLE_ENTITIES.includes(row.get("entityType") as string));
+      },
+    },
+  }) as Models["AuditLog"];
 
   const AchievementEntry = sequelize.define("AchievementEntry", {
     id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
@@ -546,6 +590,30 @@ export function defineModels(sequelize: Sequelize): Models {
     definition: { type: J, allowNull: false },
     ...publishedColumns(),
   }, { tableName: "plan_type_versions", updatedAt: false }) as Models["PlanTypeVersion"];
+
+  const NotificationDefinitionVersion = sequelize.define("NotificationDefinitionVersion", {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    version: { type: DataTypes.INTEGER, allowNull: false, unique: true },
+    definition: { type: J, allowNull: false },
+    ...publishedColumns(),
+  }, { tableName: "notification_definition_versions", updatedAt: false }) as Models["NotificationDefinitionVersion"];
+
+  const Notification = sequelize.define("Notification", {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    userId: { type: DataTypes.INTEGER, allowNull: false },
+    channel: { type: DataTypes.STRING(16), allowNull: false },
+    eventKey: { type: DataTypes.STRING(120), allowNull: false },
+    title: { type: DataTypes.STRING(120), allowNull: false },
+    body: { type: DataTypes.TEXT, allowNull: false },
+    link: { type: DataTypes.STRING(200) },
+    recipient: { type: DataTypes.STRING(32) },
+    status: { type: DataTypes.STRING(16), allowNull: false },
+    attempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+    nextAttemptAt: { type: DataTypes.DATE },
+    lastError: { type: DataTypes.STRING(200) },
+    sentAt: { type: DataTypes.DATE },
+    readAt: { type: DataTypes.DATE },
+  }, { tableName: "notifications", updatedAt: false }) as Models["Notification"];
 
   const TemplateVersion = sequelize.define("TemplateVersion", {
     id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
@@ -677,5 +745,5 @@ export function defineModels(sequelize: Sequelize): Models {
   Profile.belongsTo(Unit, { foreignKey: "unitId", as: "unit" });
   User.hasOne(Profile, { foreignKey: "userId", as: "profile" });
 
-  return { User, UserScope, Session, Affiliation, Department, Unit, Committee, TitleSeries, Specialty, AcceptanceDepartment, FormVersion, Profile, AuditLog, AchievementEntry, StoredFile, Plan, WorkflowVersion, PlanTypeVersion, TemplateVersion, DictionaryVersion, Application, ApplicationAchievement, PledgeToken, PaymentOrder, PaymentNotification, ExportJob, IdentityTicket };
+  return { User, UserScope, Session, Affiliation, Department, Unit, Committee, TitleSeries, Specialty, AcceptanceDepartment, FormVersion, Profile, AuditLog, AchievementEntry, StoredFile, Plan, WorkflowVersion, PlanTypeVersion, NotificationDefinitionVersion, Notification, TemplateVersion, DictionaryVersion, Application, ApplicationAchievement, PledgeToken, PaymentOrder, PaymentNotification, ExportJob, IdentityTicket };
 }

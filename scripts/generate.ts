@@ -81,6 +81,8 @@ async function definitionTypes(kinds: string[]): Promise<string> {
     await typesOf(form, "FormDefinition", "Form"),
     "// Plan types: workflows/_meta/plan-types.schema.json",
     await typesOf(planTypes, "PlanTypesFile", "PlanTypes"),
+    "// Notifications: workflows/_meta/notifications.schema.json",
+    await typesOf(patched(readJson("workflows/_meta/notifications.schema.json"), ["properties", "notifications", "items"], { title: "NotificationDef" }), "NotificationsFile", "Notifications"),
     "// Templates: templates/_meta/template.schema.json",
     await typesOf(readJson("templates/_meta/template.schema.json"), "TemplateFile", "Template"),
     "// Workflows (application types): workflows/_meta/workflow.schema.json",

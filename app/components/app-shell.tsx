@@ -7,7 +7,7 @@ import type { NavItem, Role } from "~/engine/people/roles";
 
 export const PLATFORM_NAME = "浙江省专业技术职务任职资格申报与评审管理服务平台";
 
-export interface ShellUser { username: string; displayName: string | null; role: Role; roleLabel: string; profileCompleted: boolean; nav: NavItem[] }
+export interface ShellUser { username: string; displayName: string | null; role: Role; roleLabel: string; profileCompleted: boolean; nav: NavItem[]; unread: number }
 
 export function AppShell({ user, children }: { user: ShellUser | null; children: ReactNode }) {
   const location = useLocation();
@@ -32,6 +32,9 @@ export function AppShell({ user, children }: { user: ShellUser | null; children:
             <span>
               {user.displayName ?? user.username}（{user.roleLabel}）
             </span>
+            <Link to="/messages" className="app-inbox" aria-label={user.unread ? `站内信，${user.unread} 条未读` : "站内信"}>
+              站内信{user.unread ? <span className="app-badge" aria-hidden="true">{user.unread > 99 ? "99+" : user.unread}</span> : null}
+            </Link>
             <Form method="post" action="/logout">
               <Button size="small" htmlType="submit">退出登录</Button>
             </Form>

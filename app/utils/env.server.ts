@@ -45,6 +45,10 @@ export interface Env {
   uploadQuota: { files: number; bytes: number };
   /** HMAC key of the sandbox payment provider; null = sandbox off (production without DEMO_MODE). */
   paymentSandboxSecret: string | null;
+  /** Who sends SMS notifications: the sandbox (records, sends nothing) or none (no SMS at all). */
+  smsProvider: "sandbox" | "none";
+  /** How often each server looks for notifications to write and SMS to send, ms. */
+  notifyIntervalMs: number;
   /** Failed logins from one client address per window before its logins are refused; 0 = no limit. */
   loginIpMaxFailures: number;
   loginIpWindowMs: number;
@@ -185,6 +189,12 @@ function oidcOf(source: Record<string, string | undefined>, why: string): OidcId
     claims: fieldMap("IDENTITY_OIDC_CLAIMS", source.IDENTITY_OIDC_CLAIMS, { name: "name", idNumber: "id_number", mobile: "phone_number" }),
     label: source.IDENTITY_OIDC_LABEL?.trim() || "统一身份认证",
   };
+}
+
+function smsProviderOf(v: string | undefined, sandboxByDefault: boolean): Env["smsProvider"] {
+  const p = v?.trim() || (sandboxByDefault ? "sandbox" : "none");
+  if (p !== "sandbox" && p !== "none") throw new Error(`SMS_PROVIDER must be sandbox or none, got "${p}"`);
+  return p;
 }
 
 function bool(v: string | undefined, def: boolean) {
@@ -345,6 +355,8 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     // A dev default only where no real money can be involved (development, test, demo).
     paymentSandboxSecret: source.PAYMENT_SANDBOX_SECRET?.trim()
       || (nodeEnv !== "production" || bool(source.DEMO_MODE, false) ? "dev-only-payment-sandbox-secret" : null),
+    smsProvider: smsProviderOf(source.SMS_PROVIDER, nodeEnv !== "production" || demoMode),
+    notifyIntervalMs: seconds("NOTIFY_INTERVAL_SECONDS", source.NOTIFY_INTERVAL_SECONDS, 2, 1),
     loginIpMaxFailures,
     loginIpWindowMs: loginIpWindowMinutes * 60_000,
     pdfBrowserIdleMs: seconds("PDF_BROWSER_IDLE_SECONDS", source.PDF_BROWSER_IDLE_SECONDS, 300, 0),

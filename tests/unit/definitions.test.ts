@@ -48,7 +48,7 @@ describe("definition files", () => {
   ];
   const files = sets.flatMap(([dir, kind, uri]) => (fs.readdirSync(path.join(ROOT, dir), { recursive: true }) as string[])
     .filter((f) => f.endsWith(".json") && !f.includes("_meta"))
-    .map((f) => [`${dir}/${f}`, f.endsWith("plan-types.json") ? "https://zcps.local/meta/plan-types.schema.json" : uri, kind] as const));
+    .map((f) => [`${dir}/${f}`, f.endsWith("plan-types.json") ? "https://zcps.local/meta/plan-types.schema.json" : f.endsWith("notifications.json") ? "https://zcps.local/meta/notifications.schema.json" : uri, kind] as const));
 
   it.each(files)("%s names its meta-schema and format", (file, uri) => {
     const def = JSON.parse(fs.readFileSync(path.join(ROOT, file), "utf8"));

@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createAjv, toFieldErrors } from "~/engine/validator";
+import { notificationsKind } from "~/engine/definitions/kinds/notifications.server";
 import { catalogFromFiles, checkWorkflowReferences, checkWorkflowShape, readWorkflowFiles } from "~/engine/workflow/registry.server";
 
 const DIR = path.resolve(__dirname, "../../workflows");
@@ -28,12 +29,36 @@ describe("workflows/plan-types.json", () => {
   });
 });
 
+describe("workflows/notifications.json", () => {
+  const cfg = read("notifications.json");
+  const profile = JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../forms/profile.json"), "utf8"));
+  it("is valid against its meta-schema and the kind's checks, with a version", () => {
+    const validate = createAjv({ strict: true }).compile({ ...read("_meta/notifications.schema.json"), $id: undefined });
+    expect(validate(cfg), JSON.stringify(toFieldErrors(validate.errors))).toBe(true);
+    expect(cfg.version).toBeGreaterThanOrEqual(1);
+    expect(notificationsKind.check(notificationsKind.toDef(cfg), { source: "workflows/notifications.json" } as never)).toEqual([]);
+  });
+  it("takes the mobile number from a field the profile form has", () => {
+    expect(Object.keys(profile.schema.properties)).toContain(cfg.sms.mobileField);
+  });
+  it("refuses unknown actions, states and an SMS channel without a mobile field", () => {
+    const bad = structuredClone(cfg);
+    bad.notifications[0].on.actions = ["frobnicate"];
+    bad.notifications[2].on.toStates = ["unit_review"];
+    delete bad.sms;
+    const problems = notificationsKind.check(notificationsKind.toDef(bad), { source: "x.json" } as never).join("\n");
+    expect(problems).toContain("「frobnicate」不是achievement-entry的操作");
+    expect(problems).toContain("「unit_review」不是申报的状态");
+    expect(problems).toContain("未声明 sms.mobileField");
+  });
+});
+
 describe("workflows/<application type>.json", () => {
   const files = readWorkflowFiles(DIR);
   const catalog = catalogFromFiles(path.resolve(__dirname, "../../forms"));
 
   it("loads every workflow file, one per plan type of plan-types.json", () => {
-    const onDisk = fs.readdirSync(DIR).filter((f) => f.endsWith(".json") && f !== "plan-types.json");
+    const onDisk = fs.readdirSync(DIR).filter((f) => f.endsWith(".json") && f !== "plan-types.json" && f !== "notifications.json");
     expect(files.map((f) => f.file.replace(/^workflows\//, "")).sort()).toEqual(onDisk.sort());
     expect(files.map((f) => f.def.id).sort()).toEqual(read("plan-types.json").planTypes.map((t: any) => t.applicationType).sort());
   });

@@ -7,6 +7,7 @@ import type { FormDefinition } from "../form-registry.server";
 import { dictionaryKind, type DictionaryDefinition } from "./kinds/dictionary.server";
 import type { WorkflowDefinition } from "./types.generated";
 import { formKind } from "./kinds/form.server";
+import { notificationsKind, type NotificationsDefinition } from "./kinds/notifications.server";
 import { planTypesKind, type PlanTypesDefinition } from "./kinds/plan-types.server";
 import { templateKind, type TemplateDefinition } from "./kinds/template.server";
 import { workflowKind } from "./kinds/workflow.server";
@@ -18,6 +19,7 @@ export interface DefinitionTypes {
   "plan-types": PlanTypesDefinition;
   template: TemplateDefinition;
   dictionary: DictionaryDefinition;
+  notifications: NotificationsDefinition;
 }
 export type DefinitionKind = keyof DefinitionTypes;
 
@@ -27,10 +29,11 @@ export const DEFINITIONS: { [K in DefinitionKind]: KindSpec<DefinitionTypes[K], 
   "plan-types": planTypesKind,
   template: templateKind,
   dictionary: dictionaryKind,
+  notifications: notificationsKind,
 };
 
 /** Boot order: dictionaries first (their tables), and a workflow is checked against the forms, plan types and templates it names. */
-export const SYNC_ORDER = ["dictionary", "form", "plan-types", "template", "workflow"] as const satisfies readonly DefinitionKind[];
+export const SYNC_ORDER = ["dictionary", "form", "plan-types", "template", "workflow", "notifications"] as const satisfies readonly DefinitionKind[];
 
 /** Publishes every kind's files the database does not have yet (on every start; idempotent). */
 export async function syncAllDefinitionFiles(db: Db) {

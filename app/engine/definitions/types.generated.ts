@@ -157,6 +157,71 @@ export interface PlanTypeDef {
   acceptedBy: "committees" | "departments";
 }
 
+// Notifications: workflows/_meta/notifications.schema.json
+/**
+ * Which engine events tell whom what, on which channels (issue 15). The engine records every state change in the audit log; each notification here matches some of those changes and sends its message once per person and channel.
+ */
+export interface NotificationsFile {
+  /**
+   * this meta-schema (editors validate the file against it)
+   */
+  $schema?: "https://zcps.local/meta/notifications.schema.json";
+  /**
+   * the definition format the file is written in (absent: 1); older formats are upgraded on load
+   */
+  formatVersion?: number;
+  $comment?: string;
+  version: number;
+  /**
+   * Where a person's mobile number comes from: a field of the profile form (个人基本信息).
+   */
+  sms?: {
+    mobileField: string;
+  };
+  /**
+   * @maxItems 100
+   */
+  notifications: NotificationDef[];
+}
+export interface NotificationDef {
+  id: string;
+  /**
+   * The change that sends it: on an entity, optionally only for these actions, states reached, or kinds of review stage reached (all given lists must match).
+   */
+  on: {
+    entity: "achievement-entry" | "application";
+    /**
+     * @minItems 1
+     */
+    actions?: string[];
+    /**
+     * @minItems 1
+     */
+    toStates?: string[];
+    /**
+     * @minItems 1
+     */
+    toStageKinds?: ("review" | "payment")[];
+  };
+  /**
+   * owner: the applicant whose entry or application it is
+   */
+  audience?: "owner";
+  /**
+   * @minItems 1
+   */
+  channels: ("inbox" | "sms")[];
+  title: string;
+  /**
+   * Handlebars text. Variables: name (the recipient), comment, and for an entry: entry.title, category; for an application: application.number, plan, type, stage, idNumberMasked
+   */
+  message: string;
+  /**
+   * Where the message leads in the app (Handlebars: {{id}} is the entity's id)
+   */
+  link?: string;
+}
+
 // Templates: templates/_meta/template.schema.json
 /**
  * A published template: assembled from templates/<id>.hbs and the partials it uses (templates/partials/*.hbs, *.css as <name>-css), resolved when it is published so a version renders the same forever. Not a file format: the files are Handlebars.

@@ -5,6 +5,7 @@ import type { WorkflowDefinition } from "../types.generated";
 import { catalogFromDb, checkWorkflowReferences, checkWorkflowRules, hashWorkflow } from "../../workflow/registry.server";
 import { readJsonFile, type KindSpec, type Raw } from "../lifecycle.server";
 import { withStepOptions } from "../../workflow/steps/options.server";
+import { NOTIFICATIONS_FILE } from "./notifications.server";
 
 export const workflowKind: KindSpec<WorkflowDefinition> = {
   kind: "workflow",
@@ -16,7 +17,8 @@ export const workflowKind: KindSpec<WorkflowDefinition> = {
   format: { current: 1, upgrades: {} },
   versioning: "declared",
   // plan-types.json lives beside the workflows but is a kind of its own.
-  listFiles: (dir) => fs.readdirSync(dir).filter((f) => f.endsWith(".json") && f !== "plan-types.json").sort(),
+  // plan-types.json and notifications.json are kinds of their own in the same folder.
+  listFiles: (dir) => fs.readdirSync(dir).filter((f) => f.endsWith(".json") && f !== "plan-types.json" && f !== NOTIFICATIONS_FILE).sort(),
   readFile: readJsonFile,
   idOf: (raw) => (typeof raw.id === "string" ? raw.id : null),
   toDef: (c) => c,
