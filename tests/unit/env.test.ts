@@ -64,3 +64,12 @@ describe("APPLICANT_IDENTITY and STAFF_IDENTITY", () => {
     expect(dev.oidc).toMatchObject({ allowHttp: true, scope: "openid profile", label: "统一身份认证", claims: { name: "name", idNumber: "sfzh", mobile: "phone_number" } });
   });
 });
+
+describe("SMS_PROVIDER", () => {
+  it("is the sandbox outside production and in demo mode, none in production; nothing else", () => {
+    expect(readEnv({ NODE_ENV: "development" } as const).smsProvider).toBe("sandbox");
+    expect(readEnv({ ...prod, DEMO_MODE: "1" }).smsProvider).toBe("sandbox");
+    expect(readEnv({ ...prod, PUBLIC_ORIGIN: "https://zcps.example.gov.cn" }).smsProvider).toBe("none");
+    expect(() => readEnv({ NODE_ENV: "development", SMS_PROVIDER: "aliyun" } as const)).toThrow(/SMS_PROVIDER must be sandbox or none/);
+  });
+});
