@@ -3,7 +3,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
-import { Button, Card, Empty, Pagination, Segmented, Space, Tag, Typography } from "antd";
+import { Button, Card, Empty, Pagination, Space, Tag, Typography } from "antd";
 import { requireUser } from "~/engine/people/auth.server";
 import { listInbox, markRead } from "~/engine/notifications/dispatch.server";
 import { cnDate } from "~/engine/format-value";
@@ -45,8 +45,10 @@ export default function Messages() {
       <Space wrap style={{ width: "100%", justifyContent: "space-between", marginBottom: 16 }}>
         <Typography.Title level={3} style={{ margin: 0 }}>站内信</Typography.Title>
         <Space wrap>
-          <Segmented aria-label="显示" value={unreadOnly ? "unread" : "all"} onChange={(v) => go({ filter: v === "all" ? null : String(v), page: null })}
-            options={[{ value: "all", label: "全部" }, { value: "unread", label: "未读" }]} />
+          <Space.Compact aria-label="显示">
+            <Button type={unreadOnly ? "default" : "primary"} aria-pressed={!unreadOnly} onClick={() => go({ filter: null, page: null })}>全部</Button>
+            <Button type={unreadOnly ? "primary" : "default"} aria-pressed={unreadOnly} onClick={() => go({ filter: "unread", page: null })}>未读</Button>
+          </Space.Compact>
           <Form method="post">
             <input type="hidden" name="id" value="all" />
             <Button htmlType="submit" loading={busy}>全部标为已读</Button>
