@@ -7,13 +7,14 @@ import { getDb } from "~/utils/db.server";
 import { readBody } from "~/utils/http.server";
 import { applicantsUseProvider } from "~/engine/identity/ticket.server";
 import { TICKET_SERVICE_LABEL } from "~/engine/identity/labels";
+import { unitIdentity } from "~/engine/identity/unit-sign-in.server";
 
 export const meta: MetaFunction = () => [{ title: "个人用户登录 - 职称申报评审平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
   if (user) return redirect(homeFor(user));
-  return json({ provider: applicantsUseProvider() ? TICKET_SERVICE_LABEL : null });
+  return json({ provider: applicantsUseProvider() ? TICKET_SERVICE_LABEL : null, unitLogin: !!unitIdentity() });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -32,7 +33,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Login() {
   const data = useActionData<typeof action>();
-  const { provider } = useLoaderData<typeof loader>();
+  const { provider, unitLogin } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const busy = useNavigation().state !== "idle";
   return (
@@ -59,6 +60,11 @@ export default function Login() {
             还没有账号？<Link to="/register">注册</Link>
           </Typography.Paragraph>
         )}
+        {unitLogin ? (
+          <Typography.Paragraph style={{ marginTop: 16, textAlign: "center" }}>
+            用人单位办理单位注册或单位经办人登录：<Link to="/auth/unit">法人登录</Link>
+          </Typography.Paragraph>
+        ) : null}
       </Card>
     </div>
   );

@@ -5,6 +5,7 @@
 // refuses it with a reason → the unit may submit again. One 待审核 registration per unit.
 // Every decision is version-checked and audited; the unit sees its registrations and reasons.
 import crypto from "node:crypto";
+import { createReadableStreamFromReadable } from "@remix-run/node";
 import { Op, UniqueConstraintError, type Transaction, type WhereOptions } from "sequelize";
 import type { UnitRegistrationAttrs, UnitRegistrationStatus } from "../../../db/models";
 import type { Db } from "~/utils/db.server";
@@ -13,7 +14,7 @@ import { getObjectStore } from "~/utils/object-store.server";
 import { isValidIdCard, isValidMobile } from "../cn-codes";
 import { UserError } from "../errors";
 import type { FileSpec } from "../file-kinds";
-import { isFileKey, newFileKey, putCheckedObject, sanitizeFileName } from "../file-storage.server";
+import { contentDisposition, isFileKey, newFileKey, putCheckedObject, sanitizeFileName } from "../file-storage.server";
 import { may, seesAllUnits, unitAgentRole, type Person } from "../people/roles";
 import { loadReviewerScope } from "../people/scope.server";
 import { normalizeUsername } from "../people/users.server";
@@ -237,6 +238,20 @@ export async function openMandate(reg: Pick<UnitRegistrationAttrs, "fileKey" | "
   const stat = await store.stat(objectKey);
   const body = stat ? await store.open(objectKey) : null;
   return body && stat ? { body, size: stat.size, name: reg.fileName, mimeType: "application/pdf" } : null;
+}
+
+/** The PDF as a download answer: never run by the browser (nosniff, sandbox CSP), not cached. */
+export function mandateResponse(file: NonNullable<Awaited<ReturnType<typeof openMandate>>>) {
+  return new Response(createReadableStreamFromReadable(file.body), {
+    headers: {
+      "Content-Type": file.mimeType,
+      "Content-Length": String(file.size),
+      "Content-Disposition": contentDisposition(file.name, file.mimeType),
+      "X-Content-Type-Options": "nosniff",
+      "Content-Security-Policy": "sandbox",
+      "Cache-Control": "private, no-store",
+    },
+  });
 }
 
 /** One of the unit's own registrations (the unit session reads only its own). */
