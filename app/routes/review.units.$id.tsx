@@ -68,9 +68,7 @@ export default function ReviewUnitRegistration() {
           { key: "file", label: "用人单位委托证明", children: <a href={`/review/units/${r.id}/file`} target="_blank" rel="noreferrer">{r.fileName}（{formatBytes(r.fileSize)}）</a> },
           ...(r.refuseReason ? [{ key: "reason", label: "未通过原因", children: r.refuseReason }] : []),
         ]} />
-      <object data={`/review/units/${r.id}/file`} type="application/pdf" className="mandate-preview" aria-label="用人单位委托证明预览">
-        <Typography.Paragraph>浏览器无法预览 PDF，请<a href={`/review/units/${r.id}/file`} target="_blank" rel="noreferrer">打开用人单位委托证明</a>查看。</Typography.Paragraph>
-      </object>
+      <Button href={`/review/units/${r.id}/file`} target="_blank" rel="noreferrer">查看用人单位委托证明（PDF）</Button>
       {error ? <Alert type="error" showIcon role="alert" title={error.error} style={{ margin: "16px 0" }} /> : null}
       {r.status === "pending" ? (
         <Card size="small" title="审核意见" style={{ marginTop: 16 }}>

@@ -50,7 +50,7 @@ export default function UnitRegistrationQueue() {
         </Space>
       </Form>
       <ListTable
-        rowKey="id" dataSource={d.rows} scroll={{ x: true }}
+        rowKey="id" dataSource={d.rows} scroll={{ x: "max-content" }}
         locale={{ emptyText: d.status === "pending" ? "暂无待审核的单位注册" : "暂无单位注册" }}
         pagination={listPagination(d, go)}
         columns={[

@@ -6,6 +6,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Alert, Button, Card, Descriptions, Input, Result, Space, Table, Tag, Typography } from "antd";
+import { useRef, useState } from "react";
 import { dateTimeText } from "~/components/cells";
 import { Notice } from "~/components/notice";
 import { formatBytes } from "~/engine/file-kinds";
@@ -58,6 +59,8 @@ export default function UnitRegister() {
   const d = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
+  const [picked, setPicked] = useState("");
+  const fileInput = useRef<HTMLInputElement>(null);
   if (!d.signedIn) {
     return (
       <Result status="info" title="单位注册" subTitle="请先通过法人登录（浙江政务服务网）以单位身份登录，登录后办理单位注册。"
@@ -73,7 +76,7 @@ export default function UnitRegister() {
         <Typography.Title level={3} style={{ margin: 0 }}>单位注册</Typography.Title>
         <Form method="post" action="/logout"><Button htmlType="submit">退出法人登录</Button></Form>
       </Space>
-      <Notice texts={NOTICES} />
+      <div style={{ marginTop: 16 }}><Notice texts={NOTICES} /></div>
       <Descriptions size="small" bordered column={{ xs: 1, sm: 1, md: 3 }} style={{ margin: "16px 0" }}
         items={[
           { key: "name", label: "单位名称", children: d.unit.name },
@@ -101,15 +104,21 @@ export default function UnitRegister() {
             <label htmlFor="agentMobile">经办人手机号码</label>
             <Input id="agentMobile" name="agentMobile" defaultValue={d.operator.mobile ?? ""} maxLength={11} inputMode="numeric" status={fieldError("agentMobile") ? "error" : undefined} />
             {fieldError("agentMobile") ? <Typography.Text type="danger">{fieldError("agentMobile")}</Typography.Text> : null}
-            <label htmlFor="mandate">用人单位委托证明（加盖单位公章并签字，PDF，不超过 {d.maxSize}）</label>
-            <input id="mandate" type="file" name="file" accept="application/pdf,.pdf" required />
-            <div><Button type="primary" htmlType="submit" loading={busy}>提交注册申请</Button></div>
+            <span id="mandate-label">用人单位委托证明（加盖单位公章并签字，PDF，不超过 {d.maxSize}）</span>
+            {/* The browser's own file button speaks the browser's language: a Chinese one stands in for it. */}
+            <div className="mandate-pick">
+              <input id="mandate" ref={fileInput} type="file" name="file" accept="application/pdf,.pdf" aria-labelledby="mandate-label" tabIndex={-1}
+                className="visually-hidden-file" onChange={(e) => setPicked(e.currentTarget.files?.[0]?.name ?? "")} />
+              <Button onClick={() => fileInput.current?.click()} aria-describedby="mandate-label">选择 PDF 文件</Button>
+              <Typography.Text type={picked ? undefined : "secondary"}>{picked || "未选择文件"}</Typography.Text>
+            </div>
+            <div style={{ marginTop: 12 }}><Button type="primary" htmlType="submit" loading={busy}>提交注册申请</Button></div>
           </Form>
         </Card>
       )}
       <Typography.Title level={5}>注册记录</Typography.Title>
       <Table
-        rowKey="id" size="small" pagination={false} scroll={{ x: true }} dataSource={d.registrations}
+        rowKey="id" size="small" pagination={false} scroll={{ x: "max-content" }} dataSource={d.registrations}
         locale={{ emptyText: "暂无注册记录" }}
         columns={[
           { title: "提交时间", dataIndex: "createdAt", render: (v: string) => dateTimeText(v) },

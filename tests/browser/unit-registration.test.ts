@@ -60,9 +60,10 @@ describe("法人登录 → 单位注册 → 主管部门审核 → 经办人进�
     await u.open(`${server.url}/login`);
     await unitPage.click("a[href='/auth/unit']");
     await u.waitForPath("/sandbox-idp/unit-login");
-    await u.hydrated();
+    // Reached by a client-side navigation: the page renders a moment after the URL changes.
+    const pick = await unitPage.waitForSelector(`button[aria-label='以${UNIT.name}（${OPERATOR.name}）的身份登录']`);
     expect(await u.text("main")).toContain("法人登录（沙箱）");
-    await unitPage.click(`button[aria-label='以${UNIT.name}（${OPERATOR.name}）的身份登录']`);
+    await pick!.click();
   }
 
   /** The 单位注册 form with its prefilled 经办人, the PDF attached, submitted. */
@@ -87,6 +88,8 @@ describe("法人登录 → 单位注册 → 主管部门审核 → 经办人进�
     await explainingPages(people, async () => {
       await unitSignIn();
       await u.waitForPath("/unit/register");
+      // Client-side navigations: each page renders a moment after its URL shows; wait for its text.
+      await u.waitForText("main", UNIT.creditCode);
       await u.hydrated();
       const main = await u.text("main");
       for (const s of ["单位注册", UNIT.name, UNIT.creditCode, "浙江省教育厅", "暂无注册记录"]) expect(main).toContain(s);
@@ -137,8 +140,8 @@ describe("法人登录 → 单位注册 → 主管部门审核 → 经办人进�
       // The 经办人 at the 法人 login: the unit_reviewer account and its menu.
       await unitSignIn();
       await u.waitForPath("/staff");
+      await u.waitForText(".app-user", `${OPERATOR.name}（单位经办人）`);
       await u.hydrated();
-      expect(await u.text(".app-user")).toContain(`${OPERATOR.name}（单位经办人）`);
       await (await unitPage.waitForSelector("nav a[href='/review/entries']"))!.click();
       await u.waitForPath("/review/entries");
       await unitPage.waitForFunction(() => document.querySelector("main h3")?.textContent === "业绩审核");
