@@ -3,6 +3,8 @@
 // 用人单位委托证明 (待审核, one at a time); its 主管部门 (scoped) or an admin refuses it with a
 // reason or approves it (version-checked, audited); the approved 经办人 then signs in at the 法人
 // login as a unit_reviewer of that unit. Every bad input: a Chinese message and nothing changed.
+import fs from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { Client } from "../helpers/http";
@@ -165,7 +167,7 @@ describe("单位注册 and its review", () => {
     expect(res.headers.get("location")).toBe("/unit/register?notice=submitted");
     const reg1 = (await t.db.models.UnitRegistration.findOne({ where: { unitId: unit.id } }))!;
     expect(reg1).toMatchObject({ status: "pending", agentName: ZJUT.operators[0].name, agentIdNumber: ZJUT.operators[0].idnum, submittedByName: ZJUT.operators[1].name, fileName: "委托证明.pdf", version: 0 });
-    expect(await t.db.models.AuditLog.count({ where: { entityType: "unit-registration", entityId: String(reg1.id), action: "create" } })).toBe(1);
+    expect(await t.db.models.AuditLog.findOne({ where: { entityType: "unit-registration", entityId: String(reg1.id), action: "create" }, raw: true })).toMatchObject({ actorId: null, toState: "pending", comment: `提交人：${ZJUT.operators[1].name}；经办人：${ZJUT.operators[0].name}` });
     // One 待审核 at a time.
     res = await submit(u, agentOf(ZJUT));
     expect(res.status).toBe(409);
@@ -251,8 +253,14 @@ describe("单位注册 and its review", () => {
     // The same person approved as 经办人 of a second unit keeps one account, now with both units.
     const h = new Client(t.server.url);
     await unitSignIn(h, 1, 0);
-    expect((await submit(h, agentOf(ZJUT))).status).toBe(302);
+    // Two submissions at once (a double click): one is 待审核, the other refused, nothing else kept.
+    const both = await Promise.all([submit(h, agentOf(ZJUT)), submit(h, agentOf(ZJUT))]);
+    expect(both.map((x) => x.status).sort()).toEqual([302, 409]);
     const hospital = (await unitRow(HOSPITAL.creditCode))!;
+    expect(await t.db.models.UnitRegistration.count({ where: { unitId: hospital.id } })).toBe(1);
+    // Exactly the PDFs of the registrations are kept: refused uploads and the losing double submit left none.
+    const kept = fs.readdirSync(path.join(t.target.dataDir, "unit-registrations"), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).sort();
+    expect(kept).toEqual((await t.db.models.UnitRegistration.findAll({ raw: true })).map((r) => r.fileKey).sort());
     const reg3 = (await t.db.models.UnitRegistration.findOne({ where: { unitId: hospital.id } }))!;
     expect((await health.c.post(`/review/units/${reg3.id}`, { decision: "approve", version: "0" })).status).toBe(302);
     expect((await reg3.reload()).userId).toBe(agent.id);

@@ -99,7 +99,7 @@ export async function submitRegistration(db: Db, signIn: UnitSignIn, rawFields: 
         submittedByName: signIn.operator.name, submittedByIdNumber: signIn.operator.idNumber,
         fileKey: key, fileName: sanitizeFileName(file.filename), fileSize: stored.size, fileSha256: stored.sha256,
       }, { transaction: t });
-      await audit(db, t, null, row.id, "create", null, "pending", `单位提交注册申请（提交人：${signIn.operator.name}；经办人：${fields.agentName}）`);
+      await audit(db, t, null, row.id, "create", null, "pending", `提交人：${signIn.operator.name}；经办人：${fields.agentName}`);
       return row.id;
     });
   } catch (e) {
