@@ -14,6 +14,7 @@ import { SANDBOX_PERSONS } from "~/engine/identity/ticket.server";
 import { SANDBOX_UNITS } from "~/engine/identity/unit-sign-in.server";
 import { NO_PASSWORD } from "~/engine/identity/accounts.server";
 import { createUser } from "~/engine/people/users.server";
+import { deleteRow } from "~/engine/dictionary-admin.server";
 import { signParams } from "~/utils/signed-params.server";
 
 const SECRET = "test-identity-secret";
@@ -265,6 +266,8 @@ describe("单位注册 and its review", () => {
     expect((await health.c.post(`/review/units/${reg3.id}`, { decision: "approve", version: "0" })).status).toBe(302);
     expect((await reg3.reload()).userId).toBe(agent.id);
     expect((await t.db.models.UserScope.findAll({ where: { userId: agent.id }, raw: true })).map((s) => s.refId).sort()).toEqual([unit.id, hospital.id].sort());
+    // The dictionary keeps a unit that has registrations (it would orphan them).
+    await expect(deleteRow(t.db, "units", hospital.id)).rejects.toThrow("该工作单位有 1 条单位注册记录，不能删除");
   });
 
   it("applicants and unit reviewers may not review registrations", async () => {
