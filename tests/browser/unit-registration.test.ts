@@ -99,6 +99,7 @@ describe("法人登录 → 单位注册 → 主管部门审核 → 经办人进�
 
     await explainingPages(people, async () => {
       await loginThroughPage(r, server.url, reviewer, PASSWORD);
+      await r.waitForText("main", "待审核的单位注册");
       await r.hydrated();
       await (await reviewerPage.waitForSelector("nav a[href='/review/units']"))!.click();
       await r.waitForPath("/review/units");
