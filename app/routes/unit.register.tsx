@@ -104,7 +104,7 @@ export default function UnitRegister() {
             <label htmlFor="agentMobile">经办人手机号码</label>
             <Input id="agentMobile" name="agentMobile" defaultValue={d.operator.mobile ?? ""} maxLength={11} inputMode="numeric" status={fieldError("agentMobile") ? "error" : undefined} />
             {fieldError("agentMobile") ? <Typography.Text type="danger">{fieldError("agentMobile")}</Typography.Text> : null}
-            <span id="mandate-label">用人单位委托证明（加盖单位公章并签字，PDF，不超过 {d.maxSize}）</span>
+            <span id="mandate-label" className="field-label">用人单位委托证明（加盖单位公章并签字，PDF，不超过 {d.maxSize}）</span>
             {/* The browser's own file button speaks the browser's language: a Chinese one stands in for it. */}
             <div className="mandate-pick">
               <input id="mandate" ref={fileInput} type="file" name="file" accept="application/pdf,.pdf" aria-labelledby="mandate-label" tabIndex={-1}

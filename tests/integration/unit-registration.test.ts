@@ -161,6 +161,17 @@ describe("单位注册 and its review", () => {
     res = await submit(u, agentOf(ZJUT), { bytes: Buffer.alloc(0), name: "空.pdf" });
     expect(res.status).toBe(400);
     await none();
+    // The file input left empty: a part with no name and no bytes, as browsers send it.
+    const b = "zcpsboundary";
+    const parts = Object.entries(agentOf(ZJUT)).map(([k, v]) => `--${b}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join("");
+    res = await fetch(`${t.server.url}/unit/register`, {
+      method: "POST", redirect: "manual",
+      headers: { Origin: t.server.url, Cookie: [...u.cookies].map(([k, v]) => `${k}=${v}`).join("; "), "Content-Type": `multipart/form-data; boundary=${b}` },
+      body: `${parts}--${b}\r\nContent-Disposition: form-data; name="file"; filename=""\r\nContent-Type: application/octet-stream\r\n\r\n\r\n--${b}--\r\n`,
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("请选择要上传的用人单位委托证明（PDF）");
+    await none();
 
     // The operator (钱程) names 赵敏 as 经办人.
     res = await submit(u, agentOf(ZJUT));

@@ -82,6 +82,8 @@ export function agentFieldsOf(raw: Record<string, unknown>): AgentFields {
  */
 export async function submitRegistration(db: Db, signIn: UnitSignIn, rawFields: Record<string, unknown>, file: { filename: string | undefined; data: AsyncIterable<Uint8Array> }) {
   const fields = agentFieldsOf(rawFields);
+  // A file input left empty still sends a part: no name, no bytes.
+  if (!file.filename) throw new UserError("请选择要上传的用人单位委托证明（PDF）", 400, { file: ["请选择要上传的用人单位委托证明（PDF）"] });
   const unit = await db.models.Unit.findByPk(signIn.unitId, { attributes: ["id"] });
   if (!unit) throw new UserError("本单位已不在工作单位字典中，请联系系统管理员", 404);
   const { UnitRegistration } = db.models;
