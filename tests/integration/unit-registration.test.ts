@@ -294,6 +294,26 @@ describe("单位注册 and its review", () => {
   });
 });
 
+describe("the unit session", () => {
+  it("lasts 30 minutes from the 法人 login: then the 单位注册 page asks for the login again and refuses a submission", async () => {
+    const c = new Client(t.server.url);
+    expect((await unitSignIn(c, 1, 0)).headers.get("location")).toBe("/unit/register");
+    expect((await pageData(c)).signedIn).toBe(true);
+    const operator = HOSPITAL.operators[0].idnum;
+    const rows = (await t.db.models.Session.findAll()).filter((r) => (r.data as { unitSignIn?: { operator?: { idNumber?: string } } }).unitSignIn?.operator?.idNumber === operator);
+    expect(rows.length).toBeGreaterThan(0);
+    const left = (rows[0].data as { unitSignIn: { until: number } }).unitSignIn.until - Date.now();
+    expect(left).toBeGreaterThan(29 * 60_000);
+    expect(left).toBeLessThanOrEqual(30 * 60_000);
+    for (const r of rows) await r.update({ data: { ...r.data, unitSignIn: { ...(r.data as { unitSignIn: object }).unitSignIn, until: Date.now() - 1 } } });
+    expect((await pageData(c)).signedIn).toBe(false);
+    const before = await t.db.models.UnitRegistration.count();
+    const res = await submit(c, agentOf(HOSPITAL));
+    expect(res.status).toBe(403);
+    expect(await t.db.models.UnitRegistration.count()).toBe(before);
+  });
+});
+
 describe("with UNIT_IDENTITY off", () => {
   let plain: TestServer;
   beforeAll(async () => {
