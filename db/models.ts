@@ -28,6 +28,32 @@ export interface UserAttrs {
 }
 /** A sandbox identity provider's single-use ticket (migration 0020); person is JSON. */
 export interface IdentityTicketAttrs { ticket: string; person: string; expiresAt: Date; usedAt: Date | null; createdAt: Date }
+/** 单位注册 (migration 0022): a unit names its 经办人 (agent) with a signed 用人单位委托证明 PDF. */
+export type UnitRegistrationStatus = "pending" | "approved" | "refused";
+export interface UnitRegistrationAttrs {
+  id: number;
+  unitId: number;
+  status: UnitRegistrationStatus;
+  agentName: string;
+  agentIdNumber: string;
+  agentMobile: string;
+  /** Who submitted it at the 法人 login (the verified operator). */
+  submittedByName: string;
+  submittedByIdNumber: string;
+  /** The PDF, under unit-registrations/ in the object store (not a stored_files row: no user owns it). */
+  fileKey: string;
+  fileName: string;
+  fileSize: number;
+  fileSha256: string;
+  refuseReason: string | null;
+  reviewerId: number | null;
+  reviewedAt: Date | null;
+  /** The 经办人's unit_reviewer account, set on approval. */
+  userId: number | null;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
 /** kind: a scope kind of app/engine/people/roles.ts; refId: a row of that kind's dictionary. */
 export interface UserScopeAttrs { id: number; userId: number; kind: string; refId: number }
 export interface SessionAttrs { id: string; data: Record<string, unknown>; expiresAt: Date | null; userId: number | null }
@@ -365,6 +391,7 @@ export interface Models {
   PaymentOrder: Static<PaymentOrderAttrs, "id" | "providerTxnId" | "paidAt" | "note" | "markedBy" | "createdAt" | "updatedAt">;
   PaymentNotification: Static<PaymentNotificationAttrs, "id" | "orderNo" | "providerTxnId" | "amountFen" | "reason" | "createdAt">;
   IdentityTicket: Static<IdentityTicketAttrs, "usedAt" | "createdAt">;
+  UnitRegistration: Static<UnitRegistrationAttrs, "id" | "refuseReason" | "reviewerId" | "reviewedAt" | "userId" | "version" | "createdAt" | "updatedAt">;
   ExportJob: Static<ExportJobAttrs, "id" | "done" | "failed" | "message" | "fileName" | "fileSize" | "runner" | "heartbeatAt" | "attempts" | "startedAt" | "finishedAt" | "expiresAt" | "createdAt" | "updatedAt">;
 }
 
@@ -733,6 +760,28 @@ export function defineModels(sequelize: Sequelize): Models {
     expiresAt: { type: DataTypes.DATE },
   }, { tableName: "export_jobs" }) as Models["ExportJob"];
 
+  const UnitRegistration = sequelize.define("UnitRegistration", {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    unitId: { type: DataTypes.INTEGER, allowNull: false },
+    status: { type: DataTypes.STRING(16), allowNull: false },
+    agentName: { type: DataTypes.STRING(64), allowNull: false },
+    agentIdNumber: { type: DataTypes.STRING(18), allowNull: false },
+    agentMobile: { type: DataTypes.STRING(11), allowNull: false },
+    submittedByName: { type: DataTypes.STRING(64), allowNull: false },
+    submittedByIdNumber: { type: DataTypes.STRING(18), allowNull: false },
+    fileKey: { type: DataTypes.STRING(52), allowNull: false },
+    fileName: { type: DataTypes.STRING(255), allowNull: false },
+    fileSize: { type: DataTypes.INTEGER, allowNull: false },
+    fileSha256: { type: DataTypes.STRING(64), allowNull: false },
+    refuseReason: { type: DataTypes.TEXT },
+    reviewerId: { type: DataTypes.INTEGER },
+    reviewedAt: { type: DataTypes.DATE },
+    userId: { type: DataTypes.INTEGER },
+    // Optimistic lock, managed by the writers (conditional UPDATE … WHERE version = ?).
+    version: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+  }, { tableName: "unit_registrations" }) as Models["UnitRegistration"];
+  UnitRegistration.belongsTo(Unit, { foreignKey: "unitId", as: "unit" });
+
   AchievementEntry.belongsTo(User, { foreignKey: "userId", as: "owner" });
   AchievementEntry.belongsTo(Profile, { foreignKey: "userId", targetKey: "userId", as: "ownerProfile" });
   Unit.belongsTo(Affiliation, { foreignKey: "affiliationId", as: "affiliation" });
@@ -745,5 +794,5 @@ export function defineModels(sequelize: Sequelize): Models {
   Profile.belongsTo(Unit, { foreignKey: "unitId", as: "unit" });
   User.hasOne(Profile, { foreignKey: "userId", as: "profile" });
 
-  return { User, UserScope, Session, Affiliation, Department, Unit, Committee, TitleSeries, Specialty, AcceptanceDepartment, FormVersion, Profile, AuditLog, AchievementEntry, StoredFile, Plan, WorkflowVersion, PlanTypeVersion, NotificationDefinitionVersion, Notification, TemplateVersion, DictionaryVersion, Application, ApplicationAchievement, PledgeToken, PaymentOrder, PaymentNotification, ExportJob, IdentityTicket };
+  return { User, UserScope, Session, Affiliation, Department, Unit, Committee, TitleSeries, Specialty, AcceptanceDepartment, FormVersion, Profile, AuditLog, AchievementEntry, StoredFile, Plan, WorkflowVersion, PlanTypeVersion, NotificationDefinitionVersion, Notification, TemplateVersion, DictionaryVersion, Application, ApplicationAchievement, PledgeToken, PaymentOrder, PaymentNotification, ExportJob, IdentityTicket, UnitRegistration };
 }

@@ -269,12 +269,32 @@ async function recordWithinQuota(db: Db, row: Omit<StoredFileAttrs, "id" | "crea
  * quota (413). A refused type is noticed from the first 4 KB, without writing the rest.
  */
 export async function storeFile(db: Db, input: StoreFileInput): Promise<StoredFileInfo> {
-  const { spec } = input;
   // Refused before a byte is written when the owner's quota is already used up.
   await checkQuota(db, input.ownerId);
-  const store = await getObjectStore();
   const key = newFileKey();
   const objectKey = objectKeyOf(key);
+  const checked = await putCheckedObject(objectKey, input.data, input.spec);
+  try {
+    const info = { key, name: sanitizeFileName(input.filename), size: checked.size, mimeType: checked.mimeType, sha256: checked.sha256 };
+    await recordWithinQuota(db, { key, ownerId: input.ownerId, originalName: info.name, mimeType: info.mimeType, size: info.size, sha256: info.sha256 });
+    metrics.uploads.inc({ outcome: "stored" });
+    metrics.uploadBytes.inc(info.size);
+    return info;
+  } catch (e) {
+    metrics.uploads.inc({ outcome: e instanceof UserError ? "refused" : "failed" });
+    await (await getObjectStore()).remove(objectKey).catch(() => {});
+    throw e;
+  }
+}
+
+/**
+ * Streams bytes to `objectKey` in the object store with the checks of an upload: refused
+ * (UserError, nothing left in the store) when over spec.maxSize, empty, or not of a type in
+ * spec.accept by its bytes. storeFile records the result as a user's file; other records that
+ * keep a document of their own (a 单位注册's PDF) call this directly.
+ */
+export async function putCheckedObject(objectKey: string, data: AsyncIterable<Uint8Array>, spec: FileSpec): Promise<{ size: number; sha256: string; mimeType: string }> {
+  const store = await getObjectStore();
   const hash = crypto.createHash("sha256");
   const head = Buffer.alloc(HEAD_BYTES);
   let headLen = 0;
@@ -288,7 +308,7 @@ export async function storeFile(db: Db, input: StoreFileInput): Promise<StoredFi
   };
   // The checks run as the bytes pass through to the store: a refusal abandons the write.
   async function* checked() {
-    for await (const chunk of input.data) {
+    for await (const chunk of data) {
       size += chunk.byteLength;
       if (size > spec.maxSize) throw new UserError(`文件超过 ${formatBytes(spec.maxSize)}`, 413);
       hash.update(chunk);
@@ -311,11 +331,7 @@ export async function storeFile(db: Db, input: StoreFileInput): Promise<StoredFi
     const whole = looksLikeZip(head) ? await objectSource(store, objectKey) : undefined;
     const detected = await detectFileType(head.subarray(0, headLen), whole ?? undefined);
     if (!detected.mime || !spec.accept.includes(detected.mime)) throw typeRefusal(detected, spec.accept);
-    const info = { key, name: sanitizeFileName(input.filename), size, mimeType: detected.mime, sha256: hash.digest("hex") };
-    await recordWithinQuota(db, { key, ownerId: input.ownerId, originalName: info.name, mimeType: info.mimeType, size, sha256: info.sha256 });
-    metrics.uploads.inc({ outcome: "stored" });
-    metrics.uploadBytes.inc(size);
-    return info;
+    return { size, mimeType: detected.mime, sha256: hash.digest("hex") };
   } catch (e) {
     metrics.uploads.inc({ outcome: e instanceof UserError ? "refused" : "failed" });
     await store.remove(objectKey).catch(() => {});

@@ -6,13 +6,14 @@ import { createUserSession, getUser, homeFor, safeRedirect, verifyLogin } from "
 import { getDb } from "~/utils/db.server";
 import { readBody } from "~/utils/http.server";
 import { linkOffer, providersOnLoginPage } from "~/engine/identity/providers.server";
+import { unitIdentity } from "~/engine/identity/unit-sign-in.server";
 
 export const meta: MetaFunction = () => [{ title: "个人用户登录 - 职称申报评审平台" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
   if (user) return redirect(homeFor(user));
-  return json({ providers: providersOnLoginPage() });
+  return json({ providers: providersOnLoginPage(), unitLogin: !!unitIdentity() });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -35,7 +36,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Login() {
   const data = useActionData<typeof action>();
-  const { providers } = useLoaderData<typeof loader>();
+  const { providers, unitLogin } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const busy = useNavigation().state !== "idle";
   const applicantsLocal = !providers.some((p) => p.applicants);
@@ -76,6 +77,11 @@ export default function Login() {
             还没有账号？<Link to="/register">注册</Link>
           </Typography.Paragraph>
         )}
+        {unitLogin ? (
+          <Typography.Paragraph style={{ marginTop: 16, textAlign: "center" }}>
+            用人单位办理单位注册或单位经办人登录：<Link to="/auth/unit">法人登录</Link>
+          </Typography.Paragraph>
+        ) : null}
       </Card>
     </div>
   );

@@ -5,6 +5,7 @@ import { Badge, Card, Descriptions, Empty, Tag, Typography } from "antd";
 import { reviewQueue } from "~/engine/archive.server";
 import { reviewQueue as reviewApplications } from "~/engine/workflow/review.server";
 import { loadReviewerScope } from "~/engine/people/scope.server";
+import { registrationQueue } from "~/engine/identity/unit-registration.server";
 import { requireStaff } from "~/engine/people/auth.server";
 import { may, roleLabel, SCOPE_KINDS } from "~/engine/people/roles";
 import { getDb } from "~/utils/db.server";
@@ -23,6 +24,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
   const pending = await reviewApplications(db, user, { view: "todo", offset: 0, pageSize: 1 });
   queues.push({ label: "待我审核的申报", to: "/staff/applications", count: pending.total });
+  if (may(user.role, "unit-registrations")) {
+    const { total } = await registrationQueue(db, user, { status: "pending", q: "", offset: 0, pageSize: 1 });
+    queues.push({ label: "待审核的单位注册", to: "/review/units", count: total });
+  }
   return json({ role: roleLabel(user.role), name: user.displayName ?? user.username, scopes: scopes.map((s) => ({ ...s, kindLabel: SCOPE_KINDS[s.kind].label })), queues });
 }
 

@@ -3,7 +3,7 @@
 // origin" is PUBLIC_ORIGIN (plus TRUSTED_ORIGINS), never the request's Host header.
 
 /** Paths that receive server-to-server calls (signed by other means) and skip the check. */
-export const CSRF_EXEMPT_PATHS: RegExp[] = [/^\/payments\/notify\/[^/]+$/, /^\/sandbox-idp\/exchange$/];
+export const CSRF_EXEMPT_PATHS: RegExp[] = [/^\/payments\/notify\/[^/]+$/, /^\/sandbox-idp\/exchange$/, /^\/sandbox-idp\/unit-exchange$/];
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 

@@ -23,6 +23,8 @@ export interface Env {
   publicOrigin: string;
   /** How applicants and staff sign in (issue 14), and the identity providers configured. */
   identity: IdentityConfig;
+  /** How units sign in (法人登录, 单位注册): off, or the ticket service's 法人 login. */
+  unitIdentity: UnitIdentity;
   /** Extra origins allowed on non-GET requests (behind a proxy), besides publicOrigin. */
   trustedOrigins: string[];
   /** Directory for uploads and other runtime files. */
@@ -197,6 +199,41 @@ function smsProviderOf(v: string | undefined, sandboxByDefault: boolean): Env["s
   return p;
 }
 
+/** The ticket service's 法人 login (or its sandbox): the answer names the unit and the person at the keyboard. */
+export interface UnitTicketConfig {
+  kind: "ticket";
+  loginUrl: string;
+  exchangeUrl: string;
+  serviceCode: string;
+  secret: string;
+  sandbox: boolean;
+  /** Our field ← the provider's field in the exchange's answer. */
+  fields: { creditCode: string; unitName: string; name: string; idNumber: string; mobile: string };
+}
+export type UnitIdentity = { kind: "off" } | UnitTicketConfig;
+
+/** UNIT_IDENTITY=off|ticket; with ticket it shares the service's code, secret and sandbox switch with applicants. */
+function unitIdentityOf(source: Record<string, string | undefined>, origin: string, devSecretsAllowed: boolean): UnitIdentity {
+  const kind = (source.UNIT_IDENTITY ?? "off").trim() || "off";
+  if (kind === "off") return { kind: "off" };
+  if (kind !== "ticket") throw new Error(`UNIT_IDENTITY must be off or ticket, got ${kind}`);
+  const sandbox = bool(source.IDENTITY_TICKET_SANDBOX, false);
+  const secret = source.IDENTITY_TICKET_SECRET?.trim() || (sandbox && devSecretsAllowed ? "dev-only-identity-sandbox-secret" : "");
+  if (!secret) throw new Error("UNIT_IDENTITY=ticket needs IDENTITY_TICKET_SECRET (the key the identity service issued to this system)");
+  const fields = { creditCode: "creditcode", unitName: "unitname", name: "name", idNumber: "idnum", mobile: "mobile" };
+  for (const pair of (source.IDENTITY_TICKET_UNIT_FIELDS ?? "").split(",").map((x) => x.trim()).filter(Boolean)) {
+    const [ours, theirs] = pair.split("=").map((x) => x.trim());
+    if (!(ours in fields) || !theirs) throw new Error(`IDENTITY_TICKET_UNIT_FIELDS: "${pair}" is not one of creditCode=…, unitName=…, name=…, idNumber=…, mobile=…`);
+    fields[ours as keyof typeof fields] = theirs;
+  }
+  if (sandbox) {
+    return { kind, sandbox, secret, fields, serviceCode: "zcps-sandbox", loginUrl: `${origin}/sandbox-idp/unit-login`, exchangeUrl: `${origin}/sandbox-idp/unit-exchange` };
+  }
+  const serviceCode = source.IDENTITY_TICKET_SERVICE_CODE?.trim() ?? "";
+  if (!serviceCode) throw new Error("UNIT_IDENTITY=ticket needs IDENTITY_TICKET_SERVICE_CODE");
+  return { kind, sandbox, secret, fields, serviceCode, loginUrl: httpUrl("IDENTITY_TICKET_UNIT_LOGIN_URL", source.IDENTITY_TICKET_UNIT_LOGIN_URL, "UNIT_IDENTITY=ticket"), exchangeUrl: httpUrl("IDENTITY_TICKET_UNIT_EXCHANGE_URL", source.IDENTITY_TICKET_UNIT_EXCHANGE_URL, "UNIT_IDENTITY=ticket") };
+}
+
 function bool(v: string | undefined, def: boolean) {
   if (v === undefined || v === "") return def;
   if (/^(1|true|yes|on)$/i.test(v)) return true;
@@ -335,6 +372,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     demoMode,
     publicOrigin: publicOrigin ?? `http://localhost:${port}`,
     identity: identityOf(source, publicOrigin ?? `http://localhost:${port}`, nodeEnv !== "production" || demoMode),
+    unitIdentity: unitIdentityOf(source, publicOrigin ?? `http://localhost:${port}`, nodeEnv !== "production" || demoMode),
     chromiumPath: source.CHROMIUM_PATH ?? "/usr/bin/chromium",
     // Without PUBLIC_ORIGIN (development, demo) the machine's own loopback names are all accepted,
     // so a demo opened at 127.0.0.1 can post its forms as well as one opened at localhost.

@@ -9,6 +9,8 @@ export interface IncomingFile {
   /** The type the browser claimed (untrusted; for information only). */
   mimeType: string;
   data: AsyncIterable<Uint8Array>;
+  /** The small text fields sent before the file part (first value of each name; at most 1 KB each). */
+  fields: Record<string, string>;
 }
 
 /** Room for the multipart framing and small fields on top of the file itself. */
@@ -75,6 +77,10 @@ export async function receiveFile<T>(
       void settle();
     };
 
+    const fields: Record<string, string> = {};
+    parser.on("field", (name, value) => {
+      if (!(name in fields)) fields[name] = value;
+    });
     parser.on("file", (name, stream, info) => {
       // busboy destroys an unfinished part's stream with an error when parsing stops; an 'error'
       // nobody listens to would end the process. The cause is reported by the parser instead.
@@ -84,7 +90,7 @@ export async function receiveFile<T>(
         return;
       }
       const data = stream.iterator({ destroyOnReturn: false });
-      const r = consume({ filename: info.filename, mimeType: info.mimeType, data });
+      const r = consume({ filename: info.filename, mimeType: info.mimeType, data, fields: { ...fields } });
       result = r;
       // Done: the rest of the part (if any) is drained so the parser reaches the end of the body.
       // Refused or failed: reading stops at once and the answer goes out.

@@ -53,7 +53,7 @@ interface Actor { userId: number; cookie: string; session: Record<string, unknow
 const actors = new Map<Role, Actor>();
 
 /** Real ids by kind: the acting role's own (or in-scope) records, and other people's. */
-type Kind = "application" | "entry" | "user" | "plan" | "exportJob" | "file" | "category" | "step" | "form" | "dict" | "provider" | "order" | "token" | "type" | "template";
+type Kind = "application" | "entry" | "user" | "plan" | "exportJob" | "file" | "category" | "step" | "form" | "dict" | "provider" | "order" | "token" | "type" | "template" | "unitRegistration";
 const own = new Map<Role, Partial<Record<Kind, string[]>>>();
 const others: Partial<Record<Kind, string[]>> = {};
 /** Any real id of the kind (ids in bodies). */
@@ -71,6 +71,7 @@ const PARAM_KINDS: [RegExp, string, Kind][] = [
   [/^staff\.exports/, "id", "exportJob"],
   [/^admin\.types\./, "id", "type"],
   [/^admin\.templates\./, "*", "template"],
+  [/^(review\.units|unit\.files)\./, "id", "unitRegistration"],
   [/./, "key", "file"],
   [/./, "slug", "category"],
   [/./, "step", "step"],
@@ -525,7 +526,7 @@ let victimName = "";
 let draftApp = 0;
 
 beforeAll(async () => {
-  ctx = await startTestServer({ PAYMENT_SANDBOX_SECRET: "fuzz-sandbox-secret-0123456789" });
+  ctx = await startTestServer({ PAYMENT_SANDBOX_SECRET: "fuzz-sandbox-secret-0123456789", UNIT_IDENTITY: "ticket", IDENTITY_TICKET_SANDBOX: "1", IDENTITY_TICKET_SECRET: "fuzz-identity-secret" });
   ({ server, db } = ctx);
   const unit = await unitId(db);
   const plans = await makePlans(db);
@@ -577,20 +578,25 @@ beforeAll(async () => {
   const { listDictionaries } = await import("~/engine/dictionaries.server");
   const dictIds = (await listDictionaries(db)).map((d) => d.id);
   const ids = (xs: number[]) => xs.map(String);
+  // A 单位注册 of the applicants' unit, 待审核 (its PDF's bytes are not there: downloads answer 404).
+  const registration = await db.models.UnitRegistration.create({
+    unitId: unit, status: "pending", agentName: "经办人", agentIdNumber: "330102198004150024", agentMobile: "13900000011", submittedByName: "经办人",
+    submittedByIdNumber: "330102198004150024", fileKey: `f_${"a".repeat(32)}`, fileName: "委托证明.pdf", fileSize: 100, fileSha256: "0".repeat(64),
+  });
 
   Object.assign(anyIds, {
     application: ids([aPay, aRec, aDraft, bReview]), entry: [...(await entriesOf(a.id)), ...(await entriesOf(b.id))], user: ids([...actors.values()].map((x) => x.userId).concat(b.id)),
     plan: ids([plans.review, plans.initial, plans.recognition]).concat("new"), exportJob: job ? [String(job.id)] : [], file: [...(await filesOf(a.id)), ...(await filesOf(b.id))],
     category: slugs, step: stepIds, form: uniqForms, dict: dictIds, provider: ["sandbox"], order: [orderNo], token: [token],
-    type: ["title-review", "graduate-initial", "new"], template: ["review-form/title-review", "pledge", "new"],
+    type: ["title-review", "graduate-initial", "new"], template: ["review-form/title-review", "pledge", "new"], unitRegistration: [String(registration.id)],
   } satisfies Partial<Record<Kind, string[]>>);
   Object.assign(others, { application: ids([bReview]), entry: await entriesOf(b.id), user: ids([b.id]), file: await filesOf(b.id), exportJob: [] });
   const me = (role: Role) => [String(actors.get(role)!.userId)];
   own.set("applicant", { application: ids([aPay, aRec, aDraft]), entry: [...(await entriesOf(a.id))], user: me("applicant"), file: await filesOf(a.id), order: [orderNo], token: [token] });
   own.set("unit_reviewer", { application: ids([aRec]), entry: [String(pending.id)], user: me("unit_reviewer") });
-  own.set("dept_reviewer", { application: ids([bReview]), user: me("dept_reviewer") });
+  own.set("dept_reviewer", { application: ids([bReview]), user: me("dept_reviewer"), unitRegistration: [String(registration.id)] });
   own.set("acceptance_office", { application: ids([aPay]), exportJob: job ? [String(job.id)] : [], user: me("acceptance_office") });
-  own.set("admin", { user: me("admin"), plan: ids([plans.review]) });
+  own.set("admin", { user: me("admin"), plan: ids([plans.review]), unitRegistration: [String(registration.id)] });
 
   // Valid bodies the fuzzer mutates, so runs get past the first checks.
   samples.profile = validProfile(unit);

@@ -73,3 +73,33 @@ describe("SMS_PROVIDER", () => {
     expect(() => readEnv({ NODE_ENV: "development", SMS_PROVIDER: "aliyun" } as const)).toThrow(/SMS_PROVIDER must be sandbox or none/);
   });
 });
+
+describe("UNIT_IDENTITY", () => {
+  const origin = { ...prod, PUBLIC_ORIGIN: "https://zcps.example.gov.cn" };
+  const service = { IDENTITY_TICKET_SECRET: "k", IDENTITY_TICKET_SERVICE_CODE: "c" };
+  it("is off unless configured, whatever applicants use", () => {
+    expect(readEnv(origin).unitIdentity).toEqual({ kind: "off" });
+    expect(() => readEnv({ ...origin, UNIT_IDENTITY: "oidc" })).toThrow(/off or ticket/);
+  });
+  it("ticket: shares the service's secret and code, has its own 法人 login URLs and field mapping", () => {
+    expect(() => readEnv({ ...origin, UNIT_IDENTITY: "ticket" })).toThrow(/UNIT_IDENTITY=ticket needs IDENTITY_TICKET_SECRET/);
+    expect(() => readEnv({ ...origin, UNIT_IDENTITY: "ticket", ...service })).toThrow(/IDENTITY_TICKET_UNIT_LOGIN_URL/);
+    expect(() => readEnv({ ...origin, UNIT_IDENTITY: "ticket", ...service, IDENTITY_TICKET_UNIT_LOGIN_URL: "https://idp.example/corp", IDENTITY_TICKET_UNIT_EXCHANGE_URL: "ftp://x" })).toThrow(/IDENTITY_TICKET_UNIT_EXCHANGE_URL/);
+    const full = readEnv({
+      ...origin, UNIT_IDENTITY: "ticket", ...service,
+      IDENTITY_TICKET_UNIT_LOGIN_URL: "https://idp.example/corp", IDENTITY_TICKET_UNIT_EXCHANGE_URL: "https://idp.example/corp-exchange",
+      IDENTITY_TICKET_UNIT_FIELDS: "creditCode=uscc, unitName=corpName, name=attnName",
+    });
+    expect(full.unitIdentity).toEqual({
+      kind: "ticket", sandbox: false, secret: "k", serviceCode: "c", loginUrl: "https://idp.example/corp", exchangeUrl: "https://idp.example/corp-exchange",
+      fields: { creditCode: "uscc", unitName: "corpName", name: "attnName", idNumber: "idnum", mobile: "mobile" },
+    });
+    expect(full.identity).toMatchObject({ applicants: "local", staff: "local", ticket: null });
+    expect(() => readEnv({ ...origin, UNIT_IDENTITY: "ticket", ...service, IDENTITY_TICKET_UNIT_FIELDS: "email=x" })).toThrow(/IDENTITY_TICKET_UNIT_FIELDS/);
+  });
+  it("the sandbox serves the 法人 login too; its dev secret only outside production", () => {
+    expect(() => readEnv({ ...origin, UNIT_IDENTITY: "ticket", IDENTITY_TICKET_SANDBOX: "1" })).toThrow(/IDENTITY_TICKET_SECRET/);
+    const dev = readEnv({ NODE_ENV: "development", UNIT_IDENTITY: "ticket", IDENTITY_TICKET_SANDBOX: "1" } as const).unitIdentity;
+    expect(dev).toMatchObject({ kind: "ticket", sandbox: true, serviceCode: "zcps-sandbox", loginUrl: "http://localhost:3000/sandbox-idp/unit-login", exchangeUrl: "http://localhost:3000/sandbox-idp/unit-exchange" });
+  });
+});

@@ -21,6 +21,7 @@ describe("roles table", () => {
     expect(rolesThatMay("entries")).toEqual(["unit_reviewer"]);
     expect(rolesThatMay("offline-payment")).toEqual(["acceptance_office"]);
     expect(rolesThatMay("configuration")).toEqual(["admin"]);
+    expect(rolesThatMay("unit-registrations")).toEqual(["dept_reviewer", "admin"]);
     expect(may("root", "configuration")).toBe(false);
     expect(isStaff("system")).toBe(false);
   });
@@ -32,7 +33,8 @@ describe("roles table", () => {
   it("builds menus with the plan types in the manual's place and a home per role", () => {
     const types = [{ to: "/plans?type=a", label: "A" }];
     expect(menuOf("applicant", types).map((m) => m.label)).toEqual(["个人中心", "个人基本信息", "我的业绩档案库", "A", "我的申报记录"]);
-    expect(menuOf("dept_reviewer", types).map((m) => m.to)).toEqual(["/staff", "/staff/applications", "/staff/exports"]);
+    expect(menuOf("dept_reviewer", types).map((m) => m.to)).toEqual(["/staff", "/staff/applications", "/staff/exports", "/review/units"]);
+    expect(menuOf("admin", types).at(-1)).toEqual({ to: "/review/units", label: "单位注册审核" });
     expect([homeOf("applicant", false), homeOf("applicant", true), homeOf("unit_reviewer", true), homeOf("admin", true)]).toEqual(["/profile", "/home", "/staff", "/admin/users"]);
   });
 

@@ -29,44 +29,49 @@ const TICKET = /^[A-Za-z0-9]{16,64}$/;
 /** The exchange's answer is small; anything longer is refused unread. */
 const MAX_ANSWER_BYTES = 64 * 1024;
 
+/** A sign-in flow of the service: its state cookie, the path it is sent on, and our callback. */
+export interface SignInFlow { cookie: string; path: string; callback: string }
+/** Persons (applicants). The 法人 login of units is another flow (unit-sign-in.server.ts). */
+export const PERSON_FLOW: SignInFlow = { cookie: "zcps_idp_state", path: "/auth/ticket", callback: CALLBACK_PATH };
+
 /**
  * The sign-in's `state`, kept in a signed cookie of its own for 10 minutes: the callback must
  * carry the state this browser was sent off with (a ticket pushed into someone else's browser
  * is refused). SameSite=Lax: the service's redirect back is a top-level GET.
  */
-function stateCookie() {
+function stateCookie(flow: SignInFlow) {
   const env = getEnv();
-  return createCookie("zcps_idp_state", {
-    httpOnly: true, sameSite: "lax", path: "/auth/ticket", maxAge: 600,
+  return createCookie(flow.cookie, {
+    httpOnly: true, sameSite: "lax", path: flow.path, maxAge: 600,
     secure: env.publicOrigin.startsWith("https:"), secrets: env.sessionSecrets,
   });
 }
 
 /** A new state: its value for the login URL and the Set-Cookie that remembers it. */
-export async function newSignInState() {
+export async function newSignInState(flow = PERSON_FLOW) {
   const state = crypto.randomBytes(18).toString("base64url");
-  return { state, setCookie: await stateCookie().serialize(state) };
+  return { state, setCookie: await stateCookie(flow).serialize(state) };
 }
 
 /** Whether the callback's state is the one this browser's cookie holds. */
-export async function stateMatches(request: Request, state: string) {
-  const kept = await stateCookie().parse(request.headers.get("Cookie"));
+export async function stateMatches(request: Request, state: string, flow = PERSON_FLOW) {
+  const kept = await stateCookie(flow).parse(request.headers.get("Cookie"));
   return typeof kept === "string" && kept.length === state.length && crypto.timingSafeEqual(Buffer.from(kept), Buffer.from(state));
 }
 
-export async function clearSignInState() {
-  return stateCookie().serialize("", { maxAge: 0 });
+export async function clearSignInState(flow = PERSON_FLOW) {
+  return stateCookie(flow).serialize("", { maxAge: 0 });
 }
 
-export function callbackUrl(state: string) {
-  return `${getEnv().publicOrigin}${CALLBACK_PATH}?state=${encodeURIComponent(state)}`;
+export function callbackUrl(state: string, flow = PERSON_FLOW) {
+  return `${getEnv().publicOrigin}${flow.callback}?state=${encodeURIComponent(state)}`;
 }
 
 /** The service's login page for this system, returning to our callback with `state`. */
-export function ticketLoginUrl(cfg: TicketIdentityConfig, state: string) {
+export function ticketLoginUrl(cfg: { loginUrl: string; serviceCode: string }, state: string, flow = PERSON_FLOW) {
   const u = new URL(cfg.loginUrl);
   u.searchParams.set("servicecode", cfg.serviceCode);
-  u.searchParams.set("goto", callbackUrl(state));
+  u.searchParams.set("goto", callbackUrl(state, flow));
   return u.toString();
 }
 
@@ -77,7 +82,13 @@ export function personFrom(cfg: TicketIdentityConfig, answer: Record<string, unk
 
 /** Exchanges a ticket for the verified person, server to server (signed, bounded, 10 s). */
 export async function exchangeTicket(cfg: TicketIdentityConfig, ticket: string, now = Date.now()): Promise<VerifiedPerson | { error: string }> {
-  if (!TICKET.test(ticket)) return { error: "登录票据格式不正确，请重新登录" };
+  const r = await exchangeForAnswer(cfg, ticket, now);
+  return r.ok ? personFrom(cfg, r.answer) : { error: r.error };
+}
+
+/** The service's answer to a ticket (result "0"), or why there is none (Chinese). */
+export async function exchangeForAnswer(cfg: { exchangeUrl: string; serviceCode: string; secret: string }, ticket: string, now = Date.now()): Promise<{ ok: true; answer: Record<string, unknown> } | { ok: false; error: string }> {
+  if (!TICKET.test(ticket)) return { ok: false, error: "登录票据格式不正确，请重新登录" };
   const body = new URLSearchParams(signParams(cfg.secret, { servicecode: cfg.serviceCode, ticket, time: String(now) }));
   let answer: Record<string, unknown>;
   try {
@@ -87,18 +98,18 @@ export async function exchangeTicket(cfg: TicketIdentityConfig, ticket: string, 
       signal: AbortSignal.timeout(10_000),
     });
     const raw = await readResponseText(res, MAX_ANSWER_BYTES);
-    if (raw === null) return { error: "统一身份认证服务的应答过大，请稍后重试" };
+    if (raw === null) return { ok: false, error: "统一身份认证服务的应答过大，请稍后重试" };
     answer = JSON.parse(raw) as Record<string, unknown>;
     if (!answer || typeof answer !== "object" || Array.isArray(answer)) throw new Error("not an object");
   } catch (e) {
     console.error("[identity] ticket exchange:", (e as Error).message);
-    return { error: "暂时无法连接统一身份认证服务，请稍后重试" };
+    return { ok: false, error: "暂时无法连接统一身份认证服务，请稍后重试" };
   }
   if (String(answer.result) !== "0") {
     const why = typeof answer.errmsg === "string" ? answer.errmsg.slice(0, 100) : "票据无效";
-    return { error: `统一身份认证未通过：${why}，请重新登录` };
+    return { ok: false, error: `统一身份认证未通过：${why}，请重新登录` };
   }
-  return personFrom(cfg, answer);
+  return { ok: true, answer };
 }
 
 // ---- the sandbox service (/sandbox-idp) ---------------------------------------------------------
@@ -119,11 +130,11 @@ export function sandboxIdentity(): TicketIdentityConfig | null {
   return cfg?.sandbox ? cfg : null;
 }
 
-/** The sandbox only ever returns people to this system's callback. */
-export function sandboxGotoAllowed(goto: string) {
+/** The sandbox only ever returns people to this system's callback (of the flow). */
+export function sandboxGotoAllowed(goto: string, flow = PERSON_FLOW) {
   try {
     const u = new URL(goto);
-    return u.origin === getEnv().publicOrigin && u.pathname === CALLBACK_PATH && !u.username && !u.password;
+    return u.origin === getEnv().publicOrigin && u.pathname === flow.callback && !u.username && !u.password;
   } catch {
     return false;
   }
@@ -146,21 +157,30 @@ export async function issueSandboxTicket(db: Db, cfg: TicketIdentityConfig, f: {
   if (!sandboxGotoAllowed(f.goto)) return { error: "返回地址不属于已注册的接入系统" };
   const p = SANDBOX_PERSONS[f.person];
   if (!p) return { error: "请选择一位测试人员" };
-  const ticket = crypto.randomBytes(24).toString("hex");
-  await db.models.IdentityTicket.create({ ticket, person: JSON.stringify({ name: p.name, idnum: p.idnum, mobile: p.mobile }), expiresAt: new Date(now + TICKET_TTL_MS) });
-  const back = new URL(f.goto);
+  return { redirectTo: await sandboxTicketBack(db, f.goto, { name: p.name, idnum: p.idnum, mobile: p.mobile }, "person", now) };
+}
+
+/** Unit (法人) tickets start with this letter, persons' are lower-case hex: each exchange redeems only its own. */
+const UNIT_TICKET = "U";
+
+/** Keeps a single-use ticket for `answer` and returns `goto` with it. */
+export async function sandboxTicketBack(db: Db, goto: string, answer: Record<string, string>, kind: "person" | "unit", now = Date.now()) {
+  const hex = crypto.randomBytes(24).toString("hex");
+  const ticket = kind === "unit" ? UNIT_TICKET + hex.slice(1) : hex;
+  await db.models.IdentityTicket.create({ ticket, person: JSON.stringify(answer), expiresAt: new Date(now + TICKET_TTL_MS) });
+  const back = new URL(goto);
   back.searchParams.set("ticket", ticket);
-  return { redirectTo: back.toString() };
+  return back.toString();
 }
 
 /** The sandbox's exchange endpoint: a signed request for a ticket, answered once. */
-export async function redeemSandboxTicket(db: Db, cfg: TicketIdentityConfig, params: Record<string, string>, now = Date.now()): Promise<Record<string, string>> {
+export async function redeemSandboxTicket(db: Db, cfg: { serviceCode: string; secret: string }, params: Record<string, string>, now = Date.now(), kind: "person" | "unit" = "person"): Promise<Record<string, string>> {
   const refuse = (errmsg: string) => ({ result: "1", errmsg });
   if (!signatureValid(cfg.secret, params)) return refuse("签名校验失败");
   if (params.servicecode !== cfg.serviceCode) return refuse("未注册的接入系统");
   if (!(Math.abs(Number(params.time) - now) <= CLOCK_SKEW_MS)) return refuse("请求时间戳无效");
   const ticket = params.ticket ?? "";
-  if (!TICKET.test(ticket)) return refuse("票据无效");
+  if (!TICKET.test(ticket) || ticket.startsWith(UNIT_TICKET) !== (kind === "unit")) return refuse("票据无效");
   // Used once: the update that marks it is the check (two exchanges at once: one wins).
   const [n] = await db.models.IdentityTicket.update({ usedAt: new Date(now) }, { where: { ticket, usedAt: null, expiresAt: { [Op.gt]: new Date(now) } } });
   if (n !== 1) return refuse("票据无效、已使用或已过期");

@@ -37,9 +37,10 @@ export const scopeKind = (kind: ScopeKind): ScopeKindSpec => SCOPE_KINDS[kind];
  * - `applications`: act on applications at the review stages the workflows give its role, read
  *   them and their files, export them and their review forms (申报审核);
  * - `offline-payment`: confirm a payment made offline at a payment stage;
- * - `configuration`: users, forms, dictionaries, plans and the configuration bundle.
+ * - `configuration`: users, forms, dictionaries, plans and the configuration bundle;
+ * - `unit-registrations`: 通过/不通过 the 单位注册 of the units in its scope (单位注册审核).
  */
-export type Decision = "entries" | "applications" | "offline-payment" | "configuration";
+export type Decision = "entries" | "applications" | "offline-payment" | "configuration" | "unit-registrations";
 
 /** A menu entry; `planTypes` stands for one entry per published plan type (职称评审申报 …). */
 export type MenuEntry = { to: string; label: string } | { planTypes: true };
@@ -53,6 +54,8 @@ export interface RoleSpec {
     kinds: readonly ScopeKind[];
     /** A 主管部门 in scope also brings every unit under it (the department's second-level review). */
     unitsOfDepartments?: boolean;
+    /** Sees every unit's records of the decisions it makes, without scope rows (the admin). */
+    all?: boolean;
   };
   /** The menu, in order; the first entry is the role's home page. */
   menu: readonly MenuEntry[];
@@ -61,6 +64,8 @@ export interface RoleSpec {
   profileFirst?: boolean;
   /** Which sign-in the install configures for this role: APPLICANT_IDENTITY or STAFF_IDENTITY. */
   signsInAs: SignInGroup;
+  /** The role an approved 单位注册 gives the unit's 经办人 (scoped to that unit). One role at most. */
+  unitAgent?: boolean;
 }
 
 export type SignInGroup = "applicants" | "staff";
@@ -80,19 +85,19 @@ export const ROLES = {
     ],
   },
   unit_reviewer: {
-    label: "单位经办人", staff: true, scope: { kinds: ["unit"] }, decides: ["entries", "applications"], signsInAs: "staff",
+    label: "单位经办人", staff: true, scope: { kinds: ["unit"] }, decides: ["entries", "applications"], unitAgent: true, signsInAs: "staff",
     menu: [STAFF_MENU[0], { to: "/review/entries", label: "业绩审核" }, STAFF_MENU[1], STAFF_MENU[2]],
   },
   dept_reviewer: {
-    label: "主管部门", staff: true, scope: { kinds: ["department"], unitsOfDepartments: true }, decides: ["applications"], signsInAs: "staff",
-    menu: STAFF_MENU,
+    label: "主管部门", staff: true, scope: { kinds: ["department"], unitsOfDepartments: true }, decides: ["applications", "unit-registrations"], signsInAs: "staff",
+    menu: [...STAFF_MENU, { to: "/review/units", label: "单位注册审核" }],
   },
   acceptance_office: {
     label: "受理部门/评委会办事机构", staff: true, scope: { kinds: ["committee", "acceptance", "department"] }, decides: ["applications", "offline-payment"], signsInAs: "staff",
     menu: STAFF_MENU,
   },
   admin: {
-    label: "系统管理员", staff: false, scope: { kinds: [] }, decides: ["configuration"], signsInAs: "staff",
+    label: "系统管理员", staff: false, scope: { kinds: [], all: true }, decides: ["configuration", "unit-registrations"], signsInAs: "staff",
     menu: [
       { to: "/admin/users", label: "用户管理" },
       { to: "/admin/forms", label: "表单管理" },
@@ -101,6 +106,7 @@ export const ROLES = {
       { to: "/admin/dictionaries", label: "字典管理" },
       { to: "/admin/plans", label: "申报计划" },
       { to: "/admin/config", label: "配置导入导出" },
+      { to: "/review/units", label: "单位注册审核" },
     ],
   },
 } as const satisfies Record<string, RoleSpec>;
@@ -130,6 +136,10 @@ export const may = (role: string, decision: Decision) => isRole(role) && spec(ro
 export const rolesThatMay = (decision: Decision) => ROLE_IDS.filter((r) => spec(r).decides.includes(decision));
 export const scopeKindsOf = (role: Role) => spec(role).scope.kinds;
 export const unitsOfDepartments = (role: Role) => !!spec(role).scope.unitsOfDepartments;
+/** The role an approved 单位注册 gives its 经办人, or null when the table names none. */
+export const unitAgentRole = (): Role | null => ROLE_IDS.find((r) => !!spec(r).unitAgent) ?? null;
+/** Whether the role sees every unit (no scope rows needed). */
+export const seesAllUnits = (role: string) => isRole(role) && !!spec(role).scope.all;
 export const profileFirst = (role: Role) => !!spec(role).profileFirst;
 /** Whose sign-in configuration applies to a stored role name (an unknown role counts as staff). */
 export const signInGroupOf = (role: string): SignInGroup => (isRole(role) ? spec(role).signsInAs : "staff");
