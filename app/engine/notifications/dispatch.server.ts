@@ -91,6 +91,8 @@ async function recipientOf(db: Db, def: NotificationsDefinition, userId: number,
  * messages. Returns how many rows were looked at (0: nothing waits).
  */
 export async function dispatchNotifications(db: Db, now = new Date(), batch = BATCH): Promise<{ events: number; messages: number }> {
+  // Idle servers only read (the partial index): no write transaction unless something waits.
+  if (!(await db.models.AuditLog.findOne({ where: { notifyPending: true }, attributes: ["id"], raw: true }))) return { events: 0, messages: 0 };
   const published = await getDefinition(db, notificationsKind, NOTIFICATIONS_ID);
   const pg = db.sequelize.getDialect() === "postgres";
   return db.sequelize.transaction(async (t) => {
