@@ -87,7 +87,7 @@ describe("notifications from the engine's changes", () => {
     await settle();
     let msgs = await messagesOf(a.id);
     const returned = msgs.filter((m) => m.eventKey.endsWith(":application-returned"));
-    expect(returned.map((m) => m.channel).sort()).toEqual(["inbox", "sms"]);
+    expect(returned.map((m) => m.channel).sort(), JSON.stringify(msgs)).toEqual(["inbox", "sms"]);
     expect(returned[0].body).toContain(app.number!);
     expect(returned[0].body).toContain("请补充单位推荐意见");
 
@@ -98,7 +98,7 @@ describe("notifications from the engine's changes", () => {
     await settle();
     msgs = await messagesOf(b.id);
     const kinds = msgs.map((m) => `${m.eventKey.split(":")[2]}/${m.channel}`).sort();
-    expect(kinds).toEqual(["application-payment-due/inbox", "application-payment-due/sms", "application-stage-passed/inbox", "application-stage-passed/inbox"]);
+    expect(kinds, JSON.stringify(await db.models.AuditLog.findAll({ where: { entityType: "application", entityId: String(second.id) }, raw: true }))).toEqual(["application-payment-due/inbox", "application-payment-due/sms", "application-stage-passed/inbox", "application-stage-passed/inbox"]);
     const full = (await db.models.Application.findByPk(second.id))!.applicantIdNumber!;
     for (const m of msgs) expect(m.body).not.toContain(full);
   });
