@@ -15,6 +15,21 @@ const COMMON_ATTACHMENTS = [
   { name: "学历学位证书", required: true, accept: ["jpg", "png", "pdf"], maxSizeMb: 10, maxCount: 4 },
 ];
 
+/** The demo plans' eligibility rules (the facts they read are labelled: tests/unit/eligibility-facts.test.ts). */
+export const DEMO_RULES = {
+  review: [
+    { label: "大学本科及以上学历", logic: { ">=": [{ var: "educationRank" }, 4] } },
+    { label: "现资格级别为中级", logic: { "==": [{ var: "currentTitleLevel" }, "中级"] } },
+    { label: "取得中级资格满 5 年", logic: { ">=": [{ var: "yearsSinceCurrentTitle" }, 5] } },
+    { label: "审核通过的论文或获奖不少于 1 项", logic: { ">=": [{ "+": [{ var: "approved.paper" }, { var: "approved.award" }] }, 1] } },
+  ],
+  initial: [
+    { label: "大学专科及以上学历", logic: { ">=": [{ var: "educationRank" }, 3] } },
+    { label: "参加工作满 1 年", logic: { ">=": [{ var: "yearsSinceWorkStart" }, 1] } },
+  ],
+  recognition: [{ label: "已取得中级资格", logic: { "==": [{ var: "currentTitleLevel" }, "中级"] } }],
+};
+
 export async function seedDemoPlans(db: Db) {
   const m = db.models;
   const series = async (name: string) => (await m.TitleSeries.findOne({ where: { name } }))!;
@@ -32,12 +47,7 @@ export async function seedDemoPlans(db: Db) {
       applicantNotice: "<p>申报人对申报材料的真实性负责，弄虚作假者按规定严肃处理。</p>",
       attachmentRequirements: [...COMMON_ATTACHMENTS, { name: "代表性业绩材料", required: true, accept: ["pdf"], maxSizeMb: 20, maxCount: 5 }, { name: "单位公示结果", required: false, accept: ["pdf", "jpg"], maxSizeMb: 5, maxCount: 1 }],
       eligibilityText: "具备大学本科及以上学历，取得工程师资格后从事本专业技术工作满5年；任现职以来有审核通过的论文或科技奖励。",
-      eligibilityRules: [
-        { label: "大学本科及以上学历", logic: { ">=": [{ var: "educationRank" }, 4] } },
-        { label: "现资格级别为中级", logic: { "==": [{ var: "currentTitleLevel" }, "中级"] } },
-        { label: "取得中级资格满 5 年", logic: { ">=": [{ var: "yearsSinceCurrentTitle" }, 5] } },
-        { label: "审核通过的论文或获奖不少于 1 项", logic: { ">=": [{ "+": [{ var: "approved.paper" }, { var: "approved.award" }] }, 1] } },
-      ],
+      eligibilityRules: DEMO_RULES.review,
       specialtyIds: gcSpecs, committeeIds: committee ? [committee.id] : [], acceptanceDepartmentIds: [],
     },
     {
@@ -48,10 +58,7 @@ export async function seedDemoPlans(db: Db) {
       applicantNotice: "<ul><li>大学本科毕业从事专业技术工作满1年，可初定助理级；</li><li>大学专科毕业满3年、中专毕业满5年，可初定助理级。</li></ul>",
       attachmentRequirements: [...COMMON_ATTACHMENTS, { name: "单位考察意见", required: true, accept: ["pdf", "jpg"], maxSizeMb: 5, maxCount: 1 }],
       eligibilityText: "大学本科毕业后从事本专业技术工作满1年（专科满3年）。",
-      eligibilityRules: [
-        { label: "大学专科及以上学历", logic: { ">=": [{ var: "educationRank" }, 3] } },
-        { label: "参加工作满 1 年", logic: { ">=": [{ var: "yearsSinceWorkStart" }, 1] } },
-      ],
+      eligibilityRules: DEMO_RULES.initial,
       specialtyIds: gcSpecs, committeeIds: [], acceptanceDepartmentIds: depts,
     },
     {
@@ -62,7 +69,7 @@ export async function seedDemoPlans(db: Db) {
       applicantNotice: "<p>须提供原资格证书、评审表及调动手续材料。</p>",
       attachmentRequirements: [...COMMON_ATTACHMENTS, { name: "原专业技术资格证书", required: true, accept: ["pdf", "jpg"], maxSizeMb: 10, maxCount: 2 }, { name: "调动手续", required: true, accept: ["pdf"], maxSizeMb: 10, maxCount: 2 }],
       eligibilityText: "已取得外省中级专业技术资格。",
-      eligibilityRules: [{ label: "已取得中级资格", logic: { "==": [{ var: "currentTitleLevel" }, "中级"] } }],
+      eligibilityRules: DEMO_RULES.recognition,
       specialtyIds: gcSpecs, committeeIds: [], acceptanceDepartmentIds: depts,
     },
   ];

@@ -192,8 +192,8 @@ describe("applicant pages", () => {
     await db.models.AchievementEntry.create({ userId: ok.id, categoryId: "achievement/paper", formVersion: 1, data: {}, status: "pending", submittedAt: new Date() });
     const good = (await (await ok.c.get(`/plans/${review}?_data=${route}`)).json()).checks;
     expect(good.map((r: any) => [r.label, r.met])).toEqual([["大学本科及以上学历", true], ["取得中级资格满 5 年", true], ["审核通过的论文不少于 1 篇", true]]);
-    expect(good[2].used).toEqual([{ name: "approved.paper", label: "已审核通过的业绩数（paper）", value: 1 }]);
-    expect(good[0].used).toEqual([{ name: "educationRank", label: "学历等级", value: 4 }]);
+    expect(good[2].used).toEqual([{ name: "approved.paper", label: "已审核通过的业绩数（论文）", value: 1, text: "1" }]);
+    expect(good[0].used).toEqual([{ name: "educationRank", label: "学历等级", value: 4, text: "大学本科" }]);
     const okHtml = await (await ok.c.get(`/plans/${review}`)).text();
     expect(okHtml).toContain("您满足全部资格条件");
 
@@ -203,7 +203,9 @@ describe("applicant pages", () => {
     expect(res[1].used.find((u: any) => u.name === "yearsSinceCurrentTitle").value).toBe(2);
     const html = await (await bad.c.get(`/plans/${review}`)).text();
     expect(html).toContain("有 3 项资格条件未满足");
-    expect(html).toContain("学历等级：3");
+    expect(html).toContain("学历等级：大学专科");
+    expect(html).toContain("已审核通过的业绩数（论文）：0");
+    expect(html).not.toMatch(/学历等级：\d|业绩数（[a-z]/);
     expect(html).toContain("取得现资格年限（年）：2");
   });
 });
