@@ -13,6 +13,7 @@ import { checkRules, type FieldRule } from "~/engine/rules";
 import { translateString } from "./rjsf-zh";
 import { widgets } from "./widgets";
 import { FieldTemplate } from "./field-template";
+import { holdEnterBeforeLastField } from "./enter-key";
 import { withKnownUi } from "~/engine/ui-registry";
 
 export const browserValidator = customizeValidator(RJSF_VALIDATOR_OPTIONS, localizeZh);
@@ -96,7 +97,8 @@ export function SchemaForm(props: SchemaFormProps) {
     },
   };
   return (
-    <div className="schema-form">
+    // Enter in a field does not submit the form unless the field is the last one (enter-key.ts).
+    <div className="schema-form" onKeyDown={holdEnterBeforeLastField}>
       {clientErrorCount > 0 ? (
         <Alert type="error" showIcon style={{ marginBottom: 16 }} title={`有 ${clientErrorCount} 处填写有误，请按字段下方的提示修改`} />
       ) : null}
