@@ -13,7 +13,6 @@ import { checkRules, type FieldRule } from "~/engine/rules";
 import { translateString } from "./rjsf-zh";
 import { widgets } from "./widgets";
 import { FieldTemplate } from "./field-template";
-import { holdEnterBeforeLastField } from "./enter-key";
 import { withKnownUi } from "~/engine/ui-registry";
 
 export const browserValidator = customizeValidator(RJSF_VALIDATOR_OPTIONS, localizeZh);
@@ -97,8 +96,7 @@ export function SchemaForm(props: SchemaFormProps) {
     },
   };
   return (
-    // Enter in a field does not submit the form unless the field is the last one (enter-key.ts).
-    <div className="schema-form" onKeyDown={holdEnterBeforeLastField}>
+    <div className="schema-form">
       {clientErrorCount > 0 ? (
         <Alert type="error" showIcon style={{ marginBottom: 16 }} title={`有 ${clientErrorCount} 处填写有误，请按字段下方的提示修改`} />
       ) : null}

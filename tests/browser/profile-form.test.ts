@@ -1,9 +1,10 @@
-// The profile form as a person fills it in (issue 16): Enter in a field before the last one never
-// submits it (Enter in 出生日期 used to save the profile and jump to 个人中心); a pattern error
-// says what is expected; a required select offers only its values, an optional one 「（不填）」.
+// Forms as a person fills them in (issue 16): Enter in a field before the last one never submits
+// a form (Enter in 出生日期 used to save the profile and jump to 个人中心) — the login form, the
+// profile — while a search form still searches on Enter; a pattern error says what is expected;
+// a required select offers only its values, an optional one 「（不填）」.
 import type { Browser, HTTPRequest, Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureBuilt, launchBrowser, loginThroughPage, newPage, pageHelpers, type PageHelpers } from "../helpers/browser";
+import { ensureBuilt, launchBrowser, newPage, pageHelpers, type PageHelpers } from "../helpers/browser";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { uniqueName, unitId, validProfile } from "../helpers/fixtures";
 import { createUser } from "~/engine/people/users.server";
@@ -17,6 +18,7 @@ let browser: Browser;
 let page: Page;
 let h: PageHelpers;
 let userId: number;
+let username: string;
 const posts: string[] = [];
 
 /** Replaces a date picker's text, confirms it with Enter, and waits for the picker to take it. */
@@ -35,27 +37,40 @@ async function offered(id: string) {
   return page.$$eval(OPEN_OPTIONS, (os) => os.map((o) => o.getAttribute("title")));
 }
 
-describe("个人基本信息: keys, messages and selects", () => {
+describe("登录与个人基本信息：回车、格式提示、下拉选择", () => {
   beforeAll(async () => {
     ensureBuilt();
     ctx = await startTestServer();
-    const username = uniqueName("enter");
+    username = uniqueName("enter");
     userId = (await createUser(ctx.db, { username, password: PASSWORD, role: "applicant" })).id;
     await saveProfile(ctx.db, userId, validProfile(await unitId(ctx.db), { currentTitleLevel: "中级", postcode: "310023" }), null);
     browser = await launchBrowser();
     page = await newPage(browser, 20_000);
     h = pageHelpers(page);
-    await loginThroughPage(h, ctx.server.url, username, PASSWORD);
     page.on("request", (r: HTTPRequest) => {
       if (r.method() === "POST") posts.push(new URL(r.url()).pathname);
     });
-    await h.open(`${ctx.server.url}/profile`);
-    await page.waitForSelector("#root_birthDate");
   });
 
   afterAll(async () => {
     await browser?.close();
     await ctx?.stop();
+  });
+
+  it("login: Enter in 用户名 sends nothing, even with both filled; Enter in 密码 signs in", async () => {
+    await h.open(`${ctx.server.url}/login`);
+    await page.type("#password", PASSWORD);
+    await page.type("#username", username);
+    await page.keyboard.press("Enter");
+    // The next keystrokes land on the same page: the form was not sent.
+    await page.click("#password");
+    expect(posts).toEqual([]);
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => location.pathname !== "/login");
+    expect(posts).toEqual(["/login"]);
+    posts.length = 0;
+    await h.open(`${ctx.server.url}/profile`);
+    await page.waitForSelector("#root_birthDate");
   });
 
   it("Enter in a date field or a middle field keeps the form open", async () => {
@@ -114,5 +129,12 @@ describe("个人基本信息: keys, messages and selects", () => {
     const saved = (await ctx.db.models.Profile.findOne({ where: { userId } }))!.data as Record<string, unknown>;
     expect(saved).toMatchObject({ birthDate: "1988-07-01", workStartDate: "2013-08", email: "wxm2@example.com", scholarId: "CN-BM75JUJJ" });
     expect(saved.currentTitleLevel).toBeUndefined();
+  });
+
+  it("a search form still searches on Enter from its keyword box", async () => {
+    await h.open(`${ctx.server.url}/archive/paper`);
+    await page.type("form[role=search] input[name=q]", "催化");
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => new URLSearchParams(location.search).get("q") === "催化");
   });
 });
