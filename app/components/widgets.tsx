@@ -5,7 +5,7 @@ import { CloseCircleFilled, CloseOutlined, DeleteOutlined, PaperClipOutlined, Up
 import { Widgets as ThemeWidgets } from "@rjsf/antd";
 import { Alert, Button, DatePicker, Progress, Select, Typography, Upload } from "antd";
 import dayjs from "dayjs";
-import { ariaDescribedByIds, enumOptionSelectedValue, enumOptionValueDecoder, enumOptionValueEncoder, getOptionValueFormat, type WidgetProps } from "@rjsf/utils";
+import { ariaDescribedByIds, enumOptionSelectedValue, enumOptionValueDecoder, enumOptionValueEncoder, getOptionValueFormat, SelectedOptionDescription, type WidgetProps } from "@rjsf/utils";
 import { acceptAttribute, acceptLabels, fileSpecOf, formatBytes } from "~/engine/file-kinds";
 import { MISSING_WIDGET, type EngineWidgetName } from "~/engine/ui-registry";
 
@@ -328,7 +328,7 @@ const NO_VALUE = "";
  * nothing is chosen.
  */
 export function EnumSelectWidget(props: WidgetProps) {
-  const { id, htmlName, options, value, required, multiple, disabled, readonly, autofocus, placeholder, schema, onChange, onBlur, onFocus } = props;
+  const { id, htmlName, options, value, required, multiple, disabled, readonly, autofocus, placeholder, schema, registry, uiSchema, hideLabel, onChange, onBlur, onFocus } = props;
   const { enumOptions, enumDisabled, emptyValue } = options;
   const format = getOptionValueFormat(options);
   const decode = (v: unknown) => enumOptionValueDecoder(v as string, enumOptions, format, emptyValue);
@@ -340,23 +340,27 @@ export function EnumSelectWidget(props: WidgetProps) {
   }, [enumOptions, enumDisabled, format, multiple, required, schema.default]);
   const selected = enumOptionSelectedValue(value, enumOptions, !!multiple, format, emptyValue);
   return (
-    <Select
-      id={id}
-      {...{ name: htmlName || id }}
-      mode={multiple ? "multiple" : undefined}
-      value={selected === NO_VALUE ? undefined : selected}
-      placeholder={placeholder || "请选择"}
-      options={selectOptions}
-      showSearch={{ filterOption: (input, o) => typeof o?.label === "string" && o.label.toLowerCase().includes(input.toLowerCase()) }}
-      disabled={disabled || readonly}
-      autoFocus={autofocus}
-      style={{ width: "100%" }}
-      getPopupContainer={(node: HTMLElement) => node.parentElement ?? document.body}
-      aria-describedby={ariaDescribedByIds(id)}
-      onChange={readonly ? undefined : (v: unknown) => onChange(decode(v))}
-      onBlur={readonly ? undefined : () => onBlur(id, decode(selected))}
-      onFocus={readonly ? undefined : () => onFocus(id, decode(selected))}
-    />
+    <>
+      <Select
+        id={id}
+        {...{ name: htmlName || id }}
+        mode={multiple ? "multiple" : undefined}
+        value={selected === NO_VALUE ? undefined : selected}
+        placeholder={placeholder || "请选择"}
+        options={selectOptions}
+        showSearch={{ filterOption: (input, o) => typeof o?.label === "string" && o.label.toLowerCase().includes(input.toLowerCase()) }}
+        disabled={disabled || readonly}
+        autoFocus={autofocus}
+        style={{ width: "100%" }}
+        getPopupContainer={(node: HTMLElement) => node.parentElement ?? document.body}
+        aria-describedby={ariaDescribedByIds(id)}
+        onChange={readonly ? undefined : (v: unknown) => onChange(decode(v))}
+        onBlur={readonly ? undefined : () => onBlur(id, decode(selected))}
+        onFocus={readonly ? undefined : () => onFocus(id, decode(selected))}
+      />
+      {/* The description of the chosen oneOf/anyOf option, as the theme shows it. */}
+      <SelectedOptionDescription id={id} multiple={multiple} options={options} registry={registry} uiSchema={uiSchema} value={value} hideLabel={hideLabel} />
+    </>
   );
 }
 
