@@ -12,7 +12,7 @@ import { theme } from "../app/components/theme";
 // the browser at hydration; listing it only makes its first paint styled.
 const includes = [
   "Alert", "Badge", "Breadcrumb", "Button", "Card", "Checkbox", "Col", "Collapse", "DatePicker", "Descriptions",
-  "Divider", "Drawer", "Dropdown", "Empty", "Form", "Grid", "Image", "Input", "InputNumber", "Layout", "Menu",
+  "Divider", "Drawer", "Dropdown", "Empty", "Form", "Grid", "Image", "Input", "InputNumber", "Layout", "List", "Menu",
   "Modal", "Pagination", "Popconfirm", "Popover", "Progress", "QRCode", "Radio", "Result", "Row", "Select", "Space",
   "Spin", "Statistic", "Steps", "Switch", "Table", "Tabs", "Tag", "Timeline", "Tooltip", "Typography", "Upload",
   "message", "notification",

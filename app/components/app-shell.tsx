@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { Form, Link, useLocation } from "@remix-run/react";
 import { Button, Menu } from "antd";
 import { useHydrated } from "./hydrated";
+import { holdEnterBeforeLastField } from "./enter-key";
 import { theme } from "./theme";
 import type { NavItem, Role } from "~/engine/people/roles";
 
@@ -63,7 +64,8 @@ export function AppShell({ user, children }: { user: ShellUser | null; children:
           )}
         </nav>
       ) : null}
-      <main id="main" className="app-main">{children}</main>
+      {/* Enter in a field submits a form of several fields only from its last one (enter-key.ts). */}
+      <main id="main" className="app-main" onKeyDown={holdEnterBeforeLastField}>{children}</main>
       <footer className="app-footer">主办：浙江省人力资源和社会保障厅</footer>
     </>
   );

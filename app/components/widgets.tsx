@@ -5,7 +5,7 @@ import { CloseCircleFilled, CloseOutlined, DeleteOutlined, PaperClipOutlined, Up
 import { Widgets as ThemeWidgets } from "@rjsf/antd";
 import { Alert, Button, DatePicker, Progress, Select, Typography, Upload } from "antd";
 import dayjs from "dayjs";
-import type { WidgetProps } from "@rjsf/utils";
+import { ariaDescribedByIds, enumOptionSelectedValue, enumOptionValueDecoder, enumOptionValueEncoder, getOptionValueFormat, SelectedOptionDescription, type WidgetProps } from "@rjsf/utils";
 import { acceptAttribute, acceptLabels, fileSpecOf, formatBytes } from "~/engine/file-kinds";
 import { MISSING_WIDGET, type EngineWidgetName } from "~/engine/ui-registry";
 
@@ -317,6 +317,53 @@ function withPlaceholder(Widget: ComponentType<WidgetProps>, text: string) {
   return Wrapped;
 }
 
+/** The value of the empty choice an optional select offers first. */
+const NO_VALUE = "";
+
+/**
+ * An enum select (the antd theme's SelectWidget, except for its empty choice). The theme puts an
+ * empty row labelled with the placeholder (「请选择」) first in every single select, so a required
+ * field offered 「请选择」 as a value to pick. Here a required field offers only its values; an
+ * optional one starts with 「（不填）」, which clears the choice. The placeholder shows while
+ * nothing is chosen.
+ */
+export function EnumSelectWidget(props: WidgetProps) {
+  const { id, htmlName, options, value, required, multiple, disabled, readonly, autofocus, placeholder, schema, registry, uiSchema, hideLabel, onChange, onBlur, onFocus } = props;
+  const { enumOptions, enumDisabled, emptyValue } = options;
+  const format = getOptionValueFormat(options);
+  const decode = (v: unknown) => enumOptionValueDecoder(v as string, enumOptions, format, emptyValue);
+  const selectOptions = useMemo(() => {
+    const list = (enumOptions ?? []).map(({ value: v, label }, i) => ({
+      key: String(i), value: enumOptionValueEncoder(v, i, format), label, disabled: Array.isArray(enumDisabled) && enumDisabled.includes(v),
+    }));
+    return multiple || required || schema.default !== undefined ? list : [{ key: "none", value: NO_VALUE, label: "（不填）", disabled: false }, ...list];
+  }, [enumOptions, enumDisabled, format, multiple, required, schema.default]);
+  const selected = enumOptionSelectedValue(value, enumOptions, !!multiple, format, emptyValue);
+  return (
+    <>
+      <Select
+        id={id}
+        {...{ name: htmlName || id }}
+        mode={multiple ? "multiple" : undefined}
+        value={selected === NO_VALUE ? undefined : selected}
+        placeholder={placeholder || "请选择"}
+        options={selectOptions}
+        showSearch={{ filterOption: (input, o) => typeof o?.label === "string" && o.label.toLowerCase().includes(input.toLowerCase()) }}
+        disabled={disabled || readonly}
+        autoFocus={autofocus}
+        style={{ width: "100%" }}
+        getPopupContainer={(node: HTMLElement) => node.parentElement ?? document.body}
+        aria-describedby={ariaDescribedByIds(id)}
+        onChange={readonly ? undefined : (v: unknown) => onChange(decode(v))}
+        onBlur={readonly ? undefined : () => onBlur(id, decode(selected))}
+        onFocus={readonly ? undefined : () => onFocus(id, decode(selected))}
+      />
+      {/* The description of the chosen oneOf/anyOf option, as the theme shows it. */}
+      <SelectedOptionDescription id={id} multiple={multiple} options={options} registry={registry} uiSchema={uiSchema} value={value} hideLabel={hideLabel} />
+    </>
+  );
+}
+
 /** In place of a widget a stored form names but the engine does not have (ui-registry.ts withKnownUi). */
 export function MissingWidget(props: WidgetProps) {
   const name = typeof props.options.missingWidget === "string" ? props.options.missingWidget : "";
@@ -332,7 +379,7 @@ const engineWidgets: Record<EngineWidgetName, ComponentType<WidgetProps>> = {
 };
 
 export const widgets = {
-  SelectWidget: withPlaceholder(ThemeWidgets.SelectWidget, "请选择"),
+  SelectWidget: EnumSelectWidget,
   DateWidget: withPlaceholder(ThemeWidgets.DateWidget, "请选择日期"),
   DateTimeWidget: withPlaceholder(ThemeWidgets.DateTimeWidget, "请选择日期和时间"),
   ...engineWidgets,

@@ -26,6 +26,11 @@ export const FACT_LABELS: Record<string, string> = {
 
 export type Facts = Record<string, unknown> & { approved: Record<string, number> };
 
+/** Facts that hold a rank: each value reads as the label it stands for (学历等级 4 → 大学本科). */
+const RANKS: Record<string, Record<string, number>> = { educationRank: EDUCATION_RANK, levelRank: LEVEL_RANK };
+/** Category slug → title, for the approved.<slug> facts (the pre-check passes the install's categories). */
+export type CategoryTitles = Record<string, string>;
+
 /** Whole years from a "YYYY-MM" or "YYYY-MM-DD" string to `now`, or null when absent/invalid. */
 export function yearsSince(ym: unknown, now: Date): number | null {
   if (typeof ym !== "string") return null;
@@ -54,7 +59,9 @@ export function buildFacts(profile: Record<string, unknown> | null, approved: Re
   };
 }
 
-export interface RuleResult { label: string; met: boolean; used: { name: string; label: string; value: unknown }[]; error?: string }
+/** One fact a rule read: its name, what a person calls it, its value and that value as a person reads it. */
+export interface UsedFact { name: string; label: string; value: unknown; text: string }
+export interface RuleResult { label: string; met: boolean; used: UsedFact[]; error?: string }
 
 function lookup(facts: Facts, path: string): unknown {
   if (path.startsWith("approved.")) return facts.approved[path.slice(9)] ?? 0;
@@ -66,9 +73,28 @@ function lookup(facts: Facts, path: string): unknown {
   return cur;
 }
 
-export function factLabel(name: string) {
-  if (name.startsWith("approved.")) return `已审核通过的业绩数（${name.slice(9)}）`;
-  return FACT_LABELS[name] ?? name;
+/** What a person calls a fact: 学历等级, 已审核通过的业绩数（论文）; null when the fact has no label
+ * (an unknown name, or a category this install does not have). */
+export function factLabel(name: string, categories: CategoryTitles = {}): string | null {
+  if (name.startsWith("approved.")) {
+    const title = Object.prototype.hasOwnProperty.call(categories, name.slice(9)) ? categories[name.slice(9)] : "";
+    return title ? `已审核通过的业绩数（${title}）` : null;
+  }
+  return Object.prototype.hasOwnProperty.call(FACT_LABELS, name) ? FACT_LABELS[name] : null;
+}
+
+/** A fact's value as a person reads it: a rank as the label it stands for, nothing as （未填写）. */
+export function factText(name: string, value: unknown): string {
+  if (value === null || value === undefined || value === "") return "（未填写）";
+  const ranks = Object.prototype.hasOwnProperty.call(RANKS, name) ? RANKS[name] : null;
+  if (ranks) return Object.keys(ranks).find((k) => ranks[k] === value) ?? "（未填写）";
+  return String(value);
+}
+
+/** The facts rules read that have no label (what the contract test and a rule check look for). */
+export function unlabelledFacts(rules: { logic: unknown }[], categories: CategoryTitles): string[] {
+  const names = rules.flatMap((r) => (jsonLogic.is_logic(r.logic) ? jsonLogic.uses_data(r.logic as Record<string, unknown>).map(String) : []));
+  return [...new Set(names)].filter((n) => factLabel(n, categories) === null);
 }
 
 /** Checks a rule list's shape; returns problems in Chinese (empty when fine). */
@@ -87,10 +113,13 @@ export function checkRules(rules: unknown): string[] {
   return errors;
 }
 
-export function evaluateRules(rules: EligibilityRule[], facts: Facts): RuleResult[] {
+export function evaluateRules(rules: EligibilityRule[], facts: Facts, categories: CategoryTitles = {}): RuleResult[] {
   return rules.map((r) => {
     const names = [...new Set((jsonLogic.uses_data(r.logic as Record<string, unknown>)).map(String))];
-    const used = names.map((name) => ({ name, label: factLabel(name), value: lookup(facts, name) }));
+    const used = names.map((name) => {
+      const value = lookup(facts, name);
+      return { name, label: factLabel(name, categories) ?? name, value, text: factText(name, value) };
+    });
     try {
       return { label: r.label, met: jsonLogic.truthy(jsonLogic.apply(r.logic as RulesLogic, facts)), used };
     } catch (e) {

@@ -245,7 +245,11 @@ export async function precheck(db: Db, userId: number, plan: Pick<PlanAttrs, "el
     raw: true,
   }));
   const approved: Record<string, number> = {};
-  for (const c of await listCategories(db)) approved[c.slug] = 0;
+  const titles: Record<string, string> = {};
+  for (const c of await listCategories(db)) {
+    approved[c.slug] = 0;
+    titles[c.slug] = c.title;
+  }
   for (const r of rows) approved[slugOf(r.categoryId)] = Number(r.n);
-  return evaluateRules(plan.eligibilityRules, buildFacts(profile?.data ?? null, approved, now));
+  return evaluateRules(plan.eligibilityRules, buildFacts(profile?.data ?? null, approved, now), titles);
 }

@@ -11,7 +11,7 @@
 // keyword is ignored (e.g. additionalItems without a tuple) are valid draft-07 and pass.
 // Client-safe (no Node imports).
 import type Ajv from "ajv";
-import { createAjv, ENGINE_KEYWORDS, messageFor } from "./validator";
+import { createAjv, ENGINE_KEYWORDS, messageFor, PATTERN_HINT } from "./validator";
 import { BASE64_REASON } from "./ui-registry";
 
 let cached: { ajv: Ajv; warnings: string[] } | null = null;
@@ -102,6 +102,18 @@ function strictProblem(message: string, schema: unknown): string[] | null {
   return null;
 }
 
+/** x-pattern-hint: a short Chinese text, on a field that has a pattern (it is what the pattern's error says). */
+function hintProblems(schema: unknown): string[] {
+  const out: string[] = [];
+  for (const { node, pointer } of subschemas(schema)) {
+    if (!Object.prototype.hasOwnProperty.call(node, PATTERN_HINT)) continue;
+    const hint = node[PATTERN_HINT];
+    if (typeof hint !== "string" || !hint.trim() || hint.length > 200) out.push(`${schemaPath(pointer)}.${PATTERN_HINT}：应为 1–200 个字符的说明，如「应为 6 位数字」`);
+    else if (typeof node.pattern !== "string") out.push(`${schemaPath(pointer)}.${PATTERN_HINT}：只能写在有 pattern 的字段上（它是 pattern 不符时的提示）`);
+  }
+  return out;
+}
+
 /** Every problem with the schema as the engine compiles it (empty: it compiles), in Chinese. */
 export function compileProblems(schema: unknown): string[] {
   const { ajv, warnings } = strictAjv();
@@ -121,7 +133,7 @@ export function compileProblems(schema: unknown): string[] {
     }
     return out.length ? out : ["schema 不符合 JSON Schema draft-07"];
   }
-  const problems = formatProblems(s);
+  const problems = [...formatProblems(s), ...hintProblems(s)];
   // Ajv throws on an unknown format even when logging the rest: compile a copy without them, so
   // every other problem is still found in this pass.
   const known = new Set(knownFormats());

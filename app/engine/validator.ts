@@ -16,8 +16,11 @@ import localizeZh from "ajv-i18n/localize/zh";
 import { isValidCreditCode, isValidIdCard, isValidMobile, isValidYearMonth } from "./cn-codes";
 import { MAX_PATTERN_SUBJECT, re2RegExp } from "./re2-regexp";
 
-/** Engine annotations allowed inside a schema (they carry no validation of their own). */
-export const ENGINE_KEYWORDS = ["x-dictionary", "x-file"];
+/** Engine annotations allowed inside a schema (they carry no validation of their own).
+ * "x-pattern-hint": what a value matching the field's pattern looks like, in Chinese; the pattern's
+ * error says it (格式不正确：应为…), since a person cannot read the regular expression. */
+export const ENGINE_KEYWORDS = ["x-dictionary", "x-file", "x-pattern-hint"];
+export const PATTERN_HINT = "x-pattern-hint";
 
 export const AJV_OPTIONS: Options = {
   allErrors: true,
@@ -85,7 +88,7 @@ export function messageFor(keyword: string, params: Record<string, any>, fallbac
     case "format":
       return FORMAT_MESSAGES[params.format] ?? `格式不正确（${params.format}）`;
     case "pattern":
-      return "格式不正确";
+      return typeof params.hint === "string" && params.hint ? `格式不正确：${params.hint}` : "格式不正确";
     case "minimum":
       return `不能小于 ${params.limit}`;
     case "maximum":
@@ -117,7 +120,12 @@ const patternWithinMaxLength: CodeKeywordDefinition = {
   schemaType: "string",
   error: {
     message: ({ schemaCode }) => str`must match pattern "${schemaCode}"`,
-    params: ({ schemaCode }) => _`{pattern: ${schemaCode}}`,
+    // The field's hint (x-pattern-hint) travels with the error, so the server's and the browser's
+    // messages say what is expected.
+    params: ({ schemaCode, parentSchema }) => {
+      const hint = parentSchema?.[PATTERN_HINT];
+      return typeof hint === "string" ? _`{pattern: ${schemaCode}, hint: ${hint}}` : _`{pattern: ${schemaCode}}`;
+    },
   },
   code(cxt: KeywordCxt) {
     const { gen, data, schema, parentSchema } = cxt;

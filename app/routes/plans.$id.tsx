@@ -32,8 +32,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return json({ plan, type: { label: type.label, applicationType: type.applicationType, acceptedBy: type.acceptedBy }, checks, mine, department, canApply: user.role === "applicant" });
 }
 
-const show = (v: unknown) => (v === null || v === undefined || v === "" ? "（未填写）" : String(v));
-
 export default function PlanDetail() {
   const { plan, type, checks, mine, department, canApply } = useLoaderData<typeof loader>();
   const failed = useActionData<{ error?: string }>();
@@ -61,7 +59,7 @@ export default function PlanDetail() {
                   <Space direction="vertical" size={2}>
                     <Space>{c.met ? <Tag color="green">满足</Tag> : <Tag color="red">不满足</Tag>}<span>{c.label}</span></Space>
                     <Typography.Text type="secondary">
-                      依据：{c.used.map((u) => `${u.label}：${show(u.value)}`).join("；") || "—"}
+                      依据：{c.used.map((u) => `${u.label}：${u.text}`).join("；") || "—"}
                       {c.error ? `（规则无法计算：${c.error}）` : ""}
                     </Typography.Text>
                   </Space>

@@ -171,8 +171,8 @@ const WALKS: Record<string, Walk> = {
       await h.page.click("#root_specialty");
       await h.page.waitForSelector(".ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option", { visible: true });
       const offered = await h.page.$$eval(".ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option", (os) => os.map((o) => o.getAttribute("title")));
-      // (RJSF puts the placeholder first, to clear the choice.)
-      expect(offered).toEqual(["请选择本计划可评审的专业", ...refs.specs.map((s) => s.name)]);
+      // A required select offers no empty 「请选择」 row (its prompt is the placeholder).
+      expect(offered).toEqual(refs.specs.map((s) => s.name));
       await h.pickOption(refs.specs[1].name);
       await h.chooseEnum("root_applyMethod", "正常申报");
       await h.fill("#root_currentPosition", "项目负责人");

@@ -1,6 +1,7 @@
 // 申报计划 over HTTP, on SQLite and Postgres: admin CRUD (validation, 409 on a stale edit,
 // formatted text sanitised on save and on display), applicant listing with filters, the plan
 // detail with every section, the eligibility pre-check, closed / not-yet-open plans, access.
+import { Op } from "sequelize";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type RunningServer, type TestServer } from "../helpers/server";
 import { Client } from "../helpers/http";
@@ -8,6 +9,7 @@ import { type Db } from "~/utils/db.server";
 import { createUser } from "~/engine/people/users.server";
 import { saveProfile } from "~/engine/people/profile.server";
 import { uniqueName, unitId, validProfile } from "../helpers/fixtures";
+import { seedDemoPlans } from "../../scripts/seeders/plans";
 
 let ctx: TestServer;
 let server: RunningServer;
@@ -192,8 +194,8 @@ describe("applicant pages", () => {
     await db.models.AchievementEntry.create({ userId: ok.id, categoryId: "achievement/paper", formVersion: 1, data: {}, status: "pending", submittedAt: new Date() });
     const good = (await (await ok.c.get(`/plans/${review}?_data=${route}`)).json()).checks;
     expect(good.map((r: any) => [r.label, r.met])).toEqual([["大学本科及以上学历", true], ["取得中级资格满 5 年", true], ["审核通过的论文不少于 1 篇", true]]);
-    expect(good[2].used).toEqual([{ name: "approved.paper", label: "已审核通过的业绩数（paper）", value: 1 }]);
-    expect(good[0].used).toEqual([{ name: "educationRank", label: "学历等级", value: 4 }]);
+    expect(good[2].used).toEqual([{ name: "approved.paper", label: "已审核通过的业绩数（论文）", value: 1, text: "1" }]);
+    expect(good[0].used).toEqual([{ name: "educationRank", label: "学历等级", value: 4, text: "大学本科" }]);
     const okHtml = await (await ok.c.get(`/plans/${review}`)).text();
     expect(okHtml).toContain("您满足全部资格条件");
 
@@ -203,8 +205,34 @@ describe("applicant pages", () => {
     expect(res[1].used.find((u: any) => u.name === "yearsSinceCurrentTitle").value).toBe(2);
     const html = await (await bad.c.get(`/plans/${review}`)).text();
     expect(html).toContain("有 3 项资格条件未满足");
-    expect(html).toContain("学历等级：3");
+    expect(html).toContain("学历等级：大学专科");
+    expect(html).toContain("已审核通过的业绩数（论文）：0");
+    expect(html).not.toMatch(/学历等级：\d|业绩数（[a-z]/);
     expect(html).toContain("取得现资格年限（年）：2");
+  });
+});
+
+describe("demo plans", () => {
+  // Issue 16: a demo plan's text said 截止 2026年12月31日17:00 while its window ran to another day.
+  it("every date a demo plan page shows is a date of the plan itself", async () => {
+    await seedDemoPlans(db);
+    const demo = await db.models.Plan.findAll({ where: { name: { [Op.like]: "%年度%" } } });
+    const names = demo.map((p) => p.name).filter((n) => /年度(浙江省工程系列|大中专|外省调入)/.test(n));
+    expect(names).toHaveLength(3);
+    const { c } = await login("applicant", {});
+    const beijing = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace("T", " ");
+    for (const p of demo.filter((x) => names.includes(x.name))) {
+      const own = [beijing(p.opensAt), beijing(p.closesAt)];
+      // A demo window opens at 09:00 and closes at 17:00, Beijing time.
+      expect(own.map((d) => d.slice(11))).toEqual(["09:00", "17:00"]);
+      const html = await (await c.get(`/plans/${p.id}`)).text();
+      const text = html.replace(/<script[\s\S]*?<\/script>/g, "").replace(/<[^>]+>/g, " ");
+      const shown = [...text.matchAll(/(\d{4})\s*(?:年|\/|-|\.)\s*(\d{1,2})\s*(?:月|\/|-|\.)\s*(\d{1,2})\s*日?\s*(\d{1,2}:\d{2})?/g)]
+        .map((m) => `${m[1]}-${m[2].padStart(2, "0")}-${m[3].padStart(2, "0")}${m[4] ? ` ${m[4].padStart(5, "0")}` : ""}`);
+      expect(shown.length, p.name).toBeGreaterThan(0);
+      for (const d of shown) expect(own.some((o) => o.startsWith(d)), `${p.name}: ${d} is not one of ${own.join("、")}`).toBe(true);
+      for (const y of text.matchAll(/(\d{4})\s*年度/g)) expect(Number(y[1]), p.name).toBe(p.year);
+    }
   });
 });
 

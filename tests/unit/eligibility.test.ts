@@ -35,12 +35,14 @@ describe("evaluateRules", () => {
   it("reports the data each rule used", () => {
     const [r] = evaluateRules([bachelor5], buildFacts({ highestEducation: "大学本科", currentTitleLevel: "中级", currentTitleDate: "2020-06" }, {}, NOW));
     expect(r.used).toEqual([
-      { name: "educationRank", label: "学历等级", value: 4 },
-      { name: "currentTitleLevel", label: "现资格级别", value: "中级" },
-      { name: "yearsSinceCurrentTitle", label: "取得现资格年限（年）", value: 6 },
+      { name: "educationRank", label: "学历等级", value: 4, text: "大学本科" },
+      { name: "currentTitleLevel", label: "现资格级别", value: "中级", text: "中级" },
+      { name: "yearsSinceCurrentTitle", label: "取得现资格年限（年）", value: 6, text: "6" },
     ]);
-    const [p] = evaluateRules([papers2], buildFacts({}, { paper: 3 }, NOW));
-    expect(p.used).toEqual([{ name: "approved.paper", label: "已审核通过的业绩数（paper）", value: 3 }]);
+    const [p] = evaluateRules([papers2], buildFacts({}, { paper: 3 }, NOW), { paper: "论文" });
+    expect(p.used).toEqual([{ name: "approved.paper", label: "已审核通过的业绩数（论文）", value: 3, text: "3" }]);
+    const [none] = evaluateRules([bachelor5], buildFacts({}, {}, NOW));
+    expect(none.used.map((u) => u.text)).toEqual(["（未填写）", "（未填写）", "（未填写）"]);
   });
 });
 

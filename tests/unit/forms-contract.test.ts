@@ -30,6 +30,17 @@ describe("forms/ contract", () => {
     expect(walk(def.schema, def.id)).toEqual([]);
   });
 
+  // Issue 16: a pattern error that only says 格式不正确 leaves a person guessing. Every field a
+  // person types a patterned value into says what is expected (x-pattern-hint), and its example fits.
+  it.each(files.map((f) => [f.file, f.def] as const))("%s: every typed pattern field has an x-pattern-hint", (_, def) => {
+    const fields = Object.entries<any>(def.schema.properties).filter(([, s]) => typeof s?.pattern === "string");
+    expect(fields.filter(([, s]) => typeof s["x-pattern-hint"] !== "string").map(([k]) => k)).toEqual([]);
+    for (const [k, s] of fields) {
+      const example = /如 ([^\s（，]+(?: [^\s（，]+)?)/.exec(s["x-pattern-hint"])?.[1];
+      if (example) expect(new RegExp(s.pattern).test(example), `${def.id}.${k}: ${example}`).toBe(true);
+    }
+  });
+
   it.each(files.map((f) => [f.file, f.def] as const))("%s: uiSchema names only schema fields", (_, def) => {
     const fields = Object.keys(def.schema.properties);
     const ui = Object.keys(def.uiSchema).filter((k) => !k.startsWith("ui:"));

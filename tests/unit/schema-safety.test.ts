@@ -49,6 +49,8 @@ describe("refused quickly, with a message naming the problem", () => {
     ["5 MB schema (one huge string)", field({ type: "string", maxLength: 3, description: "x".repeat(5 * 1024 * 1024) }), /定义过大/],
     ["raw dependentRequired (publishing rewrites it first, see toDraft07)", base({ properties: { a: { type: "string", maxLength: 3 } }, dependentRequired: { a: ["name"] } }), /dependentRequired.*dependencies/],
     ["unknown keyword (strict)", field({ type: "string", maxLength: 3, minLenght: 1 }), /schema\.properties\.f：draft-07 没有关键字 "minLenght"/],
+    ["x-pattern-hint without a pattern", field({ type: "string", maxLength: 3, "x-pattern-hint": "应为 3 位数字" }), /schema\.properties\.f\.x-pattern-hint：只能写在有 pattern 的字段上/],
+    ["x-pattern-hint not a text", field({ type: "string", maxLength: 3, pattern: "^[0-9]{3}$", "x-pattern-hint": 3 }), /schema\.properties\.f\.x-pattern-hint：应为 1–200 个字符的说明/],
     ["meta-schema: not an object schema", { ...base({ properties: {} }), schema: { type: "array" } }, /schema/],
     ["uiSchema names a missing field", base({ properties: {} }, { nope: { "ui:widget": "textarea" } }), /nope/],
   ];
@@ -74,6 +76,7 @@ describe("legitimate schemas pass", () => {
     ["nullable types", base({ properties: { s: { type: ["string", "null"], maxLength: 9 }, n: { type: ["number", "null"] } } })],
     ["uiSchema widgets and ordering", base({ properties: { a: { type: "string", maxLength: 500 }, b: { type: "string", format: "date", maxLength: 10 } } }, { "ui:order": ["b", "name", "*"], a: { "ui:widget": "textarea", "ui:help": "说明" }, b: { "ui:widget": "date" } })],
     ["safe patterns", base({ properties: { p: { type: "string", maxLength: 18, pattern: "^[0-9]{17}[0-9Xx]$" }, q: { type: "string", maxLength: 30, pattern: "^(\\+86)?1[3-9]\\d{9}$" }, r: { type: "string", maxLength: 30, pattern: "^(?:CN|US)\\d{6,12}(?:\\.\\d)?$" } } })],
+    ["pattern with x-pattern-hint", base({ properties: { p: { type: "string", maxLength: 6, pattern: "^[0-9]{6}$", "x-pattern-hint": "应为 6 位数字" } } })],
     ["$schema draft-07 at the root", base({ $schema: "http://json-schema.org/draft-07/schema#", properties: {} })],
   ];
   it.each(ok)("%s", (_name, def) => {

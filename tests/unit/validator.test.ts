@@ -15,6 +15,8 @@ const schema = {
     month: { type: "string", format: "year-month", maxLength: 7 },
     code: { type: "string", format: "cn-credit-code", maxLength: 18 },
     kind: { enum: ["甲", "乙"] },
+    scholar: { type: "string", pattern: "^[A-Za-z]{2}-[A-Za-z0-9]{6,28}$", maxLength: 32, "x-pattern-hint": "应为两个英文字母、短横线和 6–28 位英文字母或数字" },
+    postcode: { type: "string", pattern: "^[0-9]{6}$", maxLength: 6 },
     items: { type: "array", items: { type: "object", properties: { n: { type: "integer" } } } },
   },
 };
@@ -43,6 +45,13 @@ describe("server validator", () => {
     expect(errs.idNumber).toEqual(["此项为必填项"]);
   });
 
+  it("says what a pattern expects when the field declares x-pattern-hint", () => {
+    validate({ name: "张三", idNumber: "11010519491231002X", scholar: "CN_BM75JUJJ", postcode: "31002" });
+    const errs = toFieldErrors(validate.errors);
+    expect(errs.scholar).toEqual(["格式不正确：应为两个英文字母、短横线和 6–28 位英文字母或数字"]);
+    expect(errs.postcode).toEqual(["格式不正确"]);
+  });
+
   it("builds RJSF extraErrors from field paths", () => {
     expect(toErrorSchema({ "a.b": ["x"], "": ["y"] })).toEqual({ a: { b: { __errors: ["x"] } }, __errors: ["y"] });
   });
@@ -57,6 +66,7 @@ describe("browser validator agrees with the server", () => {
     { name: "张三", idNumber: "11010519491231002X", mobile: "13905710001", month: "2020-09", code: "91350100M000100Y43" },
     { name: "张三", idNumber: "11010519491231002X", mobile: "1390571000" },
     { idNumber: "11010519491231002X", extra: true },
+    { name: "张三", idNumber: "11010519491231002X", scholar: "https://xueshu.baidu.com/scholarID/CN-BM75JUJJ", postcode: "x" },
   ];
   it.each(samples.map((s, i) => [i, s]))("sample %i: same verdict and same messages", (_, sample) => {
     const s = server(sample);
