@@ -612,7 +612,12 @@ export async function sweepOrphanedBrowsers(): Promise<{ killed: number[]; remov
   for (const name of await fsp.readdir(tmp).catch(() => [] as string[])) {
     const owner = MARKER.exec(name);
     if (!owner || alive(Number(owner[1]))) continue;
-    await fsp.rm(path.join(tmp, name), { recursive: true, force: true, maxRetries: 3 }).then(() => removedDirs.push(name), () => {});
+    const dir = path.join(tmp, name);
+    // Another server starting at the same moment may be removing it too: gone is removed.
+    await fsp.rm(dir, { recursive: true, force: true, maxRetries: 3 }).then(
+      () => removedDirs.push(name),
+      () => fsp.access(dir).then(() => {}, () => removedDirs.push(name)),
+    );
   }
   if (killed.length) console.warn(`[pdf] killed ${killed.length} leftover Chromium process(es) of a previous server`);
   return { killed, removedDirs };
