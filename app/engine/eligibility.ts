@@ -73,7 +73,7 @@ function lookup(facts: Facts, path: string): unknown {
   return cur;
 }
 
-/** What a person calls a fact: 学历等级, 已审核通过的业绩数（论文）; null when the fact has no label
+/** What a person calls a fact (its label, or 已审核通过的业绩数 with the category's own title); null when it has none
  * (an unknown name, or a category this install does not have). */
 export function factLabel(name: string, categories: CategoryTitles = {}): string | null {
   if (name.startsWith("approved.")) {

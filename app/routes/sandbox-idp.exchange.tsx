@@ -2,12 +2,9 @@
 // check: the request's signature authenticates it). Answers JSON: result "0" with the person,
 // or result "1" with errmsg. 404 unless the sandbox is on.
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { json } from "@remix-run/node";
-import { redeemSandboxTicket, sandboxIdentity } from "~/engine/identity/ticket.server";
+import { answerSandboxExchange, sandboxIdentity } from "~/engine/identity/ticket.server";
 import { getDb } from "~/utils/db.server";
-import { dropBody, HttpError, notFound, readText } from "~/utils/http.server";
-
-const MAX_BODY = 8 * 1024;
+import { dropBody, notFound } from "~/utils/http.server";
 
 export async function loader() {
   throw notFound("页面不存在");
@@ -19,22 +16,5 @@ export async function action({ request }: ActionFunctionArgs) {
     dropBody(request);
     throw notFound("沙箱统一身份认证未开启");
   }
-  if (request.method !== "POST") {
-    dropBody(request);
-    return json({ result: "1", errmsg: "只接受 POST 请求" }, { status: 405 });
-  }
-  let text: string;
-  try {
-    text = await readText(request, MAX_BODY);
-  } catch (e) {
-    if (e instanceof HttpError) return json({ result: "1", errmsg: "请求过大或不完整" }, { status: e.status });
-    throw e;
-  }
-  const params: Record<string, string> = {};
-  for (const [k, v] of new URLSearchParams(text)) {
-    if (k in params) return json({ result: "1", errmsg: "参数重复" }, { status: 400 });
-    params[k] = v;
-  }
-  const answer = await redeemSandboxTicket(getDb(), cfg, params);
-  return json(answer, { status: answer.result === "0" ? 200 : 400 });
+  return answerSandboxExchange(getDb(), request, cfg, "person");
 }

@@ -58,7 +58,7 @@ describe("notifications from the engine's changes", () => {
     const a = await makeApplicant(db, unit, { categories: [] });
     const entry = await pendingEntry(a.id);
     const scope = await loadReviewerScope(db, staff.unit);
-    await decide(db, staff.unit, scope, entry.id, "return", "请补充期刊封面", entry.version);
+    await decide(db, staff.unit, scope, entry.id, "return", "请补充\"期刊封面\" & <目录>", entry.version);
     await settle();
     const audit = (await db.models.AuditLog.findOne({ where: { entityType: "achievement-entry", entityId: String(entry.id), action: "return" } }))!;
     expect(audit.notifyPending).toBe(false);
@@ -69,7 +69,7 @@ describe("notifications from the engine's changes", () => {
     expect(msgs.map((m) => m.channel).sort()).toEqual(["inbox", "sms"]);
     const inbox = msgs.find((m) => m.channel === "inbox")!;
     expect(inbox).toMatchObject({ title: "业绩被退回", status: "delivered", link: "/archive" });
-    expect(inbox.body).toContain("请补充期刊封面");
+    expect(inbox.body).toContain("请补充\"期刊封面\" & <目录>");
     expect(inbox.body).toContain(entry.title);
     expect(inbox.body).toContain("论文");
     const sms = msgs.find((m) => m.channel === "sms")!;

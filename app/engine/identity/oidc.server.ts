@@ -48,6 +48,16 @@ function configuration(cfg: OidcIdentityConfig): Promise<client.Configuration> {
   return cache.pending;
 }
 
+/** The configuration, or null when the provider cannot be reached (logged). */
+async function discovered(cfg: OidcIdentityConfig): Promise<client.Configuration | null> {
+  try {
+    return await configuration(cfg);
+  } catch (e) {
+    console.error("[identity] oidc discovery:", (e as Error).message);
+    return null;
+  }
+}
+
 /** This sign-in attempt's state, nonce and PKCE verifier: a signed cookie of its own, 10 minutes. */
 function attemptCookie() {
   const env = getEnv();
@@ -65,13 +75,8 @@ const UNREACHABLE = "暂时无法连接统一身份认证服务，请稍后重�
 
 /** The provider's authorization URL for a new attempt, and the Set-Cookie that remembers it. */
 export async function startOidc(cfg: OidcIdentityConfig): Promise<{ url: string; setCookie: string } | { error: string }> {
-  let config: client.Configuration;
-  try {
-    config = await configuration(cfg);
-  } catch (e) {
-    console.error("[identity] oidc discovery:", (e as Error).message);
-    return { error: UNREACHABLE };
-  }
+  const config = await discovered(cfg);
+  if (!config) return { error: UNREACHABLE };
   const attempt: Attempt = { state: client.randomState(), nonce: client.randomNonce(), verifier: client.randomPKCECodeVerifier() };
   const url = client.buildAuthorizationUrl(config, {
     redirect_uri: callbackUrl(), scope: cfg.scope, state: attempt.state, nonce: attempt.nonce,
@@ -95,13 +100,8 @@ export async function finishOidc(cfg: OidcIdentityConfig, request: Request): Pro
   if (current.searchParams.get("state") !== kept.state) return { error: "登录请求已失效或不是从本浏览器发起的，请重新登录" };
   const refused = current.searchParams.get("error");
   if (refused) return { error: `统一身份认证未完成（${refused.slice(0, 60)}），请重新登录` };
-  let config: client.Configuration;
-  try {
-    config = await configuration(cfg);
-  } catch (e) {
-    console.error("[identity] oidc discovery:", (e as Error).message);
-    return { error: UNREACHABLE };
-  }
+  const config = await discovered(cfg);
+  if (!config) return { error: UNREACHABLE };
   let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
   try {
     tokens = await client.authorizationCodeGrant(config, current, {
@@ -136,14 +136,10 @@ function refusal(e: unknown): string {
 
 /** The provider's end-session address returning to our login page, or null when it has none. */
 export async function oidcLogoutUrl(cfg: OidcIdentityConfig, idToken: string | null): Promise<string | null> {
-  try {
-    const config = await configuration(cfg);
-    if (!config.serverMetadata().end_session_endpoint) return null;
-    return client.buildEndSessionUrl(config, {
-      post_logout_redirect_uri: `${getEnv().publicOrigin}/login`,
-      ...(idToken ? { id_token_hint: idToken } : { client_id: cfg.clientId }),
-    }).toString();
-  } catch {
-    return null;
-  }
+  const config = await discovered(cfg);
+  if (!config?.serverMetadata().end_session_endpoint) return null;
+  return client.buildEndSessionUrl(config, {
+    post_logout_redirect_uri: `${getEnv().publicOrigin}/login`,
+    ...(idToken ? { id_token_hint: idToken } : { client_id: cfg.clientId }),
+  }).toString();
 }

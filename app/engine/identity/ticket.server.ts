@@ -13,7 +13,7 @@ import type { TicketIdentityConfig } from "~/utils/env.server";
 import { getEnv } from "~/utils/env.server";
 import type { Db } from "~/utils/db.server";
 import { signatureValid, signParams } from "~/utils/signed-params.server";
-import { readResponseText } from "~/utils/http.server";
+import { dropBody, HttpError, readResponseText, readText } from "~/utils/http.server";
 import { idCardCheckChar } from "../cn-codes";
 import { personFrom as personOf, type VerifiedPerson } from "./person.server";
 
@@ -186,4 +186,27 @@ export async function redeemSandboxTicket(db: Db, cfg: { serviceCode: string; se
   if (n !== 1) return refuse("票据无效、已使用或已过期");
   const row = await db.models.IdentityTicket.findByPk(ticket);
   return { result: "0", ...(JSON.parse(row!.person) as Record<string, string>) };
+}
+
+/** The sandbox's exchange endpoint over HTTP (both kinds): a signed form POST, at most 8 KB. */
+export async function answerSandboxExchange(db: Db, request: Request, cfg: { serviceCode: string; secret: string }, kind: "person" | "unit"): Promise<Response> {
+  const answer = (body: Record<string, string>, status: number) => Response.json(body, { status });
+  if (request.method !== "POST") {
+    dropBody(request);
+    return answer({ result: "1", errmsg: "只接受 POST 请求" }, 405);
+  }
+  let text: string;
+  try {
+    text = await readText(request, 8 * 1024);
+  } catch (e) {
+    if (e instanceof HttpError) return answer({ result: "1", errmsg: "请求过大或不完整" }, e.status);
+    throw e;
+  }
+  const params: Record<string, string> = {};
+  for (const [k, v] of new URLSearchParams(text)) {
+    if (k in params) return answer({ result: "1", errmsg: "参数重复" }, 400);
+    params[k] = v;
+  }
+  const r = await redeemSandboxTicket(db, cfg, params, Date.now(), kind);
+  return answer(r, r.result === "0" ? 200 : 400);
 }

@@ -35,11 +35,17 @@ export function mandateObjectKey(key: string) {
   return `unit-registrations/${key.slice(2, 4)}/${key}`;
 }
 
+/** Units as the 单位注册 pages show them (name, credit code, 主管部门), by id. */
+async function unitCards(db: Db, ids: number[]) {
+  const units = await db.models.Unit.findAll({ where: { id: { [Op.in]: ids.length ? ids : [-1] } }, attributes: ["id", "name", "creditCode", "departmentId"] });
+  const deptIds = [...new Set(units.map((u) => u.departmentId).filter((d): d is number => d !== null))];
+  const depts = new Map((await db.models.Department.findAll({ where: { id: { [Op.in]: deptIds.length ? deptIds : [-1] } }, attributes: ["id", "name"] })).map((d) => [d.id, d.name]));
+  return new Map(units.map((u) => [u.id, { id: u.id, name: u.name, creditCode: u.creditCode, department: (u.departmentId !== null && depts.get(u.departmentId)) || null }]));
+}
+
 /** The unit as the 单位注册 page shows it. */
 export async function unitCard(db: Db, unitId: number) {
-  const unit = await db.models.Unit.findByPk(unitId, { include: [{ association: "department", attributes: ["name"] }] });
-  if (!unit) return null;
-  return { id: unit.id, name: unit.name, creditCode: unit.creditCode, department: (unit as unknown as { department?: { name: string } | null }).department?.name ?? null };
+  return (await unitCards(db, [unitId])).get(unitId) ?? null;
 }
 
 /** What a registration shows (to the unit and to its reviewers). */
@@ -138,15 +144,17 @@ export async function registrationQueue(db: Db, viewer: Person, f: { status: Uni
   if (q) where[Op.or] = [{ agentName: { [Op.like]: `%${q}%` } }, { "$unit.name$": { [Op.like]: `%${q}%` } }, { "$unit.creditCode$": q.toUpperCase() }];
   const { rows, count } = await db.models.UnitRegistration.findAndCountAll({
     where,
-    include: [{ association: "unit", attributes: ["id", "name", "creditCode"], include: [{ association: "department", attributes: ["name"] }] }],
+    // The unit is joined for the search only; its card comes from unitCards.
+    include: [{ association: "unit", attributes: [] }],
     order: [["createdAt", "DESC"], ["id", "DESC"]], offset: f.offset, limit: f.pageSize, subQuery: false,
   });
+  const cards = await unitCards(db, [...new Set(rows.map((r) => r.unitId))]);
   return {
     total: count,
     scopeEmpty: units !== null && units.length === 0,
     rows: rows.map((r) => {
-      const unit = (r as unknown as { unit: { name: string; creditCode: string; department?: { name: string } | null } }).unit;
-      return { ...registrationView(r.get({ plain: true }) as UnitRegistrationAttrs), unitName: unit.name, creditCode: unit.creditCode, department: unit.department?.name ?? null };
+      const unit = cards.get(r.unitId);
+      return { ...registrationView(r.get({ plain: true }) as UnitRegistrationAttrs), unitName: unit?.name ?? "", creditCode: unit?.creditCode ?? "", department: unit?.department ?? null };
     }),
   };
 }

@@ -38,14 +38,16 @@ export function matches(n: NotificationDef, row: Pick<AuditLogAttrs, "entityType
 }
 
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
+/** Handlebars' escapes, undone: a message is plain text (pages escape it when they show it, an SMS is text). */
+const ENTITIES: Record<string, string> = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#x27;": "'", "&#x60;": "`", "&#x3D;": "=" };
 function render(text: string, vars: Record<string, unknown>): string {
   let tpl = compiled.get(text);
   if (!tpl) {
-    // Plain text, not HTML: pages escape it when they show it.
-    tpl = Handlebars.compile(text, { noEscape: true, strict: false });
+    // Escaping stays on and only the built-in helpers run: the output is never trusted as markup.
+    tpl = Handlebars.compile(text, { strict: false, knownHelpersOnly: true });
     compiled.set(text, tpl);
   }
-  return tpl(vars).slice(0, MAX_BODY);
+  return tpl(vars).replace(/&(?:amp|lt|gt|quot|#x27|#x60|#x3D);/g, (e) => ENTITIES[e]).slice(0, MAX_BODY);
 }
 
 /** What a notification may say about the change (never more than a masked 身份证号). */
