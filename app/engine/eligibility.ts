@@ -27,7 +27,7 @@ export const FACT_LABELS: Record<string, string> = {
 export type Facts = Record<string, unknown> & { approved: Record<string, number> };
 
 /** Facts that hold a rank: each value reads as the label it stands for (学历等级 4 → 大学本科). */
-const RANKS: Record<string, Record<string, number>> = { educationRank: EDUCATION_RANK, levelRank: LEVEL_RANK };
+export const RANKS: Record<string, Record<string, number>> = { educationRank: EDUCATION_RANK, levelRank: LEVEL_RANK };
 /** Category slug → title, for the approved.<slug> facts (the pre-check passes the install's categories). */
 export type CategoryTitles = Record<string, string>;
 
@@ -97,8 +97,16 @@ export function unlabelledFacts(rules: { logic: unknown }[], categories: Categor
   return [...new Set(names)].filter((n) => factLabel(n, categories) === null);
 }
 
-/** Checks a rule list's shape; returns problems in Chinese (empty when fine). */
-export function checkRules(rules: unknown): string[] {
+/** Every fact a rule may read, with what a person calls it (the plan editor's help lists these). */
+export function ruleFacts(categories: CategoryTitles): { name: string; label: string }[] {
+  return [
+    ...Object.entries(FACT_LABELS).map(([name, label]) => ({ name, label })),
+    ...Object.entries(categories).map(([slug, title]) => ({ name: `approved.${slug}`, label: `已审核通过的业绩数（${title}）` })),
+  ];
+}
+
+/** Checks a rule list's shape and that it reads only known facts; returns problems in Chinese (empty when fine). */
+export function checkRules(rules: unknown, categories: CategoryTitles): string[] {
   if (!Array.isArray(rules)) return ["资格规则必须是数组"];
   const errors: string[] = [];
   rules.forEach((r, i) => {
@@ -108,6 +116,9 @@ export function checkRules(rules: unknown): string[] {
     if (!jsonLogic.is_logic(logic)) errors.push(`第 ${i + 1} 条规则的 logic 不是 JSON Logic 表达式`);
     else {
       try { jsonLogic.apply(logic as RulesLogic, buildFacts(null, {})); } catch (e) { errors.push(`第 ${i + 1} 条规则无法计算：${(e as Error).message}`); }
+      // A misspelt fact reads as null and the rule silently fails for every applicant.
+      const unknown = unlabelledFacts([{ logic }], categories);
+      if (unknown.length) errors.push(`第 ${i + 1} 条规则引用了未知的条件：${unknown.join("、")}（可用的条件见规则说明上方的列表）`);
     }
   });
   return errors;

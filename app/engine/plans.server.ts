@@ -15,7 +15,7 @@ import type { Db } from "~/utils/db.server";
 import { UserError } from "~/engine/errors";
 import { aggregateRows } from "~/utils/aggregate.server";
 import { dbVersion } from "~/utils/ints.server";
-import { buildFacts, checkRules, evaluateRules, type RuleResult } from "./eligibility";
+import { buildFacts, checkRules, evaluateRules, ruleFacts, type CategoryTitles, type RuleResult } from "./eligibility";
 import { listCategories, slugOf } from "./archive.server";
 import { getDefinition } from "./definitions/lifecycle.server";
 import { PLAN_TYPES_ID, planTypesKind } from "./definitions/kinds/plan-types.server";
@@ -125,7 +125,7 @@ export async function normalisePlan(db: Db, input: Input, t?: Transaction): Prom
   const eligibilityText = typeof input.eligibilityText === "string" ? input.eligibilityText.trim() : "";
   if (eligibilityText.length > 10_000) errors.push("申报对象资格说明不能超过 10000 个字符");
   const rules = input.eligibilityRules ?? [];
-  errors.push(...checkRules(rules));
+  errors.push(...checkRules(rules, await categoryTitles(db)));
   const affiliationIds = ids(input.affiliationIds, new Set(affs.map((x) => x.id)), "单位隶属关系", errors);
   if (!affiliationIds.length) errors.push("请选择至少一个单位隶属关系");
   const specialtyIds = ids(input.specialtyIds, new Set(specs.filter((x) => x.seriesId === titleSeriesId).map((x) => x.id)), "可评审专业（须属于所选职称系列）", errors);
@@ -234,6 +234,16 @@ export function planView(p: PlanAttrs, refs: PlanRefs, now = new Date()) {
 }
 export type PlanView = ReturnType<typeof planView>;
 
+/** Category slug → title: the approved.<slug> facts this install's rules may read. */
+async function categoryTitles(db: Db): Promise<CategoryTitles> {
+  return Object.fromEntries((await listCategories(db)).map((c) => [c.slug, c.title]));
+}
+
+/** The facts the plan editor offers for eligibility rules. */
+export async function eligibilityFacts(db: Db) {
+  return ruleFacts(await categoryTitles(db));
+}
+
 // ---- applicant -----------------------------------------------------------------------------
 /** The eligibility pre-check for one applicant: profile + approved archive entries → rule results. */
 export async function precheck(db: Db, userId: number, plan: Pick<PlanAttrs, "eligibilityRules">, now = new Date()): Promise<RuleResult[]> {
@@ -244,12 +254,8 @@ export async function precheck(db: Db, userId: number, plan: Pick<PlanAttrs, "el
     group: ["categoryId"],
     raw: true,
   }));
-  const approved: Record<string, number> = {};
-  const titles: Record<string, string> = {};
-  for (const c of await listCategories(db)) {
-    approved[c.slug] = 0;
-    titles[c.slug] = c.title;
-  }
+  const titles = await categoryTitles(db);
+  const approved: Record<string, number> = Object.fromEntries(Object.keys(titles).map((slug) => [slug, 0]));
   for (const r of rows) approved[slugOf(r.categoryId)] = Number(r.n);
   return evaluateRules(plan.eligibilityRules, buildFacts(profile?.data ?? null, approved, now), titles);
 }

@@ -6,7 +6,8 @@ import { Link, useLoaderData, useNavigate, useRevalidator } from "@remix-run/rea
 import { Alert, Button, Card, Checkbox, DatePicker, Form as AntForm, Input, InputNumber, Popconfirm, Select, Space, Typography } from "antd";
 import dayjs from "dayjs";
 import { useState } from "react";
-import { createPlan, deletePlan, planRefs, planView, planTypes, updatePlan } from "~/engine/plans.server";
+import { createPlan, deletePlan, eligibilityFacts, planRefs, planView, planTypes, updatePlan } from "~/engine/plans.server";
+import { RANKS } from "~/engine/eligibility";
 import { requireMay } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, notFound, readBody } from "~/utils/http.server";
@@ -32,7 +33,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (!row) throw notFound("申报计划不存在");
     plan = planView(row, refs);
   }
-  return json({ plan, refs, planTypes: await planTypes(db) });
+  return json({ plan, refs, planTypes: await planTypes(db), facts: await eligibilityFacts(db) });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -59,7 +60,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const RICH_HELP = "可使用的格式标签：p、br、strong、em、u、ul/ol/li、h3、h4、a、table；其他标签和脚本在保存时被移除。";
 
 export default function AdminPlanEdit() {
-  const { plan, refs, planTypes } = useLoaderData<typeof loader>();
+  const { plan, refs, planTypes, facts } = useLoaderData<typeof loader>();
   const navigate = useNavigate();
   const revalidator = useRevalidator();
   const [form] = AntForm.useForm();
@@ -168,9 +169,16 @@ export default function AdminPlanEdit() {
         <Typography.Title level={4} style={{ marginTop: 24 }}>申报对象资格</Typography.Title>
         <AntForm.Item name="eligibilityText" label="资格说明（文字）"><Input.TextArea rows={4} /></AntForm.Item>
         <Typography.Paragraph type="secondary">
-          资格规则用 JSON Logic 表达，可引用：highestEducation、educationRank（博士 6 … 本科 4、专科 3）、highestDegree、currentTitleLevel、levelRank（初级员级 1 … 正高级 5）、
-          yearsSinceCurrentTitle、yearsSinceWorkStart、age、approved.&lt;业绩类别&gt;（审核通过数，如 approved.paper）。例：{'{">=": [{"var": "yearsSinceCurrentTitle"}, 5]}'}
+          资格规则用 JSON Logic 表达，例：{'{">=": [{"var": "yearsSinceCurrentTitle"}, 5]}'}。可引用的条件：
         </Typography.Paragraph>
+        <ul className="rule-facts">
+          {facts.map((f) => (
+            <li key={f.name}>
+              <code>{f.name}</code>
+              {` ${f.label}${Object.prototype.hasOwnProperty.call(RANKS, f.name) ? `（${Object.entries(RANKS[f.name]).map(([label, rank]) => `${label} ${rank}`).join("、")}）` : ""}`}
+            </li>
+          ))}
+        </ul>
         <AntForm.List name="eligibilityRules">
           {(fields, { add, remove }) => (
             <>

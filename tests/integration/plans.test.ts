@@ -91,6 +91,9 @@ describe("admin CRUD", () => {
     expect((await db.models.Plan.findByPk(id))!.name).toBe("测试计划CRUD改");
 
     const page = await (await admin.get(`/admin/plans/${id}`)).text();
+    // The rule help lists the facts from the engine, a category fact with the category's title.
+    expect(page).toContain("<code>approved.paper</code> 已审核通过的业绩数（论文）");
+    expect(page).toContain("大学本科 4");
     expect(page).toContain("测试计划CRUD改");
     const del = await admin.action(`/admin/plans/${id}`, EDIT, { intent: "delete", version: 1 });
     expect(del.status).toBe(200);
@@ -103,6 +106,7 @@ describe("admin CRUD", () => {
     ["a level the series lacks", { titleSeriesId: undefined, titleLevel: "初级员级" }, "职称系列「会计」没有「初级员级」级别"],
     ["a specialty of another series", { titleSeriesId: undefined, titleLevel: "中级" }, "可评审专业（须属于所选职称系列）"],
     ["a rule that is not JSON Logic", { eligibilityRules: [{ label: "x", logic: 3 }] }, "第 1 条规则的 logic 不是 JSON Logic 表达式"],
+    ["a rule reading a misspelt fact", { eligibilityRules: [{ label: "x", logic: { ">=": [{ var: "approved.papers" }, 1] } }] }, "第 1 条规则引用了未知的条件：approved.papers"],
     ["a bad attachment type", { attachmentRequirements: [{ name: "a", required: true, accept: ["p d f"], maxSizeMb: 5, maxCount: 1 }] }, "允许的文件类型不正确"],
     ["认定 without 认定类型 or 受理部门", { planType: "职称认定", committeeIds: [] }, "认定类型必须是"],
   ])("refuses %s, saving nothing", async (_, over, message) => {

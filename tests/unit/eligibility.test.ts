@@ -58,5 +58,7 @@ describe("checkRules", () => {
     ["x", ["资格规则必须是数组"]],
     [[{ label: "", logic: { "==": [1, 1] } }], ["第 1 条规则缺少说明（label）"]],
     [[{ label: "a", logic: 5 }], ["第 1 条规则的 logic 不是 JSON Logic 表达式"]],
-  ] as const)("%j", (rules, errors) => expect(checkRules(rules)).toEqual(errors));
+    [[bachelor5, { label: "b", logic: { ">=": [{ var: "approved.book" }, 1] } }], ["第 2 条规则引用了未知的条件：approved.book（可用的条件见规则说明上方的列表）"]],
+    [[{ label: "c", logic: { "==": [{ var: "educationRnak" }, 4] } }], ["第 1 条规则引用了未知的条件：educationRnak（可用的条件见规则说明上方的列表）"]],
+  ] as const)("%j", (rules, errors) => expect(checkRules(rules, { paper: "论文" })).toEqual(errors));
 });
