@@ -16,6 +16,7 @@ import { handleUserErrors, notFound, readBody } from "~/utils/http.server";
 import { bodyText } from "~/utils/body-values";
 import { UserError } from "~/engine/errors";
 import { dbVersion } from "~/utils/ints.server";
+import { dateTimeText } from "~/components/cells";
 
 export const meta: MetaFunction = () => [{ title: "编辑表单 - 职称申报评审平台" }];
 
@@ -85,7 +86,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
   });
 }
 
-const when = (d: string | Date) => new Date(d).toLocaleString("zh-CN", { hour12: false, timeZone: "Asia/Shanghai" });
 
 function impactText(impact: Impact) {
   const n = (k: number) => (impact.capped ? `至少 ${k}` : `${k}`);
@@ -118,7 +118,7 @@ export default function AdminFormEdit() {
         <Typography.Title level={3}>{d.formId}</Typography.Title>
         <Typography.Paragraph>
           类型：{d.kinds[d.kind] ?? d.kind} · <Link to="/admin/forms">返回表单列表</Link>
-          {d.draft ? <Tag style={{ marginLeft: 8 }}>草稿由 {d.draft.updatedBy} 于 {when(d.draft.updatedAt)} 保存</Tag> : null}
+          {d.draft ? <Tag style={{ marginLeft: 8 }}>草稿由 {d.draft.updatedBy} 于 {dateTimeText(d.draft.updatedAt)} 保存</Tag> : null}
         </Typography.Paragraph>
         <Table
           rowKey="version" size="small" pagination={false} dataSource={d.versions}
@@ -127,7 +127,7 @@ export default function AdminFormEdit() {
             { title: "版本", dataIndex: "version", render: (v) => `第 ${v} 版` },
             { title: "名称", dataIndex: "title" },
             { title: "发布人", dataIndex: "createdBy" },
-            { title: "发布时间", dataIndex: "createdAt", render: (v) => when(v) },
+            { title: "发布时间", dataIndex: "createdAt", render: (v) => dateTimeText(v) },
             { title: "使用记录数", dataIndex: "records" },
           ]}
         />

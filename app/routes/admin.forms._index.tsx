@@ -7,6 +7,7 @@ import { KIND_LABELS, listForms } from "~/engine/form-publish.server";
 import { requireMay } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { listParams } from "~/utils/pagination";
+import { dateTimeText } from "~/components/cells";
 
 export const meta: MetaFunction = () => [{ title: "表单管理 - 职称申报评审平台" }];
 
@@ -19,7 +20,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ rows, total, page: p.page, pageSize: p.pageSize, q: p.q, kind, kinds: KIND_LABELS });
 }
 
-const when = (d: string | Date) => new Date(d).toLocaleString("zh-CN", { hour12: false, timeZone: "Asia/Shanghai" });
 
 export default function AdminForms() {
   const { rows, total, page, pageSize, q, kind, kinds } = useLoaderData<typeof loader>();
@@ -61,7 +61,7 @@ export default function AdminForms() {
             render: (_: unknown, r: any) => (
               <Space orientation="vertical" size={0}>
                 {r.versions.map((v: any) => (
-                  <span key={v.version}>第 {v.version} 版 · {v.createdBy} · {when(v.createdAt)} · {v.records} 条记录</span>
+                  <span key={v.version}>第 {v.version} 版 · {v.createdBy} · {dateTimeText(v.createdAt)} · {v.records} 条记录</span>
                 ))}
               </Space>
             ),

@@ -9,6 +9,7 @@ import { requireMay } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { dbId } from "~/utils/ints.server";
 import { listParams } from "~/utils/pagination";
+import { dateTimeText } from "~/components/cells";
 
 export const meta: MetaFunction = () => [{ title: "申报计划 - 职称申报评审平台" }];
 
@@ -27,7 +28,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   });
 }
 
-const when = (d: string | Date) => new Date(d).toLocaleString("zh-CN", { hour12: false, timeZone: "Asia/Shanghai" });
 const STATUS_COLOR = { upcoming: "blue", open: "green", closed: "default" } as const;
 
 export default function AdminPlans() {
@@ -62,7 +62,7 @@ export default function AdminPlans() {
           { title: "类型", dataIndex: "planType", render: (v: string, r) => <>{v}{r.recognitionType ? `（${r.recognitionType}）` : ""}</> },
           { title: "职称系列 / 级别", key: "series", render: (_: unknown, r) => `${r.titleSeries} · ${r.titleLevel}` },
           { title: "年度", dataIndex: "year" },
-          { title: "申报时间", key: "time", render: (_: unknown, r) => `${when(r.opensAt)} 至 ${when(r.closesAt)}` },
+          { title: "申报时间", key: "time", render: (_: unknown, r) => `${dateTimeText(r.opensAt)} 至 ${dateTimeText(r.closesAt)}` },
           { title: "状态", dataIndex: "status", render: (v: keyof typeof STATUS_COLOR, r) => <Tag color={STATUS_COLOR[v]}>{r.statusLabel}</Tag> },
         ]}
       />

@@ -8,6 +8,7 @@ import { requireMay } from "~/engine/people/auth.server";
 import { listTemplates } from "~/engine/template-admin.server";
 import { getDb } from "~/utils/db.server";
 import { listParams } from "~/utils/pagination";
+import { dateTimeText } from "~/components/cells";
 
 export const meta: MetaFunction = () => [{ title: "评审表模板 - 职称申报评审平台" }];
 
@@ -18,7 +19,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ rows, total, page: p.page, pageSize: p.pageSize, q: p.q });
 }
 
-const when = (d: string) => new Date(d).toLocaleString("zh-CN", { hour12: false, timeZone: "Asia/Shanghai" });
 
 export default function AdminTemplates() {
   const { rows, total, page, pageSize, q } = useLoaderData<typeof loader>();
@@ -41,7 +41,7 @@ export default function AdminTemplates() {
         pagination={listPagination({ page, pageSize, total }, go, (n) => `共 ${n} 个模板`)}
         columns={[
           { title: "模板", dataIndex: "id", render: (v: string) => <Link to={`/admin/templates/${v}`}>{v}</Link> },
-          { title: "最新版本", dataIndex: "version", render: (v: number, r) => `第 ${v} 版 · ${r.createdBy} · ${when(r.createdAt)}` },
+          { title: "最新版本", dataIndex: "version", render: (v: number, r) => `第 ${v} 版 · ${r.createdBy} · ${dateTimeText(r.createdAt)}` },
           { title: "使用它的申报类型", dataIndex: "usedBy", render: (v: string[]) => (v.length ? v.join("、") : "（无）") },
         ]}
       />

@@ -8,6 +8,7 @@ import { requireMay } from "~/engine/people/auth.server";
 import { listTypes } from "~/engine/workflow/type-admin.server";
 import { getDb } from "~/utils/db.server";
 import { listParams } from "~/utils/pagination";
+import { dateTimeText } from "~/components/cells";
 
 export const meta: MetaFunction = () => [{ title: "申报类型管理 - 职称申报评审平台" }];
 
@@ -18,7 +19,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ rows, total, page: p.page, pageSize: p.pageSize, q: p.q });
 }
 
-const when = (d: string) => new Date(d).toLocaleString("zh-CN", { hour12: false, timeZone: "Asia/Shanghai" });
 
 export default function AdminTypes() {
   const { rows, total, page, pageSize, q } = useLoaderData<typeof loader>();
@@ -52,7 +52,7 @@ export default function AdminTypes() {
             render: (_: unknown, r) => (
               <Space orientation="vertical" size={0}>
                 {r.versions.map((v) => (
-                  <span key={v.version}>第 {v.version} 版 · {v.createdBy} · {when(v.createdAt)} · 草稿 {v.drafts} / 评审中 {v.inReview} / 已办结 {v.finished}</span>
+                  <span key={v.version}>第 {v.version} 版 · {v.createdBy} · {dateTimeText(v.createdAt)} · 草稿 {v.drafts} / 评审中 {v.inReview} / 已办结 {v.finished}</span>
                 ))}
               </Space>
             ),
