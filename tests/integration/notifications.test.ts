@@ -6,9 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { Client } from "../helpers/http";
+import { Op } from "sequelize";
 import { makeApplicant, makePlans, makeReviewers, PASSWORD } from "../helpers/review-fixtures";
 import { submitInProcess } from "../helpers/apply-inprocess";
-import { unitId } from "../helpers/fixtures";
+import { uniqueName, unitId } from "../helpers/fixtures";
+import { createUser } from "~/engine/people/users.server";
 import { createEntry, decide, getCategory } from "~/engine/archive.server";
 import { decideApplication } from "~/engine/workflow/review.server";
 import { loadReviewerScope } from "~/engine/people/scope.server";
@@ -101,6 +103,27 @@ describe("notifications from the engine's changes", () => {
     expect(kinds, JSON.stringify(await db.models.AuditLog.findAll({ where: { entityType: "application", entityId: String(second.id) }, raw: true }))).toEqual(["application-payment-due/inbox", "application-payment-due/sms", "application-stage-passed/inbox", "application-stage-passed/inbox"]);
     const full = (await db.models.Application.findByPk(second.id))!.applicantIdNumber!;
     for (const m of msgs) expect(m.body).not.toContain(full);
+  });
+
+  it("an application reaching a review stage tells the staff who act there, in their scope only, once", async () => {
+    const elsewhere = (await db.models.Unit.findOne({ where: { id: { [Op.ne]: unit } }, order: [["id", "ASC"]] }))!;
+    const otherUnit = await createUser(db, { username: uniqueName("st"), password: PASSWORD, role: "unit_reviewer", displayName: "别的单位经办人", scopes: { units: [elsewhere.creditCode] } });
+    const a = await makeApplicant(db, unit, { categories: ["paper"] });
+    const { id } = await submitInProcess(db, a.id, plans.review);
+    const waiting = async (userId: number) => (await messagesOf(userId)).filter((m) => m.eventKey.endsWith(":application-waiting-staff") && m.link === `/staff/applications/${id}`);
+    await settle();
+    await dispatchNotifications(db);
+    const mine = await waiting(staff.unit.id);
+    expect(mine.map((m) => [m.channel, m.title])).toEqual([["inbox", "待审核申报"]]);
+    expect(mine[0].body).toContain((await db.models.Application.findByPk(id))!.number!);
+    expect(mine[0].body).toContain("「单位审核」");
+    expect(await waiting(otherUnit.id)).toEqual([]);
+    expect(await waiting(staff.dept.id)).toEqual([]);
+    // 通过 at 单位审核: the 主管部门 is told; the applicant is not sent a staff message.
+    await decideApplication(db, staff.unit, id, "approve", "同意", await version(id));
+    await settle();
+    expect((await waiting(staff.dept.id)).map((m) => m.body)).toEqual([expect.stringContaining("「主管部门审核」")]);
+    expect(await waiting(a.id)).toEqual([]);
   });
 
   it("an SMS the gateway refuses is retried with backoff, then marked failed with the reason", async () => {

@@ -51,6 +51,16 @@ describe("workflows/notifications.json", () => {
     expect(problems).toContain("「unit_review」不是申报的状态");
     expect(problems).toContain("未声明 sms.mobileField");
   });
+  it("tells staff only by 站内信, and only of an application reaching a stage", () => {
+    const bad = structuredClone(cfg);
+    const staffIdx = bad.notifications.findIndex((n: { audience?: string }) => n.audience === "stage-staff");
+    expect(staffIdx).toBeGreaterThanOrEqual(0);
+    bad.notifications[staffIdx].channels = ["inbox", "sms"];
+    bad.notifications[0].audience = "stage-staff";
+    const problems = notificationsKind.check(notificationsKind.toDef(bad), { source: "x.json" } as never).join("\n");
+    expect(problems).toContain(`notifications[${staffIdx}]：审核人员只能通过站内信通知`);
+    expect(problems).toContain("notifications[0]：通知审核人员（stage-staff）只用于申报到达某一环节");
+  });
 });
 
 describe("workflows/<application type>.json", () => {

@@ -204,9 +204,9 @@ export interface NotificationDef {
     toStageKinds?: ("review" | "payment")[];
   };
   /**
-   * owner: the applicant whose entry or application it is
+   * owner: the applicant whose entry or application it is; stage-staff: the staff who act at the review stage an application reached (the stage's role, with the application in their scope) — 站内信 only
    */
-  audience?: "owner";
+  audience?: "owner" | "stage-staff";
   /**
    * @minItems 1
    */

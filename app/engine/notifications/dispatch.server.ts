@@ -7,7 +7,10 @@
 import Handlebars from "handlebars";
 import { Op, type Transaction } from "sequelize";
 import type { Db } from "~/utils/db.server";
-import type { AuditLogAttrs, NotificationAttrs } from "../../../db/models";
+import type { ApplicationAttrs, AuditLogAttrs, NotificationAttrs } from "../../../db/models";
+import type { ReviewStage } from "../definitions/types.generated";
+import { loadReviewerScope } from "../people/scope.server";
+import { stageInScope } from "../workflow/review.server";
 import { getDefinition } from "../definitions/index.server";
 import { NOTIFICATIONS_ID, notificationsKind, type NotificationDef, type NotificationsDefinition } from "../definitions/kinds/notifications.server";
 import { getForm } from "../form-registry.server";
@@ -23,8 +26,10 @@ const MAX_BODY = 500;
 
 interface EventFacts {
   ownerId: number;
-  /** The kind of review stage an application reached (review, payment), if it reached one. */
-  stageKind: string | null;
+  /** The review stage an application reached, if it reached one (its kind matches toStageKinds). */
+  stage: ReviewStage | null;
+  /** What a stage's scope is judged on (applications only). */
+  app: Pick<ApplicationAttrs, "unitId" | "committeeId" | "acceptanceDepartmentId"> | null;
   vars: Record<string, unknown>;
 }
 
@@ -58,7 +63,7 @@ async function factsOf(db: Db, row: AuditLogAttrs, t: Transaction): Promise<Even
     const entry = await db.models.AchievementEntry.findByPk(id, { attributes: ["id", "userId", "title", "categoryId"], transaction: t });
     if (!entry) return null;
     const form = await getForm(db, entry.categoryId);
-    return { ownerId: entry.userId, stageKind: null, vars: { id, entry: { title: entry.title }, category: form?.title ?? "" } };
+    return { ownerId: entry.userId, stage: null, app: null, vars: { id, entry: { title: entry.title }, category: form?.title ?? "" } };
   }
   if (row.entityType === "application") {
     const app = await db.models.Application.findByPk(id, { transaction: t });
@@ -66,7 +71,7 @@ async function factsOf(db: Db, row: AuditLogAttrs, t: Transaction): Promise<Even
     const [w, plan] = await Promise.all([workflowOfApp(db, app), db.models.Plan.findByPk(app.planId, { attributes: ["name"], transaction: t })]);
     const stage = w?.reviewChain?.stages.find((s) => s.id === row.toState) ?? null;
     return {
-      ownerId: app.userId, stageKind: stage?.kind ?? null,
+      ownerId: app.userId, stage, app,
       vars: {
         id, application: { number: app.number ?? "" }, plan: plan?.name ?? "", type: w?.name ?? "", stage: stage?.label ?? "",
         idNumberMasked: app.applicantIdNumber ? maskIdNumber(app.applicantIdNumber) : "",
@@ -86,6 +91,25 @@ async function recipientOf(db: Db, def: NotificationsDefinition, userId: number,
     mobile = typeof v === "string" && isValidMobile(v.trim()) ? v.trim() : null;
   }
   return { id: user.id, name: user.displayName ?? "", mobile };
+}
+
+/** At most this many staff are told of one application reaching a stage (a scope is a few people). */
+const MAX_STAFF_RECIPIENTS = 200;
+
+/** Who a notification goes to: the owner, or the staff acting at the stage reached, in scope. */
+async function audienceOf(db: Db, def: NotificationsDefinition, n: NotificationDef, facts: EventFacts, t: Transaction) {
+  if ((n.audience ?? "owner") === "owner") {
+    const who = await recipientOf(db, def, facts.ownerId, t);
+    return who ? [who] : [];
+  }
+  const { stage, app } = facts;
+  if (!stage?.role || !app) return [];
+  const staff = await db.models.User.findAll({ where: { role: stage.role }, attributes: ["id", "role", "displayName"], order: [["id", "ASC"]], limit: MAX_STAFF_RECIPIENTS, transaction: t });
+  const out: { id: number; name: string; mobile: null }[] = [];
+  for (const u of staff) {
+    if (stageInScope(stage, await loadReviewerScope(db, u), app)) out.push({ id: u.id, name: u.displayName ?? "", mobile: null });
+  }
+  return out;
 }
 
 /**
@@ -111,12 +135,9 @@ export async function dispatchNotifications(db: Db, now = new Date(), batch = BA
       if (!candidates.length) continue;
       const facts = await factsOf(db, row, t);
       if (!facts) continue;
-      const hits = candidates.filter((n) => matches(n, row, facts.stageKind));
-      if (!hits.length) continue;
-      const who = await recipientOf(db, published!, facts.ownerId, t);
-      if (!who) continue;
-      const vars = { ...facts.vars, name: who.name, comment: row.comment ?? "" };
-      for (const n of hits) {
+      const hits = candidates.filter((n) => matches(n, row, facts.stage?.kind ?? null));
+      for (const n of hits) for (const who of await audienceOf(db, published!, n, facts, t)) {
+        const vars = { ...facts.vars, name: who.name, comment: row.comment ?? "" };
         const base = { userId: who.id, eventKey: `audit:${row.id}:${n.id}`, title: n.title, body: render(n.message, vars), link: n.link ? render(n.link, vars) : null, attempts: 0 };
         for (const channel of n.channels) {
           if (channel === "inbox") out.push({ ...base, channel, recipient: null, status: "delivered", nextAttemptAt: null });

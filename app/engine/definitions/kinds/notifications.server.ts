@@ -59,6 +59,11 @@ export const notificationsKind: KindSpec<NotificationsDefinition, NotificationsF
       for (const st of n.on.toStates ?? []) {
         if (n.on.entity === "application" && !APPLICATION_END_STATES.includes(st)) problems.push(`${at(source)}notifications[${i}].on.toStates 中的「${st}」不是申报的状态（可用：${APPLICATION_END_STATES.join("、")}；到达某一审核环节请用 toStageKinds）`);
       }
+      if (n.audience === "stage-staff") {
+        // Staff have no 个人基本信息 (no mobile), and only an application reaches a stage with staff.
+        if (n.on.entity !== "application" || !n.on.toStageKinds) problems.push(`${at(source)}notifications[${i}]：通知审核人员（stage-staff）只用于申报到达某一环节（on.entity 为 application 并指定 on.toStageKinds）`);
+        if (n.channels.includes("sms")) problems.push(`${at(source)}notifications[${i}]：审核人员只能通过站内信通知（工作人员账号没有个人基本信息中的手机号）`);
+      }
       if (n.channels.includes("sms") && !def.sms) problems.push(`${at(source)}notifications[${i}] 使用短信渠道，但未声明 sms.mobileField（手机号取自个人基本信息的哪个字段）`);
     });
     return problems;
