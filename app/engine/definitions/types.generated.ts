@@ -201,7 +201,7 @@ export interface NotificationDef {
     /**
      * @minItems 1
      */
-    toStageKinds?: ("review" | "payment")[];
+    toStageKinds?: ("review" | "payment" | "vote")[];
   };
   /**
    * owner: the applicant whose entry or application it is
