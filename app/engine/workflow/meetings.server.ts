@@ -232,7 +232,8 @@ export async function recordVotes(db: Db, viewer: Person, meetingId: unknown, bo
     const counts = { approve: countOf(raw.approve), oppose: countOf(raw.oppose), abstain: countOf(raw.abstain) };
     lines.push({ applicationId: id ?? -1, version: dbVersion(get("version")), counts, label: `第 ${i + 1} 条${typeof get("number") === "string" ? `（${get("number")}）` : ""}` });
   });
-  return decideLines(db, viewer, meetingId, lines, dbVersion(body.version));
+  // The meeting's version guards the whole list when the page sends it; each line has its own.
+  return decideLines(db, viewer, meetingId, lines, body.version === undefined ? null : dbVersion(body.version));
 }
 
 // ---- the 表决票 sheet ----------------------------------------------------------------------------
