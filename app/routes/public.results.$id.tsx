@@ -25,7 +25,7 @@ export default function PublicResult() {
       <Typography.Title level={3}>{d.committee}评审结果公示</Typography.Title>
       <Typography.Paragraph>{d.name}，公示期：{d.from} 至 {d.to}</Typography.Paragraph>
       {d.ended ? <Alert type="info" showIcon role="status" title="公示已结束" /> : (
-        <ListTable rowKey={(_, i) => String(i)} dataSource={d.rows} pagination={false} locale={{ emptyText: "无" }}
+        <ListTable rowKey={(_, i) => String(i)} dataSource={d.rows} pagination={false} locale={{ emptyText: "无" }} scroll={{ x: 560 }}
           columns={[
             { title: "序号", key: "i", width: 70, render: (_: unknown, __, i) => i + 1 },
             { title: "姓名", dataIndex: "name" },

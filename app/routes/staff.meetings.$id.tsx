@@ -7,6 +7,7 @@ import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation, us
 import { Alert, Button, Card, Descriptions, Input, Space, Tag, Typography } from "antd";
 import { useEffect, useState } from "react";
 import { ListTable } from "~/components/list-table";
+import { FileButton } from "~/components/wizard/kit";
 import { Notice } from "~/components/notice";
 import { getMeeting, publishResults, recordVotes } from "~/engine/workflow/meetings.server";
 import { countOf, passes, type PassRule } from "~/engine/workflow/vote-rule";
@@ -94,12 +95,11 @@ function SheetImport({ id, present }: { id: number; present: number }) {
     <section aria-label="导入表决票" style={{ marginTop: 16 }}>
       <Space wrap>
         <a href={`/staff/meetings/${id}/template.xlsx`} download><Button>下载表决票模板</Button></a>
-        <fetcher.Form method="post" action={`/staff/meetings/${id}/import`} encType="multipart/form-data">
-          <Space wrap>
-            <input type="file" name="file" aria-label="表决票文件" accept=".xlsx" required />
-            <Button htmlType="submit" loading={fetcher.state !== "idle"}>导入表决票</Button>
-          </Space>
-        </fetcher.Form>
+        <FileButton accept=".xlsx" label="导入表决票" disabled={fetcher.state !== "idle"} onFile={(f) => {
+          const fd = new FormData();
+          fd.append("file", f);
+          fetcher.submit(fd, { method: "post", encType: "multipart/form-data", action: `/staff/meetings/${id}/import` });
+        }} />
       </Space>
       <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>表决票中每一行都先检查（申报编号、票数、三项之和不超过实到 {present} 人），有任何一行有误则不导入。</Typography.Paragraph>
       {fetcher.data?.error ? <Alert type="error" showIcon role="alert" title={fetcher.data.error} /> : done ? <Alert type="success" showIcon role="status" title={`表决票已导入，${fetcher.data?.decided} 件申报的表决结果已保存`} /> : null}

@@ -100,6 +100,13 @@ describe("评审会议", () => {
     expect(again.status).toBe(422);
   });
 
+  it("is the office's: anonymous → login, a unit reviewer is refused (403)", async () => {
+    expect((await new Client(server.url).get(`/staff/meetings/${meetingId}`)).headers.get("location")).toBe(`/login?redirectTo=${encodeURIComponent(`/staff/meetings/${meetingId}`)}`);
+    const unitC = await login(staff.unit.username);
+    expect((await unitC.get("/staff/meetings")).status).toBe(403);
+    expect((await unitC.get(`/staff/meetings/${meetingId}/template.xlsx`)).status).toBe(403);
+  });
+
   it("is not there for another committee's office (404), its sheet and import neither", async () => {
     expect((await otherOffice.get(`/staff/meetings/${meetingId}`)).status).toBe(404);
     expect((await otherOffice.get(`/staff/meetings/${meetingId}/template.xlsx`)).status).toBe(404);
