@@ -79,7 +79,15 @@ describe("评审会议", () => {
     const r = await office.action(`/staff/applications/${apps[0].id}`, "routes/staff.applications.$id", { action: "approve", version: (await row(apps[0].id)).version });
     expect(r.status).toBe(409);
     expect((await r.json()).error).toBe("「评委会评审」环节由评审会议表决决定，请在【评审会议】中录入表决票数");
+    // Batch 通过 from the queue neither.
+    const batch = await office.action("/staff/applications", "routes/staff.applications._index", { items: [{ id: apps[0].id, version: (await row(apps[0].id)).version }] });
+    expect(batch.status).toBe(409);
+    expect((await batch.json()).error).toContain("由评审会议表决决定");
     expect(await row(apps[0].id)).toMatchObject({ status: "submitted", stage: "committee_review" });
+    // The page offers the way to the meeting instead of the buttons.
+    const page = await (await office.get(`/staff/applications/${apps[0].id}`)).text();
+    expect(page).toContain("由评审会议表决决定");
+    expect(page).not.toContain('aria-label="审核意见"');
   });
 
   it("is recorded by the office with every application waiting in its committee; bad input is refused in Chinese", async () => {
