@@ -11,6 +11,7 @@ import { createEntry, getCategory } from "../../app/engine/archive.server";
 import { completePaymentStage, decideApplication } from "../../app/engine/workflow/review.server";
 import { createMeeting, recordVotes } from "../../app/engine/workflow/meetings.server";
 import { workflowOfApp } from "../../app/engine/workflow/registry.server";
+import { dispatchNotifications } from "../../app/engine/notifications/dispatch.server";
 import { stageOf } from "../../app/engine/workflow/review-machine";
 import { uniqueName, validProfile } from "./fixtures";
 
@@ -103,4 +104,14 @@ export async function passCommitteeVote(db: Db, office: Staff, appId: number, pr
   const meeting = await createMeeting(db, office, { committeeId: app.committeeId, meetingDate: "2026-11-20", membersTotal: present + 2, membersPresent: present, title: "评审会议" });
   await recordVotes(db, office, meeting.id, { items: [{ applicationId: appId, version: app.version, approve: present, oppose: 0, abstain: 0 }] });
   return meeting;
+}
+
+/** Dispatches notifications until no change waits (the server's loop may hold some rows a moment: waits on state). */
+export async function settleNotifications(db: Db) {
+  for (let i = 0; i < 200; i++) {
+    await dispatchNotifications(db);
+    if (!(await db.models.AuditLog.count({ where: { notifyPending: true } }))) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error("notifications did not settle");
 }

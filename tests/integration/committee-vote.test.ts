@@ -14,7 +14,7 @@ import { plain, type Db } from "~/utils/db.server";
 import { createUser } from "~/engine/people/users.server";
 import { beijingToday } from "~/engine/workflow/meetings.server";
 import { uniqueName, unitId } from "../helpers/fixtures";
-import { makeApplicant, makePlans, makeReviewers, PASSWORD, toVoteStage } from "../helpers/review-fixtures";
+import { makeApplicant, makePlans, makeReviewers, passCommitteeVote, PASSWORD, settleNotifications, toVoteStage } from "../helpers/review-fixtures";
 import { submitInProcess } from "../helpers/apply-inprocess";
 import { redirectOf } from "../helpers/wizard";
 
@@ -28,6 +28,8 @@ let otherOffice: Client;
 /** Six applications at 评委会评审, with their applicants' names and ID numbers. */
 let apps: { id: number; number: string; name: string; idNumber: string }[];
 let meetingId: number;
+let plans: Awaited<ReturnType<typeof makePlans>>;
+let unit: number;
 
 const row = async (id: number) => plain(await db.models.Application.findByPk(id))!;
 
@@ -52,8 +54,8 @@ const line = async (i: number, approve: unknown, oppose: unknown, abstain: unkno
 beforeAll(async () => {
   ctx = await startTestServer();
   ({ server, db } = ctx);
-  const unit = await unitId(db);
-  const plans = await makePlans(db);
+  unit = await unitId(db);
+  plans = await makePlans(db);
   staff = await makeReviewers(db, { unitId: unit, ...plans.refs });
   const other = (await db.models.Committee.findAll({ order: [["id", "ASC"]], limit: 2 }))[1];
   const otherUser = await createUser(db, { username: uniqueName("oo"), password: PASSWORD, role: "acceptance_office", displayName: "另一评委会办事机构", scopes: { committees: [other.name] } });
@@ -247,5 +249,21 @@ describe("评审结果公示", () => {
     for (const a of apps) expect(html).not.toContain(a.name);
     expect(await (await anon.get("/public/results")).text()).not.toContain(`/public/results/${meetingId}`);
     expect((await anon.get("/public/results/999999")).status).toBe(404);
+  });
+});
+
+describe("a later application", () => {
+  it("goes on the next meeting; its passing vote tells the applicant 评审通过 once (站内信 and SMS)", async () => {
+    const a = await makeApplicant(db, unit, { name: "表决庚", categories: ["paper"] });
+    const { id } = await submitInProcess(db, a.id, plans.review);
+    await toVoteStage(db, staff, id);
+    await settleNotifications(db);
+    const before = await db.models.Notification.count({ where: { userId: a.id } });
+    const meeting = await passCommitteeVote(db, staff.office, id);
+    expect(meeting.id).not.toBe(meetingId);
+    expect(await row(id)).toMatchObject({ status: "approved", stage: null });
+    await settleNotifications(db);
+    const mine = await db.models.Notification.findAll({ where: { userId: a.id }, order: [["id", "ASC"]], raw: true });
+    expect(mine.slice(before).map((n) => [n.channel, n.title])).toEqual([["inbox", "评审通过"], ["sms", "评审通过"]]);
   });
 });

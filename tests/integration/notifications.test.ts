@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { Client } from "../helpers/http";
-import { makeApplicant, makePlans, makeReviewers, PASSWORD } from "../helpers/review-fixtures";
+import { makeApplicant, makePlans, makeReviewers, PASSWORD, settleNotifications } from "../helpers/review-fixtures";
 import { submitInProcess } from "../helpers/apply-inprocess";
 import { unitId } from "../helpers/fixtures";
 import { createEntry, decide, getCategory } from "~/engine/archive.server";
@@ -31,15 +31,7 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => t?.stop());
 
-/** Dispatches until no change waits (the server's loop may hold some rows a moment: waits on state). */
-async function settle() {
-  for (let i = 0; i < 200; i++) {
-    await dispatchNotifications(db);
-    if (!(await db.models.AuditLog.count({ where: { notifyPending: true } }))) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("notifications did not settle");
-}
+const settle = () => settleNotifications(db);
 
 const messagesOf = (userId: number) => db.models.Notification.findAll({ where: { userId }, order: [["id", "ASC"]], raw: true });
 
