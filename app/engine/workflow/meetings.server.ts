@@ -230,7 +230,7 @@ export async function recordVotes(db: Db, viewer: Person, meetingId: unknown, bo
     if (Object.values(raw).every((v) => v === "" || v === null || v === undefined)) return;
     const id = bodyId(get("applicationId"));
     const counts = { approve: countOf(raw.approve), oppose: countOf(raw.oppose), abstain: countOf(raw.abstain) };
-    lines.push({ applicationId: id ?? -1, version: dbVersion(get("version")), counts, label: `第 ${i + 1} 条${typeof get("number") === "string" ? `（${get("number")}）` : ""}` });
+    lines.push({ applicationId: id ?? -1, version: dbVersion(get("version")), counts, label: `第 ${i + 1} 条${typeof get("number") === "string" ? `（${(get("number") as string).slice(0, 20)}）` : ""}` });
   });
   // The meeting's version guards the whole list when the page sends it; each line has its own.
   return decideLines(db, viewer, meetingId, lines, body.version === undefined ? null : dbVersion(body.version));
