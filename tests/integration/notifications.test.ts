@@ -12,7 +12,6 @@ import { unitId } from "../helpers/fixtures";
 import { createEntry, decide, getCategory } from "~/engine/archive.server";
 import { decideApplication } from "~/engine/workflow/review.server";
 import { loadReviewerScope } from "~/engine/people/scope.server";
-import { dispatchNotifications } from "~/engine/notifications/dispatch.server";
 import { SANDBOX_UNREACHABLE, sendDueSms } from "~/engine/notifications/sms.server";
 import type { Db } from "~/utils/db.server";
 
