@@ -54,6 +54,16 @@ export interface UnitRegistrationAttrs {
   createdAt: Date;
   updatedAt: Date;
 }
+/** 评审会议 (migration 0024): dates are YYYY-MM-DD (Beijing days); publishFrom/To the 评审结果公示 period. */
+export interface CommitteeMeetingAttrs {
+  id: number; committeeId: number; title: string | null; meetingDate: string; membersTotal: number; membersPresent: number;
+  createdBy: number; publishFrom: string | null; publishTo: string | null; publishedAt: Date | null; version: number; createdAt: Date; updatedAt: Date;
+}
+/** One application on a meeting's list; counts and result null until its vote is recorded. */
+export interface CommitteeVoteAttrs {
+  id: number; meetingId: number; applicationId: number; approve: number | null; oppose: number | null; abstain: number | null;
+  result: "pass" | "fail" | null; decidedBy: number | null; decidedAt: Date | null; createdAt: Date; updatedAt: Date;
+}
 /** kind: a scope kind of app/engine/people/roles.ts; refId: a row of that kind's dictionary. */
 export interface UserScopeAttrs { id: number; userId: number; kind: string; refId: number }
 export interface SessionAttrs { id: string; data: Record<string, unknown>; expiresAt: Date | null; userId: number | null }
@@ -392,6 +402,8 @@ export interface Models {
   PaymentNotification: Static<PaymentNotificationAttrs, "id" | "orderNo" | "providerTxnId" | "amountFen" | "reason" | "createdAt">;
   IdentityTicket: Static<IdentityTicketAttrs, "usedAt" | "createdAt">;
   UnitRegistration: Static<UnitRegistrationAttrs, "id" | "refuseReason" | "reviewerId" | "reviewedAt" | "userId" | "version" | "createdAt" | "updatedAt">;
+  CommitteeMeeting: Static<CommitteeMeetingAttrs, "id" | "title" | "publishFrom" | "publishTo" | "publishedAt" | "version" | "createdAt" | "updatedAt">;
+  CommitteeVote: Static<CommitteeVoteAttrs, "id" | "approve" | "oppose" | "abstain" | "result" | "decidedBy" | "decidedAt" | "createdAt" | "updatedAt">;
   ExportJob: Static<ExportJobAttrs, "id" | "done" | "failed" | "message" | "fileName" | "fileSize" | "runner" | "heartbeatAt" | "attempts" | "startedAt" | "finishedAt" | "expiresAt" | "createdAt" | "updatedAt">;
 }
 
@@ -782,6 +794,31 @@ export function defineModels(sequelize: Sequelize): Models {
   }, { tableName: "unit_registrations" }) as Models["UnitRegistration"];
   UnitRegistration.belongsTo(Unit, { foreignKey: "unitId", as: "unit" });
 
+  const CommitteeMeeting = sequelize.define("CommitteeMeeting", {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    committeeId: { type: DataTypes.INTEGER, allowNull: false },
+    title: { type: DataTypes.STRING(64) },
+    meetingDate: { type: DataTypes.STRING(10), allowNull: false },
+    membersTotal: { type: DataTypes.INTEGER, allowNull: false },
+    membersPresent: { type: DataTypes.INTEGER, allowNull: false },
+    createdBy: { type: DataTypes.INTEGER, allowNull: false },
+    publishFrom: { type: DataTypes.STRING(10) },
+    publishTo: { type: DataTypes.STRING(10) },
+    publishedAt: { type: DataTypes.DATE },
+    version: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+  }, { tableName: "committee_meetings" }) as Models["CommitteeMeeting"];
+  const CommitteeVote = sequelize.define("CommitteeVote", {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    meetingId: { type: DataTypes.INTEGER, allowNull: false },
+    applicationId: { type: DataTypes.INTEGER, allowNull: false },
+    approve: { type: DataTypes.INTEGER },
+    oppose: { type: DataTypes.INTEGER },
+    abstain: { type: DataTypes.INTEGER },
+    result: { type: DataTypes.STRING(8) },
+    decidedBy: { type: DataTypes.INTEGER },
+    decidedAt: { type: DataTypes.DATE },
+  }, { tableName: "committee_votes" }) as Models["CommitteeVote"];
+
   AchievementEntry.belongsTo(User, { foreignKey: "userId", as: "owner" });
   AchievementEntry.belongsTo(Profile, { foreignKey: "userId", targetKey: "userId", as: "ownerProfile" });
   Unit.belongsTo(Affiliation, { foreignKey: "affiliationId", as: "affiliation" });
@@ -794,5 +831,5 @@ export function defineModels(sequelize: Sequelize): Models {
   Profile.belongsTo(Unit, { foreignKey: "unitId", as: "unit" });
   User.hasOne(Profile, { foreignKey: "userId", as: "profile" });
 
-  return { User, UserScope, Session, Affiliation, Department, Unit, Committee, TitleSeries, Specialty, AcceptanceDepartment, FormVersion, Profile, AuditLog, AchievementEntry, StoredFile, Plan, WorkflowVersion, PlanTypeVersion, NotificationDefinitionVersion, Notification, TemplateVersion, DictionaryVersion, Application, ApplicationAchievement, PledgeToken, PaymentOrder, PaymentNotification, ExportJob, IdentityTicket, UnitRegistration };
+  return { User, UserScope, Session, Affiliation, Department, Unit, Committee, TitleSeries, Specialty, AcceptanceDepartment, FormVersion, Profile, AuditLog, AchievementEntry, StoredFile, Plan, WorkflowVersion, PlanTypeVersion, NotificationDefinitionVersion, Notification, TemplateVersion, DictionaryVersion, Application, ApplicationAchievement, PledgeToken, PaymentOrder, PaymentNotification, ExportJob, IdentityTicket, UnitRegistration, CommitteeMeeting, CommitteeVote };
 }

@@ -20,7 +20,10 @@ export interface TypeChoices {
 }
 export interface PlanTypeInput { label: string; acceptedBy: "committees" | "departments" }
 
-const STAGE_KINDS = [{ value: "review", label: "审核" }, { value: "payment", label: "缴费" }];
+const STAGE_KINDS = [{ value: "review", label: "审核" }, { value: "payment", label: "缴费" }, { value: "vote", label: "评审会议表决" }];
+/** A new vote stage's rule until the designer changes it: 赞成 ≥ 2/3 of the members present. */
+const DEFAULT_PASS_RULE = { approve: { atLeast: [2, 3], of: "present" } };
+const PASS_BASES = [{ value: "present", label: "实到委员" }, { value: "members", label: "评委会委员总数" }];
 const FEE_SOURCES = [{ value: "plan", label: "按申报计划的评审费用" }, { value: "fixed", label: "固定金额" }, { value: "none", label: "免费" }];
 
 function parse(text: string): Obj | null {
@@ -157,9 +160,10 @@ function Visual(props: { def: Obj; set: (fn: (d: Obj) => void) => void; choices:
                     const x = d.reviewChain.stages[i];
                     x.kind = v;
                     if (v === "payment") for (const k of ["role", "scope", "decisions", "reopenSteps", "opinionLabel"]) delete x[k];
+                    if (v === "vote") { delete x.decisions; delete x.reopenSteps; x.scope = "committee"; x.passRule = x.passRule ?? structuredClone(DEFAULT_PASS_RULE); } else delete x.passRule;
                   })} />
               </Field>
-              {st.kind === "review" ? (
+              {st.kind !== "payment" ? (
                 <>
                   <Field label="审核角色">
                     <Select aria-label={`第 ${i + 1} 环节的审核角色`} value={st.role} placeholder="请选择" style={{ width: "100%" }} options={c.roles}
@@ -171,6 +175,18 @@ function Visual(props: { def: Obj; set: (fn: (d: Obj) => void) => void; choices:
                   </Field>
                   <Field label="意见标题（评审表上）"><Input aria-label={`第 ${i + 1} 环节的意见标题`} value={st.opinionLabel ?? ""} maxLength={32} onChange={(e) => set((d) => { if (e.target.value) d.reviewChain.stages[i].opinionLabel = e.target.value; else delete d.reviewChain.stages[i].opinionLabel; })} /></Field>
                 </>
+              ) : null}
+              {st.kind === "vote" && st.passRule?.approve ? (
+                <Field label="通过规则：赞成票不少于">
+                  <Space style={{ width: "100%" }}>
+                    <Select aria-label={`第 ${i + 1} 环节通过规则的基数`} value={st.passRule.approve.of} options={PASS_BASES} style={{ width: 140 }}
+                      onChange={(v) => set((d) => { d.reviewChain.stages[i].passRule.approve.of = v; })} />
+                    <Input aria-label={`第 ${i + 1} 环节通过规则的分子`} value={st.passRule.approve.atLeast?.[0] ?? ""} style={{ width: 64 }}
+                      onChange={(e) => set((d) => { d.reviewChain.stages[i].passRule.approve.atLeast[0] = Number(e.target.value) || e.target.value; })} />
+                    <Input aria-label={`第 ${i + 1} 环节通过规则的分母`} prefix="/" value={st.passRule.approve.atLeast?.[1] ?? ""} style={{ width: 72 }}
+                      onChange={(e) => set((d) => { d.reviewChain.stages[i].passRule.approve.atLeast[1] = Number(e.target.value) || e.target.value; })} />
+                  </Space>
+                </Field>
               ) : null}
             </div>
             {st.kind === "review" ? (

@@ -77,6 +77,9 @@ export default function Login() {
             还没有账号？<Link to="/register">注册</Link>
           </Typography.Paragraph>
         )}
+        <Typography.Paragraph style={{ marginTop: 16, textAlign: "center" }}>
+          <Link to="/public/results">评审结果公示</Link>
+        </Typography.Paragraph>
         {unitLogin ? (
           <Typography.Paragraph style={{ marginTop: 16, textAlign: "center" }}>
             用人单位办理单位注册或单位经办人登录：<Link to="/auth/unit">法人登录</Link>

@@ -37,7 +37,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     app: { id: app.id, number: app.number, version: app.version, status: app.status, stateLabel: stateLabel(workflow, app), applicantName: app.applicantName, submittedAt: app.submittedAt ? new Date(app.submittedAt).toISOString() : null, returnReason: app.returnReason },
     plan: { name: plan.name }, workflow: { name: workflow.name },
     stage: stage ? { label: stage.label, opinionLabel: stage.opinionLabel ?? `${stage.label}意见` } : null,
-    canAct, decisions, unlockable: unlockableSteps(workflow, stageOf(workflow, app.stage)),
+    canAct, decisions,
+    // A vote stage is decided by a meeting's counts: the page points there instead of buttons.
+    votedAt: stage?.kind === "vote" && app.status === "submitted" && stageInScope(stage, scope, app) ? stage.label : null, unlockable: unlockableSteps(workflow, stageOf(workflow, app.stage)),
     sections: summary.sections, timeline: await timeline(db, workflow, app.id),
     payment: await paymentsForStaff(db, user, app.id),
   });
@@ -114,7 +116,10 @@ export default function StaffApplication() {
           <Typography.Title level={4}>线下缴费确认</Typography.Title>
           <OfflinePaymentForm appId={d.app.id} feeFen={d.payment.feeFen} />
         </section>
-      ) : d.canAct ? <DecisionPanel d={d} /> : <Alert type="info" showIcon style={{ marginTop: 24 }} title={`该申报当前状态为「${d.app.stateLabel}」，不在您的审核环节`} />}
+      ) : d.canAct ? <DecisionPanel d={d} /> : d.votedAt ? (
+        <Alert type="info" showIcon role="note" aria-label="表决" style={{ marginTop: 24 }}
+          title={<>「{d.votedAt}」环节由评审会议表决决定，请在<Link to="/staff/meetings">【评审会议】</Link>中录入表决票数</>} />
+      ) : <Alert type="info" showIcon style={{ marginTop: 24 }} title={`该申报当前状态为「${d.app.stateLabel}」，不在您的审核环节`} />}
     </Card>
   );
 }

@@ -4,7 +4,9 @@
 // from 申报审核 (tab 待我审核), choosing 通过, typing an opinion and clicking 【通过】; the applicant
 // opens 我的申报记录 → the record, sees 待缴费 and the fee, clicks 【马上支付】, pays on the sandbox
 // cashier (【确认支付】), comes back to the record, which updates by itself once the provider's
-// asynchronous notification arrives; the acceptance office approves at 评委会评审; the record shows
+// asynchronous notification arrives; at 评委会评审 (a vote stage) the office records a 评审会议 from
+// 【评审会议】, types the counts (6 of 9 赞成: exactly 2/3), saves them and publishes the
+// 评审结果公示, which a visitor reaches from the login page without signing in; the record shows
 // 评审通过 and the 办理记录 timeline with every opinion; 【导出评审表】 downloads (through the
 // browser) a PDF whose text holds the applicant's name, the 申报编号 and the reviewers' opinions.
 // Every page's visible text is checked for English UI strings.
@@ -42,7 +44,8 @@ const OPINIONS = {
   unit: "同意推荐，该同志业绩突出",
   dept: "经审核，材料真实，同意上报",
   acceptance: "材料齐全，予以受理",
-  committee: "经评委会评审，同意通过",
+  // 评委会评审 is a vote: the office's counts, recorded in the audit row as this text and more.
+  committee: "2026年第一次评审会议表决：赞成 6 票，反对 2 票，弃权 1 票",
 };
 
 let ctx: TestServer;
@@ -60,6 +63,16 @@ const people = {} as Record<"applicant" | "unit" | "dept" | "office", { username
 const step = (fn: () => Promise<void>) => explainingPages(people, fn);
 
 const row = async () => plain(await db.models.Application.findByPk(appId))!;
+
+/** A native date input takes its value as set (typing into one depends on the browser's locale). */
+async function setValue(h: PageHelpers, selector: string, value: string) {
+  await h.page.waitForSelector(selector);
+  await h.page.$eval(selector, (el, v) => {
+    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value")!.set!.call(el, v);
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+  }, value);
+  expect(await h.page.$eval(selector, (el) => (el as HTMLInputElement).value)).toBe(value);
+}
 const stateTag = "main .ant-descriptions .ant-tag";
 
 /** A staff member: 申报审核 from the menu, tab 待我审核, the application's row → its page at `stateLabel`. */
@@ -271,11 +284,70 @@ describe("职称评审：单位审核 → 主管部门审核 → 受理 → 马�
     expect(await db.models.PaymentOrder.findOne({ where: { orderNo }, raw: true })).toMatchObject({ status: "paid", amountFen: FEE });
   }), TEST);
 
-  it("the acceptance office approves at 评委会评审; the applicant sees 评审通过 and every opinion in 办理记录", () => step(async () => {
+  it("at 评委会评审 the office records a 评审会议, enters the counts and publishes the result; the applicant sees 评审通过 and every opinion in 办理记录", () => step(async () => {
     const { office, applicant } = people;
+    // The application page offers no 通过 button at a vote stage, only the way to the meeting.
     await openFromQueue(office.h, "评委会评审中");
-    await approve(office.h, "评审委员会评审意见", OPINIONS.committee);
+    await office.h.waitForText("main [aria-label='表决']", "由评审会议表决决定");
+    expect(await office.h.page.$("section[aria-label='审核意见']")).toBeNull();
+
+    const oh = office.h;
+    await oh.page.click("nav[aria-label='主导航'] a[href='/staff/meetings']");
+    await oh.waitForPath("/staff/meetings");
+    await oh.waitForText("main h3", "评审会议");
+    const form = "form[aria-label='新建评审会议']";
+    await oh.waitForText(`${form} .ant-select`, committeeName);
+    await setValue(oh, `${form} input[name='meetingDate']`, "2026-11-20");
+    await oh.fill(`${form} input[name='membersTotal']`, "15");
+    await oh.fill(`${form} input[name='membersPresent']`, "9");
+    await oh.fill(`${form} input[name='title']`, "2026年第一次评审会议");
+    await noEnglish(oh.page, "评审会议 list");
+    await oh.clickButton("新建评审会议", form);
+    await oh.page.waitForFunction(() => /^\/staff\/meetings\/\d+$/.test(location.pathname));
+    await oh.waitForText("main [role=status]", "评审会议已新建");
+    const meetingPath = oh.pathname();
+    await oh.hydrated();
+    const entry = "section[aria-label='表决结果录入']";
+    await oh.waitForText(entry, APPLICANT);
+    await oh.fill(`${entry} input[aria-label='${APPLICANT}赞成']`, "6");
+    await oh.fill(`${entry} input[aria-label='${APPLICANT}反对']`, "2");
+    await oh.fill(`${entry} input[aria-label='${APPLICANT}弃权']`, "1");
+    // The page shows the verdict the rule gives before saving: 6 of 9 is exactly 2/3.
+    await oh.waitForText(`${entry} tr:has(input[aria-label='${APPLICANT}赞成'])`, "通过");
+    await noEnglish(oh.page, "meeting page");
+    await oh.clickButton("保存表决结果", entry);
+    await oh.waitForText("main [role=status]", "表决结果已保存");
     expect(await row()).toMatchObject({ status: "approved", stage: null });
+
+    const publish = "form[aria-label='发布评审结果公示']";
+    await oh.page.waitForSelector(publish);
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const end = new Date(Date.now() + 8 * 3600_000 + 7 * DAY).toISOString().slice(0, 10);
+    await setValue(oh, `${publish} input[name='from']`, today);
+    await setValue(oh, `${publish} input[name='to']`, end);
+    await oh.clickButton("发布评审结果公示", publish);
+    await oh.waitForText("main [role=status]", "评审结果公示已发布");
+    const publicPath = `/public/results/${meetingPath.split("/").pop()}`;
+
+    // A visitor: the login page links 评审结果公示; the list names the applicant, no ID number.
+    const visitor = await browser.createBrowserContext();
+    try {
+      const vh = pageHelpers(await newPage(visitor, WAIT));
+      await vh.open(`${server.url}/login`);
+      await vh.page.click("a[href='/public/results']");
+      await vh.waitForPath("/public/results");
+      await vh.page.waitForSelector(`a[href='${publicPath}']`);
+      await vh.page.click(`a[href='${publicPath}']`);
+      await vh.waitForPath(publicPath);
+      await vh.waitForText("main", APPLICANT);
+      const listed = await vh.text("main");
+      expect(listed).toContain("浙江工业大学");
+      expect(listed).toContain("副高级");
+      expect(listed).not.toContain((await row()).applicantIdNumber!);
+      await noEnglish(vh.page, "评审结果公示");
+    } finally {
+      await visitor.close();
+    }
 
     const h = applicant.h;
     await applicantOpensRecord(h, "评审通过");

@@ -8,6 +8,11 @@ import { createUser } from "../../app/engine/people/users.server";
 import { saveProfile } from "../../app/engine/people/profile.server";
 import { createPlan } from "../../app/engine/plans.server";
 import { createEntry, getCategory } from "../../app/engine/archive.server";
+import { completePaymentStage, decideApplication } from "../../app/engine/workflow/review.server";
+import { createMeeting, recordVotes } from "../../app/engine/workflow/meetings.server";
+import { workflowOfApp } from "../../app/engine/workflow/registry.server";
+import { dispatchNotifications } from "../../app/engine/notifications/dispatch.server";
+import { stageOf } from "../../app/engine/workflow/review-machine";
 import { uniqueName, validProfile } from "./fixtures";
 
 export const PASSWORD = "Tulip-Harbor-2931";
@@ -74,4 +79,39 @@ export async function makePlans(db: Db) {
     initial: (await createPlan(db, values({ planType: "职称初定", recognitionType: "大中专毕业生职称初定", titleLevel: "初级助理级", acceptanceDepartmentIds: depts }))).id,
     recognition: (await createPlan(db, values({ planType: "职称认定", recognitionType: "外省调入人员职称认定", titleLevel: "中级", acceptanceDepartmentIds: depts }))).id,
   };
+}
+
+type Staff = { id: number; role: string };
+
+/** A submitted application of the title-review chain taken to its vote stage (评委会评审) the
+ * ordinary way: 单位, 主管部门 and 受理 通过, then the fee confirmed offline by the office. */
+export async function toVoteStage(db: Db, staff: { unit: Staff; dept: Staff; office: Staff }, appId: number) {
+  const version = async () => (await db.models.Application.findByPk(appId))!.version;
+  for (const who of [staff.unit, staff.dept, staff.office]) await decideApplication(db, who, appId, "approve", null, await version());
+  // The fee stage after 受理 (a free chain has none).
+  const app = (await db.models.Application.findByPk(appId))!.get({ plain: true });
+  if (stageOf((await workflowOfApp(db, app))!, app.stage)?.kind === "payment") {
+    await db.sequelize.transaction((t) => completePaymentStage(db, t, appId, staff.office, "线下缴费", true));
+  }
+}
+
+/**
+ * The one way tests pass an application at a vote stage: the office records a 评审会议 of its
+ * committee (实到 `present`) and enters a passing vote (every member present 赞成). Returns the meeting.
+ */
+export async function passCommitteeVote(db: Db, office: Staff, appId: number, present = 9) {
+  const app = (await db.models.Application.findByPk(appId))!;
+  const meeting = await createMeeting(db, office, { committeeId: app.committeeId, meetingDate: "2026-11-20", membersTotal: present + 2, membersPresent: present, title: "评审会议" });
+  await recordVotes(db, office, meeting.id, { items: [{ applicationId: appId, version: app.version, approve: present, oppose: 0, abstain: 0 }] });
+  return meeting;
+}
+
+/** Dispatches notifications until no change waits (the server's loop may hold some rows a moment: waits on state). */
+export async function settleNotifications(db: Db) {
+  for (let i = 0; i < 200; i++) {
+    await dispatchNotifications(db);
+    if (!(await db.models.AuditLog.count({ where: { notifyPending: true } }))) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error("notifications did not settle");
 }

@@ -7,14 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { Client } from "../helpers/http";
 import { Op } from "sequelize";
-import { makeApplicant, makePlans, makeReviewers, PASSWORD } from "../helpers/review-fixtures";
+import { makeApplicant, makePlans, makeReviewers, PASSWORD, settleNotifications } from "../helpers/review-fixtures";
 import { submitInProcess } from "../helpers/apply-inprocess";
 import { uniqueName, unitId } from "../helpers/fixtures";
 import { createUser } from "~/engine/people/users.server";
 import { createEntry, decide, getCategory } from "~/engine/archive.server";
 import { decideApplication } from "~/engine/workflow/review.server";
 import { loadReviewerScope } from "~/engine/people/scope.server";
-import { dispatchNotifications } from "~/engine/notifications/dispatch.server";
 import { SANDBOX_UNREACHABLE, sendDueSms } from "~/engine/notifications/sms.server";
 import type { Db } from "~/utils/db.server";
 
@@ -33,15 +32,7 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => t?.stop());
 
-/** Dispatches until no change waits (the server's loop may hold some rows a moment: waits on state). */
-async function settle() {
-  for (let i = 0; i < 200; i++) {
-    await dispatchNotifications(db);
-    if (!(await db.models.AuditLog.count({ where: { notifyPending: true } }))) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("notifications did not settle");
-}
+const settle = () => settleNotifications(db);
 
 const messagesOf = (userId: number) => db.models.Notification.findAll({ where: { userId }, order: [["id", "ASC"]], raw: true });
 
@@ -112,7 +103,7 @@ describe("notifications from the engine's changes", () => {
     const { id } = await submitInProcess(db, a.id, plans.review);
     const waiting = async (userId: number) => (await messagesOf(userId)).filter((m) => m.eventKey.endsWith(":application-waiting-staff") && m.link === `/staff/applications/${id}`);
     await settle();
-    await dispatchNotifications(db);
+    await settle(); // a second round (a retry) adds nothing
     const mine = await waiting(staff.unit.id);
     expect(mine.map((m) => [m.channel, m.title])).toEqual([["inbox", "待审核申报"]]);
     expect(mine[0].body).toContain((await db.models.Application.findByPk(id))!.number!);

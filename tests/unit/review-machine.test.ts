@@ -77,3 +77,30 @@ describe("stateLabel", () => {
     expect(stateLabel(w, state)).toBe(label);
   });
 });
+
+describe("vote stages (decision 019)", () => {
+  const voteW = { reviewChain: { stages: [
+    ...stages.slice(0, 3),
+    { id: "committee_review", label: "评委会评审", kind: "vote", role: "acceptance_office", scope: "committee", passRule: { approve: { atLeast: [2, 3], of: "present" } } },
+  ] as ReviewStage[] } };
+
+  it("are decided by a meeting's counts: vote-pass moves on (here: final 通过), vote-fail is 不通过 there", () => {
+    expect(transition(voteW, at("committee_review"), "vote-pass", "acceptance_office")).toEqual({ ok: true, to: { status: "approved", stage: null } });
+    expect(transition(voteW, at("committee_review"), "vote-fail", "acceptance_office")).toEqual({ ok: true, to: at("committee_review", "rejected") });
+  });
+
+  it.each<ChainAction>(["approve", "return", "reject"])("refuse the plain %s button", (action) => {
+    const r = transition(voteW, at("committee_review"), action, "acceptance_office");
+    expect(r).toEqual({ ok: false, reason: "「评委会评审」环节由评审会议表决决定，请在【评审会议】中录入表决票数" });
+  });
+
+  it("refuse a vote at a review stage, and a vote by another role", () => {
+    expect(transition(voteW, at("acceptance"), "vote-pass", "acceptance_office").ok).toBe(false);
+    expect(transition(voteW, at("committee_review"), "vote-pass", "unit_reviewer").ok).toBe(false);
+  });
+
+  it("count among the stages of the role that holds the meetings", () => {
+    expect(stagesFor(voteW, "acceptance_office").map((s) => s.id)).toEqual(["acceptance", "committee_review"]);
+    expect(stateLabel(voteW, at("committee_review"))).toBe("评委会评审中");
+  });
+});

@@ -80,11 +80,12 @@ describe("workflows/<application type>.json", () => {
   });
 
   it.each(files.map((f) => [f.file, f.def] as const))("%s: review stages name a role and scope; a fee needs a payment stage", (_, def) => {
-    for (const s of def.reviewChain.stages) if (s.kind === "review") expect([s.role, s.scope]).not.toContain(undefined);
+    for (const s of def.reviewChain.stages) if (s.kind !== "payment") expect([s.role, s.scope]).not.toContain(undefined);
     if (def.fee.source !== "none") expect(def.reviewChain.stages.some((s) => s.kind === "payment")).toBe(true);
   });
 
   const base = files.find((f) => f.def.id === "title-review")!.def;
+  const vote = (w: any) => w.reviewChain.stages.find((s: any) => s.kind === "vote");
   const broken: [string, (w: any) => void, string][] = [
     ["an unknown form", (w) => { w.steps.find((s: any) => s.kind === "form").options.form = "application/nope"; }, "引用的表单 application/nope 不存在"],
     ["a form of the wrong kind", (w) => { w.steps.find((s: any) => s.kind === "form").options.form = "application/../x"; }, "options"],
@@ -99,6 +100,14 @@ describe("workflows/<application type>.json", () => {
     ["an unknown step kind", (w) => { w.steps[0].kind = "video"; }, "steps"],
     ["a photo step without its limits", (w) => { delete w.steps.find((s: any) => s.kind === "photo").options; }, "options"],
     ["a fee without a payment stage", (w) => { w.reviewChain.stages = w.reviewChain.stages.filter((s: any) => s.kind !== "payment"); }, "收费的申报类型必须在评审流程中有 payment 环节"],
+    ["a vote stage without a pass rule", (w) => { delete vote(w).passRule; }, "passRule"],
+    ["a pass rule above 1", (w) => { vote(w).passRule.approve.atLeast = [4, 3]; }, "通过规则 4/3 大于 1"],
+    ["a pass rule of an unknown base", (w) => { vote(w).passRule.approve.of = "everyone"; }, "passRule"],
+    ["a pass rule with a zero denominator", (w) => { vote(w).passRule.approve.atLeast = [2, 0]; }, "passRule"],
+    ["a pass rule on a review stage", (w) => { w.reviewChain.stages[0].passRule = { approve: { atLeast: [2, 3], of: "present" } }; }, "reviewChain"],
+    ["a vote stage scoped to units", (w) => { vote(w).scope = "unit"; }, "scope 须为 committee"],
+    ["a vote stage of a role that holds no meetings", (w) => { vote(w).role = "dept_reviewer"; }, "不能召开评审会议"],
+    ["a vote stage with decisions", (w) => { vote(w).decisions = ["approve"]; }, "不能设置 decisions"],
   ];
   it.each(broken)("refuses %s, naming the problem", (_, breakIt, message) => {
     const w = structuredClone(base) as any;

@@ -201,7 +201,7 @@ export interface NotificationDef {
     /**
      * @minItems 1
      */
-    toStageKinds?: ("review" | "payment")[];
+    toStageKinds?: ("review" | "payment" | "vote")[];
   };
   /**
    * owner: the applicant whose entry or application it is; stage-staff: the staff who act at the review stage an application reached (the stage's role, with the application in their scope) — 站内信 only
@@ -244,6 +244,39 @@ export interface TemplateFile {
 }
 
 // Workflows (application types): workflows/_meta/workflow.schema.json
+export type ReviewStage = {
+  id: string;
+  label: string;
+  /**
+   * review: a reviewer decides (通过/退回修改/不通过); payment: the applicant pays; vote: a committee meeting's vote counts decide by passRule
+   */
+  kind: "review" | "payment" | "vote";
+  /**
+   * review stages: who acts — a role of app/engine/people/roles.ts that decides applications (checked when the workflow is loaded)
+   */
+  role?: string;
+  /**
+   * review stages: which of the application's unit/department/committee/受理部门 the reviewer's scope must hold
+   */
+  scope?: "unit" | "department" | "committee" | "acceptanceDepartment";
+  /**
+   * the heading of this stage's opinion on the review form
+   */
+  opinionLabel?: string;
+  /**
+   * review stages: the decisions this stage offers — 通过 / 退回修改 / 不通过 (absent: all three)
+   *
+   * @minItems 1
+   */
+  decisions?: ("approve" | "return" | "reject")[];
+  /**
+   * review stages: the wizard steps a 退回修改 here may reopen (absent: every step but the final check)
+   *
+   * @minItems 1
+   */
+  reopenSteps?: string[];
+  passRule?: WorkflowPassRule;
+};
 /**
  * a file templates/<id>.hbs
  */
@@ -301,34 +334,23 @@ export interface WorkflowReviewChain {
    */
   stages: ReviewStage[];
 }
-export interface ReviewStage {
-  id: string;
-  label: string;
-  kind: "review" | "payment";
-  /**
-   * review stages: who acts — a role of app/engine/people/roles.ts that decides applications (checked when the workflow is loaded)
-   */
-  role?: string;
-  /**
-   * review stages: which of the application's unit/department/committee/受理部门 the reviewer's scope must hold
-   */
-  scope?: "unit" | "department" | "committee" | "acceptanceDepartment";
-  /**
-   * the heading of this stage's opinion on the review form
-   */
-  opinionLabel?: string;
-  /**
-   * review stages: the decisions this stage offers — 通过 / 退回修改 / 不通过 (absent: all three)
-   *
-   * @minItems 1
-   */
-  decisions?: ("approve" | "return" | "reject")[];
-  /**
-   * review stages: the wizard steps a 退回修改 here may reopen (absent: every step but the final check)
-   *
-   * @minItems 1
-   */
-  reopenSteps?: string[];
+/**
+ * vote stages: when the counts of a committee meeting pass an application (decision 019), e.g. 赞成 ≥ 2/3 of the members present
+ */
+export interface WorkflowPassRule {
+  approve: {
+    /**
+     * [numerator, denominator]: 赞成 × denominator ≥ numerator × base (integer arithmetic); the fraction must be at most 1
+     *
+     * @minItems 2
+     * @maxItems 2
+     */
+    atLeast: number[];
+    /**
+     * present: the members present at the meeting (实到); members: the committee's full size recorded with the meeting (应到)
+     */
+    of: "present" | "members";
+  };
 }
 
 export type WorkflowStepId = string;

@@ -19,7 +19,7 @@ import { renderTemplate } from "../templates.server";
 import type { WorkflowDefinition } from "../definitions/types.generated";
 import { stepReviewFormData, withStepReviewFormKeys } from "../workflow/steps.server";
 import type { ReviewFormCtx } from "../workflow/steps/kit.server";
-import { ACTION_LABEL, stateLabel } from "../workflow/review-machine";
+import { ACTION_LABEL, stateLabel, VOTE_ACTIONS } from "../workflow/review-machine";
 import { PdfRenderError } from "./renderer.server";
 import { renderPdf, type RenderOptions } from "./render.server";
 
@@ -60,7 +60,7 @@ export function formFields(form: PublishedForm, stored: unknown, o: FormatOption
 /** Reviewers' opinions per review stage of the chain, from the application's audit rows. */
 async function opinions(db: Db, w: WorkflowDefinition, appId: number) {
   const rows = await db.models.AuditLog.findAll({
-    where: { entityType: "application", entityId: String(appId), action: { [Op.in]: ["approve", "return", "reject", "pay", "offline-pay"] } },
+    where: { entityType: "application", entityId: String(appId), action: { [Op.in]: ["approve", "return", "reject", "pay", "offline-pay", ...VOTE_ACTIONS] } },
     order: [["createdAt", "ASC"], ["id", "ASC"]], raw: true,
   });
   const ids = [...new Set(rows.map((r) => r.actorId).filter((x): x is number => !!x))];
@@ -76,7 +76,7 @@ async function opinions(db: Db, w: WorkflowDefinition, appId: number) {
     });
     return {
       id: stage.id, label: stage.label, kind: stage.kind, opinionLabel: stage.opinionLabel ?? `${stage.label}意见`,
-      isReview: stage.kind === "review", decisions, latest: decisions[decisions.length - 1] ?? null,
+      isReview: stage.kind !== "payment", decisions, latest: decisions[decisions.length - 1] ?? null,
       earlier: decisions.slice(0, -1),
     };
   });

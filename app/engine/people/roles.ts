@@ -38,9 +38,11 @@ export const scopeKind = (kind: ScopeKind): ScopeKindSpec => SCOPE_KINDS[kind];
  *   them and their files, export them and their review forms (申报审核);
  * - `offline-payment`: confirm a payment made offline at a payment stage;
  * - `configuration`: users, forms, dictionaries, plans and the configuration bundle;
- * - `unit-registrations`: 通过/不通过 the 单位注册 of the units in its scope (单位注册审核).
+ * - `unit-registrations`: 通过/不通过 the 单位注册 of the units in its scope (单位注册审核);
+ * - `committee-votes`: hold the 评审会议 of the committees in its scope at the vote stages the
+ *   workflows give its role (表决票数, 评审结果公示).
  */
-export type Decision = "entries" | "applications" | "offline-payment" | "configuration" | "unit-registrations";
+export type Decision = "entries" | "applications" | "offline-payment" | "configuration" | "unit-registrations" | "committee-votes";
 
 /** A menu entry; `planTypes` stands for one entry per published plan type (职称评审申报 …). */
 export type MenuEntry = { to: string; label: string } | { planTypes: true };
@@ -93,8 +95,8 @@ export const ROLES = {
     menu: [...STAFF_MENU, { to: "/review/units", label: "单位注册审核" }],
   },
   acceptance_office: {
-    label: "受理部门/评委会办事机构", staff: true, scope: { kinds: ["committee", "acceptance", "department"] }, decides: ["applications", "offline-payment"], signsInAs: "staff",
-    menu: STAFF_MENU,
+    label: "受理部门/评委会办事机构", staff: true, scope: { kinds: ["committee", "acceptance", "department"] }, decides: ["applications", "offline-payment", "committee-votes"], signsInAs: "staff",
+    menu: [...STAFF_MENU, { to: "/staff/meetings", label: "评审会议" }],
   },
   admin: {
     label: "系统管理员", staff: false, scope: { kinds: [], all: true }, decides: ["configuration", "unit-registrations"], signsInAs: "staff",

@@ -20,6 +20,7 @@ import { formKind } from "../definitions/kinds/form.server";
 import { planTypesKind } from "../definitions/kinds/plan-types.server";
 import { templateKind } from "../definitions/kinds/template.server";
 import type { PlanTypeDef, WorkflowDefinition } from "../definitions/types.generated";
+import { passRuleProblems } from "./vote-rule";
 import { stepReferences, stepRules, type WorkflowCatalog } from "./steps.server";
 
 export type { WorkflowCatalog };
@@ -55,6 +56,12 @@ export function checkWorkflowRules(w: WorkflowDefinition, source: string): strin
     stageIds.add(st.id);
     if (st.role !== undefined && !may(st.role, "applications")) {
       out.push(`${source}: 评审环节「${st.id}」的 role「${st.role}」不是审核申报的角色（可选：${rolesThatMay("applications").join("、")}）`);
+    }
+    if (st.kind === "vote") {
+      for (const p of passRuleProblems(st.passRule)) out.push(`${source}: 表决环节「${st.id}」：${p}`);
+      if (st.role !== undefined && !may(st.role, "committee-votes")) out.push(`${source}: 表决环节「${st.id}」的 role「${st.role}」不能召开评审会议（可选：${rolesThatMay("committee-votes").join("、")}）`);
+      if (st.scope !== undefined && st.scope !== "committee") out.push(`${source}: 表决环节「${st.id}」由评审委员会的评审会议表决，scope 须为 committee`);
+      if (st.decisions || st.reopenSteps) out.push(`${source}: 表决环节「${st.id}」由表决票数决定，不能设置 decisions 或 reopenSteps`);
     }
     if (st.kind === "payment" && (st.decisions || st.reopenSteps)) out.push(`${source}: 缴费环节「${st.id}」不做审核决定，不能设置 decisions 或 reopenSteps`);
     for (const s of st.reopenSteps ?? []) {

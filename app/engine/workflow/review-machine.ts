@@ -12,12 +12,16 @@ import type { ReviewStage, WorkflowDefinition } from "../definitions/types.gener
 
 export const REVIEW_ACTIONS = ["approve", "return", "reject"] as const;
 export type ReviewAction = (typeof REVIEW_ACTIONS)[number];
-export type ChainAction = ReviewAction | "resubmit" | "pay";
+/** A committee meeting's counts decided a vote stage: passed (onward) or not (不通过). */
+export const VOTE_ACTIONS = ["vote-pass", "vote-fail"] as const;
+export type VoteAction = (typeof VOTE_ACTIONS)[number];
+export type ChainAction = ReviewAction | VoteAction | "resubmit" | "pay";
 export interface ChainState { status: string; stage: string | null }
 export type Transition = { ok: true; to: ChainState } | { ok: false; reason: string };
 
 export const ACTION_LABEL: Record<ChainAction | "submit" | "create" | "discard" | "offline-pay", string> = {
   create: "创建申报", submit: "提交申报", approve: "通过", return: "退回修改", reject: "不通过", resubmit: "重新提交", pay: "在线缴费", "offline-pay": "线下缴费确认", discard: "放弃草稿",
+  "vote-pass": "表决通过", "vote-fail": "表决不通过",
 };
 /** Actions whose comment is required (the applicant must be told why). */
 export const NEEDS_REASON: ReviewAction[] = ["return", "reject"];
@@ -56,8 +60,15 @@ export function transition(w: Pick<WorkflowDefinition, "reviewChain">, state: Ch
     if (stage.kind !== "payment") return { ok: false, reason: "该申报当前不在缴费环节" };
     return { ok: true, to: onward(w, stage.id) };
   }
-  if (stage.kind !== "review") return { ok: false, reason: `该申报当前在「${stage.label}」环节，等待申请人缴费` };
+  if (stage.kind === "payment") return { ok: false, reason: `该申报当前在「${stage.label}」环节，等待申请人缴费` };
   if (stage.role !== role) return { ok: false, reason: `该申报当前在「${stage.label}」环节，不由您审核` };
+  // A vote stage is decided by a meeting's counts (decision 019), never by a button.
+  if (stage.kind === "vote") {
+    if (action === "vote-pass") return { ok: true, to: onward(w, stage.id) };
+    if (action === "vote-fail") return { ok: true, to: { status: "rejected", stage: stage.id } };
+    return { ok: false, reason: `「${stage.label}」环节由评审会议表决决定，请在【评审会议】中录入表决票数` };
+  }
+  if (action === "vote-pass" || action === "vote-fail") return { ok: false, reason: `「${stage.label}」环节不是表决环节` };
   if (stage.decisions && !stage.decisions.includes(action)) return { ok: false, reason: `「${stage.label}」环节不能${ACTION_LABEL[action]}` };
   if (action === "approve") return { ok: true, to: onward(w, stage.id) };
   if (action === "return") return { ok: true, to: { status: "returned", stage: stage.id } };
@@ -75,7 +86,7 @@ export function stateLabel(w: Pick<WorkflowDefinition, "reviewChain">, state: Ch
   return stage.kind === "payment" ? `待${stage.label}` : `${stage.label}中`;
 }
 
-/** The stages a given role acts at, in this workflow. */
+/** The stages a given role acts at (review and vote stages), in this workflow. */
 export function stagesFor(w: Pick<WorkflowDefinition, "reviewChain">, role: string): ReviewStage[] {
-  return w.reviewChain.stages.filter((s) => s.kind === "review" && s.role === role);
+  return w.reviewChain.stages.filter((s) => s.kind !== "payment" && s.role === role);
 }

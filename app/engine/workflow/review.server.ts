@@ -50,7 +50,7 @@ export function stageInScope(stage: ReviewStage, scope: ReviewerScope, app: Pick
 }
 
 /** Every published (workflow, version): the chain a stored application is interpreted with. */
-async function publishedWorkflows(db: Db) {
+export async function publishedWorkflows(db: Db) {
   const rows = await db.models.WorkflowVersion.findAll({ attributes: ["workflowId", "version"], raw: true });
   return (await Promise.all(rows.map((r) => getWorkflow(db, r.workflowId, r.version)))).filter((w): w is WorkflowDefinition => !!w);
 }

@@ -9,7 +9,7 @@ import type { NotificationsFile } from "../types.generated";
 import { contentHash } from "../hash";
 import { at, readJsonFile, type KindSpec, type Raw } from "../lifecycle.server";
 import { ENTRY_TRANSITIONS } from "../../entry-status";
-import { REVIEW_ACTIONS } from "../../workflow/review-machine";
+import { REVIEW_ACTIONS, VOTE_ACTIONS } from "../../workflow/review-machine";
 
 export const NOTIFICATIONS_ID = "notifications";
 export const NOTIFICATIONS_FILE = "notifications.json";
@@ -18,7 +18,7 @@ export const NOTIFICATIONS_FILE = "notifications.json";
 export const EVENT_ACTIONS: Record<NotificationDef["on"]["entity"], readonly string[]> = {
   // save is recorded as resubmit (an edited entry goes back to 待审核).
   "achievement-entry": [...Object.keys(ENTRY_TRANSITIONS).filter((a) => a !== "save"), "resubmit"],
-  application: [...REVIEW_ACTIONS, "submit", "resubmit", "pay", "offline-pay"],
+  application: [...REVIEW_ACTIONS, ...VOTE_ACTIONS, "submit", "resubmit", "pay", "offline-pay"],
 };
 /** The states an application reaches besides its review stages (their ids are the workflow's). */
 const APPLICATION_END_STATES = ["returned", "approved", "rejected"];
