@@ -70,7 +70,7 @@ describe("workflows/<application type>.json", () => {
   });
 
   it.each(files.map((f) => [f.file, f.def] as const))("%s: review stages name a role and scope; a fee needs a payment stage", (_, def) => {
-    for (const s of def.reviewChain.stages) if (s.kind === "review") expect([s.role, s.scope]).not.toContain(undefined);
+    for (const s of def.reviewChain.stages) if (s.kind === "review" || s.kind === "publicity") expect([s.role, s.scope]).not.toContain(undefined);
     if (def.fee.source !== "none") expect(def.reviewChain.stages.some((s) => s.kind === "payment")).toBe(true);
   });
 
@@ -88,6 +88,13 @@ describe("workflows/<application type>.json", () => {
     ["the preview before the signing", (w) => { const i = w.steps.findIndex((s: any) => s.kind === "pledge-sign"); [w.steps[i], w.steps[i + 1]] = [w.steps[i + 1], w.steps[i]]; }, "pledge-preview 必须在 pledge-sign 之后"],
     ["an unknown step kind", (w) => { w.steps[0].kind = "video"; }, "steps"],
     ["a photo step without its limits", (w) => { delete w.steps.find((s: any) => s.kind === "photo").options; }, "options"],
+    ["a publicity stage whose 公示版 template does not exist", (w) => { w.reviewChain.stages.find((s: any) => s.kind === "publicity").template = "review-form/nope"; }, "公示环节「unit_publicity」的公示版评审表模板「review-form/nope」不存在"],
+    ["a publicity stage without a template", (w) => { delete w.reviewChain.stages.find((s: any) => s.kind === "publicity").template; }, "template"],
+    ["a publicity stage whose role cannot decide", (w) => { w.reviewChain.stages.find((s: any) => s.kind === "publicity").role = "applicant"; }, "评审环节「unit_publicity」的 role「applicant」不是审核申报的角色"],
+    ["a publicity stage without minWorkingDays", (w) => { delete w.reviewChain.stages.find((s: any) => s.kind === "publicity").minWorkingDays; }, "minWorkingDays"],
+    ["a publicity stage with an unknown calendar", (w) => { w.reviewChain.stages.find((s: any) => s.kind === "publicity").calendar = "moon-days"; }, "节假日字典「moon-days」不存在"],
+    ["a publicity stage limiting its decisions", (w) => { w.reviewChain.stages.find((s: any) => s.kind === "publicity").decisions = ["approve"]; }, "公示环节「unit_publicity」的决定由公示结果给出"],
+    ["minWorkingDays on a review stage", (w) => { w.reviewChain.stages[0].minWorkingDays = 5; }, "reviewChain"],
     ["a fee without a payment stage", (w) => { w.reviewChain.stages = w.reviewChain.stages.filter((s: any) => s.kind !== "payment"); }, "收费的申报类型必须在评审流程中有 payment 环节"],
   ];
   it.each(broken)("refuses %s, naming the problem", (_, breakIt, message) => {

@@ -244,6 +244,50 @@ export interface TemplateFile {
 }
 
 // Workflows (application types): workflows/_meta/workflow.schema.json
+export type ReviewStage = {
+  id: string;
+  label: string;
+  /**
+   * review: a reviewer decides; payment: the applicant pays; publicity: 公示 — the deciding staff export the 公示版 review form, enter the period and after its end the outcome (无异议, or 有异议 with 处理意见 and 继续 / 退回修改 / 不通过)
+   */
+  kind: "review" | "payment" | "publicity";
+  /**
+   * review stages: who acts — a role of app/engine/people/roles.ts that decides applications (checked when the workflow is loaded)
+   */
+  role?: string;
+  /**
+   * review stages: which of the application's unit/department/committee/受理部门 the reviewer's scope must hold
+   */
+  scope?: "unit" | "department" | "committee" | "acceptanceDepartment";
+  /**
+   * the heading of this stage's opinion on the review form
+   */
+  opinionLabel?: string;
+  /**
+   * publicity stages: the end of the period must be at least this many working days after its start (working days: Mon–Fri minus 法定节假日 plus 调休上班日 of the calendar)
+   */
+  minWorkingDays?: number;
+  /**
+   * publicity stages: the 公示版 review-form template (ID number and mobile masked, no photo)
+   */
+  template?: string;
+  /**
+   * publicity stages: the holiday-calendar dictionary (columns date YYYY-MM-DD and kind 法定节假日 / 调休上班日) working days are counted with
+   */
+  calendar?: string;
+  /**
+   * review stages: the decisions this stage offers — 通过 / 退回修改 / 不通过 (absent: all three)
+   *
+   * @minItems 1
+   */
+  decisions?: ("approve" | "return" | "reject")[];
+  /**
+   * review stages: the wizard steps a 退回修改 here may reopen (absent: every step but the final check)
+   *
+   * @minItems 1
+   */
+  reopenSteps?: string[];
+};
 /**
  * a file templates/<id>.hbs
  */
@@ -300,35 +344,6 @@ export interface WorkflowReviewChain {
    * @maxItems 12
    */
   stages: ReviewStage[];
-}
-export interface ReviewStage {
-  id: string;
-  label: string;
-  kind: "review" | "payment";
-  /**
-   * review stages: who acts — a role of app/engine/people/roles.ts that decides applications (checked when the workflow is loaded)
-   */
-  role?: string;
-  /**
-   * review stages: which of the application's unit/department/committee/受理部门 the reviewer's scope must hold
-   */
-  scope?: "unit" | "department" | "committee" | "acceptanceDepartment";
-  /**
-   * the heading of this stage's opinion on the review form
-   */
-  opinionLabel?: string;
-  /**
-   * review stages: the decisions this stage offers — 通过 / 退回修改 / 不通过 (absent: all three)
-   *
-   * @minItems 1
-   */
-  decisions?: ("approve" | "return" | "reject")[];
-  /**
-   * review stages: the wizard steps a 退回修改 here may reopen (absent: every step but the final check)
-   *
-   * @minItems 1
-   */
-  reopenSteps?: string[];
 }
 
 export type WorkflowStepId = string;
