@@ -9,6 +9,8 @@ import { saveProfile } from "../../app/engine/people/profile.server";
 import { createPlan } from "../../app/engine/plans.server";
 import { createEntry, getCategory } from "../../app/engine/archive.server";
 import { uniqueName, validProfile } from "./fixtures";
+import { enterPublicityPeriod, recordPublicityOutcome } from "../../app/engine/workflow/publicity.server";
+import { addDays, shanghaiDay } from "../../app/engine/working-days";
 
 export const PASSWORD = "Tulip-Harbor-2931";
 const DAY = 86_400_000;
@@ -75,3 +77,16 @@ export async function makePlans(db: Db) {
     recognition: (await createPlan(db, values({ planType: "职称认定", recognitionType: "外省调入人员职称认定", titleLevel: "中级", acceptanceDepartmentIds: depts }))).id,
   };
 }
+
+/**
+ * Passes an application waiting at a 公示 (publicity) stage the way a unit does with a period it
+ * has already posted: 录入公示期 from 30 days ago to yesterday (Asia/Shanghai), then 无异议. `staff`
+ * runs the stage (title-review: the unit reviewer). Returns the application's new version.
+ */
+export async function passPublicity(db: Db, staff: { id: number; role: string }, id: number) {
+  const version = async () => (await db.models.Application.findByPk(id, { attributes: ["version"] }))!.version;
+  const today = shanghaiDay();
+  await enterPublicityPeriod(db, staff, id, { start: addDays(today, -30), end: addDays(today, -1), version: await version() });
+  return (await recordPublicityOutcome(db, staff, id, { outcome: "none", version: await version() })).version;
+}
+
