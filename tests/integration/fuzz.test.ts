@@ -16,7 +16,7 @@ import { createUser } from "~/engine/people/users.server";
 import { createEntry, getCategory } from "~/engine/archive.server";
 import { decideApplication } from "~/engine/workflow/review.server";
 import { uniqueName, unitId, validProfile } from "../helpers/fixtures";
-import { makeApplicant, makePlans, makeReviewers, PASSWORD } from "../helpers/review-fixtures";
+import { makeApplicant, makePlans, makeReviewers, passPublicity, PASSWORD } from "../helpers/review-fixtures";
 import { submitInProcess } from "../helpers/apply-inprocess";
 import { FILES } from "../helpers/files";
 import { formData, photoJpeg, signaturePng, startApply, stepView, walkToSubmit } from "../helpers/wizard";
@@ -543,10 +543,14 @@ beforeAll(async () => {
   // department review.
   const approve = async (who: { id: number; role: any }, id: number) => decideApplication(db, who, id, "approve", null, plain(await db.models.Application.findByPk(id))!.version);
   const aPay = (await submitInProcess(db, a.id, plans.review)).id;
-  for (const who of [staff.unit, staff.dept, staff.office]) await approve(who, aPay);
+  for (const who of [staff.unit, staff.dept, staff.office]) {
+    await approve(who, aPay);
+    if (who === staff.unit) await passPublicity(db, who, aPay);
+  }
   const aRec = (await submitInProcess(db, a.id, plans.recognition)).id;
   const bReview = (await submitInProcess(db, b.id, plans.review)).id;
   await approve(staff.unit, bReview);
+  await passPublicity(db, staff.unit, bReview);
 
   const cA = await login("applicant", a.username);
   await login("unit_reviewer", staff.unit.username);

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { Client } from "../helpers/http";
-import { makeApplicant, makePlans, makeReviewers, PASSWORD } from "../helpers/review-fixtures";
+import { makeApplicant, makePlans, makeReviewers, passPublicity, PASSWORD } from "../helpers/review-fixtures";
 import { submitInProcess } from "../helpers/apply-inprocess";
 import { unitId } from "../helpers/fixtures";
 import { createEntry, decide, getCategory } from "~/engine/archive.server";
@@ -91,14 +91,17 @@ describe("notifications from the engine's changes", () => {
     expect(returned[0].body).toContain(app.number!);
     expect(returned[0].body).toContain("请补充单位推荐意见");
 
-    // A second application goes through 单位审核 → 主管部门审核 → 受理 to 缴费.
+    // A second application goes through 单位审核 → 单位公示 → 主管部门审核 → 受理 to 缴费.
     const b = await makeApplicant(db, unit, { categories: ["paper"] });
     const second = await submitInProcess(db, b.id, plans.review);
-    for (const who of [staff.unit, staff.dept, staff.office]) await decideApplication(db, who, second.id, "approve", "同意", await version(second.id));
+    for (const who of [staff.unit, staff.dept, staff.office]) {
+      await decideApplication(db, who, second.id, "approve", "同意", await version(second.id));
+      if (who === staff.unit) await passPublicity(db, who, second.id);
+    }
     await settle();
     msgs = await messagesOf(b.id);
     const kinds = msgs.map((m) => `${m.eventKey.split(":")[2]}/${m.channel}`).sort();
-    expect(kinds, JSON.stringify(await db.models.AuditLog.findAll({ where: { entityType: "application", entityId: String(second.id) }, raw: true }))).toEqual(["application-payment-due/inbox", "application-payment-due/sms", "application-stage-passed/inbox", "application-stage-passed/inbox"]);
+    expect(kinds, JSON.stringify(await db.models.AuditLog.findAll({ where: { entityType: "application", entityId: String(second.id) }, raw: true }))).toEqual(["application-payment-due/inbox", "application-payment-due/sms", "application-publicity-ended/inbox", "application-publicity-started/inbox", "application-stage-passed/inbox", "application-stage-passed/inbox"]);
     const full = (await db.models.Application.findByPk(second.id))!.applicantIdNumber!;
     for (const m of msgs) expect(m.body).not.toContain(full);
   });
