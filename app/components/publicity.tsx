@@ -16,8 +16,8 @@ export function PublicityInfo({ views }: { views: PublicityViewData[] }) {
     <section aria-label="公示" style={{ marginBottom: 20 }}>
       <Typography.Title level={5}>公示</Typography.Title>
       <Descriptions bordered size="small" column={1} items={views.flatMap((v) => [
-        { key: `${v.stageId}-p`, label: `${v.label}公示期`, children: v.period },
-        { key: `${v.stageId}-o`, label: "公示结果", children: v.outcome ? v.outcomeText : v.ended ? "公示期已结束，等待录入公示结果" : "公示中" },
+        { key: `${v.stageId}-p`, label: `公示期（${v.label}）`, children: v.period },
+        { key: `${v.stageId}-o`, label: `公示结果（${v.label}）`, children: v.outcome ? v.outcomeText : v.ended ? "公示期已结束，等待录入公示结果" : "公示中" },
       ])} />
     </section>
   );

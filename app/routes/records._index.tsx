@@ -74,7 +74,7 @@ export default function Records() {
           { title: "申报类型", dataIndex: "typeName" },
           { title: "提交时间", dataIndex: "submittedAt", render: time },
           { title: "状态", dataIndex: "statusLabel", render: (v: string, r) => <Tag color={({ draft: "default", returned: "warning", approved: "success", rejected: "error" } as Record<string, string>)[r.status] ?? "processing"}>{v}</Tag> },
-          { title: "公示", dataIndex: "publicity", render: (v: string | null) => v ?? "—" },
+          { title: "公示", dataIndex: "publicity", width: 200, render: (v: string | null) => v ?? "—" },
           { title: "下一步", dataIndex: "next" },
           {
             title: "操作", key: "op", render: (_: unknown, r) => r.status === "draft" ? (

@@ -171,14 +171,14 @@ describe("录入公示结果", () => {
     const cn = (d: string) => `${d.slice(0, 4)}年${Number(d.slice(5, 7))}月${Number(d.slice(8))}日`;
     const period = `${cn(addDays(today, -30))}至${cn(addDays(today, -1))}`;
     const record = await (await c.get(`/records/${id}`)).text();
-    expect(record).toContain("单位公示公示期");
+    expect(record).toContain("公示期（单位公示）");
     expect(record).toContain(period);
     expect(record).toContain("无异议");
     // The timeline names both events in Chinese.
     expect(record).toContain("录入公示期");
     expect(record).toContain("录入公示结果");
     const list = await (await c.get("/records")).text();
-    expect(list).toContain(`单位公示 ${period}：无异议`);
+    expect(list).toContain(`单位公示：${period}，无异议`);
     // The application went on: 主管部门 decides as before.
     await decideApplication(db, staff.dept, id, "approve", "同意", await version(id));
     expect((await row(id)).stage).toBe("acceptance");

@@ -161,7 +161,7 @@ export function publicityTemplateFor(w: WorkflowDefinition, scope: ReviewerScope
 }
 
 
-/** One line per application of a list (我的申报记录): 单位公示 2026年12月1日至2026年12月8日：无异议. */
+/** One short line per application of a list (我的申报记录): 单位公示：2026年12月1日至2026年12月8日，无异议. */
 export async function publicityLines(db: Db, items: { app: Pick<ApplicationAttrs, "id">; workflow: WorkflowDefinition | null }[], now = new Date()) {
   const ids = items.filter((i) => i.workflow?.reviewChain.stages.some((s) => s.kind === "publicity")).map((i) => i.app.id);
   const rows = ids.length ? await db.models.PublicityPeriod.findAll({ where: { applicationId: ids }, raw: true }) : [];
@@ -171,7 +171,7 @@ export async function publicityLines(db: Db, items: { app: Pick<ApplicationAttrs
       const s = workflow ? stageOf(workflow, r.stageId) : null;
       if (!s) return [];
       const v = viewOf(s, r, now);
-      return [`${v.label} ${v.period}：${v.outcome ? v.outcomeText : v.ended ? "待录入结果" : "公示中"}`];
+      return [`${v.label}：${v.period}，${r.outcome ? PUBLICITY_OUTCOMES[r.outcome] : v.ended ? "待录入结果" : "公示中"}`];
     });
     if (lines.length) out.set(app.id, lines.join("；"));
   }
