@@ -20,7 +20,7 @@ export interface TypeChoices {
 }
 export interface PlanTypeInput { label: string; acceptedBy: "committees" | "departments" }
 
-const STAGE_KINDS = [{ value: "review", label: "审核" }, { value: "payment", label: "缴费" }];
+const STAGE_KINDS = [{ value: "review", label: "审核" }, { value: "payment", label: "缴费" }, { value: "publicity", label: "公示" }];
 const FEE_SOURCES = [{ value: "plan", label: "按申报计划的评审费用" }, { value: "fixed", label: "固定金额" }, { value: "none", label: "免费" }];
 
 function parse(text: string): Obj | null {
@@ -157,9 +157,11 @@ function Visual(props: { def: Obj; set: (fn: (d: Obj) => void) => void; choices:
                     const x = d.reviewChain.stages[i];
                     x.kind = v;
                     if (v === "payment") for (const k of ["role", "scope", "decisions", "reopenSteps", "opinionLabel"]) delete x[k];
+                    if (v === "publicity") delete x.decisions;
+                    else for (const k of ["minWorkingDays", "template", "calendar"]) delete x[k];
                   })} />
               </Field>
-              {st.kind === "review" ? (
+              {st.kind === "review" || st.kind === "publicity" ? (
                 <>
                   <Field label="审核角色">
                     <Select aria-label={`第 ${i + 1} 环节的审核角色`} value={st.role} placeholder="请选择" style={{ width: "100%" }} options={c.roles}
@@ -170,6 +172,13 @@ function Visual(props: { def: Obj; set: (fn: (d: Obj) => void) => void; choices:
                       onChange={(v) => set((d) => { d.reviewChain.stages[i].scope = v; })} />
                   </Field>
                   <Field label="意见标题（评审表上）"><Input aria-label={`第 ${i + 1} 环节的意见标题`} value={st.opinionLabel ?? ""} maxLength={32} onChange={(e) => set((d) => { if (e.target.value) d.reviewChain.stages[i].opinionLabel = e.target.value; else delete d.reviewChain.stages[i].opinionLabel; })} /></Field>
+                </>
+              ) : null}
+              {st.kind === "publicity" ? (
+                <>
+                  <Field label="公示期不少于（工作日）"><InputNumber aria-label={`第 ${i + 1} 环节的公示工作日数`} min={1} max={30} precision={0} value={st.minWorkingDays ?? null} onChange={(v) => set((d) => { if (v) d.reviewChain.stages[i].minWorkingDays = Number(v); else delete d.reviewChain.stages[i].minWorkingDays; })} /></Field>
+                  <Field label="公示版评审表模板"><Input aria-label={`第 ${i + 1} 环节的公示版评审表模板`} value={st.template ?? ""} placeholder="模板编号" onChange={(e) => set((d) => { if (e.target.value.trim()) d.reviewChain.stages[i].template = e.target.value.trim(); else delete d.reviewChain.stages[i].template; })} /></Field>
+                  <Field label="节假日字典"><Input aria-label={`第 ${i + 1} 环节的节假日字典`} value={st.calendar ?? ""} placeholder="字典编号" onChange={(e) => set((d) => { if (e.target.value.trim()) d.reviewChain.stages[i].calendar = e.target.value.trim(); else delete d.reviewChain.stages[i].calendar; })} /></Field>
                 </>
               ) : null}
             </div>

@@ -557,8 +557,9 @@ beforeAll(async () => {
   const bReview = (await submitInProcess(db, b.id, plans.review)).id;
   await approve(staff.unit, bReview);
   await passPublicity(db, staff.unit, bReview);
-  // A's 职称评审 waiting at 单位公示 (the unit's 录入公示期 / 录入公示结果 / 公示版 PDF).
-  const aPub = (await submitInProcess(db, a.id, plans.review)).id;
+  // C's 职称评审 waiting at 单位公示 (the unit's 录入公示期 / 录入公示结果 / 公示版 PDF).
+  const cPub = await makeApplicant(db, unit, { name: "赵公示", categories: ["paper"] });
+  const aPub = (await submitInProcess(db, cPub.id, plans.review)).id;
   await approve(staff.unit, aPub);
 
   const cA = await login("applicant", a.username);
@@ -605,7 +606,7 @@ beforeAll(async () => {
   } satisfies Partial<Record<Kind, string[]>>);
   Object.assign(others, { application: ids([bReview]), entry: await entriesOf(b.id), user: ids([b.id]), file: await filesOf(b.id), exportJob: [] });
   const me = (role: Role) => [String(actors.get(role)!.userId)];
-  own.set("applicant", { application: ids([aPay, aRec, aDraft, aPub]), entry: [...(await entriesOf(a.id))], user: me("applicant"), file: await filesOf(a.id), order: [orderNo], token: [token] });
+  own.set("applicant", { application: ids([aPay, aRec, aDraft]), entry: [...(await entriesOf(a.id))], user: me("applicant"), file: await filesOf(a.id), order: [orderNo], token: [token] });
   own.set("unit_reviewer", { application: ids([aRec, aPub]), entry: [String(pending.id)], user: me("unit_reviewer") });
   own.set("dept_reviewer", { application: ids([bReview]), user: me("dept_reviewer"), unitRegistration: [String(registration.id)] });
   own.set("acceptance_office", { application: ids([aPay]), exportJob: job ? [String(job.id)] : [], user: me("acceptance_office") });
