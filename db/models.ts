@@ -28,6 +28,24 @@ export interface UserAttrs {
 }
 /** A sandbox identity provider's single-use ticket (migration 0020); person is JSON. */
 export interface IdentityTicketAttrs { ticket: string; person: string; expiresAt: Date; usedAt: Date | null; createdAt: Date }
+/** 公示期 and its outcome per application and publicity stage (migration 0023); dates are YYYY-MM-DD (Asia/Shanghai). */
+export interface PublicityPeriodAttrs {
+  id: number;
+  applicationId: number;
+  stageId: string;
+  startDate: string;
+  endDate: string;
+  /** null until recorded; "none" 无异议, "objection" 有异议. */
+  outcome: "none" | "objection" | null;
+  opinion: string | null;
+  /** The chain action the outcome led to: approve (继续) / return / reject. */
+  decision: "approve" | "return" | "reject" | null;
+  enteredBy: number | null;
+  endedBy: number | null;
+  endedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
 /** 单位注册 (migration 0022): a unit names its 经办人 (agent) with a signed 用人单位委托证明 PDF. */
 export type UnitRegistrationStatus = "pending" | "approved" | "refused";
 export interface UnitRegistrationAttrs {
@@ -404,6 +422,7 @@ export interface Models {
   UnitRegistration: Static<UnitRegistrationAttrs, "id" | "refuseReason" | "reviewerId" | "reviewedAt" | "userId" | "version" | "createdAt" | "updatedAt">;
   CommitteeMeeting: Static<CommitteeMeetingAttrs, "id" | "title" | "publishFrom" | "publishTo" | "publishedAt" | "version" | "createdAt" | "updatedAt">;
   CommitteeVote: Static<CommitteeVoteAttrs, "id" | "approve" | "oppose" | "abstain" | "result" | "decidedBy" | "decidedAt" | "createdAt" | "updatedAt">;
+  PublicityPeriod: Static<PublicityPeriodAttrs, "id" | "outcome" | "opinion" | "decision" | "enteredBy" | "endedBy" | "endedAt" | "createdAt" | "updatedAt">;
   ExportJob: Static<ExportJobAttrs, "id" | "done" | "failed" | "message" | "fileName" | "fileSize" | "runner" | "heartbeatAt" | "attempts" | "startedAt" | "finishedAt" | "expiresAt" | "createdAt" | "updatedAt">;
 }
 
@@ -818,6 +837,19 @@ export function defineModels(sequelize: Sequelize): Models {
     decidedBy: { type: DataTypes.INTEGER },
     decidedAt: { type: DataTypes.DATE },
   }, { tableName: "committee_votes" }) as Models["CommitteeVote"];
+  const PublicityPeriod = sequelize.define("PublicityPeriod", {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    applicationId: { type: DataTypes.INTEGER, allowNull: false },
+    stageId: { type: DataTypes.STRING(32), allowNull: false },
+    startDate: { type: DataTypes.STRING(10), allowNull: false },
+    endDate: { type: DataTypes.STRING(10), allowNull: false },
+    outcome: { type: DataTypes.STRING(16) },
+    opinion: { type: DataTypes.TEXT },
+    decision: { type: DataTypes.STRING(16) },
+    enteredBy: { type: DataTypes.INTEGER },
+    endedBy: { type: DataTypes.INTEGER },
+    endedAt: { type: DataTypes.DATE },
+  }, { tableName: "publicity_periods" }) as Models["PublicityPeriod"];
 
   AchievementEntry.belongsTo(User, { foreignKey: "userId", as: "owner" });
   AchievementEntry.belongsTo(Profile, { foreignKey: "userId", targetKey: "userId", as: "ownerProfile" });
@@ -831,5 +863,5 @@ export function defineModels(sequelize: Sequelize): Models {
   Profile.belongsTo(Unit, { foreignKey: "unitId", as: "unit" });
   User.hasOne(Profile, { foreignKey: "userId", as: "profile" });
 
-  return { User, UserScope, Session, Affiliation, Department, Unit, Committee, TitleSeries, Specialty, AcceptanceDepartment, FormVersion, Profile, AuditLog, AchievementEntry, StoredFile, Plan, WorkflowVersion, PlanTypeVersion, NotificationDefinitionVersion, Notification, TemplateVersion, DictionaryVersion, Application, ApplicationAchievement, PledgeToken, PaymentOrder, PaymentNotification, ExportJob, IdentityTicket, UnitRegistration, CommitteeMeeting, CommitteeVote };
+  return { User, UserScope, Session, Affiliation, Department, Unit, Committee, TitleSeries, Specialty, AcceptanceDepartment, FormVersion, Profile, AuditLog, AchievementEntry, StoredFile, Plan, WorkflowVersion, PlanTypeVersion, NotificationDefinitionVersion, Notification, TemplateVersion, DictionaryVersion, Application, ApplicationAchievement, PledgeToken, PaymentOrder, PaymentNotification, ExportJob, IdentityTicket, UnitRegistration, CommitteeMeeting, CommitteeVote, PublicityPeriod };
 }

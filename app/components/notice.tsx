@@ -12,6 +12,8 @@ export const NOTICES: Record<string, string> = {
   submitted: "申报已提交，等待审核",
   rejected: "已作出不通过决定，申请人将看到原因",
   discarded: "草稿已放弃",
+  "publicity-period": "已录入公示期",
+  "publicity-ended": "已录入公示结果",
 };
 
 /** The one-line result of the last action, from a ?notice= code the server set. */

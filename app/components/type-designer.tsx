@@ -20,7 +20,7 @@ export interface TypeChoices {
 }
 export interface PlanTypeInput { label: string; acceptedBy: "committees" | "departments" }
 
-const STAGE_KINDS = [{ value: "review", label: "审核" }, { value: "payment", label: "缴费" }, { value: "vote", label: "评审会议表决" }];
+const STAGE_KINDS = [{ value: "review", label: "审核" }, { value: "payment", label: "缴费" }, { value: "publicity", label: "公示" }, { value: "vote", label: "评审会议表决" }];
 /** A new vote stage's rule until the designer changes it: 赞成 ≥ 2/3 of the members present. */
 const DEFAULT_PASS_RULE = { approve: { atLeast: [2, 3], of: "present" } };
 const PASS_BASES = [{ value: "present", label: "实到委员" }, { value: "members", label: "评委会委员总数" }];
@@ -160,6 +160,8 @@ function Visual(props: { def: Obj; set: (fn: (d: Obj) => void) => void; choices:
                     const x = d.reviewChain.stages[i];
                     x.kind = v;
                     if (v === "payment") for (const k of ["role", "scope", "decisions", "reopenSteps", "opinionLabel"]) delete x[k];
+                    if (v === "publicity") delete x.decisions;
+                    else for (const k of ["minWorkingDays", "template", "calendar"]) delete x[k];
                     if (v === "vote") { delete x.decisions; delete x.reopenSteps; x.scope = "committee"; x.passRule = x.passRule ?? structuredClone(DEFAULT_PASS_RULE); } else delete x.passRule;
                   })} />
               </Field>
@@ -187,6 +189,13 @@ function Visual(props: { def: Obj; set: (fn: (d: Obj) => void) => void; choices:
                       onChange={(e) => set((d) => { d.reviewChain.stages[i].passRule.approve.atLeast[1] = Number(e.target.value) || e.target.value; })} />
                   </Space>
                 </Field>
+              ) : null}
+              {st.kind === "publicity" ? (
+                <>
+                  <Field label="公示期不少于（工作日）"><InputNumber aria-label={`第 ${i + 1} 环节的公示工作日数`} min={1} max={30} precision={0} value={st.minWorkingDays ?? null} onChange={(v) => set((d) => { if (v) d.reviewChain.stages[i].minWorkingDays = Number(v); else delete d.reviewChain.stages[i].minWorkingDays; })} /></Field>
+                  <Field label="公示版评审表模板"><Input aria-label={`第 ${i + 1} 环节的公示版评审表模板`} value={st.template ?? ""} placeholder="模板编号" onChange={(e) => set((d) => { if (e.target.value.trim()) d.reviewChain.stages[i].template = e.target.value.trim(); else delete d.reviewChain.stages[i].template; })} /></Field>
+                  <Field label="节假日字典"><Input aria-label={`第 ${i + 1} 环节的节假日字典`} value={st.calendar ?? ""} placeholder="字典编号" onChange={(e) => set((d) => { if (e.target.value.trim()) d.reviewChain.stages[i].calendar = e.target.value.trim(); else delete d.reviewChain.stages[i].calendar; })} /></Field>
+                </>
               ) : null}
             </div>
             {st.kind === "review" ? (

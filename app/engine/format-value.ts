@@ -59,6 +59,13 @@ export function maskIdNumber(v: unknown): string {
   return `${s.slice(0, 6)}${"*".repeat(s.length - 10)}${s.slice(-4)}`;
 }
 
+/** 13800138000 → 138****8000 (the 公示版 review form). */
+export function maskMobile(v: unknown): string {
+  const s = typeof v === "string" ? v.trim() : "";
+  if (s.length < 8) return s ? "*".repeat(s.length) : "";
+  return `${s.slice(0, 3)}${"*".repeat(s.length - 7)}${s.slice(-4)}`;
+}
+
 /** A field schema with its local $ref followed (#/definitions/…, #/$defs/…), its own title kept. */
 function resolve(schema: unknown, root: object | undefined): Json {
   let s = obj(schema);

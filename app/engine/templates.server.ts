@@ -9,7 +9,7 @@ import type { Db } from "~/utils/db.server";
 import { singleton } from "~/utils/singleton.server";
 import { getDefinition, latestVersion, type Published } from "./definitions/lifecycle.server";
 import { templateKind, type TemplateDefinition } from "./definitions/kinds/template.server";
-import { cnDate, maskIdNumber } from "./format-value";
+import { cnDate, maskIdNumber, maskMobile } from "./format-value";
 
 // Defined with the value formatter (client-safe); server modules that print dates still import it from here.
 export { cnDate };
@@ -20,6 +20,7 @@ export function templateEnvironment(partials: Record<string, string>) {
   h.registerHelper("cnDate", (v: unknown) => cnDate(v));
   h.registerHelper("cnDateTime", (v: unknown) => cnDate(v, true));
   h.registerHelper("maskId", (v: unknown) => maskIdNumber(v));
+  h.registerHelper("maskMobile", (v: unknown) => maskMobile(v));
   h.registerHelper("yuan", (fen: unknown) => (Number(fen) / 100).toFixed(2));
   h.registerHelper("eq", (a: unknown, b: unknown) => a === b);
   h.registerHelper("inc", (n: unknown) => Number(n) + 1);

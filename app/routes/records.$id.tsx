@@ -11,6 +11,8 @@ import { when } from "~/components/plan-view";
 import { SummaryParts } from "~/components/wizard/summary-parts";
 import { stateLabel } from "~/engine/workflow/review-machine";
 import { timeline } from "~/engine/workflow/review.server";
+import { publicityViews } from "~/engine/workflow/publicity.server";
+import { PublicityInfo } from "~/components/publicity";
 import { ApplicationTimeline } from "~/components/wizard/timeline";
 import { paymentPanel } from "~/engine/payments/payments.server";
 import { applicationSummary, loadOwn } from "~/engine/workflow/applications.server";
@@ -36,11 +38,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     sections: summary.sections,
     timeline: await timeline(db, l.workflow, l.app.id),
     payment: await paymentPanel(db, l),
+    publicity: await publicityViews(db, l.workflow, l.app.id),
   });
 }
 
 export default function Record() {
-  const { app, plan, workflow, sections, payment, timeline: events } = useLoaderData<typeof loader>();
+  const { app, plan, workflow, sections, payment, publicity, timeline: events } = useLoaderData<typeof loader>();
   return (
     <Card>
       <Space style={{ width: "100%", justifyContent: "space-between" }} wrap>
@@ -60,6 +63,7 @@ export default function Record() {
         <Alert type="warning" showIcon role="status" style={{ marginBottom: 16 }} title="申报已被退回修改" description={<span>{app.returnReason ? `退回原因：${app.returnReason}。` : ""}<Link to={`/apply/${app.id}`}>按意见修改后重新提交</Link></span>} />
       ) : null}
       {payment ? <PaymentSection appId={app.id} payment={payment} /> : null}
+      <PublicityInfo views={publicity} />
       {sections.map((s) => (
         <section key={s.id} aria-label={s.title} style={{ marginBottom: 20 }}>
           <Typography.Title level={5}>{s.title}</Typography.Title>

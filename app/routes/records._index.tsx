@@ -9,6 +9,7 @@ import { when } from "~/components/plan-view";
 import { listPagination, useListQuery } from "~/components/use-list-query";
 import { stateLabel, stageOf } from "~/engine/workflow/review-machine";
 import { discardDraft, listOwnApplications } from "~/engine/workflow/applications.server";
+import { publicityLines } from "~/engine/workflow/publicity.server";
 import { requireApplicant } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { handleUserErrors, readBody } from "~/utils/http.server";
@@ -24,6 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const p = listParams(url);
   const status = Object.keys(STATUS_FILTER).includes(url.searchParams.get("status") ?? "") ? url.searchParams.get("status") : null;
   const { rows, total } = await listOwnApplications(getDb(), user.id, { offset: p.offset, pageSize: p.pageSize, status });
+  const publicity = await publicityLines(getDb(), rows);
   return json({
     page: p.page, pageSize: p.pageSize, total, status,
     rows: rows.map(({ app, plan, workflow, resume }) => ({
@@ -32,7 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         : app.status === "submitted" ? (stageOf(workflow!, app.stage)?.kind === "payment" ? "请缴费" : "等待审核") : "—",
       planName: plan?.name ?? "（计划已删除）", typeName: workflow?.name ?? app.workflowId,
       submittedAt: app.submittedAt ? new Date(app.submittedAt).toISOString() : null, updatedAt: new Date(app.updatedAt).toISOString(),
-      resume: resume ? resume.title : null,
+      resume: resume ? resume.title : null, publicity: publicity.get(app.id) ?? null,
     })),
   });
 }
@@ -72,6 +74,7 @@ export default function Records() {
           { title: "申报类型", dataIndex: "typeName" },
           { title: "提交时间", dataIndex: "submittedAt", render: time },
           { title: "状态", dataIndex: "statusLabel", render: (v: string, r) => <Tag color={({ draft: "default", returned: "warning", approved: "success", rejected: "error" } as Record<string, string>)[r.status] ?? "processing"}>{v}</Tag> },
+          { title: "公示", dataIndex: "publicity", width: 200, render: (v: string | null) => v ?? "—" },
           { title: "下一步", dataIndex: "next" },
           {
             title: "操作", key: "op", render: (_: unknown, r) => r.status === "draft" ? (

@@ -10,9 +10,12 @@ import { when } from "~/components/plan-view";
 import { SummaryParts } from "~/components/wizard/summary-parts";
 import { ApplicationTimeline } from "~/components/wizard/timeline";
 import { ReviewFormButton, staffReviewFormHref } from "~/components/export-buttons";
+import { PublicityInfo, PublicityPanel } from "~/components/publicity";
+import { Notice } from "~/components/notice";
 import { applicationSummary } from "~/engine/workflow/applications.server";
 import { ACTION_LABEL, REVIEW_ACTIONS, stageOf, stateLabel, transition, type ReviewAction } from "~/engine/workflow/review-machine";
 import { decideApplication, getForStaff, stageInScope, timeline, unlockableSteps } from "~/engine/workflow/review.server";
+import { enterPublicityPeriod, publicityPanel, publicityTemplateFor, publicityViews, recordPublicityOutcome } from "~/engine/workflow/publicity.server";
 import { requireMay } from "~/engine/people/auth.server";
 import { paymentsForStaff } from "~/engine/payments/payments.server";
 import { OfflinePaymentForm } from "~/components/payments";
@@ -42,6 +45,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     votedAt: stage?.kind === "vote" && app.status === "submitted" && stageInScope(stage, scope, app) ? stage.label : null, unlockable: unlockableSteps(workflow, stageOf(workflow, app.stage)),
     sections: summary.sections, timeline: await timeline(db, workflow, app.id),
     payment: await paymentsForStaff(db, user, app.id),
+    publicity: await publicityPanel(db, user, found), publicityViews: await publicityViews(db, workflow, app.id),
+    publicityForm: publicityTemplateFor(workflow, scope, user, app) ? `/staff/applications/${app.id}/publicity-form.pdf` : null,
   });
 }
 
@@ -49,6 +54,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireMay(request, "applications");
   return handleUserErrors(async () => {
     const body = await readBody(request);
+    const id = dbId(params.id) ?? 0;
+    if (body.intent === "publicity-period") {
+      await enterPublicityPeriod(getDb(), user, id, body);
+      return redirect(`/staff/applications/${id}?notice=publicity-period`);
+    }
+    if (body.intent === "publicity-outcome") {
+      await recordPublicityOutcome(getDb(), user, id, body);
+      return redirect("/staff/applications?notice=publicity-ended");
+    }
     await decideApplication(getDb(), user, dbId(params.id) ?? 0, body.action, body.comment, body.version, body.unlock);
     return redirect(`/staff/applications?notice=${body.action === "approve" ? "approved" : body.action === "return" ? "returned" : "rejected"}`);
   });
@@ -95,9 +109,11 @@ export default function StaffApplication() {
     <Card>
       <Space style={{ width: "100%", justifyContent: "space-between" }} wrap>
         <Typography.Title level={3} style={{ margin: 0 }}>{d.app.applicantName} 的申报</Typography.Title>
-        <Space wrap><ReviewFormButton href={staffReviewFormHref(d.app.id)} /><Link to="/staff/applications">返回申报审核</Link></Space>
+        <Space wrap><ReviewFormButton href={staffReviewFormHref(d.app.id)} />{d.publicityForm ? <ReviewFormButton href={d.publicityForm} label="导出公示版评审表" /> : null}<Link to="/staff/applications">返回申报审核</Link></Space>
       </Space>
-      <Descriptions bordered size="small" column={{ xs: 1, md: 2 }} style={{ margin: "16px 0 24px" }} items={[
+      <div style={{ height: 16 }} />
+      <Notice />
+      <Descriptions bordered size="small" column={{ xs: 1, md: 2 }} style={{ marginBottom: 24 }} items={[
         { key: "n", label: "申报编号", children: d.app.number },
         { key: "s", label: "当前状态", children: <Tag color="processing">{d.app.stateLabel}</Tag> },
         { key: "p", label: "申报计划", children: d.plan.name },
@@ -110,8 +126,9 @@ export default function StaffApplication() {
           <SummaryParts parts={s.parts} />
         </section>
       ))}
+      <PublicityInfo views={d.publicityViews} />
       <ApplicationTimeline events={d.timeline} />
-      {d.payment?.canMarkOffline ? (
+      {d.publicity ? <PublicityPanel p={d.publicity} version={d.app.version} unlockable={d.unlockable} /> : d.payment?.canMarkOffline ? (
         <section aria-label="线下缴费确认" style={{ marginTop: 24 }}>
           <Typography.Title level={4}>线下缴费确认</Typography.Title>
           <OfflinePaymentForm appId={d.app.id} feeFen={d.payment.feeFen} />

@@ -26,6 +26,8 @@ import { Client } from "../helpers/http";
 import { uniqueName, validProfile } from "../helpers/fixtures";
 import { pdfHasText, pdfPlain, pdfWords } from "../helpers/pdf-text";
 import { startApply, walkToSubmit } from "../helpers/wizard";
+import { addDays, shanghaiDay } from "~/engine/working-days";
+import { cnDate } from "~/engine/format-value";
 import sampleEducation from "../fixtures/achievements/education.json";
 import sampleWork from "../fixtures/achievements/work.json";
 import samplePaper from "../fixtures/achievements/paper.json";
@@ -96,7 +98,8 @@ async function openFromQueue(h: PageHelpers, stateLabel: string) {
 }
 
 /** On the staff application page: 通过 (radio), the opinion typed into the textarea, 【通过】. */
-async function approve(h: PageHelpers, opinionLabel: string, opinion: string) {
+/** 【通过】 with an opinion. `staysInQueue`: the next stage is the same reviewer's (单位审核 → 单位公示). */
+async function approve(h: PageHelpers, opinionLabel: string, opinion: string, staysInQueue = false) {
   const panel = "section[aria-label='审核意见']";
   await h.page.waitForSelector(panel);
   await h.waitForText(`${panel} h4`, opinionLabel);
@@ -126,9 +129,42 @@ async function approve(h: PageHelpers, opinionLabel: string, opinion: string) {
   // Back on the queue with the notice; the application has left 待我审核.
   await h.waitForPath("/staff/applications");
   await h.waitForText("main [role=status]", "已审核通过");
-  await h.page.waitForFunction((sel) => !document.querySelector(sel), {}, `main a[href='/staff/applications/${appId}']`);
+  if (!staysInQueue) await h.page.waitForFunction((sel) => !document.querySelector(sel), {}, `main a[href='/staff/applications/${appId}']`);
   await noEnglish(h.page, `queue after approving (${opinionLabel})`);
   expect((await row()).stage).not.toBe(before);
+}
+
+/** A native date input set the way a person picks a day (React sees the input event). */
+async function setDate(h: PageHelpers, selector: string, value: string) {
+  await h.page.waitForSelector(selector);
+  await h.page.$eval(selector, (el, v) => {
+    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value")!.set!.call(el, v);
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+  }, value);
+  await h.page.waitForFunction((sel, v) => (document.querySelector(sel) as HTMLInputElement).value === v, {}, selector, value);
+}
+
+/** 单位公示: the unit enters a period it has already posted (20 days ago to yesterday), then 无异议. */
+const PUBLICITY_START = addDays(shanghaiDay(), -20);
+const PUBLICITY_END = addDays(shanghaiDay(), -1);
+const PUBLICITY_PERIOD = `${cnDate(PUBLICITY_START)}至${cnDate(PUBLICITY_END)}`;
+async function publicity(h: PageHelpers) {
+  const panel = "main section[aria-label='单位公示']";
+  await h.page.waitForSelector(panel);
+  // No period yet: the outcome cannot be entered, and the page says why.
+  await h.waitForText(panel, "须先录入公示期");
+  expect(await h.page.$eval("main", (m) => (m as HTMLElement).innerText)).toContain("导出公示版评审表");
+  await setDate(h, `${panel} input[aria-label='公示开始日期']`, PUBLICITY_START);
+  await setDate(h, `${panel} input[aria-label='公示结束日期']`, PUBLICITY_END);
+  await noEnglish(h.page, "单位公示 panel");
+  await h.clickButton("录入公示期", panel);
+  await h.waitForText("main [role=status]", "已录入公示期");
+  await h.waitForText("main section[aria-label='公示']", PUBLICITY_PERIOD);
+  await h.page.waitForFunction((sc) => !(document.querySelector(sc) as HTMLElement).innerText.includes("须先录入公示期"), {}, panel);
+  await h.clickButton("录入公示结果", panel);
+  await h.waitForPath("/staff/applications");
+  await h.waitForText("main [role=status]", "已录入公示结果");
+  await h.page.waitForFunction((sel) => !document.querySelector(sel), {}, `main a[href='/staff/applications/${appId}']`);
 }
 
 /** The applicant: 我的申报记录 from the menu → the record's 查看 → the record page. */
@@ -218,7 +254,7 @@ afterAll(async () => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-describe("职称评审：单位审核 → 主管部门审核 → 受理 → 马上支付（沙箱）→ 评委会评审 → 导出评审表", () => {
+describe("职称评审：单位审核 → 单位公示 → 主管部门审核 → 受理 → 马上支付（沙箱）→ 评委会评审 → 导出评审表", () => {
   it("the unit reviewer, the 主管部门 and the acceptance office each open it from 待我审核 and 【通过】 with an opinion", () => step(async () => {
     const { unit, dept, office } = people;
     // Not yet at their stages: the others' 待我审核 do not list it.
@@ -227,7 +263,11 @@ describe("职称评审：单位审核 → 主管部门审核 → 受理 → 马�
     expect(await office.h.page.$(`main a[href='/staff/applications/${appId}']`)).toBeNull();
 
     await openFromQueue(unit.h, "单位审核中");
-    await approve(unit.h, "单位推荐意见", OPINIONS.unit);
+    await approve(unit.h, "单位推荐意见", OPINIONS.unit, true);
+    expect(await row()).toMatchObject({ status: "submitted", stage: "unit_publicity" });
+    // 单位公示: the same unit reviewer, from 待我审核 again.
+    await openFromQueue(unit.h, "单位公示中");
+    await publicity(unit.h);
     expect(await row()).toMatchObject({ status: "submitted", stage: "dept_review" });
 
     await openFromQueue(dept.h, "主管部门审核中");
@@ -251,6 +291,10 @@ describe("职称评审：单位审核 → 主管部门审核 → 受理 → 马�
     const card = "main [aria-label='缴费']";
     await h.waitForText(card, "应缴费用");
     expect(await h.text(card)).toContain(FEE_TEXT);
+    // The 单位公示 period and its outcome.
+    const shown = await h.text("main section[aria-label='公示']");
+    expect(shown).toContain(PUBLICITY_PERIOD);
+    expect(shown).toContain("无异议");
     await noEnglish(h.page, "record page at 待缴费");
 
     await h.clickButton("马上支付", card);

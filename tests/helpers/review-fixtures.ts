@@ -14,6 +14,8 @@ import { workflowOfApp } from "../../app/engine/workflow/registry.server";
 import { dispatchNotifications } from "../../app/engine/notifications/dispatch.server";
 import { stageOf } from "../../app/engine/workflow/review-machine";
 import { uniqueName, validProfile } from "./fixtures";
+import { enterPublicityPeriod, recordPublicityOutcome } from "../../app/engine/workflow/publicity.server";
+import { addDays, shanghaiDay } from "../../app/engine/working-days";
 
 export const PASSWORD = "Tulip-Harbor-2931";
 const DAY = 86_400_000;
@@ -81,17 +83,31 @@ export async function makePlans(db: Db) {
   };
 }
 
+/**
+ * Passes an application waiting at a 公示 (publicity) stage the way a unit does with a period it
+ * has already posted: 录入公示期 from 30 days ago to yesterday (Asia/Shanghai), then 无异议. `staff`
+ * runs the stage (title-review: the unit reviewer). Returns the application's new version.
+ */
+export async function passPublicity(db: Db, staff: { id: number; role: string }, id: number) {
+  const version = async () => (await db.models.Application.findByPk(id, { attributes: ["version"] }))!.version;
+  const today = shanghaiDay();
+  await enterPublicityPeriod(db, staff, id, { start: addDays(today, -30), end: addDays(today, -1), version: await version() });
+  return (await recordPublicityOutcome(db, staff, id, { outcome: "none", version: await version() })).version;
+}
+
 type Staff = { id: number; role: string };
 
-/** A submitted application of the title-review chain taken to its vote stage (评委会评审) the
- * ordinary way: 单位, 主管部门 and 受理 通过, then the fee confirmed offline by the office. */
+/** A submitted application taken to its vote stage (评委会评审) the ordinary way: every review
+ * stage 通过 by the staff of its role, a 公示 passed (passPublicity), a fee confirmed offline by the office. */
 export async function toVoteStage(db: Db, staff: { unit: Staff; dept: Staff; office: Staff }, appId: number) {
-  const version = async () => (await db.models.Application.findByPk(appId))!.version;
-  for (const who of [staff.unit, staff.dept, staff.office]) await decideApplication(db, who, appId, "approve", null, await version());
-  // The fee stage after 受理 (a free chain has none).
-  const app = (await db.models.Application.findByPk(appId))!.get({ plain: true });
-  if (stageOf((await workflowOfApp(db, app))!, app.stage)?.kind === "payment") {
-    await db.sequelize.transaction((t) => completePaymentStage(db, t, appId, staff.office, "线下缴费", true));
+  for (let i = 0; i < 12; i++) {
+    const app = (await db.models.Application.findByPk(appId))!.get({ plain: true });
+    const stage = stageOf((await workflowOfApp(db, app))!, app.stage);
+    if (!stage || stage.kind === "vote" || app.status !== "submitted") return;
+    const who = [staff.unit, staff.dept, staff.office].find((s) => s.role === stage.role) ?? staff.office;
+    if (stage.kind === "payment") await db.sequelize.transaction((t) => completePaymentStage(db, t, appId, staff.office, "线下缴费", true));
+    else if (stage.kind === "publicity") await passPublicity(db, who, appId);
+    else await decideApplication(db, who, appId, "approve", null, app.version);
   }
 }
 

@@ -36,6 +36,7 @@ describe("boot sync", () => {
       ["pledge", 1, "seed:templates/pledge.hbs"],
       ["review-form/graduate-initial", 1, "seed:templates/review-form/graduate-initial.hbs"],
       ["review-form/title-review", 1, "seed:templates/review-form/title-review.hbs"],
+      ["review-form/title-review-publicity", 1, "seed:templates/review-form/title-review-publicity.hbs"],
       ["review-form/transfer-recognition", 1, "seed:templates/review-form/transfer-recognition.hbs"],
     ]);
     expect(await m.FormVersion.count({ where: { formatVersion: 1 } })).toBe(await m.FormVersion.count());
@@ -91,9 +92,9 @@ describe("templates", () => {
     const dir = copyOf("templates");
     try {
       expect((await syncDefinitionFiles(ctx.db, kind, dir)).published).toBe(0);
-      // review-opinions is used by the three review forms, not by the pledge.
+      // review-opinions is used by the four review forms (the 公示版 too), not by the pledge.
       fs.appendFileSync(path.join(dir, "partials/review-opinions.hbs"), "<p>审核意见栏已修订</p>");
-      expect((await syncDefinitionFiles(ctx.db, kind, dir)).published).toBe(3);
+      expect((await syncDefinitionFiles(ctx.db, kind, dir)).published).toBe(4);
       expect((await syncDefinitionFiles(ctx.db, kind, dir)).published).toBe(0);
       const latest = (id: string) => ctx.db.models.TemplateVersion.max("version", { where: { templateId: id } });
       expect([await latest("pledge"), await latest("review-form/title-review"), await latest("review-form/graduate-initial")]).toEqual([1, 2, 2]);

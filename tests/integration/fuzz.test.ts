@@ -16,7 +16,8 @@ import { createUser } from "~/engine/people/users.server";
 import { createEntry, getCategory } from "~/engine/archive.server";
 import { decideApplication } from "~/engine/workflow/review.server";
 import { uniqueName, unitId, validProfile } from "../helpers/fixtures";
-import { makeApplicant, makePlans, makeReviewers, PASSWORD } from "../helpers/review-fixtures";
+import { makeApplicant, makePlans, makeReviewers, passPublicity, PASSWORD } from "../helpers/review-fixtures";
+import { addDays, shanghaiDay } from "~/engine/working-days";
 import { submitInProcess } from "../helpers/apply-inprocess";
 import { FILES } from "../helpers/files";
 import { formData, photoJpeg, signaturePng, startApply, stepView, walkToSubmit } from "../helpers/wizard";
@@ -112,7 +113,7 @@ function urlOf(route: RouteModule, params: Record<string, string>) {
 // Bodies
 
 const INTENTS = ["next", "save", "submit", "extract", "ignore", "sign", "change", "remove", "upload", "draft", "impact", "publish", "create", "update", "delete", "apply", "import", "preview", "confirm", "cancel", "approve", "return", "reject", "review"];
-const VOCAB = ["intent", "version", "data", "id", "ids", "items", "values", "text", "draftVersion", "scopes", "role", "decision", "reason", "comment", "action", "unlock", "note", "signature", "planId", "departmentId", "acknowledged", "goto", "rows", "bundle", "filters", "username", "password", "confirmPassword", "redirectTo", "slot", "key", "idempotencyKey"];
+const VOCAB = ["intent", "version", "data", "id", "ids", "items", "values", "text", "draftVersion", "scopes", "role", "decision", "reason", "comment", "action", "unlock", "note", "signature", "planId", "departmentId", "acknowledged", "goto", "rows", "bundle", "filters", "username", "password", "confirmPassword", "redirectTo", "slot", "key", "idempotencyKey", "start", "end", "outcome", "opinion"];
 /** Body keys read not by the route module but by the engine it hands the body to. */
 const ENGINE_KEYS: Record<string, string[]> = { "routes/apply.$id.$step": ["data", "ids", "id", "acknowledged", "signature"] };
 const QUERY_VOCAB = ["status", "stage", "plan", "from", "to", "sort", "order", "category", "type", "step", "notice", "redirectTo", "count", "blocked", "page", "pageSize", "q", "index", "_data", "version", "slot", "intent", "form", "field", "format"];
@@ -180,6 +181,11 @@ function valueFor(route: RouteModule, key: string, slug: string | undefined): fc
       return fc.oneof(fc.constantFrom<Val>(...(anyIds.step ?? ["info"])), anyValue);
     case "rows":
       return fc.oneof(fc.array(sampleFor(route, slug), { maxLength: 3 }), anyValue);
+    case "start": case "end":
+      // 公示期 dates: real, impossible, far back, and anything.
+      return fc.oneof(fc.constantFrom<Val>(shanghaiDay(), addDays(shanghaiDay(), -61), addDays(shanghaiDay(), 7), "2026-02-30", "2026-10-1"), anyValue);
+    case "outcome":
+      return fc.oneof(fc.constantFrom<Val>("none", "objection"), anyValue);
     case "acknowledged": case "unlock":
       return fc.oneof(fc.constantFrom<Val>(true, false, "true", "on"), anyValue);
     default:
@@ -543,10 +549,18 @@ beforeAll(async () => {
   // department review.
   const approve = async (who: { id: number; role: any }, id: number) => decideApplication(db, who, id, "approve", null, plain(await db.models.Application.findByPk(id))!.version);
   const aPay = (await submitInProcess(db, a.id, plans.review)).id;
-  for (const who of [staff.unit, staff.dept, staff.office]) await approve(who, aPay);
+  for (const who of [staff.unit, staff.dept, staff.office]) {
+    await approve(who, aPay);
+    if (who === staff.unit) await passPublicity(db, who, aPay);
+  }
   const aRec = (await submitInProcess(db, a.id, plans.recognition)).id;
   const bReview = (await submitInProcess(db, b.id, plans.review)).id;
   await approve(staff.unit, bReview);
+  await passPublicity(db, staff.unit, bReview);
+  // C's 职称评审 waiting at 单位公示 (the unit's 录入公示期 / 录入公示结果 / 公示版 PDF).
+  const cPub = await makeApplicant(db, unit, { name: "赵公示", categories: ["paper"] });
+  const aPub = (await submitInProcess(db, cPub.id, plans.review)).id;
+  await approve(staff.unit, aPub);
 
   const cA = await login("applicant", a.username);
   await login("unit_reviewer", staff.unit.username);
@@ -585,7 +599,7 @@ beforeAll(async () => {
   });
 
   Object.assign(anyIds, {
-    application: ids([aPay, aRec, aDraft, bReview]), entry: [...(await entriesOf(a.id)), ...(await entriesOf(b.id))], user: ids([...actors.values()].map((x) => x.userId).concat(b.id)),
+    application: ids([aPay, aRec, aDraft, bReview, aPub]), entry: [...(await entriesOf(a.id)), ...(await entriesOf(b.id))], user: ids([...actors.values()].map((x) => x.userId).concat(b.id)),
     plan: ids([plans.review, plans.initial, plans.recognition]).concat("new"), exportJob: job ? [String(job.id)] : [], file: [...(await filesOf(a.id)), ...(await filesOf(b.id))],
     category: slugs, step: stepIds, form: uniqForms, dict: dictIds, provider: ["sandbox"], order: [orderNo], token: [token],
     type: ["title-review", "graduate-initial", "new"], template: ["review-form/title-review", "pledge", "new"], unitRegistration: [String(registration.id)],
@@ -593,7 +607,7 @@ beforeAll(async () => {
   Object.assign(others, { application: ids([bReview]), entry: await entriesOf(b.id), user: ids([b.id]), file: await filesOf(b.id), exportJob: [] });
   const me = (role: Role) => [String(actors.get(role)!.userId)];
   own.set("applicant", { application: ids([aPay, aRec, aDraft]), entry: [...(await entriesOf(a.id))], user: me("applicant"), file: await filesOf(a.id), order: [orderNo], token: [token] });
-  own.set("unit_reviewer", { application: ids([aRec]), entry: [String(pending.id)], user: me("unit_reviewer") });
+  own.set("unit_reviewer", { application: ids([aRec, aPub]), entry: [String(pending.id)], user: me("unit_reviewer") });
   own.set("dept_reviewer", { application: ids([bReview]), user: me("dept_reviewer"), unitRegistration: [String(registration.id)] });
   own.set("acceptance_office", { application: ids([aPay]), exportJob: job ? [String(job.id)] : [], user: me("acceptance_office") });
   own.set("admin", { user: me("admin"), plan: ids([plans.review]), unitRegistration: [String(registration.id)] });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { Client } from "../helpers/http";
 import { Op } from "sequelize";
-import { makeApplicant, makePlans, makeReviewers, PASSWORD, settleNotifications } from "../helpers/review-fixtures";
+import { makeApplicant, makePlans, makeReviewers, passPublicity, PASSWORD, settleNotifications } from "../helpers/review-fixtures";
 import { submitInProcess } from "../helpers/apply-inprocess";
 import { uniqueName, unitId } from "../helpers/fixtures";
 import { createUser } from "~/engine/people/users.server";
@@ -84,14 +84,17 @@ describe("notifications from the engine's changes", () => {
     expect(returned[0].body).toContain(app.number!);
     expect(returned[0].body).toContain("请补充单位推荐意见");
 
-    // A second application goes through 单位审核 → 主管部门审核 → 受理 to 缴费.
+    // A second application goes through 单位审核 → 单位公示 → 主管部门审核 → 受理 to 缴费.
     const b = await makeApplicant(db, unit, { categories: ["paper"] });
     const second = await submitInProcess(db, b.id, plans.review);
-    for (const who of [staff.unit, staff.dept, staff.office]) await decideApplication(db, who, second.id, "approve", "同意", await version(second.id));
+    for (const who of [staff.unit, staff.dept, staff.office]) {
+      await decideApplication(db, who, second.id, "approve", "同意", await version(second.id));
+      if (who === staff.unit) await passPublicity(db, who, second.id);
+    }
     await settle();
     msgs = await messagesOf(b.id);
     const kinds = msgs.map((m) => `${m.eventKey.split(":")[2]}/${m.channel}`).sort();
-    expect(kinds, JSON.stringify(await db.models.AuditLog.findAll({ where: { entityType: "application", entityId: String(second.id) }, raw: true }))).toEqual(["application-payment-due/inbox", "application-payment-due/sms", "application-stage-passed/inbox", "application-stage-passed/inbox"]);
+    expect(kinds, JSON.stringify(await db.models.AuditLog.findAll({ where: { entityType: "application", entityId: String(second.id) }, raw: true }))).toEqual(["application-payment-due/inbox", "application-payment-due/sms", "application-publicity-ended/inbox", "application-publicity-started/inbox", "application-stage-passed/inbox", "application-stage-passed/inbox"]);
     const full = (await db.models.Application.findByPk(second.id))!.applicantIdNumber!;
     for (const m of msgs) expect(m.body).not.toContain(full);
   });
@@ -110,8 +113,12 @@ describe("notifications from the engine's changes", () => {
     expect(mine[0].body).toContain("「单位审核」");
     expect(await waiting(otherUnit.id)).toEqual([]);
     expect(await waiting(staff.dept.id)).toEqual([]);
-    // 通过 at 单位审核: the 主管部门 is told; the applicant is not sent a staff message.
+    // 通过 at 单位审核: the unit runs 单位公示 next; after it the 主管部门 is told; never the applicant.
     await decideApplication(db, staff.unit, id, "approve", "同意", await version(id));
+    await settle();
+    expect((await waiting(staff.unit.id)).map((m) => m.body)).toEqual([expect.stringContaining("「单位审核」"), expect.stringContaining("「单位公示」")]);
+    expect(await waiting(staff.dept.id)).toEqual([]);
+    await passPublicity(db, staff.unit, id);
     await settle();
     expect((await waiting(staff.dept.id)).map((m) => m.body)).toEqual([expect.stringContaining("「主管部门审核」")]);
     expect(await waiting(a.id)).toEqual([]);

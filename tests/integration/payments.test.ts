@@ -23,6 +23,7 @@ import sampleWork from "../fixtures/achievements/work.json";
 import samplePaper from "../fixtures/achievements/paper.json";
 import sampleQualification from "../fixtures/achievements/qualification.json";
 import { startApply, walkToSubmit } from "../helpers/wizard";
+import { passPublicity } from "../helpers/review-fixtures";
 
 const SECRET = "test-sandbox-secret-0123456789";
 const PASSWORD = "Tulip-Harbor-2931";
@@ -59,6 +60,8 @@ async function applicationAtPayment() {
   await walkToSubmit(c, id, { base: server.url });
   for (const who of [staff.unit, staff.dept, staff.office]) {
     await decideApplication(db, who, id, "approve", null, (await appRow(id)).version);
+    // title-review: 单位公示 after 单位审核.
+    if (who === staff.unit) await passPublicity(db, who, id);
   }
   expect(await appRow(id)).toMatchObject({ status: "submitted", stage: "payment" });
   return { c, id, userId: user.id };

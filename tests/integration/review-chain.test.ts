@@ -17,6 +17,7 @@ import sampleEducation from "../fixtures/achievements/education.json";
 import sampleWork from "../fixtures/achievements/work.json";
 import sampleQualification from "../fixtures/achievements/qualification.json";
 import { currentVersion, redirectOf, startApply, stepAction, walkToSubmit } from "../helpers/wizard";
+import { passPublicity } from "../helpers/review-fixtures";
 
 let ctx: TestServer;
 let server: RunningServer;
@@ -25,7 +26,7 @@ const PASSWORD = "Tulip-Harbor-2931";
 const DETAIL = "routes/staff.applications.$id";
 const QUEUE = "routes/staff.applications._index";
 let plans: { review: number; recognition: number };
-let staff: Record<string, { c: Client; id: number }>;
+let staff: Record<string, { c: Client; id: number; role: string }>;
 let units: { zjut: { id: number; code: string }; other: { id: number; code: string } };
 
 async function user(role: string, scopes?: ScopeInput) {
@@ -33,7 +34,7 @@ async function user(role: string, scopes?: ScopeInput) {
   const u = await createUser(db, { username, password: PASSWORD, role, scopes });
   const c = new Client(server.url);
   expect((await c.login(username, PASSWORD)).status).toBe(302);
-  return { c, id: u.id };
+  return { c, id: u.id, role };
 }
 
 async function applicant(unit = units.zjut.id, name = "王小明") {
@@ -98,7 +99,7 @@ afterAll(async () => {
   await ctx?.stop();
 });
 
-describe("title-review chain: 单位审核 → 主管部门审核 → 受理 → (缴费) → 评委会评审", () => {
+describe("title-review chain: 单位审核 → 单位公示 → 主管部门审核 → 受理 → (缴费) → 评委会评审", () => {
   it("moves stage by stage, each stage only for its role in scope, and records every transition", async () => {
     const { a, id } = await submitted(plans.review);
     expect(await row(id)).toMatchObject({ status: "submitted", stage: "unit_review", applicantName: "王小明", applicantIdNumber: idNumber() });
@@ -109,8 +110,13 @@ describe("title-review chain: 单位审核 → 主管部门审核 → 受理 →
     // The committee's office sees it (its committee), but it is not at their stage yet.
     expect((await decide(staff.office, id, { action: "approve" })).status).toBe(409);
     expect((await a.c.get(`/staff/applications/${id}`)).status).toBe(403);
-    // 单位审核 → 主管部门审核
+    // 单位审核 → 单位公示 (通过 there is refused until the period is over) → 主管部门审核
     expect(redirectOf(await decide(staff.unit, id, { action: "approve", comment: "同意推荐" }))).toBe("/staff/applications?notice=approved");
+    expect(await row(id)).toMatchObject({ status: "submitted", stage: "unit_publicity" });
+    const early = await decide(staff.unit, id, { action: "approve" });
+    expect(early.status).toBe(409);
+    expect((await early.json()).error).toContain("须先录入公示期");
+    await passPublicity(db, staff.unit, id);
     expect(await row(id)).toMatchObject({ status: "submitted", stage: "dept_review" });
     expect((await decide(staff.unit, id, { action: "approve" })).status).toBe(409);
     expect(redirectOf(await decide(staff.dept, id, { action: "approve", comment: "审核通过" }))).toBeTruthy();
@@ -125,7 +131,10 @@ describe("title-review chain: 单位审核 → 主管部门审核 → 受理 →
     const audit = await db.models.AuditLog.findAll({ where: { entityType: "application", entityId: String(id) }, order: [["id", "ASC"]], raw: true });
     expect(audit.map((r) => [r.action, r.fromState, r.toState, r.comment])).toEqual([
       ["create", null, "draft", null], ["submit", "draft", "unit_review", null],
-      ["approve", "unit_review", "dept_review", "同意推荐"], ["approve", "dept_review", "acceptance", "审核通过"], ["approve", "acceptance", "payment", "材料齐全，予以受理"],
+      ["approve", "unit_review", "unit_publicity", "同意推荐"],
+      ["publicity-start", "unit_publicity", "unit_publicity", expect.stringMatching(/^公示期：\d{4}年\d+月\d+日至\d{4}年\d+月\d+日$/)],
+      ["publicity-end", "unit_publicity", "unit_publicity", "公示结果：无异议"], ["approve", "unit_publicity", "dept_review", "公示无异议"],
+      ["approve", "dept_review", "acceptance", "审核通过"], ["approve", "acceptance", "payment", "材料齐全，予以受理"],
     ]);
     // The applicant sees the timeline with the reviewers' opinions.
     const page = (await (await a.c.get(`/records/${id}`)).text()).replace(/<!-- -->/g, "");
@@ -139,6 +148,7 @@ describe("title-review chain: 单位审核 → 主管部门审核 → 受理 →
   it("退回修改 needs a reason, reopens only the chosen steps, and resubmission lands back at the stage that returned it", async () => {
     const { a, id } = await submitted(plans.review);
     await decide(staff.unit, id, { action: "approve" });
+    await passPublicity(db, staff.unit, id);
     const noReason = await decide(staff.dept, id, { action: "return", comment: "  " });
     expect(noReason.status).toBe(422);
     expect((await noReason.json()).error).toBe("请填写退回原因");
@@ -238,6 +248,16 @@ describe("queue", () => {
     expect(stale.status).toBe(404);
     expect((await row(first.id)).stage).toBe("unit_review");
     expect(redirectOf(await staff.unit.c.action("/staff/applications", QUEUE, { items }))).toBe("/staff/applications?notice=approved&count=2");
+    expect((await row(first.id)).stage).toBe("unit_publicity");
+    // 批量通过 does not pass 单位公示: the period comes first.
+    const batchAtPublicity = await staff.unit.c.action("/staff/applications", QUEUE, { items: [first, second].map((x) => ({ id: x.id, version: 0 })) });
+    expect(batchAtPublicity.status).toBe(409);
+    for (const x of [first, second]) {
+      const r = await row(x.id);
+      const rejected = await staff.unit.c.action("/staff/applications", QUEUE, { items: [{ id: x.id, version: r.version }] });
+      expect((await rejected.json()).error).toContain("须先录入公示期");
+      await passPublicity(db, staff.unit, x.id);
+    }
     expect((await row(first.id)).stage).toBe("dept_review");
     expect((await row(second.id)).stage).toBe("dept_review");
     expect((await q(staff.dept.c)).rows.map((r: any) => r.id)).toEqual(expect.arrayContaining([first.id, second.id]));

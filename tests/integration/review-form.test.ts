@@ -19,7 +19,7 @@ import { zipEntryNames } from "~/engine/file-storage.server";
 import { fileSource } from "~/utils/object-store.server";
 import { uniqueName, unitId } from "../helpers/fixtures";
 import { createUser } from "~/engine/people/users.server";
-import { makeApplicant, makePlans, makeReviewers, PASSWORD } from "../helpers/review-fixtures";
+import { makeApplicant, makePlans, makeReviewers, passPublicity, PASSWORD } from "../helpers/review-fixtures";
 import { submitInProcess } from "../helpers/apply-inprocess";
 import { startApply, stepAction, stepView, walkToSubmit, formData } from "../helpers/wizard";
 import { pdfHasText, pdfPlain, pdfWords } from "../helpers/pdf-text";
@@ -84,8 +84,9 @@ beforeAll(async () => {
   const done = await walkToSubmit(applicantClient, appId, { base: server.url });
   expect(done.landed).toBe(`/records/${appId}?notice=submitted`);
 
-  // Through the chain with opinions: 单位 通过, 主管部门 退回 → resubmitted → 通过, 受理 通过.
+  // Through the chain with opinions: 单位 通过, 单位公示 无异议, 主管部门 退回 → resubmitted → 通过, 受理 通过.
   await decideApplication(db, staff.unit, appId, "approve", OPINIONS[0], await version(appId));
+  await passPublicity(db, staff.unit, appId);
   await decideApplication(db, staff.dept, appId, "return", OPINIONS[1], await version(appId), ["attachments"]);
   await submitApplication(db, applicant.id, appId, await version(appId));
   await decideApplication(db, staff.dept, appId, "approve", OPINIONS[2], await version(appId));

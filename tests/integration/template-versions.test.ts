@@ -142,7 +142,7 @@ describe("pinned template versions", () => {
     const versions = await db.models.TemplateVersion.findAll({ attributes: ["templateId", "version"], order: [["templateId", "ASC"], ["version", "ASC"]], raw: true });
     expect(versions.map((v) => `${v.templateId}@${v.version}`)).toEqual([
       "pledge@1", "pledge@2", "review-form/graduate-initial@1", "review-form/graduate-initial@2",
-      "review-form/title-review@1", "review-form/title-review@2", "review-form/transfer-recognition@1", "review-form/transfer-recognition@2",
+      "review-form/title-review@1", "review-form/title-review@2", "review-form/title-review-publicity@1", "review-form/transfer-recognition@1", "review-form/transfer-recognition@2",
     ]);
 
     // The approved application: the same text, the same pledge.

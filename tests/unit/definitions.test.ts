@@ -67,7 +67,7 @@ describe("definition files", () => {
     expect(loadDefinitionFiles(DEFINITIONS.form).length).toBeGreaterThan(17);
     expect(loadDefinitionFiles(DEFINITIONS.workflow).map((f) => f.def.id).sort()).toEqual(["graduate-initial", "title-review", "transfer-recognition"]);
     expect(loadDefinitionFiles(DEFINITIONS["plan-types"])[0].def.planTypes).toHaveLength(3);
-    expect(loadDefinitionFiles(DEFINITIONS.template).map((f) => f.def.id)).toEqual(["pledge", "review-form/graduate-initial", "review-form/title-review", "review-form/transfer-recognition"]);
+    expect(loadDefinitionFiles(DEFINITIONS.template).map((f) => f.def.id)).toEqual(["pledge", "review-form/graduate-initial", "review-form/title-review-publicity", "review-form/title-review", "review-form/transfer-recognition"]);
   });
 });
 

@@ -21,7 +21,7 @@ describe("dictionaries/", () => {
   const ids = files.map((f) => f.def.id);
 
   it("loads every declaration, each naming its meta-schema and format", () => {
-    expect(ids.sort()).toEqual(["acceptance-departments", "affiliations", "committees", "departments", "title-series", "units"]);
+    expect(ids.sort()).toEqual(["acceptance-departments", "affiliations", "committees", "departments", "holidays", "title-series", "units"]);
     for (const f of fs.readdirSync(DIR).filter((x) => x.endsWith(".json"))) {
       const raw = JSON.parse(fs.readFileSync(path.join(DIR, f), "utf8"));
       expect(raw.$schema).toBe("https://zcps.local/meta/dictionary.schema.json");

@@ -9,7 +9,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { branchProperties, cnDate, formatColumn, formatRange, formatValue, maskIdNumber, recordFields, type FormatOptions } from "~/engine/format-value";
+import { branchProperties, cnDate, formatColumn, formatRange, formatValue, maskIdNumber, maskMobile, recordFields, type FormatOptions } from "~/engine/format-value";
 import { FIELD_TYPES, fieldsToDefinition, newField } from "~/engine/field-builder";
 
 type Json = Record<string, any>;
@@ -261,5 +261,15 @@ describe("recordFields", () => {
   it("shows a conditional branch's field when the record has a value for it", () => {
     const f = recordFields(schema, ui, { kind: "y", reason: "破格" }, { empty: "—" });
     expect(f.map((x) => [x.name, x.value])).toEqual([["b", "—"], ["lead", "—"], ["kind", "特殊"], ["reason", "破格"], ["a", "—"]]);
+  });
+});
+
+describe("maskMobile (公示版评审表)", () => {
+  it("keeps the first three and last four digits of a mobile number", () => {
+    expect(maskMobile("13905710001")).toBe("139****0001");
+    expect(maskMobile(" 13905710001 ")).toBe("139****0001");
+    expect(maskMobile("1390571")).toBe("*******");
+    expect(maskMobile("")).toBe("");
+    expect(maskMobile(undefined)).toBe("");
   });
 });

@@ -11,6 +11,8 @@ const stages: ReviewStage[] = [
   { id: "committee_review", label: "评委会评审", kind: "review", role: "acceptance_office", scope: "committee" },
 ];
 const w = { reviewChain: { stages } };
+// The same chain with a 公示 stage after unit_review.
+const withPublicity = { reviewChain: { stages: [stages[0], { id: "unit_publicity", label: "单位公示", kind: "publicity", role: "unit_reviewer", scope: "unit", minWorkingDays: 5, template: "t", calendar: "holidays" } as ReviewStage, ...stages.slice(1)] } };
 const at = (stage: string | null, status = "submitted"): ChainState => ({ status, stage });
 
 describe("stages", () => {
@@ -102,5 +104,25 @@ describe("vote stages (decision 019)", () => {
   it("count among the stages of the role that holds the meetings", () => {
     expect(stagesFor(voteW, "acceptance_office").map((s) => s.id)).toEqual(["acceptance", "committee_review"]);
     expect(stateLabel(voteW, at("committee_review"))).toBe("评委会评审中");
+  });
+});
+
+describe("a publicity stage", () => {
+  const here = at("unit_publicity");
+  it("is reached by 通过 at the stage before it, and decided by its role: 继续 / 退回修改 / 不通过", () => {
+    expect(transition(withPublicity, at("unit_review"), "approve", "unit_reviewer")).toEqual({ ok: true, to: here });
+    expect(transition(withPublicity, here, "approve", "unit_reviewer")).toEqual({ ok: true, to: at("acceptance") });
+    expect(transition(withPublicity, here, "return", "unit_reviewer")).toEqual({ ok: true, to: at("unit_publicity", "returned") });
+    expect(transition(withPublicity, here, "reject", "unit_reviewer")).toEqual({ ok: true, to: at("unit_publicity", "rejected") });
+  });
+  it("is not another role's, nor payable", () => {
+    const r = transition(withPublicity, here, "approve", "acceptance_office");
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.reason).toContain("「单位公示」环节，不由您审核");
+    expect(transition(withPublicity, here, "pay", "applicant").ok).toBe(false);
+  });
+  it("is among the stages its role acts at, and reads 单位公示中", () => {
+    expect(stagesFor(withPublicity, "unit_reviewer").map((s) => s.id)).toEqual(["unit_review", "unit_publicity"]);
+    expect(stateLabel(withPublicity, here)).toBe("单位公示中");
   });
 });

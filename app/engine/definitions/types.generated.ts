@@ -201,7 +201,7 @@ export interface NotificationDef {
     /**
      * @minItems 1
      */
-    toStageKinds?: ("review" | "payment" | "vote")[];
+    toStageKinds?: ("review" | "payment" | "publicity" | "vote")[];
   };
   /**
    * owner: the applicant whose entry or application it is; stage-staff: the staff who act at the review stage an application reached (the stage's role, with the application in their scope) — 站内信 only
@@ -248,9 +248,9 @@ export type ReviewStage = {
   id: string;
   label: string;
   /**
-   * review: a reviewer decides (通过/退回修改/不通过); payment: the applicant pays; vote: a committee meeting's vote counts decide by passRule
+   * review: a reviewer decides (通过/退回修改/不通过); payment: the applicant pays; publicity: 公示 — the deciding staff export the 公示版 review form, enter the period and after its end the outcome (无异议, or 有异议 with 处理意见 and 继续 / 退回修改 / 不通过); vote: a committee meeting's vote counts decide by passRule
    */
-  kind: "review" | "payment" | "vote";
+  kind: "review" | "payment" | "publicity" | "vote";
   /**
    * review stages: who acts — a role of app/engine/people/roles.ts that decides applications (checked when the workflow is loaded)
    */
@@ -263,6 +263,18 @@ export type ReviewStage = {
    * the heading of this stage's opinion on the review form
    */
   opinionLabel?: string;
+  /**
+   * publicity stages: the end of the period must be at least this many working days after its start (working days: Mon–Fri minus 法定节假日 plus 调休上班日 of the calendar)
+   */
+  minWorkingDays?: number;
+  /**
+   * publicity stages: the 公示版 review-form template (ID number and mobile masked, no photo)
+   */
+  template?: string;
+  /**
+   * publicity stages: the holiday-calendar dictionary (columns date YYYY-MM-DD and kind 法定节假日 / 调休上班日) working days are counted with
+   */
+  calendar?: string;
   /**
    * review stages: the decisions this stage offers — 通过 / 退回修改 / 不通过 (absent: all three)
    *

@@ -24,6 +24,8 @@ import { PdfRenderError } from "./renderer.server";
 import { renderPdf, type RenderOptions } from "./render.server";
 
 export interface ReviewFormSource { app: ApplicationAttrs; plan: PlanAttrs; workflow: WorkflowDefinition }
+/** Another template of the same data (the 公示版 of a publicity stage) and its file-name label. */
+export interface ReviewFormVariant { template: string; label: string }
 
 export interface FieldView { name: string; title: string; value: string; long: boolean }
 export interface OpinionView { action: string; actionLabel: string; comment: string; actor: string; role: string; at: string }
@@ -76,7 +78,8 @@ async function opinions(db: Db, w: WorkflowDefinition, appId: number) {
     });
     return {
       id: stage.id, label: stage.label, kind: stage.kind, opinionLabel: stage.opinionLabel ?? `${stage.label}意见`,
-      isReview: stage.kind !== "payment", decisions, latest: decisions[decisions.length - 1] ?? null,
+      // A publicity stage prints an opinion box only when it declares its heading.
+      isReview: stage.kind === "review" || stage.kind === "vote" || (stage.kind === "publicity" && !!stage.opinionLabel), decisions, latest: decisions[decisions.length - 1] ?? null,
       earlier: decisions.slice(0, -1),
     };
   });
@@ -146,33 +149,33 @@ export async function reviewFormData(db: Db, src: ReviewFormSource, now = new Da
 }
 
 /** `Number_Name_评审表.pdf`: the name is cleaned on its own, so a `/` in it can't cut the number off. */
-export function reviewFormFileName(app: Pick<ApplicationAttrs, "number" | "applicantName" | "id">) {
+export function reviewFormFileName(app: Pick<ApplicationAttrs, "number" | "applicantName" | "id">, label = "评审表") {
   const person = fileNamePart(app.applicantName, 60);
-  return `${fileNamePart(app.number, 40) || `申报${app.id}`}${person ? `_${person}` : ""}_评审表.pdf`;
+  return `${fileNamePart(app.number, 40) || `申报${app.id}`}${person ? `_${person}` : ""}_${label}.pdf`;
 }
 
 /** The review form as HTML (the workflow's template). Refused for an application not yet submitted. */
-export async function reviewFormHtml(db: Db, src: ReviewFormSource) {
+export async function reviewFormHtml(db: Db, src: ReviewFormSource, variant?: ReviewFormVariant) {
   if (src.app.status === "draft" || !src.app.number) throw new UserError("申报尚未提交，提交后才能导出评审表", 409);
-  const id = src.workflow.templates.reviewForm;
+  const id = variant?.template ?? src.workflow.templates.reviewForm;
   // The version pinned at (re)submission; applications submitted before pinning print with the latest.
   return renderTemplate(db, id, await reviewFormData(db, src), src.app.templateVersions?.[id]);
 }
 
 /** The review form as a PDF, with 申报编号 in every page's footer. */
-export async function renderReviewForm(db: Db, src: ReviewFormSource, opts: Pick<RenderOptions, "queueTimeoutMs" | "onBlocked" | "priority"> = {}) {
-  const html = await reviewFormHtml(db, src);
+export async function renderReviewForm(db: Db, src: ReviewFormSource, opts: Pick<RenderOptions, "queueTimeoutMs" | "onBlocked" | "priority"> = {}, variant?: ReviewFormVariant) {
+  const html = await reviewFormHtml(db, src, variant);
   const pdf = await renderPdf(html, { footerText: `申报编号：${src.app.number}`, pageNumbers: true, ...opts });
-  return { pdf, fileName: reviewFormFileName(src.app) };
+  return { pdf, fileName: reviewFormFileName(src.app, variant?.label) };
 }
 
 const text = (message: string, status: number, headers: Record<string, string> = {}) => new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8", ...headers } });
 
 /** The download response of a review form (routes call this after their access check). A form that
  * can't be made yet (draft) or a busy renderer answers with its Chinese message, never a 500. */
-export async function reviewFormResponse(db: Db, src: ReviewFormSource) {
+export async function reviewFormResponse(db: Db, src: ReviewFormSource, variant?: ReviewFormVariant) {
   try {
-    const { pdf, fileName } = await renderReviewForm(db, src);
+    const { pdf, fileName } = await renderReviewForm(db, src, {}, variant);
     return new Response(new Uint8Array(pdf), {
       headers: {
         "Content-Type": "application/pdf",

@@ -9,6 +9,7 @@ import { getEnv } from "~/utils/env.server";
 import type { Db } from "~/utils/db.server";
 import { aggregateRows } from "~/utils/aggregate.server";
 import { readFormFiles, type FormDefinition } from "../form-registry.server";
+import { declaredDictionaryIds } from "../dictionaries.server";
 import { planTypes } from "../plans.server";
 import { CATEGORY_KIND } from "../archive.server";
 import { PROFILE_FORM_ID } from "~/engine/people/profile.server";
@@ -64,6 +65,9 @@ export function checkWorkflowRules(w: WorkflowDefinition, source: string): strin
       if (st.decisions || st.reopenSteps) out.push(`${source}: 表决环节「${st.id}」由表决票数决定，不能设置 decisions 或 reopenSteps`);
     }
     if (st.kind === "payment" && (st.decisions || st.reopenSteps)) out.push(`${source}: 缴费环节「${st.id}」不做审核决定，不能设置 decisions 或 reopenSteps`);
+    // 公示: the outcome decides (无异议 → 继续; 有异议 → 继续 / 退回修改 / 不通过), so all three stay open.
+    if (st.kind === "publicity" && st.decisions) out.push(`${source}: 公示环节「${st.id}」的决定由公示结果给出，不能设置 decisions`);
+    if (st.kind === "publicity" && st.calendar && !declaredDictionaryIds().has(st.calendar)) out.push(`${source}: 公示环节「${st.id}」的节假日字典「${st.calendar}」不存在（dictionaries/${st.calendar}.json）`);
     for (const s of st.reopenSteps ?? []) {
       if (!ids.has(s)) out.push(`${source}: 评审环节「${st.id}」的 reopenSteps 中的步骤「${s}」不存在（可选：${[...ids].join("、")}）`);
     }
@@ -114,6 +118,9 @@ export function checkWorkflowReferences(w: WorkflowDefinition, source: string, c
   out.push(...stepReferences(w, source, catalog));
   for (const [k, id] of Object.entries(w.templates)) {
     if (!catalog.templates.has(id)) out.push(`${source}: 模板 ${k}「${id}」不存在（templates/${id}.hbs）`);
+  }
+  for (const st of w.reviewChain.stages) {
+    if (st.template && !catalog.templates.has(st.template)) out.push(`${source}: 公示环节「${st.id}」的公示版评审表模板「${st.template}」不存在（templates/${st.template}.hbs）`);
   }
   return out;
 }

@@ -19,13 +19,19 @@ export type ChainAction = ReviewAction | VoteAction | "resubmit" | "pay";
 export interface ChainState { status: string; stage: string | null }
 export type Transition = { ok: true; to: ChainState } | { ok: false; reason: string };
 
-export const ACTION_LABEL: Record<ChainAction | "submit" | "create" | "discard" | "offline-pay", string> = {
+export const ACTION_LABEL: Record<ChainAction | "submit" | "create" | "discard" | "offline-pay" | "publicity-start" | "publicity-end", string> = {
   create: "创建申报", submit: "提交申报", approve: "通过", return: "退回修改", reject: "不通过", resubmit: "重新提交", pay: "在线缴费", "offline-pay": "线下缴费确认", discard: "放弃草稿",
   "vote-pass": "表决通过", "vote-fail": "表决不通过",
+  "publicity-start": "录入公示期", "publicity-end": "录入公示结果",
 };
 /** Actions whose comment is required (the applicant must be told why). */
 export const NEEDS_REASON: ReviewAction[] = ["return", "reject"];
 export const FINAL = ["approved", "rejected"];
+
+/** Stages where staff decide: review stages, publicity stages (公示: the outcome is the decision) and
+ * vote stages (a meeting's counts decide, decision 019). */
+export const DECIDING_KINDS: ReadonlyArray<ReviewStage["kind"]> = ["review", "publicity", "vote"];
+export const isDeciding = (s: Pick<ReviewStage, "kind"> | null | undefined): boolean => !!s && DECIDING_KINDS.includes(s.kind);
 
 export function stageOf(w: Pick<WorkflowDefinition, "reviewChain">, id: string | null): ReviewStage | null {
   return w.reviewChain.stages.find((s) => s.id === id) ?? null;
@@ -43,8 +49,9 @@ function onward(w: Pick<WorkflowDefinition, "reviewChain">, stage: string): Chai
 }
 
 /**
- * What `action` by `role` does to an application in `state`. Reviewer actions need a review
- * stage whose role is the actor's; `pay` needs a payment stage; `resubmit` a returned application.
+ * What `action` by `role` does to an application in `state`. Reviewer actions need a review or
+ * publicity stage whose role is the actor's (at a publicity stage the engine also requires the
+ * period to be over: publicity.server.ts); `pay` needs a payment stage; `resubmit` a returned application.
  * (Scope — whether this reviewer may see this application at all — is checked by the caller.)
  */
 export function transition(w: Pick<WorkflowDefinition, "reviewChain">, state: ChainState, action: ChainAction, role: string): Transition {
@@ -60,7 +67,7 @@ export function transition(w: Pick<WorkflowDefinition, "reviewChain">, state: Ch
     if (stage.kind !== "payment") return { ok: false, reason: "该申报当前不在缴费环节" };
     return { ok: true, to: onward(w, stage.id) };
   }
-  if (stage.kind === "payment") return { ok: false, reason: `该申报当前在「${stage.label}」环节，等待申请人缴费` };
+  if (!isDeciding(stage)) return { ok: false, reason: `该申报当前在「${stage.label}」环节，等待申请人缴费` };
   if (stage.role !== role) return { ok: false, reason: `该申报当前在「${stage.label}」环节，不由您审核` };
   // A vote stage is decided by a meeting's counts (decision 019), never by a button.
   if (stage.kind === "vote") {
@@ -86,7 +93,7 @@ export function stateLabel(w: Pick<WorkflowDefinition, "reviewChain">, state: Ch
   return stage.kind === "payment" ? `待${stage.label}` : `${stage.label}中`;
 }
 
-/** The stages a given role acts at (review and vote stages), in this workflow. */
+/** The stages a given role acts at (review, publicity and vote stages), in this workflow. */
 export function stagesFor(w: Pick<WorkflowDefinition, "reviewChain">, role: string): ReviewStage[] {
-  return w.reviewChain.stages.filter((s) => s.kind !== "payment" && s.role === role);
+  return w.reviewChain.stages.filter((s) => isDeciding(s) && s.role === role);
 }

@@ -19,7 +19,8 @@ import { getForm } from "../form-registry.server";
 import { dictionaryLabelsFor } from "../dictionaries.server";
 import { cnDate, lookupIn, type FormatOptions } from "../format-value";
 import { formFields } from "../pdf/review-form.server";
-import { ACTION_LABEL, NEEDS_REASON, stageOf, stagesFor, stateLabel, transition, type ChainAction, type ChainState, type ReviewAction } from "./review-machine";
+import { refuseAtPublicity } from "./publicity-gate.server";
+import { ACTION_LABEL, isDeciding, NEEDS_REASON, stageOf, stagesFor, stateLabel, transition, type ChainAction, type ChainState, type ReviewAction } from "./review-machine";
 
 export const REVIEW_CONFLICT = "该申报已被他人处理或已更新，请刷新页面后重试";
 /** Who acts: a user, or "system" (a verified payment notification). */
@@ -95,7 +96,7 @@ export async function getForStaff(db: Db, viewer: Person, id: number) {
 const stateOf = (a: Pick<ApplicationAttrs, "status" | "stage">): ChainState => ({ status: a.status, stage: a.stage });
 const point = (s: ChainState) => (s.status === "submitted" ? s.stage : s.status);
 
-async function audit(db: Db, t: Transaction, actor: Actor, appId: number, action: string, from: ChainState, to: ChainState, comment: string | null) {
+export async function audit(db: Db, t: Transaction, actor: Actor, appId: number, action: string, from: ChainState, to: ChainState, comment: string | null) {
   await db.models.AuditLog.create({
     actorId: actor.id || null, actorRole: actor.role, entityType: "application", entityId: String(appId), action,
     fromState: point(from), toState: point(to), comment,
@@ -109,15 +110,21 @@ async function audit(db: Db, t: Transaction, actor: Actor, appId: number, action
  */
 export async function applyTransition(
   db: Db, t: Transaction, id: number, action: ChainAction, actor: Actor,
-  opts: { comment?: string | null; auditAction?: string; extra?: Partial<ApplicationAttrs>; check?: (app: ApplicationAttrs, w: WorkflowDefinition) => void } = {},
+  opts: {
+    comment?: string | null; auditAction?: string; extra?: Partial<ApplicationAttrs>;
+    check?: (app: ApplicationAttrs, w: WorkflowDefinition) => void | Promise<void>;
+    /** Set only by the 公示结果 entry (publicity.server.ts), which checks the period itself. */
+    publicityOutcome?: boolean;
+  } = {},
 ) {
   const row = await db.models.Application.findByPk(id, { transaction: t, lock: t.LOCK.UPDATE });
   if (!row) throw new UserError("申报记录不存在", 404);
   const app = row.get({ plain: true });
   const w = await workflowOfApp(db, app);
   if (!w) throw new UserError("申报记录不存在", 404);
-  opts.check?.(app, w);
+  await opts.check?.(app, w);
   const from = stateOf(app);
+  if (!opts.publicityOutcome) await refuseAtPublicity(db, t, app, w);
   const r = transition(w, from, action, actor.role);
   if (!r.ok) throw new UserError(r.reason, 409);
   const [n] = await db.models.Application.update(
@@ -143,6 +150,26 @@ export function unlockableSteps(w: WorkflowDefinition, stage?: ReviewStage | nul
   return steps.map((s) => ({ id: s.id, title: s.title }));
 }
 
+/** What a 退回修改 at `stage` writes: the reason and the steps reopened (as posted: a list or a
+ * comma-separated string; absent: every step the stage may reopen). A step it may not reopen → 422. */
+export function returnFields(w: WorkflowDefinition, stage: ReviewStage | null, unlock: unknown, reason: string | null): Partial<ApplicationAttrs> {
+  const allowed = unlockableSteps(w, stage).map((s) => s.id);
+  // Step ids as posted; anything that is not a string is not a step (and is refused below).
+  const wanted = Array.isArray(unlock) ? unlock.map((x) => bodyText(x, "\u0000")) : typeof unlock === "string" && unlock ? unlock.split(",") : allowed;
+  if (!wanted.length || wanted.some((s) => !allowed.includes(s))) throw new UserError("请选择需要申请人修改的步骤", 422);
+  return { returnReason: reason, returnedSteps: wanted };
+}
+
+/** The checks of a staff decision on the locked row: in scope (else 404), their stage in their
+ * scope, and the version the page showed (else 409). */
+export function checkStaffDecision(w: WorkflowDefinition, scope: ReviewerScope, reviewer: Person, app: ApplicationAttrs, expected: number) {
+  if (!staffMaySee(w, scope, app)) throw new UserError("申报记录不存在或不在您的审核范围内", 404);
+  const stage = stageOf(w, app.stage);
+  if (stage && isDeciding(stage) && stage.role === reviewer.role && !stageInScope(stage, scope, app)) throw new UserError("该申报当前环节不在您的审核范围内", 409);
+  if (app.version !== expected) throw new UserError(REVIEW_CONFLICT, 409);
+  return stage;
+}
+
 /**
  * 通过 / 退回修改 / 不通过 by a reviewer. Out of scope (or unknown) → 404; not this reviewer's
  * stage, a final state, or a page that was out of date (another reviewer, an applicant's change) → 409.
@@ -162,17 +189,8 @@ export async function decideApplication(
     return applyTransition(db, t, id, action, reviewer, {
       comment: text, extra,
       check: (app, w) => {
-        if (!staffMaySee(w, scope, app)) throw new UserError("申报记录不存在或不在您的审核范围内", 404);
-        const stage = stageOf(w, app.stage);
-        if (stage?.kind === "review" && stage.role === reviewer.role && !stageInScope(stage, scope, app)) throw new UserError("该申报当前环节不在您的审核范围内", 409);
-        if (app.version !== expected) throw new UserError(REVIEW_CONFLICT, 409);
-        if (action === "return") {
-          const allowed = unlockableSteps(w, stage).map((s) => s.id);
-          // Step ids as posted; anything that is not a string is not a step (and is refused below).
-          const wanted = Array.isArray(unlock) ? unlock.map((x) => bodyText(x, "\u0000")) : typeof unlock === "string" && unlock ? unlock.split(",") : allowed;
-          if (!wanted.length || wanted.some((s) => !allowed.includes(s))) throw new UserError("请选择需要申请人修改的步骤", 422);
-          Object.assign(extra, { returnReason: text, returnedSteps: wanted });
-        }
+        const stage = checkStaffDecision(w, scope, reviewer, app, expected);
+        if (action === "return") Object.assign(extra, returnFields(w, stage, unlock, text));
       },
     });
   });
@@ -194,7 +212,7 @@ export async function batchApprove(db: Db, reviewer: Person, items: unknown) {
         check: (app, w) => {
           if (!staffMaySee(w, scope, app)) throw new UserError(`申报 ${item.id} 不存在或不在您的审核范围内`, 404);
           const stage = stageOf(w, app.stage);
-          if (stage && stage.kind === "review" && !stageInScope(stage, scope, app)) throw new UserError(`申报 ${app.number ?? item.id} 当前环节不在您的审核范围内`, 409);
+          if (stage && isDeciding(stage) && !stageInScope(stage, scope, app)) throw new UserError(`申报 ${app.number ?? item.id} 当前环节不在您的审核范围内`, 409);
           if (app.version !== item.version) throw new UserError(`申报 ${app.number ?? item.id}：${REVIEW_CONFLICT}`, 409);
         },
       });

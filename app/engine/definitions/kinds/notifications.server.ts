@@ -18,7 +18,7 @@ export const NOTIFICATIONS_FILE = "notifications.json";
 export const EVENT_ACTIONS: Record<NotificationDef["on"]["entity"], readonly string[]> = {
   // save is recorded as resubmit (an edited entry goes back to 待审核).
   "achievement-entry": [...Object.keys(ENTRY_TRANSITIONS).filter((a) => a !== "save"), "resubmit"],
-  application: [...REVIEW_ACTIONS, ...VOTE_ACTIONS, "submit", "resubmit", "pay", "offline-pay"],
+  application: [...REVIEW_ACTIONS, ...VOTE_ACTIONS, "submit", "resubmit", "pay", "offline-pay", "publicity-start", "publicity-end"],
 };
 /** The states an application reaches besides its review stages (their ids are the workflow's). */
 const APPLICATION_END_STATES = ["returned", "approved", "rejected"];

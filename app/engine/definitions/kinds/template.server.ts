@@ -52,7 +52,7 @@ function partialRefs(source: string): PartialRef[] {
 }
 
 /** The helpers a template may call: Handlebars' own and the engine's (templates.server.ts). No `log`. */
-export const TEMPLATE_HELPERS = ["if", "unless", "each", "with", "lookup", "cnDate", "cnDateTime", "maskId", "yuan", "eq", "inc"] as const;
+export const TEMPLATE_HELPERS = ["if", "unless", "each", "with", "lookup", "cnDate", "cnDateTime", "maskId", "maskMobile", "yuan", "eq", "inc"] as const;
 /** Names that reach an object's prototype rather than the data. */
 const PROTO_NAMES = new Set(["constructor", "__proto__", "prototype", "__defineGetter__", "__defineSetter__", "__lookupGetter__", "__lookupSetter__", "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable", "valueOf", "toString", "toLocaleString"]);
 export const TEMPLATE_LIMITS = { maxBytes: 200 * 1024, maxDepth: 40 };
