@@ -4,13 +4,14 @@
 import type { Db } from "../app/utils/db.server";
 import { syncAllDefinitionFiles } from "../app/engine/definitions/index.server";
 import { migrateUp } from "../db/migrate";
-import { seedReferenceData } from "./seeders/reference-data";
+import { seedAcceptanceRouting, seedReferenceData } from "./seeders/reference-data";
 import { seedDemo } from "./seeders/demo";
 
 export async function setupDatabase(db: Db, opts: { demo?: boolean } = {}) {
   await migrateUp(db.sequelize);
   await seedReferenceData(db);
   const definitions = await syncAllDefinitionFiles(db);
+  await seedAcceptanceRouting(db);
   const demo = opts.demo ? await seedDemo(db) : null;
   return { forms: definitions.form, workflows: definitions.workflow, definitions, demo };
 }
