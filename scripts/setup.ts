@@ -4,14 +4,14 @@
 import type { Db } from "../app/utils/db.server";
 import { syncAllDefinitionFiles } from "../app/engine/definitions/index.server";
 import { migrateUp } from "../db/migrate";
-import { seedAcceptanceRouting, seedReferenceData } from "./seeders/reference-data";
+import { seedDeclaredColumns, seedReferenceData } from "./seeders/reference-data";
 import { seedDemo } from "./seeders/demo";
 
 export async function setupDatabase(db: Db, opts: { demo?: boolean } = {}) {
   await migrateUp(db.sequelize);
   await seedReferenceData(db);
   const definitions = await syncAllDefinitionFiles(db);
-  await seedAcceptanceRouting(db);
+  await seedDeclaredColumns(db);
   const demo = opts.demo ? await seedDemo(db) : null;
   return { forms: definitions.form, workflows: definitions.workflow, definitions, demo };
 }

@@ -4,7 +4,7 @@
 import type { Db } from "../../app/utils/db.server";
 import { creditCodeCheckChar, orgCodeCheckChar } from "../../app/engine/cn-codes";
 import { pinyinKeys } from "../../app/engine/pinyin";
-import { seedTitleDictionaries } from "./title-dictionaries";
+import { seedTitleDictionaries, TITLE_NAMES } from "./title-dictionaries";
 import { findDictionary, rowModel } from "../../app/engine/dictionaries.server";
 
 export const AFFILIATIONS = ["中央在浙", "省属", "市属", "县（市、区）属", "非公有制", "其他"];
@@ -177,12 +177,22 @@ export async function seedReferenceData(db: Db) {
 }
 
 /**
- * Each 主管部门's 受理部门 for 初定/认定 (the departments dictionary's preselect column): a
- * provincial department → 浙江省人力资源和社会保障厅, a city's or county's → its city's 人力资源和
- * 社会保障局. Runs after the definitions are published (the column comes with the declaration);
- * fills only empty values, so an administrator's choice survives a restart.
+ * Columns that come with a later dictionary version, filled after the definitions are published
+ * (the column is added then); only empty values, so an administrator's edit survives a restart:
+ * each 主管部门's 受理部门 for 初定/认定 (a provincial department → 浙江省人力资源和社会保障厅, a
+ * city's or county's → its city's 人力资源和社会保障局) and each 职称系列's 各级别职称名称.
  */
-export async function seedAcceptanceRouting(db: Db) {
+export async function seedDeclaredColumns(db: Db) {
+  const series = await findDictionary(db, "title-series");
+  if (series?.columns.some((c) => c.name === "titleNames")) {
+    for (const [name, titleNames] of Object.entries(TITLE_NAMES)) {
+      await rowModel(db, series).update({ titleNames }, { where: { name, titleNames: null } });
+    }
+  }
+  await seedAcceptanceRouting(db);
+}
+
+async function seedAcceptanceRouting(db: Db) {
   const [depts, acceptance] = await Promise.all([findDictionary(db, "departments"), findDictionary(db, "acceptance-departments")]);
   const column = depts?.columns.find((c) => c.preselect && c.ref === acceptance?.id);
   if (!depts || !acceptance || !column) return;
