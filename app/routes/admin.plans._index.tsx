@@ -3,6 +3,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Button, Card, Input, Select, Space, Table, Tag, Typography } from "antd";
+import { PLAN_WINDOW_WIDTH, PlanWindow } from "~/components/plan-view";
 import { listPagination, useListQuery } from "~/components/use-list-query";
 import { listPlans, planRefs, planView, planTypes } from "~/engine/plans.server";
 import { requireMay } from "~/engine/people/auth.server";
@@ -27,7 +28,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   });
 }
 
-const when = (d: string | Date) => new Date(d).toLocaleString("zh-CN", { hour12: false, timeZone: "Asia/Shanghai" });
 const STATUS_COLOR = { upcoming: "blue", open: "green", closed: "default" } as const;
 
 export default function AdminPlans() {
@@ -55,14 +55,13 @@ export default function AdminPlans() {
         rowKey="id"
         dataSource={rows}
         locale={{ emptyText: "没有符合条件的申报计划" }}
-        scroll={{ x: "max-content" }}
         pagination={listPagination({ page, pageSize, total }, go, (n) => `共 ${n} 个计划`)}
         columns={[
           { title: "计划名称", dataIndex: "name", render: (v: string, r) => <Link to={`/admin/plans/${r.id}`}>{v}</Link> },
           { title: "类型", dataIndex: "planType", render: (v: string, r) => <>{v}{r.recognitionType ? `（${r.recognitionType}）` : ""}</> },
           { title: "职称系列 / 级别", key: "series", render: (_: unknown, r) => `${r.titleSeries} · ${r.titleLevel}` },
           { title: "年度", dataIndex: "year" },
-          { title: "申报时间", key: "time", render: (_: unknown, r) => `${when(r.opensAt)} 至 ${when(r.closesAt)}` },
+          { title: "申报时间", key: "time", width: PLAN_WINDOW_WIDTH, render: (_: unknown, r) => <PlanWindow opensAt={r.opensAt} closesAt={r.closesAt} /> },
           { title: "状态", dataIndex: "status", render: (v: keyof typeof STATUS_COLOR, r) => <Tag color={STATUS_COLOR[v]}>{r.statusLabel}</Tag> },
         ]}
       />
