@@ -181,7 +181,9 @@ async function compareFonts(photo: string) {
   // The candidate named first for the whole document (as print.css would name it), nothing else changed.
   const htmlFor = (family: string) => base.replace("</head>", `<style>body, body * { font-family: "${family}", serif !important; }</style></head>`);
   const pagesOf = (pdf: Buffer) => Number(/^Pages:\s+(\d+)/m.exec(execFileSync("pdfinfo", ["-"], { input: pdf, encoding: "utf8" }))?.[1]);
-  const fontsIn = (pdf: Buffer) => [...new Set(execFileSync("pdffonts", ["-"], { input: pdf, encoding: "utf8" }).split("\n").slice(2).map((l) => l.split(/\s+/)[0]?.replace(/^[A-Z]{6}\+/, "")).filter(Boolean))].join(", ");
+  // pdffonts: name and type per embedded font; Chromium embeds OpenType-CFF (Noto CJK) as unnamed Type 3 fonts.
+  const fontsIn = (pdf: Buffer) => [...new Set(execFileSync("pdffonts", ["-"], { input: pdf, encoding: "utf8" }).split("\n").slice(2).filter(Boolean)
+    .map((l) => (l.startsWith("[none]") ? "Type 3" : `${l.split(/\s+/)[0].replace(/^[A-Z]{6}\+/, "")} (${/CID TrueType|TrueType|Type 1C|CID Type 0C|Type 3/.exec(l)?.[0] ?? "?"})`)))].join(", ");
   const times = new Map<string, number[]>(fonts.map((f) => [f.family, []]));
   const sizes = new Map<string, { kb: number; pages: number; embedded: string }>();
   for (const f of fonts) {
