@@ -403,6 +403,16 @@ describe("department-select preselection (issue 16 item 3)", () => {
     const refused = await stepAction(c.c, idC, "department", { intent: "next", version: vc.app.version });
     expect(refused.status).toBe(422);
     expect((await appRow(idC)).acceptanceDepartmentId).toBeNull();
+
+    // A list nothing in the dictionaries decides (受理评审委员会): just how many to choose from.
+    const committees = (await db.models.Committee.findAll({ order: [["id", "ASC"]], limit: 2, raw: true })).map((x) => x.id);
+    const two = (await createPlan(db, planValues({ planType: "职称评审", titleLevel: "副高级", committeeIds: committees }))).id;
+    const d = await applicant();
+    const idD = await startApply(d.c, two);
+    await walkToSubmit(d.c, idD, { base: server.url, stopAt: "committee" });
+    const vd = (await stepView(d.c, idD, "committee")).data;
+    expect(vd.view.current).toBeNull();
+    expect(hintOf(vd)).toEqual({ type: "warning", text: "请从本计划的 2 个受理评审委员会中选择一个。" });
   }, 180_000);
 });
 

@@ -1,7 +1,7 @@
 // 受理评审委员会 / 受理部门: one of the plan's list (options.source), picked from a list or shown
 // with 【变更受理部门】 (options.mode); stored on the application's column too.
 import { UserError } from "~/engine/errors";
-import { findDictionary, rowModel, type DictionaryDefinition, type DictRow } from "~/engine/dictionaries.server";
+import { findDictionary, listDictionaries, rowModel, type DictionaryDefinition, type DictRow } from "~/engine/dictionaries.server";
 import { refTarget, titleColumn } from "~/engine/definitions/kinds/dictionary.server";
 import { SCOPE_KINDS } from "~/engine/people/roles";
 import { defineStep, planLists, saved, type StepCtx } from "../kit.server";
@@ -15,8 +15,16 @@ type Option = { id: number; label: string };
  * else the one its 主管部门 (or any row the unit refers to) determines — when the plan lists it —
  * with the sentence that says why. Declared in the dictionaries; nothing here names a row.
  */
+const targetOf = (ctx: StepCtx<"department-select">) => Object.values(SCOPE_KINDS).find((k) => k.input === ctx.options.source)?.dictionary;
+
+/** Whether any dictionary declares a preselect column for the step's list (then the 工作单位 decides). */
+async function preselectDeclared(ctx: StepCtx<"department-select">) {
+  const target = targetOf(ctx);
+  return (await listDictionaries(ctx.db)).some((d) => d.columns.some((c) => c.preselect && c.ref && refTarget(c.ref).dictionary === target));
+}
+
 async function suggestion(ctx: StepCtx<"department-select">, label: string, list: Option[]): Promise<{ id: number; reason: string } | null> {
-  const target = Object.values(SCOPE_KINDS).find((k) => k.input === ctx.options.source)?.dictionary;
+  const target = targetOf(ctx);
   const units = await findDictionary(ctx.db, SCOPE_KINDS.unit.dictionary);
   if (!target || !units || !ctx.app.unitId) return null;
   const unit = await rowModel(ctx.db, units).findByPk(ctx.app.unitId);
@@ -72,7 +80,12 @@ export default defineStep({
     const mode = o.mode ?? "select";
     // Why this one is preselected, or how to choose when the 工作单位 does not say.
     const hint = suggested && suggested.id === current ? { type: "info" as const, text: `${suggested.reason}。如不正确，请${mode === "change" ? "点击【变更受理部门】" : "重新"}选择。` }
-      : current === null && list.length > 1 ? { type: "warning" as const, text: `未能根据您的工作单位确定${label}：请${mode === "change" ? "点击【变更受理部门】，" : ""}从本计划的 ${list.length} 个${label}中选择您工作单位的隶属关系和所在地区对应的一个。` }
+      : current === null && list.length > 1 ? {
+        type: "warning" as const,
+        text: (await preselectDeclared(ctx))
+          ? `未能根据您的工作单位确定${label}：请${mode === "change" ? "点击【变更受理部门】，" : ""}从本计划的 ${list.length} 个${label}中选择您工作单位的隶属关系和所在地区对应的一个。`
+          : `请${mode === "change" ? "点击【变更受理部门】，" : ""}从本计划的 ${list.length} 个${label}中选择一个。`,
+      }
       : null;
     return { label, mode, options: list, current, hint };
   },
