@@ -8,6 +8,12 @@
 //   npm run bench:pdf
 //   BENCH_PDF_RENDERS=20 BENCH_PDF_BATCH=100 npm run bench:pdf   # quick
 //   BENCH_PDF_PAGES=3 npm run bench:pdf                          # 3 pages at once instead of the default
+//   BENCH_PDF_ONLY=fonts npm run bench:pdf                        # only the CJK font comparison
+//
+// The font comparison renders the real 评审表 (templates/review-form/title-review.hbs with its
+// partials and print CSS, the bench's 30 achievements as the achievements step lays them out)
+// once per installed candidate CJK font (Debian: fonts-wqy-microhei, fonts-wqy-zenhei,
+// fonts-noto-cjk Sans/Serif, fonts-arphic-uming/ukai), interleaved in one run: p50/p95 and size.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -17,8 +23,11 @@ import sharp from "sharp";
 import { CHROMIUM_ARGS, closeRenderer, configureRenderer, rendererConfig, rendererStats, renderPdfHere as renderPdf } from "../app/engine/pdf/renderer.server";
 import { footerTemplate, headerTemplate } from "../app/engine/pdf/footer.server";
 import { machine, ms, ROOT, summarize, table } from "./lib";
+import { partialName } from "../app/engine/definitions/kinds/template.server";
+import { templateEnvironment } from "../app/engine/templates.server";
 
 const RENDERS = intEnv("BENCH_PDF_RENDERS", 50);
+const FONT_RENDERS = intEnv("BENCH_PDF_FONT_RENDERS", 30);
 const BATCH = intEnv("BENCH_PDF_BATCH", 500);
 const ACHIEVEMENTS = intEnv("BENCH_PDF_ACHIEVEMENTS", 30);
 if (process.env.BENCH_PDF_PAGES) configureRenderer({ maxConcurrentPages: intEnv("BENCH_PDF_PAGES", 2) });
@@ -103,6 +112,101 @@ ${sections}
 function formData(i: number, photo: string): FormData {
   const surnames = "王李张刘陈杨黄赵吴周";
   return { number: `ZC2026-${String(100000 + i)}`, name: `${surnames[i % 10]}晓明${i}`, unit: "浙江工业大学计算机科学与技术学院", photo };
+}
+
+// --- the real 评审表, per candidate font --------------------------------------------------------
+
+/** Candidate CJK fonts: family name as print.css would name it, and the Debian package. */
+const FONT_CANDIDATES: { family: string; pkg: string; look: string }[] = [
+  { family: "WenQuanYi Micro Hei", pkg: "fonts-wqy-microhei", look: "黑体 (sans), TrueType" },
+  { family: "WenQuanYi Zen Hei", pkg: "fonts-wqy-zenhei", look: "黑体 (sans), TrueType" },
+  { family: "AR PL UMing CN", pkg: "fonts-arphic-uming", look: "明体/宋体 (serif), TrueType" },
+  { family: "AR PL UKai CN", pkg: "fonts-arphic-ukai", look: "楷体 (script), TrueType" },
+  { family: "Noto Sans CJK SC", pkg: "fonts-noto-cjk", look: "黑体 (sans), OpenType-CFF" },
+  { family: "Noto Serif CJK SC", pkg: "fonts-noto-cjk", look: "宋体 (serif), OpenType-CFF" },
+];
+
+function installedFamilies(): Set<string> {
+  const out = execFileSync("fc-list", [":lang=zh", "family"], { encoding: "utf8" });
+  return new Set(out.split("\n").flatMap((l) => l.split(",")).map((f) => f.trim()).filter(Boolean));
+}
+
+/** The review form's HTML from the real template and partials, with the bench's achievements. */
+function realReviewFormHtml(d: FormData): string {
+  const dir = path.join(ROOT, "templates");
+  const partials: Record<string, string> = {};
+  for (const f of fs.readdirSync(path.join(dir, "partials"))) {
+    const name = partialName(f);
+    if (name) partials[name] = fs.readFileSync(path.join(dir, "partials", f), "utf8");
+  }
+  const source = fs.readFileSync(path.join(dir, "review-form/title-review.hbs"), "utf8");
+  const per = Math.ceil(ACHIEVEMENTS / CATEGORIES.length);
+  let n = 0;
+  const cn = "一二三四五六七八九十";
+  const achievements = CATEGORIES.map((c, k) => {
+    const rows = [];
+    for (let i = 0; i < per && n < ACHIEVEMENTS; i++, n++) rows.push({ index: i + 1, title: c.row(n + 1)[0], cells: c.row(n + 1) });
+    return { categoryId: `achievement/${k}`, version: 1, order: k, title: c.name, seq: k + 1, seqCn: cn[k], count: rows.length, rows,
+      columns: c.columns.map((title) => ({ title, nowrap: /时间|经费|级别|排名|等次|类型|编号/.test(title), width: "" })) };
+  });
+  const at = "2026-03-10T09:00:00+08:00";
+  const pair = (a: [string, string], b?: [string, string]) => ({ left: { title: a[0], value: a[1] }, right: b ? { title: b[0], value: b[1] } : null });
+  const data = {
+    title: "职称评审申报",
+    application: { id: 1, number: d.number, typeName: "职称评审申报", statusLabel: "评审委员会评审中", submittedAt: at },
+    applicant: { name: d.name, idNumber: "330106198506121234", unit: d.unit, unitCreditCode: "12330000470003281X", department: "浙江省教育厅", affiliation: "省属" },
+    profile: { gender: "男", birthDate: "1985年6月12日", ethnicity: "汉族", politicalStatus: "中共党员", workStartDate: "2008年7月", highestEducation: "研究生", highestDegree: "博士", graduateSchool: "浙江大学", graduateMajor: "计算机应用技术", mobile: "13905710001", address: "浙江省杭州市西湖区留和路288号" },
+    photo: d.photo,
+    plan: { name: "2026年度浙江省工程系列高级工程师职务任职资格评审", year: 2026, titleSeries: "工程", titleLevel: "正高级", titleName: "正高级工程师", qualification: "正高级工程师（正高级）", recognitionType: "", committee: "浙江省工程系列高级工程师职务任职资格评审委员会", acceptanceDepartment: "", feeYuan: "300.00" },
+    info: { specialty: "计算机软件" },
+    forms: [{ pairs: [pair(["申报专业", "计算机软件"], ["现专业技术资格", "高级工程师"]), pair(["现资格取得时间", "2016年12月"], ["现聘岗位", "项目负责人"])],
+      long: [{ title: "任现职以来专业技术工作总结", value: "任现职以来，本人长期从事城市基础设施数字化与智慧交通领域的研究和工程实践，主持完成省部级科研项目多项，在交通流预测、桥梁结构健康监测等方向取得系列成果。".repeat(2) }] }],
+    achievements, achievementTotal: ACHIEVEMENTS,
+    signature: { image: null, signedAt: at },
+    reviewStages: ["单位推荐意见", "主管部门审核意见", "受理意见", "评审委员会评审意见"].map((opinionLabel, i) => ({
+      opinionLabel, latest: { actionLabel: "通过", comment: "经审核，该同志申报材料真实、完整，符合申报条件，同意推荐。", actor: `王审核${i + 1}`, at }, earlier: [],
+    })),
+    generatedAt: at,
+  };
+  return templateEnvironment(partials).compile(source, { strict: false })(data);
+}
+
+/** Every installed candidate, interleaved render by render on the same warm renderer. */
+async function compareFonts(photo: string) {
+  const have = installedFamilies();
+  const fonts = FONT_CANDIDATES.filter((f) => have.has(f.family));
+  const missing = FONT_CANDIDATES.filter((f) => !have.has(f.family)).map((f) => `${f.family} (${f.pkg})`);
+  const d = formData(0, photo);
+  const base = realReviewFormHtml(d);
+  // The candidate named first for the whole document (as print.css would name it), nothing else changed.
+  const htmlFor = (family: string) => base.replace("</head>", `<style>body, body * { font-family: "${family}", serif !important; }</style></head>`);
+  const pagesOf = (pdf: Buffer) => Number(/^Pages:\s+(\d+)/m.exec(execFileSync("pdfinfo", ["-"], { input: pdf, encoding: "utf8" }))?.[1]);
+  // pdffonts: name and type per embedded font; Chromium embeds OpenType-CFF (Noto CJK) as unnamed Type 3 fonts.
+  const fontsIn = (pdf: Buffer) => [...new Set(execFileSync("pdffonts", ["-"], { input: pdf, encoding: "utf8" }).split("\n").slice(2).filter(Boolean)
+    .map((l) => (l.startsWith("[none]") ? "Type 3" : `${l.split(/\s+/)[0].replace(/^[A-Z]{6}\+/, "")} (${/CID TrueType|TrueType|Type 1C|CID Type 0C|Type 3/.exec(l)?.[0] ?? "?"})`)))].join(", ");
+  const times = new Map<string, number[]>(fonts.map((f) => [f.family, []]));
+  const sizes = new Map<string, { kb: number; pages: number; embedded: string }>();
+  for (const f of fonts) {
+    const pdf = await renderPdf(htmlFor(f.family), { footerText: `申报编号 ${d.number}` });
+    sizes.set(f.family, { kb: pdf.length / 1024, pages: pagesOf(pdf), embedded: fontsIn(pdf) });
+    if (process.env.BENCH_PDF_DUMP) fs.writeFileSync(`${process.env.BENCH_PDF_DUMP}-${f.pkg}-${f.family.replace(/\W+/g, "_")}.pdf`, pdf);
+  }
+  for (let i = 0; i < 3; i++) for (const f of fonts) await renderPdf(htmlFor(f.family), { footerText: `申报编号 ${d.number}` });
+  const load0 = os.loadavg()[0];
+  for (let i = 0; i < FONT_RENDERS; i++) {
+    for (const f of fonts) {
+      const t = performance.now();
+      await renderPdf(htmlFor(f.family), { footerText: `申报编号 ${d.number}` });
+      times.get(f.family)!.push(performance.now() - t);
+    }
+  }
+  const rows = fonts.map((f) => ({ f, s: summarize(times.get(f.family)!), z: sizes.get(f.family)! })).sort((a, b) => a.s.p50 - b.s.p50);
+  console.log(`\n### CJK fonts on the real 评审表 (title-review.hbs, ${ACHIEVEMENTS} achievements), renderPdf, ${FONT_RENDERS} renders each, interleaved (load avg ${load0.toFixed(1)} → ${os.loadavg()[0].toFixed(1)})\n`);
+  console.log(table(
+    ["font (Debian package)", "look", "p50 ms", "p95 ms", "PDFs/s at p50 (one page at a time)", "PDF KB", "pages", "fonts embedded"],
+    rows.map(({ f, s, z }) => [`${f.family} (${f.pkg})`, f.look, ms(s.p50), ms(s.p95), (1000 / s.p50).toFixed(2), z.kb.toFixed(0), z.pages, z.embedded]),
+  ));
+  if (missing.length) console.log(`\nNot installed, not measured: ${missing.join("; ")}.`);
 }
 
 // --- memory of Chromium's process tree -------------------------------------------------------
@@ -196,6 +300,8 @@ async function main() {
   console.log(`# bench/pdf — ${machine()}`);
   const css = fs.readFileSync(path.join(ROOT, "templates/partials/print.css"), "utf8");
   const photo = await photoDataUrl();
+  await compareFonts(photo);
+  if (process.env.BENCH_PDF_ONLY === "fonts") return;
   const sample = formData(0, photo);
   const html = reviewFormHtml(sample, css);
   const cfg = rendererConfig();

@@ -4,7 +4,7 @@
 import type { Db } from "../app/utils/db.server";
 import { syncAllDefinitionFiles } from "../app/engine/definitions/index.server";
 import { migrateUp } from "../db/migrate";
-import { seedReferenceData } from "./seeders/reference-data";
+import { seedDeclaredColumns, seedReferenceData } from "./seeders/reference-data";
 import { seedDemo } from "./seeders/demo";
 import { seedHolidays } from "./seeders/holidays";
 
@@ -12,6 +12,7 @@ export async function setupDatabase(db: Db, opts: { demo?: boolean } = {}) {
   await migrateUp(db.sequelize);
   await seedReferenceData(db);
   const definitions = await syncAllDefinitionFiles(db);
+  await seedDeclaredColumns(db);
   await seedHolidays(db);
   const demo = opts.demo ? await seedDemo(db) : null;
   return { forms: definitions.form, workflows: definitions.workflow, definitions, demo };

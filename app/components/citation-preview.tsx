@@ -83,7 +83,7 @@ function FieldInput({ field, value, status, placeholder, onChange }: {
   return (
     <Input
       aria-label={label} status={status} value={typeof value === "string" ? value : isEmpty(value) ? "" : cellText(value)} maxLength={field.maxLength}
-      placeholder={placeholder} variant={status ? "outlined" : "borderless"} style={{ minWidth: 120 }}
+      placeholder={placeholder} style={{ width: "100%" }}
       onChange={(e) => onChange(e.target.value === "" ? undefined : e.target.value)}
     />
   );
@@ -138,6 +138,21 @@ export function CitationPreview({ fields, schema, rules, drafts, importLabel, bu
     onImport(chosen.map((r) => ({ row: r.row, data: r.data, allowDuplicate: !!r.duplicate, source: r.source })));
   };
 
+  // The record's title field leads the row; every other field sits in 需补充或修改 while it lacks
+  // something and in the expanded row always.
+  const titleField = fields.find((f) => f.name === "title") ?? fields[0];
+  const isBad = (r: (typeof rows)[number], f: PreviewField) => r.check.missing.includes(f.name) || !!r.check.invalid[f.name] || !!serverErrors?.[`${r.row}.${f.name}`];
+  const fieldCell = (f: PreviewField, r: (typeof rows)[number]) => {
+    const bad = isBad(r, f);
+    const tip = r.check.invalid[f.name]?.join("；") ?? r.notes[f.name];
+    const input = (
+      <FieldInput field={f} value={r.data[f.name]} status={bad ? "error" : undefined}
+        placeholder={r.check.missing.includes(f.name) ? "需补充" : undefined}
+        onChange={(v) => update(r.row, { [f.name]: v })} />
+    );
+    return tip && bad ? <Tooltip title={tip}>{input}</Tooltip> : input;
+  };
+
   const selectedRows = rows.filter((r) => selected.includes(r.row));
   const ready = selectedRows.filter((r) => r.check.valid).length;
   const dupCount = rows.filter((r) => r.duplicate).length;
@@ -163,17 +178,31 @@ export function CitationPreview({ fields, schema, rules, drafts, importLabel, bu
         rowKey="row"
         size="small"
         dataSource={rows}
-        scroll={{ x: "max-content" }}
+        tableLayout="fixed"
         pagination={{ pageSize: 20, hideOnSinglePage: true, showTotal: (t) => `共 ${t} 条` }}
         rowSelection={{
           selectedRowKeys: selected,
           onChange: (keys) => setSelected(keys as number[]),
           getCheckboxProps: (r) => ({ "aria-label": `选择第 ${r.row} 条` }),
         }}
+        // Every field of a record, below its row (【+】): the row itself shows what is missing first.
+        expandable={{
+          columnWidth: 40,
+          expandedRowRender: (r) => (
+            <div style={{ display: "grid", gridTemplateColumns: "repeat(auto-fill, minmax(240px, 1fr))", gap: "8px 16px" }}>
+              {fields.filter((f) => f !== titleField).map((f) => (
+                <div key={f.name}>
+                  <Typography.Text type={isBad(r, f) ? "danger" : "secondary"} style={{ fontSize: 12 }}>{f.required ? "* " : ""}{f.title}</Typography.Text>
+                  {fieldCell(f, r)}
+                </div>
+              ))}
+            </div>
+          ),
+        }}
         columns={[
-          { title: "序号", dataIndex: "row", key: "row", width: 60, fixed: "left" as const },
+          { title: "序号", dataIndex: "row", key: "row", width: 60 },
           {
-            title: "状态", key: "state", width: 220, fixed: "left" as const,
+            title: "状态", key: "state", width: 240,
             render: (_: unknown, r: (typeof rows)[number]) => {
               const p = problems(r);
               const server = Object.entries(serverErrors ?? {}).filter(([k]) => k === String(r.row) || k.startsWith(`${r.row}.`));
@@ -193,21 +222,28 @@ export function CitationPreview({ fields, schema, rules, drafts, importLabel, bu
               );
             },
           },
-          ...fields.map((f) => ({
-            title: f.required ? <span><span style={{ color: "#ff4d4f" }}>* </span>{f.title}</span> : f.title,
-            key: f.name,
-            width: f.name === "title" ? 320 : undefined,
+          {
+            // What the record lacks, where the eye starts: the fields to fill in or correct, in place.
+            title: "需补充或修改", key: "needs", width: 300,
             render: (_: unknown, r: (typeof rows)[number]) => {
-              const bad = r.check.missing.includes(f.name) || !!r.check.invalid[f.name] || !!serverErrors?.[`${r.row}.${f.name}`];
-              const tip = r.check.invalid[f.name]?.join("；") ?? r.notes[f.name];
-              const input = (
-                <FieldInput field={f} value={r.data[f.name]} status={bad ? "error" : undefined}
-                  placeholder={r.check.missing.includes(f.name) ? "需补充" : undefined}
-                  onChange={(v) => update(r.row, { [f.name]: v })} />
-              );
-              return tip && bad ? <Tooltip title={tip}>{input}</Tooltip> : input;
+              const bad = fields.filter((f) => f !== titleField && isBad(r, f));
+              return bad.length ? (
+                <Space orientation="vertical" size={6} style={{ width: "100%" }}>
+                  {bad.map((f) => (
+                    <div key={f.name} data-testid="needs-field">
+                      <Typography.Text type="danger" style={{ fontSize: 12 }}>{f.required ? "* " : ""}{f.title}</Typography.Text>
+                      {fieldCell(f, r)}
+                    </div>
+                  ))}
+                </Space>
+              ) : <Typography.Text type="secondary">无</Typography.Text>;
             },
-          })),
+          },
+          ...(titleField ? [{
+            title: titleField.required ? <span><span style={{ color: "#ff4d4f" }}>* </span>{titleField.title}</span> : titleField.title,
+            key: titleField.name,
+            render: (_: unknown, r: (typeof rows)[number]) => fieldCell(titleField, r),
+          }] : []),
         ]}
       />
       <Space style={{ marginTop: 16 }} wrap>

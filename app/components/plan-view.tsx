@@ -2,6 +2,13 @@
 import { Descriptions, Table, Tag, Typography } from "antd";
 
 export const when = (d: string | Date) => new Date(d).toLocaleString("zh-CN", { hour12: false, timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" });
+/** A plan's 申报时间 in a list: two lines (from … 至 / to), never broken inside a date, so the
+ * column stays narrow enough for a 1280 px window. */
+export function PlanWindow({ opensAt, closesAt }: { opensAt: string | Date; closesAt: string | Date }) {
+  return <span style={{ whiteSpace: "nowrap" }}>{when(opensAt)} 至<br />{when(closesAt)}</span>;
+}
+/** The 申报时间 column's width for PlanWindow. */
+export const PLAN_WINDOW_WIDTH = 170;
 export const yuan = (fen: number) => (fen === 0 ? "免费" : `${(fen / 100).toFixed(2)} 元`);
 
 /** HTML that the server sanitised (whitelist) on save and again in the loader. */

@@ -31,7 +31,7 @@ export interface Category {
 }
 
 /** A declared list column, with its fields' schema and uiSchema so every surface formats its cells alike. */
-export interface ListColumn extends ColumnFormat { field: string; title: string; to?: string; sortable: boolean; width?: number }
+export interface ListColumn extends ColumnFormat { field: string; title: string; to?: string; sortable: boolean; width?: number; printWidth?: number }
 
 export const slugOf = (categoryId: string) => categoryId.slice(ID_PREFIX.length);
 export const categoryIdOf = (slug: string) => `${ID_PREFIX}${slug}`;
@@ -75,7 +75,7 @@ export function listColumns(form: PublishedForm): ListColumn[] {
   const ui = form.uiSchema ?? {};
   const uiOf = (k: string) => { const u = ui[k]; return u && typeof u === "object" ? u : undefined; };
   return (form.meta.listColumns ?? []).map((c) => ({
-    field: c.field, to: c.to, width: c.width, sortable: c.sortable !== false,
+    field: c.field, to: c.to, width: c.width, printWidth: c.printWidth, sortable: c.sortable !== false,
     title: c.title ?? props[c.field]?.title ?? c.field,
     schema: props[c.field], ui: uiOf(c.field), ...(c.to ? { toSchema: props[c.to], toUi: uiOf(c.to) } : {}),
   }));

@@ -151,7 +151,6 @@ export default function AdminDictionary() {
         rowKey="id"
         dataSource={rows as Row[]}
         locale={{ emptyText: `没有符合条件的${label}` }}
-        scroll={{ x: "max-content" }}
         pagination={listPagination({ page, pageSize, total }, go)}
         columns={[
           ...fields.map((f) => ({

@@ -49,7 +49,6 @@ export default function AdminForms() {
         rowKey="id"
         dataSource={rows}
         locale={{ emptyText: "没有符合条件的表单" }}
-        scroll={{ x: "max-content" }}
         pagination={listPagination({ page, pageSize, total }, go, (n) => `共 ${n} 个表单`)}
         columns={[
           { title: "表单", dataIndex: "title", render: (v, r: any) => <Link to={`/admin/forms/${r.id}`}>{v}</Link> },

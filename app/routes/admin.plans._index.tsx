@@ -3,13 +3,13 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Button, Card, Input, Select, Space, Table, Tag, Typography } from "antd";
+import { PLAN_WINDOW_WIDTH, PlanWindow } from "~/components/plan-view";
 import { listPagination, useListQuery } from "~/components/use-list-query";
 import { listPlans, planRefs, planView, planTypes } from "~/engine/plans.server";
 import { requireMay } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
 import { dbId } from "~/utils/ints.server";
 import { listParams } from "~/utils/pagination";
-import { dateTimeText } from "~/components/cells";
 
 export const meta: MetaFunction = () => [{ title: "申报计划 - 职称申报评审平台" }];
 
@@ -55,14 +55,13 @@ export default function AdminPlans() {
         rowKey="id"
         dataSource={rows}
         locale={{ emptyText: "没有符合条件的申报计划" }}
-        scroll={{ x: "max-content" }}
         pagination={listPagination({ page, pageSize, total }, go, (n) => `共 ${n} 个计划`)}
         columns={[
           { title: "计划名称", dataIndex: "name", render: (v: string, r) => <Link to={`/admin/plans/${r.id}`}>{v}</Link> },
           { title: "类型", dataIndex: "planType", render: (v: string, r) => <>{v}{r.recognitionType ? `（${r.recognitionType}）` : ""}</> },
           { title: "职称系列 / 级别", key: "series", render: (_: unknown, r) => `${r.titleSeries} · ${r.titleLevel}` },
           { title: "年度", dataIndex: "year" },
-          { title: "申报时间", key: "time", render: (_: unknown, r) => `${dateTimeText(r.opensAt)} 至 ${dateTimeText(r.closesAt)}` },
+          { title: "申报时间", key: "time", width: PLAN_WINDOW_WIDTH, render: (_: unknown, r) => <PlanWindow opensAt={r.opensAt} closesAt={r.closesAt} /> },
           { title: "状态", dataIndex: "status", render: (v: keyof typeof STATUS_COLOR, r) => <Tag color={STATUS_COLOR[v]}>{r.statusLabel}</Tag> },
         ]}
       />

@@ -37,7 +37,7 @@ export default function AdminTemplates() {
         </Space>
       </Form>
       <Table
-        rowKey="id" dataSource={rows} locale={{ emptyText: "没有符合条件的模板" }} scroll={{ x: "max-content" }}
+        rowKey="id" dataSource={rows} locale={{ emptyText: "没有符合条件的模板" }}
         pagination={listPagination({ page, pageSize, total }, go, (n) => `共 ${n} 个模板`)}
         columns={[
           { title: "模板", dataIndex: "id", render: (v: string) => <Link to={`/admin/templates/${v}`}>{v}</Link> },

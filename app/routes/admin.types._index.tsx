@@ -40,7 +40,6 @@ export default function AdminTypes() {
         rowKey="id"
         dataSource={rows}
         locale={{ emptyText: "没有符合条件的申报类型" }}
-        scroll={{ x: "max-content" }}
         pagination={listPagination({ page, pageSize, total }, go, (n) => `共 ${n} 个申报类型`)}
         columns={[
           { title: "申报类型", dataIndex: "name", render: (v, r) => <Link to={`/admin/types/${r.id}`}>{v}</Link> },

@@ -44,7 +44,6 @@ export default function AdminUsers() {
         rowKey="id"
         dataSource={rows}
         locale={{ emptyText: "没有符合条件的用户" }}
-        scroll={{ x: "max-content" }}
         pagination={listPagination({ page, pageSize, total }, go, (n) => `共 ${n} 个用户`)}
         columns={[
           { title: "用户名", dataIndex: "username" },

@@ -4,7 +4,8 @@
 import type { Db } from "../../app/utils/db.server";
 import { creditCodeCheckChar, orgCodeCheckChar } from "../../app/engine/cn-codes";
 import { pinyinKeys } from "../../app/engine/pinyin";
-import { seedTitleDictionaries } from "./title-dictionaries";
+import { seedTitleDictionaries, TITLE_NAMES } from "./title-dictionaries";
+import { findDictionary, rowModel } from "../../app/engine/dictionaries.server";
 
 export const AFFILIATIONS = ["中央在浙", "省属", "市属", "县（市、区）属", "非公有制", "其他"];
 
@@ -172,5 +173,37 @@ export async function seedReferenceData(db: Db) {
     if (rows.length) await Unit.bulkCreate(rows, { transaction });
     for (const name of committeeNames()) await Committee.findOrCreate({ where: { name }, defaults: { name }, transaction });
     await seedTitleDictionaries(db, affIds, transaction);
+  });
+}
+
+/**
+ * Columns that come with a later dictionary version, filled after the definitions are published
+ * (the column is added then); only empty values, so an administrator's edit survives a restart:
+ * each 主管部门's 受理部门 for 初定/认定 (a provincial department → 浙江省人力资源和社会保障厅, a
+ * city's or county's → its city's 人力资源和社会保障局) and each 职称系列's 各级别职称名称.
+ */
+export async function seedDeclaredColumns(db: Db) {
+  const series = await findDictionary(db, "title-series");
+  if (series?.columns.some((c) => c.name === "titleNames")) {
+    for (const [name, titleNames] of Object.entries(TITLE_NAMES)) {
+      await rowModel(db, series).update({ titleNames }, { where: { name, titleNames: null } });
+    }
+  }
+  await seedAcceptanceRouting(db);
+}
+
+async function seedAcceptanceRouting(db: Db) {
+  const [depts, acceptance] = await Promise.all([findDictionary(db, "departments"), findDictionary(db, "acceptance-departments")]);
+  const column = depts?.columns.find((c) => c.preselect && c.ref === acceptance?.id);
+  if (!depts || !acceptance || !column) return;
+  const byName = new Map((await rowModel(db, acceptance).findAll({ attributes: ["id", "name"] })).map((r) => [String(r.get("name")), Number(r.get("id"))]));
+  const cityOf = new Map(COUNTIES.map(([county, , city]) => [county, city]));
+  await db.sequelize.transaction(async (transaction) => {
+    for (const row of await rowModel(db, depts).findAll({ where: { [column.name]: null }, transaction })) {
+      const region = String(row.get("region") ?? "");
+      const city = cityOf.get(region) ?? CITIES.map(([c]) => c).find((c) => region.startsWith(`${c}市`));
+      const id = byName.get(region === "浙江省" ? "浙江省人力资源和社会保障厅" : `${city}市人力资源和社会保障局`);
+      if (id) await row.update({ [column.name]: id }, { transaction });
+    }
   });
 }

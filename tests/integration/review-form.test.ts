@@ -23,6 +23,12 @@ import { makeApplicant, makePlans, makeReviewers, passPublicity, PASSWORD } from
 import { submitInProcess } from "../helpers/apply-inprocess";
 import { startApply, stepAction, stepView, walkToSubmit, formData } from "../helpers/wizard";
 import { pdfHasText, pdfPlain, pdfWords } from "../helpers/pdf-text";
+import { execFileSync } from "node:child_process";
+import { createEntry, getCategory } from "~/engine/archive.server";
+import { reviewFormData } from "~/engine/pdf/review-form.server";
+import { getWorkflow } from "~/engine/workflow/registry.server";
+import sampleEducation from "../fixtures/achievements/education.json";
+import sampleWork from "../fixtures/achievements/work.json";
 
 let ctx: TestServer;
 let server: RunningServer;
@@ -158,6 +164,61 @@ describe("review form PDF", () => {
     // Not signed in: to the login page.
     expect((await new Client(server.url).get(`/records/${appId}/review-form.pdf`)).status).toBe(302);
   }, 90_000);
+});
+
+// Issue 16 items 8–10: what a person reads on paper. For each type, an applicant with every
+// category plus entries that used to break (a long 毕业院校 ending in 研究所, a long unit name):
+// pdftotext -layout must show every date and every short cell (dates, numbers, 省部级 …) whole on
+// one line, no section heading as the last line of a page, the full ID number and 申报资格 as
+// 职称名称（级别）. REVIEW_FORM_PDF_DIR=… keeps the PDFs (look at them with pdftoppm).
+describe("review form layout", () => {
+  const heading = /^\s*(（[一二三四五六七八九十]+）.+（\d+ 项）|[一二三四五六七八九十]+、\S+)\s*$/;
+  for (const [key, qualification] of [["review", "高级工程师（副高级）"], ["initial", "助理工程师（初级助理级）"], ["recognition", "工程师（中级）"]] as const) {
+    it(`${key}: no date or short name split across lines, headings kept with their table, full ID number, 申报资格 ${qualification}`, async () => {
+      const person = await makeApplicant(db, unit, { name: "欧阳晓明" });
+      for (const [slug, data] of [
+        ["education", { ...sampleEducation.valid[0], startDate: "2012-09", endDate: "2015-06", school: "中国科学院宁波材料技术与工程研究所", major: "材料物理与化学" }],
+        ["education", { ...sampleEducation.valid[0], startDate: "2015-09", endDate: "2019-06", school: "中国电建集团华东勘测设计研究院", major: "水工结构工程" }],
+        ["work", { ...sampleWork.valid[0], startDate: "2019-07", endDate: "2023-06", unitName: "中国电建集团华东勘测设计研究院有限公司", department: "水工结构研究所" }],
+      ] as const) {
+        const e = await createEntry(db, person.id, (await getCategory(db, slug))!, data);
+        await db.models.AchievementEntry.update({ status: "approved" }, { where: { id: e.id } });
+      }
+      const { id } = await submitInProcess(db, person.id, plans[key], { extractAll: true });
+      const c = await login(person.username);
+      const pdf = await pdfOf(await c.get(`/records/${id}/review-form.pdf`));
+      if (process.env.REVIEW_FORM_PDF_DIR) fs.writeFileSync(path.join(process.env.REVIEW_FORM_PDF_DIR, `${key}.pdf`), pdf);
+      const layout = execFileSync("pdftotext", ["-layout", "-", "-"], { input: pdf, encoding: "utf8" });
+
+      // Every date on the page is whole (an orphan 2008.0 / 6 or 2008. / 06 is not).
+      const dates = [...layout.matchAll(/(?<![\dA-Za-z.\-/])(?:19|20)\d{2}(?:\.\d*|-\d{1,2}(?:-\d*)?)(?!\d)/g)].map((m) => m[0]);
+      expect(dates.length).toBeGreaterThan(10);
+      for (const d of dates) expect(d, `date ${d}`).toMatch(/^\d{4}(\.\d{2}|-\d{2}-\d{2}|-\d{2})$/);
+      // Every cell of a no-wrap column (dates, ranges, numbers, short options) reads whole on one line.
+      const app = plain(await db.models.Application.findByPk(id))!;
+      const plan = plain(await db.models.Plan.findByPk(app.planId))!;
+      const data = await reviewFormData(db, { app, plan, workflow: (await getWorkflow(db, app.workflowId, app.workflowVersion))! });
+      const achievements = (data as unknown as { achievements: { columns: { nowrap: boolean }[]; rows: { cells: string[] }[] }[] }).achievements;
+      const short = achievements.flatMap((g) => g.rows.flatMap((r) => r.cells.filter((v, i) => g.columns[i].nowrap && v)));
+      expect(short.length).toBeGreaterThan(20);
+      for (const v of short) expect(layout.includes(v), `「${v}」 whole on one line`).toBe(true);
+      for (const name of ["中国科学院宁波材料技术与工程研究所", "中国电建集团华东勘测设计研究院有限公司"]) expect(pdfHasText(pdfWords(pdf), name), name).toBe(true);
+
+      // A heading is never the last line of a page (the footer lines aside).
+      const pages = layout.split("\f").filter((p) => p.trim());
+      expect(pages.length).toBeGreaterThan(1);
+      for (const [n, page] of pages.entries()) {
+        const lines = page.split("\n").filter((l) => l.trim() && !/第\s*\d+\s*页\s*\/\s*共\s*\d+\s*页|申报编号/.test(l));
+        expect(lines.at(-1) ?? "", `page ${n + 1} ends with a heading`).not.toMatch(heading);
+      }
+
+      // The committee's form: the full ID number; 申报资格 from the 职称系列's 各级别职称名称.
+      const text = pdfPlain(pdf);
+      expect(app.applicantIdNumber).toMatch(/^\d{17}[\dX]$/);
+      expect(text).toContain(app.applicantIdNumber);
+      expect(text).toContain(qualification);
+    }, 180_000);
+  }
 });
 
 // The batch size: 50 on SQLite (the in-process queue, as the demo runs it); on Postgres 12 are

@@ -13,6 +13,7 @@ import { saveProfile } from "~/engine/people/profile.server";
 import { createPlan } from "~/engine/plans.server";
 import { createEntry, getCategory } from "~/engine/archive.server";
 import { getWorkflow } from "~/engine/workflow/registry.server";
+import { findDictionary, rowModel } from "~/engine/dictionaries.server";
 import { uniqueName, unitId, validProfile } from "../helpers/fixtures";
 import sampleEducation from "../fixtures/achievements/education.json";
 import sampleWork from "../fixtures/achievements/work.json";
@@ -352,6 +353,67 @@ describe("steps refuse bad input and change nothing", () => {
     expect(ok.status).toBe(200);
     expect((await appRow(id)).acceptanceDepartmentId).toBe(refs.depts[0]);
   }, 120_000);
+});
+
+describe("department-select preselection (issue 16 item 3)", () => {
+  const hintOf = (view: any) => view.view.hint as { type: string; text: string } | null;
+  it("the 受理部门 the 主管部门 or the unit declares is preselected and said why; else the step says how to choose", async () => {
+    const [provincial, hangzhou] = refs.depts;
+    const names = new Map((await db.models.AcceptanceDepartment.findAll({ raw: true })).map((d) => [d.id, d.name]));
+    // Seeded: 浙江工业大学 → 主管部门 浙江省教育厅 → 浙江省人力资源和社会保障厅.
+    const a = await applicant();
+    const id = await startApply(a.c, plans.initial);
+    expect((await appRow(id)).acceptanceDepartmentId).toBeNull();
+    await walkToSubmit(a.c, id, { base: server.url, stopAt: "department" });
+    const view = (await stepView(a.c, id, "department")).data;
+    expect(view.view.current).toBe(provincial);
+    expect(hintOf(view)).toEqual({ type: "info", text: `根据您的工作单位「浙江工业大学」的主管部门「浙江省教育厅」，受理部门为${names.get(provincial)}。如不正确，请点击【变更受理部门】选择。` });
+    // 【下一步】 without choosing keeps the preselected one.
+    const next = await stepAction(a.c, id, "department", { intent: "next", version: view.app.version });
+    expect(redirectOf(next)).toMatch(/^\/apply\/\d+\//);
+    expect((await appRow(id)).acceptanceDepartmentId).toBe(provincial);
+
+    // A unit's own declaration comes before its 主管部门's.
+    const units = (await findDictionary(db, "units"))!;
+    const other = await unitId(db, "浙江师范大学");
+    await rowModel(db, units).update({ acceptanceDepartmentId: hangzhou }, { where: { id: other } });
+    try {
+      const b = await applicant();
+      await saveProfile(db, b.id, validProfile(other), (await db.models.Profile.findOne({ where: { userId: b.id } }))!.version);
+      const idB = await startApply(b.c, plans.recognition);
+      await walkToSubmit(b.c, idB, { base: server.url, stopAt: "department" });
+      const vb = (await stepView(b.c, idB, "department")).data;
+      expect(vb.view.current).toBe(hangzhou);
+      expect(hintOf(vb)!.text).toBe(`根据您的工作单位「浙江师范大学」，受理部门为${names.get(hangzhou)}。如不正确，请点击【变更受理部门】选择。`);
+      const page = await b.c.get(`/apply/${idB}/department`);
+      expect((await page.text()).replace(/<!-- -->/g, "")).toContain("根据您的工作单位「浙江师范大学」");
+    } finally {
+      await rowModel(db, units).update({ acceptanceDepartmentId: null }, { where: { id: other } });
+    }
+
+    // The plan does not list the declared one: nothing preselected, the step says how to choose.
+    const third = (await db.models.AcceptanceDepartment.findOne({ where: { id: { [Op.notIn]: refs.depts } }, order: [["id", "ASC"]], raw: true }))!.id;
+    const plan = (await createPlan(db, planValues({ planType: "职称初定", recognitionType: "大中专毕业生职称初定", titleLevel: "初级助理级", acceptanceDepartmentIds: [hangzhou, third] }))).id;
+    const c = await applicant();
+    const idC = await startApply(c.c, plan);
+    await walkToSubmit(c.c, idC, { base: server.url, stopAt: "department" });
+    const vc = (await stepView(c.c, idC, "department")).data;
+    expect(vc.view.current).toBeNull();
+    expect(hintOf(vc)).toEqual({ type: "warning", text: "未能根据您的工作单位确定受理部门：请点击【变更受理部门】，从本计划的 2 个受理部门中选择您工作单位的隶属关系和所在地区对应的一个。" });
+    const refused = await stepAction(c.c, idC, "department", { intent: "next", version: vc.app.version });
+    expect(refused.status).toBe(422);
+    expect((await appRow(idC)).acceptanceDepartmentId).toBeNull();
+
+    // A list nothing in the dictionaries decides (受理评审委员会): just how many to choose from.
+    const committees = (await db.models.Committee.findAll({ order: [["id", "ASC"]], limit: 2, raw: true })).map((x) => x.id);
+    const two = (await createPlan(db, planValues({ planType: "职称评审", titleLevel: "副高级", committeeIds: committees }))).id;
+    const d = await applicant();
+    const idD = await startApply(d.c, two);
+    await walkToSubmit(d.c, idD, { base: server.url, stopAt: "committee" });
+    const vd = (await stepView(d.c, idD, "committee")).data;
+    expect(vd.view.current).toBeNull();
+    expect(hintOf(vd)).toEqual({ type: "warning", text: "请从本计划的 2 个受理评审委员会中选择一个。" });
+  }, 180_000);
 });
 
 describe("version pinning", () => {

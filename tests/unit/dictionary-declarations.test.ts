@@ -42,6 +42,24 @@ describe("dictionaries/", () => {
     }
   });
 
+  it("preselect columns (issue 16 item 3) point at a list a 受理部门 step chooses from; the meta-schema refuses one on a non-ref", () => {
+    const chosenFrom = Object.values(SCOPE_KINDS).filter((k) => k.input === "committees" || k.input === "acceptanceDepartments").map((k) => k.dictionary as string);
+    const preselects = files.flatMap(({ def }) => def.columns.filter((c) => c.preselect).map((c) => ({ dict: def.id, ref: refTarget(c.ref!).dictionary })));
+    expect(preselects.map((p) => p.dict).sort()).toEqual(["departments", "units"]);
+    for (const p of preselects) expect(chosenFrom, p.dict).toContain(p.ref);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dicts-"));
+    try {
+      fs.mkdirSync(path.join(dir, "_meta"));
+      fs.copyFileSync(path.join(DIR, "_meta/dictionary.schema.json"), path.join(dir, "_meta/dictionary.schema.json"));
+      const bad = { id: "x-list", version: 1, label: "X", table: "x_list", position: 1, key: "name", columns: [{ name: "name", label: "名称", type: "text", required: true, unique: true, preselect: true }], search: ["name"], order: [{ column: "id" }] };
+      fs.writeFileSync(path.join(dir, "x.json"), JSON.stringify(bad));
+      expect(() => loadDefinitionFiles(kind, dir)).toThrow(DefinitionError);
+      try { loadDefinitionFiles(kind, dir); } catch (e) { expect((e as DefinitionError).problems.join("\n")).toMatch(/dictionaries\/x\.json.*columns\.0\.type/); }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("refuses a declaration whose key, search or order names no column, locating it", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dicts-"));
     try {

@@ -17,6 +17,14 @@ describe("forms/ contract", () => {
     expect(files.find((f) => f.def.id === "profile")).toBeTruthy();
   });
 
+  it("print widths (printWidth, issue 16 item 9) are declared only on list columns of achievement categories, 论文 weighing its title most", () => {
+    const declared = files.flatMap((f) => ((f.def.meta?.listColumns ?? []) as { field: string; printWidth?: number }[]).filter((c) => c.printWidth).map((c) => ({ id: f.def.id, ...c })));
+    expect(declared.length).toBeGreaterThan(0);
+    for (const c of declared) expect(c.id).toMatch(/^achievement\//);
+    const paper = declared.filter((c) => c.id === "achievement/paper");
+    expect(Math.max(...paper.map((c) => c.printWidth!))).toBe(paper.find((c) => c.field === "title")!.printWidth);
+  });
+
   it.each(files.map((f) => [f.file, f.def] as const))("%s: every pattern/format string field has a maxLength", (_, def) => {
     const walk = (s: any, at: string): string[] => {
       if (!s || typeof s !== "object") return [];
@@ -87,6 +95,8 @@ describe("forms/ contract", () => {
     ["an unknown title field", achievement({ titleField: "nmae" }), `meta.titleField 引用的字段 "nmae"`],
     ["an optional title field", achievement({ titleField: "start" }), "应为必填字段"],
     ["a list column range to an unknown field", achievement({ listColumns: [{ field: "start", to: "finish" }] }), "meta.listColumns[0].to"],
+    ["a list column print width of 0", achievement({ listColumns: [{ field: "name", printWidth: 0 }] }), "printWidth"],
+    ["a list column print width that is not a whole number", achievement({ listColumns: [{ field: "name", printWidth: 1.5 }] }), "printWidth"],
     ["an unknown search field", achievement({ searchFields: ["name", "remark"] }), "meta.searchFields[1]"],
     ["an unknown sort field", achievement({ defaultSort: { field: "date", order: "desc" } }), "meta.defaultSort.field"],
     ["a rule on an unknown field", achievement({ rules: [{ kind: "not-before", field: "end", than: "begin", message: "m" }] }), "meta.rules[0].than"],

@@ -79,7 +79,14 @@ export interface FormColumn {
    */
   to?: string;
   sortable?: boolean;
+  /**
+   * screen lists: the column's width in pixels
+   */
   width?: number;
+  /**
+   * the printed 评审表: the column's relative width (a weight; once a category declares one, its other columns weigh 1; without any, columns size to their content). Dates, numbers and short options never wrap whatever their weight.
+   */
+  printWidth?: number;
 }
 export interface FormRule {
   /**

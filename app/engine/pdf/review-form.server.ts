@@ -14,7 +14,7 @@ import { labelOfRole } from "~/engine/people/roles";
 import { contentDisposition, fileDataUrl, fileNamePart } from "../file-storage.server";
 import { getForm, validFields, type PublishedForm } from "../form-registry.server";
 import { formatColumn, lookupIn, recordFields, type FormatOptions } from "../format-value";
-import { dictionaryLabelsFor } from "../dictionaries.server";
+import { dictionaryLabelsFor, findDictionary, rowModel } from "../dictionaries.server";
 import { renderTemplate } from "../templates.server";
 import type { WorkflowDefinition } from "../definitions/types.generated";
 import { stepReviewFormData, withStepReviewFormKeys } from "../workflow/steps.server";
@@ -30,8 +30,9 @@ export interface ReviewFormVariant { template: string; label: string }
 export interface FieldView { name: string; title: string; value: string; long: boolean }
 export interface OpinionView { action: string; actionLabel: string; comment: string; actor: string; role: string; at: string }
 
-/** The printed form's options: empty fields stay blank, ID numbers masked as everywhere else on it. */
-const PRINT: FormatOptions = { empty: "", maskIdNumbers: true };
+/** The printed form's options: empty fields stay blank; the committee's form prints ID numbers in
+ * full (the committee verifies identity; a public version masks them on its own). */
+const PRINT: FormatOptions = { empty: "" };
 /** Achievement table cells are narrow: compact dates (2018.12), where 2018年12月 would wrap. */
 const TABLE_CELL: FormatOptions = { ...PRINT, compact: true };
 
@@ -42,6 +43,23 @@ export function cnOrdinal(n: number): string {
   if (n < 20) return `十${n % 10 ? d[n % 10] : ""}`;
   if (n < 100) return `${d[Math.floor(n / 10)]}十${n % 10 ? d[n % 10] : ""}`;
   return String(n);
+}
+
+/** 「各级别职称名称」 of a 职称系列 ("中级=工程师；副高级=高级工程师") → the name of `level`, or "". */
+export function titleNameOf(names: unknown, level: string): string {
+  for (const part of String(names ?? "").split(/[；;\n]/)) {
+    const [k, v] = part.split(/[=＝]/).map((x) => x.trim());
+    if (k === level && v) return v;
+  }
+  return "";
+}
+
+/** The title name of the plan's level, declared by the series' dictionary row (its titleNames column). */
+async function planTitleName(db: Db, plan: PlanAttrs): Promise<string> {
+  const d = await findDictionary(db, "title-series");
+  if (!d?.columns.some((c) => c.name === "titleNames")) return "";
+  const row = await rowModel(db, d).findByPk(plan.titleSeriesId, { attributes: ["id", "titleNames"] });
+  return titleNameOf(row?.get("titleNames"), plan.titleLevel);
 }
 
 /** The form's fields in display order (ui:order, else schema order), hidden and file fields and
@@ -95,12 +113,13 @@ export function reviewFormDataSchema(): Record<string, unknown> {
 /** The data a review-form template receives, described field by field by reviewFormDataSchema(). */
 export async function reviewFormData(db: Db, src: ReviewFormSource, now = new Date()) {
   const { app, plan, workflow: w } = src;
-  const [profileRow, unit, series, committee, acceptance] = await Promise.all([
+  const [profileRow, unit, series, committee, acceptance, titleName] = await Promise.all([
     db.models.Profile.findOne({ where: { userId: app.userId } }).then((r) => r?.get({ plain: true }) ?? null),
     app.unitId ? db.models.Unit.findByPk(app.unitId, { include: ["department", "affiliation"] }) : null,
     db.models.TitleSeries.findByPk(plan.titleSeriesId, { attributes: ["name"], raw: true }),
     app.committeeId ? db.models.Committee.findByPk(app.committeeId, { attributes: ["name"], raw: true }) : null,
     app.acceptanceDepartmentId ? db.models.AcceptanceDepartment.findByPk(app.acceptanceDepartmentId, { attributes: ["name"], raw: true }) : null,
+    planTitleName(db, plan),
   ]);
   // Profile fields (性别, 出生日期 …) by name, formatted with the profile's own form version — as
   // they were at submission (a later profile edit does not change a submitted application).
@@ -140,6 +159,7 @@ export async function reviewFormData(db: Db, src: ReviewFormSource, now = new Da
     ...steps,
     plan: {
       name: plan.name, year: plan.year, titleSeries: series?.name ?? "", titleLevel: plan.titleLevel,
+      titleName, qualification: titleName ? `${titleName}（${plan.titleLevel}）` : plan.titleLevel,
       recognitionType: plan.recognitionType ?? "", committee: committee?.name ?? "", acceptanceDepartment: acceptance?.name ?? "",
       feeYuan: plan.fee ? (plan.fee / 100).toFixed(2) : "",
     },

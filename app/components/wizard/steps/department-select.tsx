@@ -23,6 +23,7 @@ export default function DepartmentSelect({ ctx }: { ctx: WizardCtx<"department-s
   return (
     <>
       <ResultAlert result={result && !result.ok ? result : change.result} />
+      {v.hint && v.options.length ? <Alert type={v.hint.type} showIcon title={v.hint.text} data-testid="department-hint" style={{ marginBottom: 16 }} /> : null}
       {v.options.length === 0 ? <Empty description={`本计划未设置${v.label}，请联系管理员`} /> : v.mode === "change" ? (
         <Descriptions bordered column={1} styles={{ label: { width: 160 } }}>
           <Descriptions.Item label={v.label}>

@@ -25,6 +25,8 @@ export interface DictionaryColumn {
   /** ref/refs: why a row this column points at cannot be deleted ({count}, {name}). */
   inUse?: string;
   help?: string;
+  /** ref: the row named here is preselected in a 受理部门/受理评审委员会 step for this unit's applicants (or units referring to this row). */
+  preselect?: boolean;
   /** pinyin-*: the column it is computed from. */
   of?: string;
   /** children: the child table and its column holding the parent's id. */

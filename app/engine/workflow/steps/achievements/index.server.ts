@@ -6,7 +6,7 @@ import type { ApplicationAchievementAttrs } from "../../../../../db/models";
 import type { Db } from "~/utils/db.server";
 import { UserError } from "~/engine/errors";
 import { isDbId } from "~/utils/ints.server";
-import { CATEGORY_KIND, getCategory, listCategories, listColumns, slugOf, type Category } from "../../../archive.server";
+import { CATEGORY_KIND, getCategory, listCategories, listColumns, slugOf, type Category, type ListColumn } from "../../../archive.server";
 import { describeFiles, fileKeysIn } from "../../../file-storage.server";
 import { dictionaryLabelsFor } from "../../../dictionaries.server";
 import { getForm } from "../../../form-registry.server";
@@ -48,6 +48,15 @@ function idList(raw: unknown) {
 }
 const STATUS_TEXT: Record<string, string> = { pending: "待审核", approved: "审核通过", returned: "退回" };
 
+/** A printed cell that must not wrap: a date, a range of dates, a number, or one of a few short
+ * options (省部级, 第一作者); the rest (titles, names of journals and units) wraps. */
+function unbreakable(c: ListColumn): boolean {
+  const s = (c.schema ?? {}) as { type?: unknown; format?: unknown; enum?: unknown[]; oneOf?: { const?: unknown; title?: unknown }[] };
+  if (c.to || s.format === "date" || s.format === "year-month" || s.type === "number" || s.type === "integer") return true;
+  const options = Array.isArray(s.enum) ? s.enum : Array.isArray(s.oneOf) ? s.oneOf.map((o) => o.title ?? o.const) : null;
+  return !!options?.length && options.every((o) => String(o).length <= 6);
+}
+
 /** Per category (and version, when snapshots of one category were taken under different ones):
  * the category's declared columns, each snapshot a row, the title first. */
 async function achievementGroups(db: Db, print: ReviewFormCtx["print"], snaps: ApplicationAchievementAttrs[]) {
@@ -62,16 +71,21 @@ async function achievementGroups(db: Db, print: ReviewFormCtx["print"], snaps: A
     const titleField = cat?.form.meta.titleField;
     const hasTitle = !!titleField && declared.some((c) => c.field === titleField && !c.to);
     const columns = [
-      ...(hasTitle ? [] : [{ title: "名称", cell: (s: ApplicationAchievementAttrs) => s.title }]),
+      ...(hasTitle ? [] : [{ title: "名称", nowrap: false, printWidth: undefined, cell: (s: ApplicationAchievementAttrs) => s.title }]),
       ...declared.map((c) => ({
-        title: c.title,
+        title: c.title, nowrap: unbreakable(c), printWidth: c.printWidth,
         cell: (s: ApplicationAchievementAttrs) => (c.field === titleField && !c.to && s.title) || (cell ? cell(c, s.data) : ""),
       })),
     ];
+    // Declared weights (printWidth): once one column has one, the others weigh 1.
+    const declaredWeights = columns.some((c) => c.printWidth);
+    const weight = (c: { printWidth?: number }) => (declaredWeights ? c.printWidth ?? 1 : 0);
+    const weights = columns.reduce((n, c) => n + weight(c), 0);
     groups.push({
       categoryId, version, order: cat?.order ?? 999,
       title: cat?.title ?? slugOf(categoryId),
-      columns: columns.map((c) => ({ title: c.title })),
+      // The 序号 column takes 9 mm of the 178 mm line (5 %); declared weights share what is left.
+      columns: columns.map((c) => ({ title: c.title, nowrap: c.nowrap, width: weights ? `${((weight(c) / weights) * 95).toFixed(1)}%` : "" })),
       rows: rows.map((s, i) => ({ index: i + 1, title: s.title, cells: columns.map((c) => c.cell(s)) })),
     });
   }
