@@ -11,8 +11,8 @@ export interface FormatOptions {
   empty?: string;
   /** Narrow printed table cells: 2026.11 and 2008.09—2012.06 instead of 2026年11月 and 2008年9月 至 2012年6月. */
   compact?: boolean;
-  /** ID numbers (format cn-id-card) masked, as on the printed form. */
-  maskIdNumbers?: boolean;
+  /** ID numbers (format cn-id-card) and mobile numbers (cn-mobile) masked: a public version (公示版). */
+  masked?: boolean;
   /** Stored-file key → its original name; keys without a name are counted. */
   files?: Record<string, { name: string }>;
   /** Code → label of a field declaring "x-dictionary" (units …); without one the code shows as is. */
@@ -137,7 +137,8 @@ function text(v: unknown, schema: unknown, ui: unknown, o: FormatOptions, depth:
   if (label !== undefined) return label;
   if (typeof v === "boolean") return v ? "是" : "否";
   if (typeof v === "string") {
-    if (s.format === "cn-id-card" && o.maskIdNumbers) return maskIdNumber(v);
+    if (s.format === "cn-id-card" && o.masked) return maskIdNumber(v);
+    if (s.format === "cn-mobile" && o.masked) return maskMobile(v);
     return dateText(v, s, o) ?? v;
   }
   if (typeof v === "number") return Number.isFinite(v) ? String(v) : "";

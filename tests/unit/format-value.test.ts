@@ -16,7 +16,8 @@ type Json = Record<string, any>;
 interface Field { source: string; name: string; schema: Json; ui: Json; root: Json }
 /** One value of a field type and how it reads: on screen and in Excel (`text`), on the printed form
  * (`print`, when it differs) and in its narrow table cells (`compact`, when it differs). */
-interface Case { value: unknown; text: string; print?: string; compact?: string }
+/** print: the committee's form; masked: a public version (公示版); compact: a printed table cell. */
+interface Case { value: unknown; text: string; print?: string; compact?: string; masked?: string }
 
 const ROOT = path.resolve(__dirname, "../..");
 const K1 = "f_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
@@ -28,8 +29,9 @@ const lookup = (dictionary: string, code: unknown) => (dictionary === "units" ? 
 const SURFACES: { name: string; o: FormatOptions; empty: string; pick: (c: Case) => string }[] = [
   { name: "screen", o: { empty: "—", files: FILES, lookup }, empty: "—", pick: (c) => c.text },
   { name: "excel", o: { empty: "", files: FILES, lookup }, empty: "", pick: (c) => c.text },
-  { name: "print", o: { empty: "", maskIdNumbers: true, files: FILES, lookup }, empty: "", pick: (c) => c.print ?? c.text },
-  { name: "table cell", o: { empty: "", maskIdNumbers: true, compact: true, files: FILES, lookup }, empty: "", pick: (c) => c.compact ?? c.print ?? c.text },
+  { name: "print", o: { empty: "", files: FILES, lookup }, empty: "", pick: (c) => c.print ?? c.text },
+  { name: "public print", o: { empty: "", masked: true, files: FILES, lookup }, empty: "", pick: (c) => c.masked ?? c.print ?? c.text },
+  { name: "table cell", o: { empty: "", compact: true, files: FILES, lookup }, empty: "", pick: (c) => c.compact ?? c.print ?? c.text },
 ];
 
 function deref(s: Json, root: Json): Json {
@@ -109,8 +111,8 @@ const CASES: Record<string, (f: Field) => Case[]> = {
   "string format=year-month widget=year-month": yearMonth,
   "string format=year-month": yearMonth,
   "string format=date": date,
-  "string format=cn-id-card": () => [{ value: "330106199001011234", text: "330106199001011234", print: "330106********1234" }],
-  "string format=cn-mobile": () => same("13812345678"),
+  "string format=cn-id-card": () => [{ value: "330106199001011234", text: "330106199001011234", masked: "330106********1234" }],
+  "string format=cn-mobile": () => [{ value: "13812345678", text: "13812345678", masked: "138****5678" }],
   "string format=email": () => same("zhang@example.com"),
   "string format=uri": () => same("https://example.com/a?b=1"),
   "string enum": options,
@@ -220,7 +222,7 @@ describe("files, dictionaries, ID numbers, nesting", () => {
   it("masks ID numbers only where asked (the printed form)", () => {
     const id = { type: "string", format: "cn-id-card" };
     expect(formatValue("33010619900101123X", id)).toBe("33010619900101123X");
-    expect(formatValue("33010619900101123X", id, null, { maskIdNumbers: true })).toBe("330106********123X");
+    expect(formatValue("33010619900101123X", id, null, { masked: true })).toBe("330106********123X");
     expect(maskIdNumber("12345")).toBe("*****");
     expect(maskIdNumber(undefined)).toBe("");
   });

@@ -13,7 +13,7 @@ import { UserError } from "~/engine/errors";
 import { labelOfRole } from "~/engine/people/roles";
 import { contentDisposition, fileDataUrl, fileNamePart } from "../file-storage.server";
 import { getForm, validFields, type PublishedForm } from "../form-registry.server";
-import { formatColumn, lookupIn, recordFields, type FormatOptions } from "../format-value";
+import { formatColumn, lookupIn, maskIdNumber, recordFields, type FormatOptions } from "../format-value";
 import { dictionaryLabelsFor, findDictionary, rowModel } from "../dictionaries.server";
 import { renderTemplate } from "../templates.server";
 import type { WorkflowDefinition } from "../definitions/types.generated";
@@ -24,7 +24,8 @@ import { PdfRenderError } from "./renderer.server";
 import { renderPdf, type RenderOptions } from "./render.server";
 
 export interface ReviewFormSource { app: ApplicationAttrs; plan: PlanAttrs; workflow: WorkflowDefinition }
-/** Another template of the same data (the 公示版 of a publicity stage) and its file-name label. */
+/** A public version (the 公示版 of a publicity stage): its template and file-name label. Its data is
+ * built masked — ID and mobile numbers in every field — so no template can print them in full. */
 export interface ReviewFormVariant { template: string; label: string }
 
 export interface FieldView { name: string; title: string; value: string; long: boolean }
@@ -111,8 +112,9 @@ export function reviewFormDataSchema(): Record<string, unknown> {
 }
 
 /** The data a review-form template receives, described field by field by reviewFormDataSchema(). */
-export async function reviewFormData(db: Db, src: ReviewFormSource, now = new Date()) {
+export async function reviewFormData(db: Db, src: ReviewFormSource, now = new Date(), masked = false) {
   const { app, plan, workflow: w } = src;
+  const PRINT_AS: FormatOptions = { ...PRINT, masked };
   const [profileRow, unit, series, committee, acceptance, titleName] = await Promise.all([
     db.models.Profile.findOne({ where: { userId: app.userId } }).then((r) => r?.get({ plain: true }) ?? null),
     app.unitId ? db.models.Unit.findByPk(app.unitId, { include: ["department", "affiliation"] }) : null,
@@ -125,14 +127,14 @@ export async function reviewFormData(db: Db, src: ReviewFormSource, now = new Da
   // they were at submission (a later profile edit does not change a submitted application).
   const profile = app.profileSnapshot ?? (profileRow ? { formId: profileRow.formId, formVersion: profileRow.formVersion, data: profileRow.data } : null);
   const profileForm = profile ? await getForm(db, profile.formId, profile.formVersion) : null;
-  const profileFields = profileForm ? formFields(profileForm, profile!.data) : [];
+  const profileFields = profileForm ? formFields(profileForm, profile!.data, PRINT_AS) : [];
 
   // What the step kinds add (forms and info, photo, signature, achievements …), dictionary values by label.
   const print: ReviewFormCtx["print"] = {
-    fields: async (form, data) => formFields(form, data, { ...PRINT, lookup: lookupIn(await dictionaryLabelsFor(db, [{ schema: form.schema, data }])) }),
+    fields: async (form, data) => formFields(form, data, { ...PRINT_AS, lookup: lookupIn(await dictionaryLabelsFor(db, [{ schema: form.schema, data }])) }),
     image: fileDataUrl,
     cells: async (form, records) => {
-      const o = { ...TABLE_CELL, lookup: lookupIn(await dictionaryLabelsFor(db, records.map((data) => ({ schema: form.schema, data })))) };
+      const o = { ...TABLE_CELL, masked, lookup: lookupIn(await dictionaryLabelsFor(db, records.map((data) => ({ schema: form.schema, data })))) };
       return (c, data) => formatColumn(c, data, o);
     },
     ordinal: cnOrdinal,
@@ -150,7 +152,7 @@ export async function reviewFormData(db: Db, src: ReviewFormSource, now = new Da
       submittedAt: app.submittedAt ? new Date(app.submittedAt).toISOString() : null,
     },
     applicant: {
-      name, idNumber: app.applicantIdNumber ?? (typeof info.idNumber === "string" ? info.idNumber : undefined) ?? "",
+      name, idNumber: (masked ? maskIdNumber : String)(app.applicantIdNumber ?? (typeof info.idNumber === "string" ? info.idNumber : undefined) ?? ""),
       unit: unitRow?.name ?? "", unitCreditCode: unitRow?.creditCode ?? "",
       department: unitRow?.department?.name ?? "", affiliation: unitRow?.affiliation?.name ?? "",
     },
@@ -179,7 +181,7 @@ export async function reviewFormHtml(db: Db, src: ReviewFormSource, variant?: Re
   if (src.app.status === "draft" || !src.app.number) throw new UserError("申报尚未提交，提交后才能导出评审表", 409);
   const id = variant?.template ?? src.workflow.templates.reviewForm;
   // The version pinned at (re)submission; applications submitted before pinning print with the latest.
-  return renderTemplate(db, id, await reviewFormData(db, src), src.app.templateVersions?.[id]);
+  return renderTemplate(db, id, await reviewFormData(db, src, new Date(), !!variant), src.app.templateVersions?.[id]);
 }
 
 /** The review form as a PDF, with 申报编号 in every page's footer. */
