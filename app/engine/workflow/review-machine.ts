@@ -19,6 +19,8 @@ export type Transition = { ok: true; to: ChainState } | { ok: false; reason: str
 export const ACTION_LABEL: Record<ChainAction | "submit" | "create" | "discard" | "offline-pay", string> = {
   create: "创建申报", submit: "提交申报", approve: "通过", return: "退回修改", reject: "不通过", resubmit: "重新提交", pay: "在线缴费", "offline-pay": "线下缴费确认", discard: "放弃草稿",
 };
+/** A status as the lists and the statistics name it (a submitted application is 审核中 at some stage). */
+export const STATUS_LABEL = { submitted: "审核中", returned: "退回修改", approved: "评审通过", rejected: "不通过" } as const;
 /** Actions whose comment is required (the applicant must be told why). */
 export const NEEDS_REASON: ReviewAction[] = ["return", "reject"];
 export const FINAL = ["approved", "rejected"];

@@ -19,6 +19,7 @@ import { getForm } from "../form-registry.server";
 import { dictionaryLabelsFor } from "../dictionaries.server";
 import { cnDate, lookupIn, type FormatOptions } from "../format-value";
 import { formFields } from "../pdf/review-form.server";
+import { recordStageVisit } from "../stats/stage-visits.server";
 import { ACTION_LABEL, NEEDS_REASON, stageOf, stagesFor, stateLabel, transition, type ChainAction, type ChainState, type ReviewAction } from "./review-machine";
 
 export const REVIEW_CONFLICT = "该申报已被他人处理或已更新，请刷新页面后重试";
@@ -96,10 +97,11 @@ const stateOf = (a: Pick<ApplicationAttrs, "status" | "stage">): ChainState => (
 const point = (s: ChainState) => (s.status === "submitted" ? s.stage : s.status);
 
 async function audit(db: Db, t: Transaction, actor: Actor, appId: number, action: string, from: ChainState, to: ChainState, comment: string | null) {
-  await db.models.AuditLog.create({
+  const row = await db.models.AuditLog.create({
     actorId: actor.id || null, actorRole: actor.role, entityType: "application", entityId: String(appId), action,
     fromState: point(from), toState: point(to), comment,
   }, { transaction: t });
+  await recordStageVisit(db, t, row.get({ plain: true }));
 }
 
 /**
