@@ -15,7 +15,7 @@ import { aggregateRows } from "~/utils/aggregate.server";
 import { escapeCell } from "../dictionary-admin.server";
 import { cnDate } from "../format-value";
 import { getWorkflow } from "../workflow/registry.server";
-import { queueWhere, staffQueueOptions } from "../workflow/review.server";
+import { queueFilterWheres, staffQueueOptions, visibleByChain } from "../workflow/review.server";
 import { STATUS_LABEL, stageOf, stateLabel } from "../workflow/review-machine";
 import { statsCharts } from "./charts.server";
 
@@ -39,14 +39,16 @@ const TZ_OFFSET = 8 * 3_600_000;
 export interface StatsColumn { key: string; title: string; kind?: "number" | "text" }
 export interface StatsTable { key: string; title: string; columns: StatsColumn[]; rows: Record<string, string | number>[]; note?: string }
 
-async function scopedWhere(db: Db, viewer: Person, f: StatsFilters) {
+/** One condition per workflow version in the viewer's scope (disjoint: results add up), each with
+ * the filters: the queue's 全部申报 split so every query runs on the stats index (migration 0025). */
+async function scopedWheres(db: Db, viewer: Person, f: StatsFilters) {
   const scope = await loadReviewerScope(db, viewer);
-  const and: WhereOptions<ApplicationAttrs>[] = [await queueWhere(db, scope, { view: "all", planId: f.planId, titleSeriesId: f.titleSeriesId, unitId: f.unitId, q: "", offset: 0, pageSize: 0 })];
+  const filters = await queueFilterWheres(db, { planId: f.planId, titleSeriesId: f.titleSeriesId, unitId: f.unitId, q: "" });
   if (f.level) {
     const ids = (await db.models.Plan.findAll({ where: { titleLevel: f.level }, attributes: ["id"], raw: true })).map((p) => p.id);
-    and.push({ planId: { [Op.in]: ids.length ? ids : [-1] } });
+    filters.push({ planId: { [Op.in]: ids.length ? ids : [-1] } });
   }
-  return { [Op.and]: and } as WhereOptions<ApplicationAttrs>;
+  return (await visibleByChain(db, scope, false)).map((chain) => ({ [Op.and]: [chain, ...filters] }) as WhereOptions<ApplicationAttrs>);
 }
 
 interface Tally { total: number; submitted: number; returned: number; approved: number; rejected: number }
@@ -85,28 +87,35 @@ const dayOf = (d: Date) => new Date(d.getTime() + TZ_OFFSET).toISOString().slice
 
 /** The dashboard: totals and one table per view (each with its chart), or `empty` when nothing is in scope. */
 export async function statsDashboard(db: Db, viewer: Person, f: StatsFilters) {
-  const where = await scopedWhere(db, viewer, f);
+  const wheres = await scopedWheres(db, viewer, f);
   const m = db.models;
   const pg = db.sequelize.getDialect() === "postgres";
   const n = (v: unknown) => Number(v ?? 0);
   const cnt = [fn("COUNT", col("id")), "n"] as [ReturnType<typeof fn>, string];
   const sumOf = (status: string) => [literal(`SUM(CASE WHEN "status" = '${status}' THEN 1 ELSE 0 END)`), status] as [ReturnType<typeof literal>, string];
+  /** A grouped query run once per chain condition, rows concatenated (the chains are disjoint). */
+  const perChain = async <T,>(q: (where: WhereOptions<ApplicationAttrs>) => Promise<unknown[]>) => (await Promise.all(wheres.map((w) => aggregateRows<T>(q(w))))).flat();
 
-  const [byChain, byUnit] = await Promise.all([
-    aggregateRows<{ planId: number; workflowId: string; chainVersion: number; status: string; stage: string | null; n: unknown }>(m.Application.findAll({
-      where, attributes: ["planId", "workflowId", "chainVersion", "status", "stage", cnt], group: ["planId", "workflowId", "chainVersion", "status", "stage"], raw: true,
-    })),
-    aggregateRows<{ unitId: number | null; n: unknown } & Record<string, unknown>>(m.Application.findAll({
-      where, attributes: ["unitId", cnt, ...["submitted", "returned", "approved", "rejected"].map(sumOf)], group: ["unitId"], order: [[literal("n"), "DESC"], ["unitId", "ASC"]], raw: true,
-    })),
-  ]);
+  const byChain = await perChain<{ planId: number; workflowId: string; chainVersion: number; status: string; stage: string | null; n: unknown }>((where) => m.Application.findAll({
+    where, attributes: ["planId", "workflowId", "chainVersion", "status", "stage", cnt], group: ["planId", "workflowId", "chainVersion", "status", "stage"], raw: true,
+  }));
+  const unitRows = await perChain<{ unitId: number | null; n: unknown } & Record<string, unknown>>((where) => m.Application.findAll({
+    where, attributes: ["unitId", cnt, ...["submitted", "returned", "approved", "rejected"].map(sumOf)], group: ["unitId"], raw: true,
+  }));
+  const unitTally = new Map<number | null, Tally>();
+  for (const r of unitRows) {
+    const t = unitTally.get(r.unitId) ?? unitTally.set(r.unitId, emptyTally()).get(r.unitId)!;
+    t.total += n(r.n);
+    for (const k of ["submitted", "returned", "approved", "rejected"] as const) t[k] += n(r[k]);
+  }
+  const byUnit = [...unitTally.entries()].sort((a, b) => b[1].total - a[1].total || (a[0] ?? 0) - (b[0] ?? 0));
   const totals = emptyTally();
   for (const r of byChain) add(totals, r.status, n(r.n));
   const scopeOptions = await statsOptions(db, viewer);
   if (!totals.total) return { empty: true as const, totals, tables: [] as StatsTable[], charts: {} as Record<string, string>, options: scopeOptions, trendPlan: null };
 
   const planIds = [...new Set(byChain.map((r) => r.planId))];
-  const unitIds = byUnit.slice(0, MAX_UNITS).map((r) => r.unitId).filter((x): x is number => x !== null);
+  const unitIds = byUnit.slice(0, MAX_UNITS).map(([id]) => id).filter((x): x is number => x !== null);
   const [plans, series, units] = await Promise.all([
     m.Plan.findAll({ where: { id: { [Op.in]: planIds } }, attributes: ["id", "name", "titleSeriesId", "titleLevel", "opensAt", "closesAt"], raw: true }),
     m.TitleSeries.findAll({ attributes: ["id", "name", "sortOrder", "levels"], order: [["sortOrder", "ASC"], ["id", "ASC"]], raw: true }),
@@ -135,13 +144,18 @@ export async function statsDashboard(db: Db, viewer: Person, f: StatsFilters) {
   const levelRows = [...byLevel.keys()].sort((a, b) => (levelOrder.indexOf(a) + 1 || 99) - (levelOrder.indexOf(b) + 1 || 99));
   const unitName = new Map(units.map((u) => [u.id, u.name]));
 
-  // Time per stage: finished visits of the applications in scope, bucketed in SQL.
+  // Time per stage and daily submissions: over one plan (one review round) — the filtered plan,
+  // else the latest opened in scope — so neither reads every visit of every year (decision 020).
+  const trendPlan = (f.planId && planOf.get(f.planId)) || planRows[0];
+  const inPlan = wheres.map((w) => ({ [Op.and]: [w, { planId: trendPlan.id }] }) as WhereOptions<ApplicationAttrs>);
   const qg = db.sequelize.getQueryInterface().queryGenerator as unknown as { selectQuery(t: string, o: object, model: unknown): string };
-  const sub = qg.selectQuery("applications", { attributes: ["id"], where }, m.Application).replace(/;\s*$/, "");
-  const visits = await db.sequelize.query<{ workflowId: string; chainVersion: number; stage: string; b: unknown; n: unknown }>(
-    `SELECT "workflowId", "chainVersion", "stage", "minutes" / ${BUCKET_MINUTES} AS "b", COUNT(*) AS "n" FROM "application_stage_visits"
-     WHERE "leftAt" IS NOT NULL AND "applicationId" IN (${sub}) GROUP BY "workflowId", "chainVersion", "stage", "minutes" / ${BUCKET_MINUTES}`,
-    { type: QueryTypes.SELECT });
+  const visits = (await Promise.all(inPlan.map((where) => {
+    const sub = qg.selectQuery("applications", { attributes: ["id"], where }, m.Application).replace(/;\s*$/, "");
+    return db.sequelize.query<{ workflowId: string; chainVersion: number; stage: string; b: unknown; n: unknown }>(
+      `SELECT "workflowId", "chainVersion", "stage", "minutes" / ${BUCKET_MINUTES} AS "b", COUNT(*) AS "n" FROM "application_stage_visits"
+       WHERE "leftAt" IS NOT NULL AND "applicationId" IN (${sub}) GROUP BY "workflowId", "chainVersion", "stage", "minutes" / ${BUCKET_MINUTES}`,
+      { type: QueryTypes.SELECT });
+  }))).flat();
   // Stages are keyed by their label (the same 单位审核 in several types is one row), in chain order.
   const stageHist = new Map<string, { order: number; hist: Map<number, number> }>();
   for (const v of visits) {
@@ -158,14 +172,13 @@ export async function statsDashboard(db: Db, viewer: Person, f: StatsFilters) {
     label, count: [...e.hist.values()].reduce((s, c) => s + c, 0), median: days(histogramPercentile(e.hist, 50)), p90: days(histogramPercentile(e.hist, 90)),
   }));
 
-  // Daily submissions over one plan's window: the filtered plan, else the latest opened in scope.
-  const trendPlan = (f.planId && planOf.get(f.planId)) || planRows[0];
   const dayExpr = pg ? `to_char("submittedAt" AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')` : `date(substr("submittedAt", 1, 19), '+8 hours')`;
-  const perDay = await aggregateRows<{ day: string; n: unknown }>(m.Application.findAll({
-    where: { [Op.and]: [where, { planId: trendPlan.id, submittedAt: { [Op.ne]: null } }] } as WhereOptions<ApplicationAttrs>,
+  const perDay = (await Promise.all(inPlan.map((where) => aggregateRows<{ day: string; n: unknown }>(m.Application.findAll({
+    where: { [Op.and]: [where, { submittedAt: { [Op.ne]: null } }] } as WhereOptions<ApplicationAttrs>,
     attributes: [[literal(dayExpr), "day"], cnt], group: [literal(dayExpr) as unknown as string], raw: true,
-  }));
-  const counted = new Map(perDay.map((r) => [String(r.day), n(r.n)]));
+  }))))).flat();
+  const counted = new Map<string, number>();
+  for (const r of perDay) counted.set(String(r.day), (counted.get(String(r.day)) ?? 0) + n(r.n));
   const start = new Date(`${dayOf(new Date(trendPlan.opensAt))}T00:00:00Z`).getTime();
   const end = Math.min(new Date(`${dayOf(new Date(trendPlan.closesAt))}T00:00:00Z`).getTime(), start + (MAX_TREND_DAYS - 1) * DAY);
   const trendRows: { label: string; count: number }[] = [];
@@ -180,17 +193,18 @@ export async function statsDashboard(db: Db, viewer: Person, f: StatsFilters) {
     { key: "levels", title: "按级别", columns: tallyColumns("级别"), rows: levelRows.map((l) => tallyRow(l, byLevel.get(l)!)) },
     {
       key: "units", title: "按工作单位", columns: tallyColumns("工作单位"),
-      rows: byUnit.slice(0, MAX_UNITS).map((r) => tallyRow(r.unitId === null ? "未填工作单位" : unitName.get(r.unitId) ?? "", { total: n(r.n), submitted: n(r.submitted), returned: n(r.returned), approved: n(r.approved), rejected: n(r.rejected) })),
+      rows: byUnit.slice(0, MAX_UNITS).map(([id, t]) => tallyRow(id === null ? "未填工作单位" : unitName.get(id) ?? "", t)),
       note: byUnit.length > MAX_UNITS ? `共 ${byUnit.length} 个单位，仅列出申报数最多的 ${MAX_UNITS} 个` : undefined,
     },
     { key: "states", title: "按环节/状态", columns: [{ key: "label", title: "环节/状态", kind: "text" }, { key: "count", title: "申报数" }], rows: [...byState.entries()].map(([label, count]) => ({ label, count })) },
     {
       key: "durations", title: "各环节用时", columns: [{ key: "label", title: "环节", kind: "text" }, { key: "count", title: "已办结次数" }, { key: "median", title: "中位数（天）", kind: "text" }, { key: "p90", title: "P90（天）", kind: "text" }],
-      rows: stageRows, note: stageRows.length ? "从进入环节到该环节办结（通过、退回、不通过或缴费）的时间，精确到 0.1 天" : "暂无已办结的环节",
+      rows: stageRows, note: `申报计划：${trendPlan.name}。${stageRows.length ? "从进入环节到该环节办结（通过、退回、不通过或缴费）的时间，精确到 0.1 天" : "暂无已办结的环节"}`,
     },
     { key: "trend", title: "每日提交趋势", columns: [{ key: "label", title: "日期", kind: "text" }, { key: "count", title: "提交数" }], rows: trendRows, note: `申报计划：${trendPlan.name}（${cnDate(trendPlan.opensAt)}至${cnDate(trendPlan.closesAt)}）` },
   ];
-  return { empty: false as const, totals: { ...totals, passRate: passRate(totals) }, tables, charts: statsCharts(tables), options: scopeOptions, trendPlan: trendPlan.name };
+  const charts = statsCharts(tables);
+  return { empty: false as const, totals: { ...totals, passRate: passRate(totals) }, tables, charts, options: scopeOptions, trendPlan: trendPlan.name };
 }
 
 /** The filter selects: the queue's (plans, series, units in scope) and the levels of the series dictionary. */
