@@ -31,6 +31,8 @@ export default function StaffStats() {
   const exportHref = `/staff/stats/export.xlsx?${new URLSearchParams([...params].filter(([k]) => ["plan", "series", "level", "unit"].includes(k)))}`;
   return (
     <Card>
+      {/* The server-drawn charts scale with their column (they carry a viewBox). */}
+      <style>{"[data-chart] svg{max-width:100%;height:auto}"}</style>
       <Space style={{ width: "100%", justifyContent: "space-between" }} wrap>
         <Typography.Title level={3} style={{ margin: 0 }}>统计分析</Typography.Title>
         <a href={exportHref} download><Button>导出Excel</Button></a>
@@ -67,7 +69,7 @@ export default function StaffStats() {
                 </Col>
                 <Col xs={24} xl={11}>
                   <ListTable
-                    rowKey="label" dataSource={t.rows} size="small" scroll={{ x: true }} pagination={t.rows.length > 31 ? { pageSize: 31, showSizeChanger: false } : false}
+                    rowKey="label" dataSource={t.rows} size="small" scroll={{ x: true }} pagination={t.rows.length > 12 ? { pageSize: 10, showSizeChanger: false } : false}
                     locale={{ emptyText: "暂无数据" }}
                     columns={t.columns.map((c) => ({ title: c.title, dataIndex: c.key, key: c.key, align: c.kind === "text" && c.key === "label" ? undefined : ("right" as const) }))}
                   />
