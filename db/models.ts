@@ -315,6 +315,55 @@ export interface ApplicationAttrs {
   createdAt: Date;
   updatedAt: Date;
 }
+/** One stay of an application at a stage of its chain (migration 0025, decision 020). */
+export interface StageVisitAttrs {
+  id: number;
+  applicationId: number;
+  workflowId: string;
+  chainVersion: number;
+  stage: string;
+  enteredAt: Date;
+  leftAt: Date | null;
+  /** Whole minutes spent, set when the visit is left. */
+  minutes: number | null;
+  /** The action that left the stage (approve, return, reject, pay …). */
+  outcome: string | null;
+}
+// Stage visits from audit states: the rule migration 0025 fills the table with and the engine
+// follows at each transition (app/engine/stats/stage-visits.server.ts).
+/** Audit-row states that are a status, not a stage (`point` in review.server.ts writes the stage
+ *  id when the application is submitted and the status otherwise). */
+const STATUSES = ["draft", "submitted", "returned", "approved", "rejected"];
+
+/** The stage an audit state names, or null when it is a status (or nothing). */
+export const stageOfPoint = (p: string | null | undefined): string | null => (p && !STATUSES.includes(p) ? p : null);
+
+/** Minutes between two moments (whole minutes, at least 0): what a visit's duration is stored as. */
+export const minutesBetween = (from: Date, to: Date) => Math.max(0, Math.round((to.getTime() - from.getTime()) / 60_000));
+
+export interface TrailRow { fromState: string | null; toState: string | null; action: string; createdAt: Date }
+export interface Visit { stage: string; enteredAt: Date; leftAt: Date | null; minutes: number | null; outcome: string | null }
+
+/** One application's visits from its audit trail (oldest first). A row whose state does not change
+ *  (a note on the same stage) neither leaves nor enters. */
+export function visitsOf(trail: TrailRow[]): Visit[] {
+  const out: Visit[] = [];
+  let open: Visit | null = null;
+  for (const r of trail) {
+    if (r.fromState === r.toState) continue;
+    if (open && stageOfPoint(r.fromState) === open.stage) {
+      Object.assign(open, { leftAt: r.createdAt, minutes: minutesBetween(open.enteredAt, r.createdAt), outcome: r.action });
+      open = null;
+    }
+    const to = stageOfPoint(r.toState);
+    if (to) {
+      open = { stage: to, enteredAt: r.createdAt, leftAt: null, minutes: null, outcome: null };
+      out.push(open);
+    }
+  }
+  return out;
+}
+
 export interface ApplicationAchievementAttrs {
   id: number;
   applicationId: number;
@@ -414,6 +463,7 @@ export interface Models {
   TemplateVersion: Static<TemplateVersionAttrs, "id" | "createdAt" | "formatVersion">;
   DictionaryVersion: Static<DictionaryVersionAttrs, "id" | "createdAt" | "formatVersion">;
   Application: Static<ApplicationAttrs, "id" | "chainVersion" | "number" | "stage" | "unitId" | "committeeId" | "acceptanceDepartmentId" | "submittedAt" | "applicantName" | "applicantIdNumber" | "returnReason" | "returnedSteps" | "decidedAt" | "profileSnapshot" | "templateVersions" | "version" | "createdAt" | "updatedAt">;
+  StageVisit: Static<StageVisitAttrs, "id" | "leftAt" | "minutes" | "outcome">;
   ApplicationAchievement: Static<ApplicationAchievementAttrs, "id" | "createdAt" | "title">;
   PledgeToken: Static<PledgeTokenAttrs, "id" | "usedAt" | "createdAt">;
   PaymentOrder: Static<PaymentOrderAttrs, "id" | "providerTxnId" | "paidAt" | "note" | "markedBy" | "createdAt" | "updatedAt">;
@@ -721,6 +771,18 @@ export function defineModels(sequelize: Sequelize): Models {
     hooks: { beforeValidate: (a: any) => { if (a.chainVersion == null) a.chainVersion = a.workflowVersion; } },
   }) as Models["Application"];
 
+  const StageVisit = sequelize.define("StageVisit", {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    applicationId: { type: DataTypes.INTEGER, allowNull: false },
+    workflowId: { type: DataTypes.STRING(64), allowNull: false },
+    chainVersion: { type: DataTypes.INTEGER, allowNull: false },
+    stage: { type: DataTypes.STRING(32), allowNull: false },
+    enteredAt: { type: DataTypes.DATE, allowNull: false },
+    leftAt: { type: DataTypes.DATE },
+    minutes: { type: DataTypes.INTEGER },
+    outcome: { type: DataTypes.STRING(32) },
+  }, { tableName: "application_stage_visits", timestamps: false }) as Models["StageVisit"];
+
   const ApplicationAchievement = sequelize.define("ApplicationAchievement", {
     id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
     applicationId: { type: DataTypes.INTEGER, allowNull: false },
@@ -863,5 +925,5 @@ export function defineModels(sequelize: Sequelize): Models {
   Profile.belongsTo(Unit, { foreignKey: "unitId", as: "unit" });
   User.hasOne(Profile, { foreignKey: "userId", as: "profile" });
 
-  return { User, UserScope, Session, Affiliation, Department, Unit, Committee, TitleSeries, Specialty, AcceptanceDepartment, FormVersion, Profile, AuditLog, AchievementEntry, StoredFile, Plan, WorkflowVersion, PlanTypeVersion, NotificationDefinitionVersion, Notification, TemplateVersion, DictionaryVersion, Application, ApplicationAchievement, PledgeToken, PaymentOrder, PaymentNotification, ExportJob, IdentityTicket, UnitRegistration, CommitteeMeeting, CommitteeVote, PublicityPeriod };
+  return { User, UserScope, Session, Affiliation, Department, Unit, Committee, TitleSeries, Specialty, AcceptanceDepartment, FormVersion, Profile, AuditLog, AchievementEntry, StoredFile, Plan, WorkflowVersion, PlanTypeVersion, NotificationDefinitionVersion, Notification, TemplateVersion, DictionaryVersion, Application, StageVisit, ApplicationAchievement, PledgeToken, PaymentOrder, PaymentNotification, ExportJob, IdentityTicket, UnitRegistration, CommitteeMeeting, CommitteeVote, PublicityPeriod };
 }

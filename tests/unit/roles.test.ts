@@ -33,7 +33,7 @@ describe("roles table", () => {
   it("builds menus with the plan types in the manual's place and a home per role", () => {
     const types = [{ to: "/plans?type=a", label: "A" }];
     expect(menuOf("applicant", types).map((m) => m.label)).toEqual(["个人中心", "个人基本信息", "我的业绩档案库", "A", "我的申报记录"]);
-    expect(menuOf("dept_reviewer", types).map((m) => m.to)).toEqual(["/staff", "/staff/applications", "/staff/exports", "/review/units"]);
+    expect(menuOf("dept_reviewer", types).map((m) => m.to)).toEqual(["/staff", "/staff/applications", "/staff/exports", "/staff/stats", "/review/units"]);
     expect(menuOf("admin", types).at(-1)).toEqual({ to: "/review/units", label: "单位注册审核" });
     expect([homeOf("applicant", false), homeOf("applicant", true), homeOf("unit_reviewer", true), homeOf("admin", true)]).toEqual(["/profile", "/home", "/staff", "/admin/users"]);
   });

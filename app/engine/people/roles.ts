@@ -72,7 +72,7 @@ export interface RoleSpec {
 
 export type SignInGroup = "applicants" | "staff";
 
-const STAFF_MENU = [{ to: "/staff", label: "工作台" }, { to: "/staff/applications", label: "申报审核" }, { to: "/staff/exports", label: "导出任务" }] as const;
+const STAFF_MENU = [{ to: "/staff", label: "工作台" }, { to: "/staff/applications", label: "申报审核" }, { to: "/staff/exports", label: "导出任务" }, { to: "/staff/stats", label: "统计分析" }] as const;
 
 export const ROLES = {
   applicant: {
@@ -88,7 +88,7 @@ export const ROLES = {
   },
   unit_reviewer: {
     label: "单位经办人", staff: true, scope: { kinds: ["unit"] }, decides: ["entries", "applications"], unitAgent: true, signsInAs: "staff",
-    menu: [STAFF_MENU[0], { to: "/review/entries", label: "业绩审核" }, STAFF_MENU[1], STAFF_MENU[2]],
+    menu: [STAFF_MENU[0], { to: "/review/entries", label: "业绩审核" }, STAFF_MENU[1], STAFF_MENU[2], STAFF_MENU[3]],
   },
   dept_reviewer: {
     label: "主管部门", staff: true, scope: { kinds: ["department"], unitsOfDepartments: true }, decides: ["applications", "unit-registrations"], signsInAs: "staff",

@@ -13,6 +13,7 @@ import { planStatus, planTypeOf, precheck } from "../plans.server";
 import type { StepDef, StepDefOf, StepKind, WorkflowDefinition } from "../definitions/types.generated";
 import { getWorkflow, workflowOfApp } from "./registry.server";
 import { FINAL, transition } from "./review-machine";
+import { recordStageVisit } from "../stats/stage-visits.server";
 import { boundForms, isFinal, pluginOf, stepCtx, stepPage, summarySections, type StepScope, type StepWrite } from "./steps.server";
 import { consumeToken, pledgeHtml, storeSignature, usableToken, type Signature } from "./pledge.server";
 
@@ -28,7 +29,8 @@ function windowRefusal(plan: PlanAttrs, now: Date) {
 }
 
 async function audit(db: Db, t: Transaction, actor: { id: number; role: string }, appId: number, action: string, from: string | null, to: string | null, comment: string | null = null) {
-  await db.models.AuditLog.create({ actorId: actor.id, actorRole: actor.role, entityType: "application", entityId: String(appId), action, fromState: from, toState: to, comment }, { transaction: t });
+  const row = await db.models.AuditLog.create({ actorId: actor.id, actorRole: actor.role, entityType: "application", entityId: String(appId), action, fromState: from, toState: to, comment }, { transaction: t });
+  await recordStageVisit(db, t, row.get({ plain: true }));
 }
 
 /**

@@ -24,6 +24,8 @@ export const ACTION_LABEL: Record<ChainAction | "submit" | "create" | "discard" 
   "vote-pass": "表决通过", "vote-fail": "表决不通过",
   "publicity-start": "录入公示期", "publicity-end": "录入公示结果",
 };
+/** A status as the lists and the statistics name it (a submitted application is 审核中 at some stage). */
+export const STATUS_LABEL = { submitted: "审核中", returned: "退回修改", approved: "评审通过", rejected: "不通过" } as const;
 /** Actions whose comment is required (the applicant must be told why). */
 export const NEEDS_REASON: ReviewAction[] = ["return", "reject"];
 export const FINAL = ["approved", "rejected"];

@@ -20,6 +20,7 @@ import { dictionaryLabelsFor } from "../dictionaries.server";
 import { cnDate, lookupIn, type FormatOptions } from "../format-value";
 import { formFields } from "../pdf/review-form.server";
 import { refuseAtPublicity } from "./publicity-gate.server";
+import { recordStageVisit } from "../stats/stage-visits.server";
 import { ACTION_LABEL, isDeciding, NEEDS_REASON, stageOf, stagesFor, stateLabel, transition, type ChainAction, type ChainState, type ReviewAction } from "./review-machine";
 
 export const REVIEW_CONFLICT = "该申报已被他人处理或已更新，请刷新页面后重试";
@@ -58,22 +59,27 @@ export async function publishedWorkflows(db: Db) {
 
 /**
  * Applications a staff member may see (past draft, and in scope for a stage of their role), or —
- * with `actionable` — only those waiting at such a stage now. One OR branch per workflow version,
- * so the scope kind is the one each chain declares for that stage.
+ * with `actionable` — only those waiting at such a stage now: one condition per workflow version
+ * (disjoint, so counts may be summed over them), each an OR of its stages' scopes, the scope kind
+ * the one each chain declares for that stage.
  */
-async function visibleWhere(db: Db, scope: ReviewerScope, actionable: boolean): Promise<WhereOptions<ApplicationAttrs>> {
-  const branches: WhereOptions<ApplicationAttrs>[] = [];
+export async function visibleByChain(db: Db, scope: ReviewerScope, actionable: boolean): Promise<WhereOptions<ApplicationAttrs>[]> {
+  const chains: WhereOptions<ApplicationAttrs>[] = [];
   for (const w of await publishedWorkflows(db)) {
+    const branches: WhereOptions<ApplicationAttrs>[] = [];
     for (const stage of stagesFor(w, scope.role)) {
       const inScope = stageScopeWhere(stage, scope);
       if (!inScope) continue;
-      branches.push({
-        workflowId: w.id, chainVersion: w.version, ...inScope,
-        ...(actionable ? { status: "submitted", stage: stage.id } : { status: { [Op.ne]: "draft" } }),
-      } as WhereOptions<ApplicationAttrs>);
+      branches.push({ ...inScope, ...(actionable ? { status: "submitted", stage: stage.id } : {}) } as WhereOptions<ApplicationAttrs>);
     }
+    if (branches.length) chains.push({ workflowId: w.id, chainVersion: w.version, ...(actionable ? {} : { status: { [Op.ne]: "draft" } }), [Op.or]: branches } as WhereOptions<ApplicationAttrs>);
   }
-  return branches.length ? { [Op.or]: branches } : { id: -1 };
+  return chains;
+}
+
+async function visibleWhere(db: Db, scope: ReviewerScope, actionable: boolean): Promise<WhereOptions<ApplicationAttrs>> {
+  const chains = await visibleByChain(db, scope, actionable);
+  return chains.length ? { [Op.or]: chains } : { id: -1 };
 }
 
 /** Whether a staff member may read this application (else: it does not exist for them). */
@@ -97,10 +103,11 @@ const stateOf = (a: Pick<ApplicationAttrs, "status" | "stage">): ChainState => (
 const point = (s: ChainState) => (s.status === "submitted" ? s.stage : s.status);
 
 export async function audit(db: Db, t: Transaction, actor: Actor, appId: number, action: string, from: ChainState, to: ChainState, comment: string | null) {
-  await db.models.AuditLog.create({
+  const row = await db.models.AuditLog.create({
     actorId: actor.id || null, actorRole: actor.role, entityType: "application", entityId: String(appId), action,
     fromState: point(from), toState: point(to), comment,
   }, { transaction: t });
+  await recordStageVisit(db, t, row.get({ plain: true }));
 }
 
 /**
@@ -254,7 +261,12 @@ export interface QueueFilters {
 }
 
 export async function queueWhere(db: Db, scope: ReviewerScope, f: QueueFilters) {
-  const and: WhereOptions<ApplicationAttrs>[] = [await visibleWhere(db, scope, f.view === "todo")];
+  return { [Op.and]: [await visibleWhere(db, scope, f.view === "todo"), ...(await queueFilterWheres(db, f))] } as WhereOptions<ApplicationAttrs>;
+}
+
+/** The queue's filters (plan, series, status, unit, dates, search) without the scope. */
+export async function queueFilterWheres(db: Db, f: Omit<QueueFilters, "view" | "offset" | "pageSize">) {
+  const and: WhereOptions<ApplicationAttrs>[] = [];
   if (f.planId) and.push({ planId: f.planId });
   if (f.titleSeriesId) {
     const ids = (await db.models.Plan.findAll({ where: { titleSeriesId: f.titleSeriesId }, attributes: ["id"], raw: true })).map((p) => p.id);
@@ -268,7 +280,7 @@ export async function queueWhere(db: Db, scope: ReviewerScope, f: QueueFilters) 
   if (to) and.push({ submittedAt: { [Op.lt]: to } });
   const q = (f.q ?? "").replace(/[%_\\]/g, "").trim();
   if (q) and.push(/^[0-9Xx]{6,18}$/.test(q) ? { applicantIdNumber: { [Op.like]: `${q.toUpperCase()}%` } } : { [Op.or]: [{ applicantName: { [Op.like]: `%${q}%` } }, { number: q }] });
-  return { [Op.and]: and } as WhereOptions<ApplicationAttrs>;
+  return and;
 }
 
 /** A staff queue page: rows with plan, unit and state labels, newest submissions last in 待办. */

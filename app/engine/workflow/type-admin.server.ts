@@ -17,6 +17,7 @@ import { listCategories } from "../archive.server";
 import { parseDefinitionText } from "../schema-safety.server";
 import { STEP_OPTIONS_SCHEMAS } from "./steps/options.generated";
 import { stageOf } from "./review-machine";
+import { recordStageVisit } from "../stats/stage-visits.server";
 
 /** Where an application is "in review": it follows its type's chain and may be moved to a new one. */
 const IN_REVIEW = ["submitted", "returned"];
@@ -189,11 +190,12 @@ async function moveToChain(db: Db, actor: { username: string; id: number; role: 
       stage = target.id;
     }
     await row.update({ chainVersion: w.version, stage, version: a.version + 1 }, { transaction: t });
-    await db.models.AuditLog.create({
+    const log = await db.models.AuditLog.create({
       actorId: actor.id || null, actorRole: actor.role, entityType: "application", entityId: String(a.id), action: "chain-upgrade",
       fromState: a.status === "submitted" ? a.stage : a.status, toState: a.status === "submitted" ? stage : a.status,
       comment: `申报类型「${w.name}」发布第 ${w.version} 版，评审流程随之更新`,
     }, { transaction: t });
+    await recordStageVisit(db, t, log.get({ plain: true }));
   }
   if (stranded.length) {
     const stages = [...new Set(stranded.map((s) => `「${s.stageLabel}」`))].join("、");
