@@ -9,7 +9,7 @@ import { Op } from "sequelize";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { Client } from "../helpers/http";
-import { makeApplicant, makePlans, PASSWORD } from "../helpers/review-fixtures";
+import { makeApplicant, makePlans, passCommitteeVote, passPublicity, PASSWORD } from "../helpers/review-fixtures";
 import { submitInProcess } from "../helpers/apply-inprocess";
 import { uniqueName, unitId } from "../helpers/fixtures";
 import type { Db } from "~/utils/db.server";
@@ -66,15 +66,18 @@ beforeAll(async () => {
   for (const k of ["b1", "b2"]) await submit(k, units.b);
   // a1 passes every stage (the payment confirmed offline), a2 不通过 at 主管部门审核, a3 退回修改 at 单位审核, a4 waits there.
   await decide(staff.unitA, ids.a1, "approve");
+  await passPublicity(db, staff.unitA, ids.a1);
   await decide(staff.dept, ids.a1, "approve");
   await decide(staff.office, ids.a1, "approve");
   await db.sequelize.transaction((t) => completePaymentStage(db, t, ids.a1, staff.office, "现场缴费", true));
-  await decide(staff.office, ids.a1, "approve");
+  await passCommitteeVote(db, staff.office, ids.a1);
   await decide(staff.unitA, ids.a2, "approve");
+  await passPublicity(db, staff.unitA, ids.a2);
   await decide(staff.dept, ids.a2, "reject", "不符合条件");
   await decide(staff.unitA, ids.a3, "return", "请补充材料");
   // Unit B: b1 passed on to its own 主管部门, b2 不通过 at 单位审核.
   await decide(staff.unitB, ids.b1, "approve");
+  await passPublicity(db, staff.unitB, ids.b1);
   await decide(staff.unitB, ids.b2, "reject", "不符合条件");
   planName = (await m.Plan.findByPk(plans.review))!.name;
 }, 300_000);
@@ -88,8 +91,8 @@ describe("统计分析", () => {
     const visits = async (id: number) => (await db.models.StageVisit.findAll({ where: { applicationId: id }, order: [["id", "ASC"]], raw: true }))
       .map((v) => [v.stage, v.outcome, v.leftAt ? "left" : "open"]);
     expect(await visits(ids.a1)).toEqual([
-      ["unit_review", "approve", "left"], ["dept_review", "approve", "left"], ["acceptance", "approve", "left"],
-      ["payment", "offline-pay", "left"], ["committee_review", "approve", "left"],
+      ["unit_review", "approve", "left"], ["unit_publicity", "approve", "left"], ["dept_review", "approve", "left"], ["acceptance", "approve", "left"],
+      ["payment", "offline-pay", "left"], ["committee_review", "vote-pass", "left"],
     ]);
     expect(await visits(ids.a3)).toEqual([["unit_review", "return", "left"]]);
     expect(await visits(ids.a4)).toEqual([["unit_review", null, "open"]]);
