@@ -2,7 +2,7 @@
 // SQLite database, every person in a browser context of their own, signed in through /login:
 // the application (submitted over HTTP) goes 单位审核 → 主管部门审核 → 受理, each reviewer opening it
 // from 申报审核 (tab 待我审核), choosing 通过, typing an opinion and clicking 【通过】; the applicant
-// opens 我的申报记录 → the record, sees 待缴费 and the fee, clicks 【马上支付】, pays on the sandbox
+// opens 我的申报记录 → the record, sees 待缴费 and the fee (and a 站内信 saying so), clicks 【马上支付】, pays on the sandbox
 // cashier (【确认支付】), comes back to the record, which updates by itself once the provider's
 // asynchronous notification arrives; at 评委会评审 (a vote stage) the office records a 评审会议 from
 // 【评审会议】, types the counts (6 of 9 赞成: exactly 2/3), saves them and publishes the
@@ -296,6 +296,23 @@ describe("职称评审：单位审核 → 单位公示 → 主管部门审核 �
     expect(shown).toContain(PUBLICITY_PERIOD);
     expect(shown).toContain("无异议");
     await noEnglish(h.page, "record page at 待缴费");
+
+    // A 站内信 told the applicant to pay: the header leads to it (the server's notification loop
+    // writes it within a round or two: the page is reloaded until it is there), and it leads back.
+    const list = "main ul[aria-label='站内信列表']";
+    for (let round = 0; ; round++) {
+      await h.page.click("header a[href='/messages']");
+      await h.waitForPath("/messages");
+      if ((await h.page.$eval("main", (m) => (m as HTMLElement).innerText)).includes("待缴费")) break;
+      if (round > 200) throw new Error("no 待缴费 站内信 arrived");
+      await h.open(`${server.url}/records/${appId}`);
+    }
+    const inbox = await h.text(list);
+    expect(inbox).toContain("待缴费");
+    expect(inbox).toContain(`编号 ${number}`);
+    await noEnglish(h.page, "站内信");
+    await applicantOpensRecord(h, "待缴费");
+    await h.waitForText(card, "应缴费用");
 
     await h.clickButton("马上支付", card);
     await h.page.waitForFunction(() => location.pathname.startsWith("/sandbox-pay/"));
