@@ -16,7 +16,8 @@ import { createUser } from "~/engine/people/users.server";
 import { createEntry, getCategory } from "~/engine/archive.server";
 import { decideApplication } from "~/engine/workflow/review.server";
 import { uniqueName, unitId, validProfile } from "../helpers/fixtures";
-import { makeApplicant, makePlans, makeReviewers, passPublicity, PASSWORD } from "../helpers/review-fixtures";
+import { makeApplicant, makePlans, makeReviewers, passPublicity, PASSWORD, toVoteStage } from "../helpers/review-fixtures";
+import { createMeeting } from "~/engine/workflow/meetings.server";
 import { addDays, shanghaiDay } from "~/engine/working-days";
 import { submitInProcess } from "../helpers/apply-inprocess";
 import { FILES } from "../helpers/files";
@@ -54,7 +55,7 @@ interface Actor { userId: number; cookie: string; session: Record<string, unknow
 const actors = new Map<Role, Actor>();
 
 /** Real ids by kind: the acting role's own (or in-scope) records, and other people's. */
-type Kind = "application" | "entry" | "user" | "plan" | "exportJob" | "file" | "category" | "step" | "form" | "dict" | "provider" | "order" | "token" | "type" | "template" | "unitRegistration";
+type Kind = "application" | "entry" | "user" | "plan" | "exportJob" | "file" | "category" | "step" | "form" | "dict" | "provider" | "order" | "token" | "type" | "template" | "unitRegistration" | "meeting";
 const own = new Map<Role, Partial<Record<Kind, string[]>>>();
 const others: Partial<Record<Kind, string[]>> = {};
 /** Any real id of the kind (ids in bodies). */
@@ -73,6 +74,7 @@ const PARAM_KINDS: [RegExp, string, Kind][] = [
   [/^admin\.types\./, "id", "type"],
   [/^admin\.templates\./, "*", "template"],
   [/^(review\.units|unit\.files)\./, "id", "unitRegistration"],
+  [/^staff\.meetings\./, "id", "meeting"],
   [/./, "key", "file"],
   [/./, "slug", "category"],
   [/./, "step", "step"],
@@ -561,6 +563,11 @@ beforeAll(async () => {
   const cPub = await makeApplicant(db, unit, { name: "赵公示", categories: ["paper"] });
   const aPub = (await submitInProcess(db, cPub.id, plans.review)).id;
   await approve(staff.unit, aPub);
+  // D's 职称评审 waiting at 评委会评审, on a 评审会议 of the office (its counts, the 表决票 import).
+  const dVote = await makeApplicant(db, unit, { name: "钱表决", categories: ["paper"] });
+  const aVote = (await submitInProcess(db, dVote.id, plans.review)).id;
+  await toVoteStage(db, staff, aVote);
+  const meeting = await createMeeting(db, staff.office, { committeeId: (await db.models.Application.findByPk(aVote))!.committeeId, meetingDate: "2026-11-20", membersTotal: 11, membersPresent: 9 });
 
   const cA = await login("applicant", a.username);
   await login("unit_reviewer", staff.unit.username);
@@ -599,17 +606,18 @@ beforeAll(async () => {
   });
 
   Object.assign(anyIds, {
-    application: ids([aPay, aRec, aDraft, bReview, aPub]), entry: [...(await entriesOf(a.id)), ...(await entriesOf(b.id))], user: ids([...actors.values()].map((x) => x.userId).concat(b.id)),
+    application: ids([aPay, aRec, aDraft, bReview, aPub, aVote]), entry: [...(await entriesOf(a.id)), ...(await entriesOf(b.id))], user: ids([...actors.values()].map((x) => x.userId).concat(b.id)),
     plan: ids([plans.review, plans.initial, plans.recognition]).concat("new"), exportJob: job ? [String(job.id)] : [], file: [...(await filesOf(a.id)), ...(await filesOf(b.id))],
     category: slugs, step: stepIds, form: uniqForms, dict: dictIds, provider: ["sandbox"], order: [orderNo], token: [token],
     type: ["title-review", "graduate-initial", "new"], template: ["review-form/title-review", "pledge", "new"], unitRegistration: [String(registration.id)],
+    meeting: [String(meeting.id)],
   } satisfies Partial<Record<Kind, string[]>>);
   Object.assign(others, { application: ids([bReview]), entry: await entriesOf(b.id), user: ids([b.id]), file: await filesOf(b.id), exportJob: [] });
   const me = (role: Role) => [String(actors.get(role)!.userId)];
   own.set("applicant", { application: ids([aPay, aRec, aDraft]), entry: [...(await entriesOf(a.id))], user: me("applicant"), file: await filesOf(a.id), order: [orderNo], token: [token] });
   own.set("unit_reviewer", { application: ids([aRec, aPub]), entry: [String(pending.id)], user: me("unit_reviewer") });
   own.set("dept_reviewer", { application: ids([bReview]), user: me("dept_reviewer"), unitRegistration: [String(registration.id)] });
-  own.set("acceptance_office", { application: ids([aPay]), exportJob: job ? [String(job.id)] : [], user: me("acceptance_office") });
+  own.set("acceptance_office", { application: ids([aPay, aVote]), exportJob: job ? [String(job.id)] : [], user: me("acceptance_office"), meeting: [String(meeting.id)] });
   own.set("admin", { user: me("admin"), plan: ids([plans.review]), unitRegistration: [String(registration.id)] });
 
   // Valid bodies the fuzzer mutates, so runs get past the first checks.
