@@ -24,6 +24,7 @@ import { prng } from "../scripts/seeders/reference-data";
 import { hashPassword } from "../app/utils/password.server";
 import { statsDashboard, type StatsFilters } from "../app/engine/stats/stats.server";
 import { reviewQueue } from "../app/engine/workflow/review.server";
+import { getWorkflow } from "../app/engine/workflow/registry.server";
 import type { Person } from "../app/engine/people/roles";
 import { benchSeconds, ensureBuild, getter, machine, ms, openLoop, summarize, table } from "./lib";
 
@@ -39,7 +40,8 @@ const RATE = Number(process.env.BENCH_STATS_RATE ?? 2);
 const BATCH = 500;
 const BUSY_SHARE = 0.05;
 const DAY = 86_400_000;
-const STAGES = ["unit_review", "dept_review", "acceptance", "payment", "committee_review"];
+/** The chain the applications are loaded on: the published 职称评审 workflow's own stages and version. */
+const WORKFLOW = "title-review";
 const TARGET_MS = 300;
 const log = (s: string) => console.error(`[bench:stats] ${s}`);
 
@@ -48,6 +50,13 @@ interface Loaded { seconds: number; visits: number; busyUnit: number }
 /** Applications spread over PLANS plans (one window of 30 days each, the last two years), users
  * applying to every plan; each walked a random way along the chain with random days per stage. */
 async function bulkLoad(db: Db, planIds: number[], committeeId: number, busyUnit: number): Promise<Loaded> {
+  const w = (await getWorkflow(db, WORKFLOW))!;
+  const STAGES = w.reviewChain.stages.map((s) => s.id);
+  const KIND = Object.fromEntries(w.reviewChain.stages.map((s) => [s.id, s.kind]));
+  const LAST = STAGES.length - 1;
+  /** What leaving a stage forward is recorded as. */
+  const onward = (stage: string) => (KIND[stage] === "payment" ? "pay" : KIND[stage] === "vote" ? "vote-pass" : "approve");
+  const fail = (stage: string) => (KIND[stage] === "vote" ? "vote-fail" : "reject");
   const t0 = performance.now();
   const qi = db.sequelize.getQueryInterface();
   const rnd = prng(20261205);
@@ -84,21 +93,21 @@ async function bulkLoad(db: Db, planIds: number[], committeeId: number, busyUnit
     const id = firstApp + n;
     const submittedAt = new Date(new Date(plan.opensAt).getTime() + rnd() * (new Date(plan.closesAt).getTime() - new Date(plan.opensAt).getTime()));
     // How far it got and how it ended there.
-    const reached = Math.min(4, Math.floor(rnd() * 6));
+    const reached = Math.min(LAST, Math.floor(rnd() * (STAGES.length + 1)));
     const r = rnd();
-    const end = reached === 4 && r < 0.7 ? "approved" : r < 0.15 && STAGES[reached] !== "payment" ? "rejected" : r < 0.3 && STAGES[reached] !== "payment" ? "returned" : "waiting";
+    const end = reached === LAST && r < 0.7 ? "approved" : r < 0.15 && KIND[STAGES[reached]] !== "payment" ? "rejected" : r < 0.3 && !["payment", "vote"].includes(KIND[STAGES[reached]]) ? "returned" : "waiting";
     let at = submittedAt.getTime();
     for (let k = 0; k <= reached; k++) {
       const open = k === reached && end === "waiting";
       const spent = Math.round(days() * 1440);
       const left = open ? null : new Date(at + spent * 60_000);
-      const outcome = open ? null : k < reached || end === "approved" ? (STAGES[k] === "payment" ? "pay" : "approve") : end === "rejected" ? "reject" : "return";
-      visits.push({ applicationId: id, workflowId: "title-review", chainVersion: 1, stage: STAGES[k], enteredAt: new Date(at), leftAt: left, minutes: open ? null : spent, outcome });
+      const outcome = open ? null : k < reached || end === "approved" ? onward(STAGES[k]) : end === "rejected" ? fail(STAGES[k]) : "return";
+      visits.push({ applicationId: id, workflowId: WORKFLOW, chainVersion: w.version, stage: STAGES[k], enteredAt: new Date(at), leftAt: left, minutes: open ? null : spent, outcome });
       if (left) at = left.getTime();
     }
     const status = end === "waiting" ? "submitted" : end;
     apps.push({
-      id, number: `B${id}`, userId: firstUser + u, planId: plan.id, workflowId: "title-review", workflowVersion: 1, chainVersion: 1,
+      id, number: `B${id}`, userId: firstUser + u, planId: plan.id, workflowId: WORKFLOW, workflowVersion: w.version, chainVersion: w.version,
       status, stage: status === "approved" ? null : STAGES[reached], steps: "{}", formVersions: "{}", unitId: userUnit[u], committeeId, acceptanceDepartmentId: null,
       submittedAt, applicantName: `申请人${u}`, applicantIdNumber: null, decidedAt: status === "submitted" ? null : new Date(at), version: reached + 1, createdAt: submittedAt, updatedAt: new Date(at),
     });
