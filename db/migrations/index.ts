@@ -20,5 +20,6 @@ import * as m0019 from "./0019-application-chain-version";
 import * as m0020 from "./0020-verified-identity";
 import * as m0021 from "./0021-notifications";
 import * as m0022 from "./0022-unit-registrations";
+import * as m0026 from "./0026-large-text";
 
-export const migrations = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0013, m0014, m0015, m0016, m0018, m0019, m0020, m0021, m0022];
+export const migrations = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0013, m0014, m0015, m0016, m0018, m0019, m0020, m0021, m0022, m0026];

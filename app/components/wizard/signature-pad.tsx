@@ -71,7 +71,7 @@ export function SignaturePad({ onChange, height = 200 }: { onChange: (dataUrl: s
       />
       <Space style={{ marginTop: 8 }}>
         <Button onClick={clear} disabled={empty}>清除重写</Button>
-        <span style={{ color: "#8c8c8c" }}>{empty ? "请在上方虚线框内手写签名" : "已签名，可清除后重写"}</span>
+        <span style={{ color: "#595959" }}>{empty ? "请在上方虚线框内手写签名" : "已签名，可清除后重写"}</span>
       </Space>
     </div>
   );
