@@ -16,6 +16,9 @@ export function ListTable<T extends object>(props: TableProps<T>) {
   return useHydrated() ? <Table<T> {...p} /> : <StaticTable<T> {...p} />;
 }
 
+/** A column's className for a column the phone's cards leave out (a row number). */
+export const PHONE_HIDDEN = "phone-hidden";
+
 /**
  * A table that turns into cards at phone width (app.css, .table-cards): each cell carries its
  * column's title (data-label), shown before the value once the header row is hidden.
@@ -31,7 +34,7 @@ export function asCards<T extends object>(props: TableProps<T>): TableProps<T> {
   };
 }
 
-interface Col<T> { title?: ReactNode; dataIndex?: string; key?: string; width?: number | string; render?: (v: any, r: T, i: number) => ReactNode }
+interface Col<T> { title?: ReactNode; dataIndex?: string; key?: string; width?: number | string; className?: string; render?: (v: any, r: T, i: number) => ReactNode }
 
 function StaticTable<T extends object>({ columns = [], dataSource = [], rowKey, rowSelection, pagination, locale, scroll, className }: TableProps<T>) {
   const cols = columns as Col<T>[];
@@ -58,7 +61,7 @@ function StaticTable<T extends object>({ columns = [], dataSource = [], rowKey, 
                     {rowSelection ? <td className="ant-table-cell ant-table-selection-column">{checkbox(`选择第 ${i + 1} 行`)}</td> : null}
                     {cols.map((c, j) => {
                       const v: unknown = c.dataIndex ? Reflect.get(r, c.dataIndex) : undefined;
-                      return <td key={c.key ?? c.dataIndex ?? j} className="ant-table-cell" data-label={typeof c.title === "string" && c.title ? c.title : undefined}>{c.render ? c.render(v, r, i) : (v as ReactNode)}</td>;
+                      return <td key={c.key ?? c.dataIndex ?? j} className={`ant-table-cell${c.className ? ` ${c.className}` : ""}`} data-label={typeof c.title === "string" && c.title ? c.title : undefined}>{c.render ? c.render(v, r, i) : (v as ReactNode)}</td>;
                     })}
                   </tr>
                 )) : (

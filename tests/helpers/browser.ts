@@ -249,6 +249,8 @@ export async function axeViolations(page: Page): Promise<AxeFinding[]> {
     await page.addScriptTag({ content: axe.source });
   }
   return page.evaluate(async () => {
+    // Colours are measured once the page stands still (a help text fading in is not yet its colour).
+    await Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().iterations !== Infinity).map((a) => a.finished.catch(() => undefined)));
     const axe = (window as unknown as { axe: typeof import("axe-core") }).axe;
     const r = await axe.run(document, { resultTypes: ["violations"] });
     return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => ({
