@@ -206,6 +206,29 @@ describe("pages at 1280 and 390 px, with and without 大字版: layout and axe",
       await visit(h, signPath);
       expect(await h.page.evaluate(() => document.documentElement.classList.contains("large-text"))).toBe(true);
       await check(h.page, "sign-large", found);
+      // Signing works under 大字版 (the page is zoomed: the pad maps the pointer to its own pixels).
+      const pad = (await h.page.waitForSelector("canvas[data-testid='signature-pad']"))!;
+      await pad.scrollIntoView();
+      const box = (await pad.boundingBox())!;
+      await h.page.mouse.move(box.x + 20, box.y + box.height / 2);
+      await h.page.mouse.down();
+      for (let i = 1; i <= 20; i++) await h.page.mouse.move(box.x + 20 + i * ((box.width - 40) / 20), box.y + box.height / 2 + Math.sin(i / 3) * 30);
+      await h.page.mouse.up();
+      const ink = await pad.evaluate((c) => {
+        const canvas = c as HTMLCanvasElement;
+        const px = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
+        let left = canvas.width, right = -1;
+        for (let i = 3; i < px.length; i += 4) if (px[i] > 0) { const x = (i >> 2) % canvas.width; left = Math.min(left, x); right = Math.max(right, x); }
+        return { left: left / canvas.width, right: right / canvas.width };
+      });
+      // The stroke spans the pad as drawn, 20 px from each side (not shifted or scaled by the zoom,
+      // which would push its end past the right edge).
+      expect(ink.left).toBeGreaterThan(0.02);
+      expect(ink.left).toBeLessThan(0.1);
+      expect(ink.right).toBeGreaterThan(0.9);
+      expect(ink.right).toBeLessThan(0.98);
+      await h.clickButton("确认签署", "body");
+      await h.waitForText("body", "签署成功");
       await visit(h, "/login");
       await check(h.page, "login-large", found);
     } finally {
