@@ -265,17 +265,4 @@ describe("pages at 1280 and 390 px, with and without 大字版: layout and axe",
     }
     expect(found, found.join("\n")).toEqual([]);
   }, 300_000);
-
-  it("大字版 refuses a value it does not know, with a Chinese message, and changes nothing", async () => {
-    const c = new Client(server.url);
-    await c.login(who.applicant, PASSWORD);
-    const before = (await db.models.User.findByPk(who.applicantId))!.largeText;
-    const res = await c.post("/preferences", { largeText: "maybe", redirectTo: "/home" });
-    expect(res.status).toBe(400);
-    expect(await res.text()).toContain("大字版设置无效");
-    expect((await db.models.User.findByPk(who.applicantId))!.largeText).toBe(before);
-    // An address elsewhere is not followed.
-    const off = await c.post("/preferences", { largeText: "0", redirectTo: "//evil.example/" });
-    expect(off.headers.get("location")).toBe("/");
-  });
 });
