@@ -53,19 +53,19 @@ export function AppShell({ user, largeText, children }: { user: ShellUser | null
               菜单
             </button>
           ) : null}
-        {user ? (
-          <>
-            <span>
-              {user.displayName ?? user.username}（{user.roleLabel}）
-            </span>
-            <Link to="/messages" className="app-inbox" aria-label={user.unread ? `站内信，${user.unread} 条未读` : "站内信"}>
-              站内信{user.unread ? <span className="app-badge" aria-hidden="true">{user.unread > 99 ? "99+" : user.unread}</span> : null}
-            </Link>
-            <Form method="post" action="/logout">
-              <Button size="small" htmlType="submit">退出登录</Button>
-            </Form>
-          </>
-        ) : null}
+          {user ? (
+            <>
+              <span>
+                {user.displayName ?? user.username}（{user.roleLabel}）
+              </span>
+              <Link to="/messages" className="app-inbox" aria-label={user.unread ? `站内信，${user.unread} 条未读` : "站内信"}>
+                站内信{user.unread ? <span className="app-badge" aria-hidden="true">{user.unread > 99 ? "99+" : user.unread}</span> : null}
+              </Link>
+              <Form method="post" action="/logout">
+                <Button size="small" htmlType="submit">退出登录</Button>
+              </Form>
+            </>
+          ) : null}
         </div>
       </header>
       {items.length && hydrated ? (
