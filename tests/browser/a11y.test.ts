@@ -68,9 +68,9 @@ afterAll(async () => {
 });
 
 const APPLICANT_PAGES = () => [
-  "/home", "/archive", "/archive/paper", "/archive/paper/new", `/archive/education/${ids.entry}`,
+  "/home", "/archive", "/archive/paper", "/archive/paper/new", "/archive/paper/import", `/archive/education/${ids.entry}`,
   "/plans?type=title-review", `/plans/${ids.review}`, "/records", `/records/${ids.submitted}`,
-  "/profile", "/messages", `/apply/${ids.draft}/pledge`,
+  "/profile", "/messages", `/apply/${ids.draft}/photo`, `/apply/${ids.draft}/pledge`,
 ];
 
 /** Loads `url` and waits for hydration; a page answering an error fails here. */
