@@ -15,6 +15,7 @@ import { navFor } from "./engine/people/nav.server";
 import { unreadCount } from "./engine/notifications/dispatch.server";
 import { getDb } from "./utils/db.server";
 import { profileFirst, roleLabel } from "./engine/people/roles";
+import { largeTextFor } from "./engine/people/preferences.server";
 
 dayjs.locale("zh-cn");
 
@@ -28,6 +29,7 @@ export const meta: MetaFunction = () => [{ title: PLATFORM_NAME }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
   return json({
+    largeText: await largeTextFor(request, user),
     user: user && { username: user.username, displayName: user.displayName, role: user.role, roleLabel: roleLabel(user.role), profileCompleted: user.profileCompleted,
       // No menu while the role waits for the profile (the pages would send the user back to it).
       nav: profileFirst(user.role) && !user.profileCompleted ? [] : await navFor(getDb(), user.role),
@@ -35,9 +37,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   });
 }
 
-function Document({ children }: { children: React.ReactNode }) {
+function Document({ largeText, children }: { largeText: boolean; children: React.ReactNode }) {
   return (
-    <html lang="zh-CN">
+    <html lang="zh-CN" className={largeText ? "large-text" : undefined}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -56,10 +58,10 @@ function Document({ children }: { children: React.ReactNode }) {
 }
 
 export default function App() {
-  const { user } = useLoaderData<typeof loader>();
+  const { user, largeText } = useLoaderData<typeof loader>();
   return (
-    <Document>
-      <AppShell user={user}>
+    <Document largeText={largeText}>
+      <AppShell user={user} largeText={largeText}>
         <Outlet />
       </AppShell>
     </Document>
@@ -69,7 +71,9 @@ export default function App() {
 export function ErrorBoundary() {
   const error = useRouteError();
   // Keep the signed-in header (name, 退出登录, menu) on 403/404 pages when the root loader ran.
-  const user = useRouteLoaderData<typeof loader>("root")?.user ?? null;
+  const root = useRouteLoaderData<typeof loader>("root");
+  const user = root?.user ?? null;
+  const largeText = root?.largeText ?? false;
   // An unexpected error (not an answer thrown on purpose) shows the number it was logged with.
   const ref = useErrorRef(error);
   const unexpected = !isRouteErrorResponse(error);
@@ -82,8 +86,8 @@ export function ErrorBoundary() {
     else if (status < 500 && typeof error.data === "string") text = error.data;
   }
   return (
-    <Document>
-      <AppShell user={user}>
+    <Document largeText={largeText}>
+      <AppShell user={user} largeText={largeText}>
         <Result
           status={status === 404 ? "404" : status === 403 ? "403" : "error"}
           title={status}

@@ -23,6 +23,8 @@ export interface UserAttrs {
   identityIdNumber: string | null;
   /** The name that provider verified with it. */
   identityName: string | null;
+  /** 大字版 chosen (migration 0026). */
+  largeText: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -440,7 +442,7 @@ export interface ExportJobAttrs {
 }
 
 export interface Models {
-  User: Static<UserAttrs, "id" | "displayName" | "isDemo" | "failedLoginCount" | "firstFailedAt" | "lockedUntil" | "profileCompletedAt" | "lastLoginAt" | "identityIdNumber" | "identityName" | "createdAt" | "updatedAt">;
+  User: Static<UserAttrs, "id" | "displayName" | "isDemo" | "failedLoginCount" | "firstFailedAt" | "lockedUntil" | "profileCompletedAt" | "lastLoginAt" | "identityIdNumber" | "identityName" | "largeText" | "createdAt" | "updatedAt">;
   UserScope: Static<UserScopeAttrs, "id">;
   Session: Static<SessionAttrs, "expiresAt" | "userId">;
   Affiliation: Static<AffiliationAttrs, "id" | "sortOrder">;
@@ -493,6 +495,7 @@ export function defineModels(sequelize: Sequelize): Models {
     lastLoginAt: { type: DataTypes.DATE },
     identityIdNumber: { type: DataTypes.STRING(18), unique: true },
     identityName: { type: DataTypes.STRING(64) },
+    largeText: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
   }, { tableName: "users" }) as Models["User"];
 
   const IdentityTicket = sequelize.define("IdentityTicket", {

@@ -1,6 +1,6 @@
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { Form, Link, useLocation } from "@remix-run/react";
-import { Button, Menu } from "antd";
+import { Button, Drawer, Menu } from "antd";
 import { useHydrated } from "./hydrated";
 import { holdEnterBeforeLastField } from "./enter-key";
 import { theme } from "./theme";
@@ -10,9 +10,26 @@ export const PLATFORM_NAME = "浙江省专业技术职务任职资格申报与�
 
 export interface ShellUser { username: string; displayName: string | null; role: Role; roleLabel: string; profileCompleted: boolean; nav: NavItem[]; unread: number }
 
-export function AppShell({ user, children }: { user: ShellUser | null; children: ReactNode }) {
+/**
+ * 【大字版】: larger type and spacing, higher contrast (html.large-text in app.css). A plain form
+ * (works before hydration); the server keeps the choice with the account or in a cookie.
+ */
+function LargeTextSwitch({ on }: { on: boolean }) {
+  const location = useLocation();
+  return (
+    <Form method="post" action="/preferences" className="app-large-text">
+      <input type="hidden" name="redirectTo" value={`${location.pathname}${location.search}`} />
+      <button type="submit" name="largeText" value={on ? "0" : "1"} role="switch" aria-checked={on} className="app-header-button">
+        大字版{on ? "：开" : ""}
+      </button>
+    </Form>
+  );
+}
+
+export function AppShell({ user, largeText, children }: { user: ShellUser | null; largeText: boolean; children: ReactNode }) {
   const location = useLocation();
   const hydrated = useHydrated();
+  const [drawer, setDrawer] = useState(false);
   const items = user?.nav ?? [];
   // An entry with a query (/plans?type=…) is active only on that query.
   // The longest matching entry only: /staff/applications is 申报审核, not also 工作台 (/staff).
@@ -28,20 +45,41 @@ export function AppShell({ user, children }: { user: ShellUser | null; children:
           {PLATFORM_NAME}
           <small>浙江省人力资源和社会保障厅</small>
         </Link>
-        {user ? (
-          <div className="app-user">
-            <span>
-              {user.displayName ?? user.username}（{user.roleLabel}）
-            </span>
-            <Link to="/messages" className="app-inbox" aria-label={user.unread ? `站内信，${user.unread} 条未读` : "站内信"}>
-              站内信{user.unread ? <span className="app-badge" aria-hidden="true">{user.unread > 99 ? "99+" : user.unread}</span> : null}
-            </Link>
-            <Form method="post" action="/logout">
-              <Button size="small" htmlType="submit">退出登录</Button>
-            </Form>
-          </div>
-        ) : null}
+        <div className="app-user">
+          <LargeTextSwitch on={largeText} />
+          {items.length ? (
+            // At phone width the menu is a drawer opened from here (app.css hides the bar).
+            <button type="button" className="app-header-button app-menu-button" aria-haspopup="dialog" aria-expanded={drawer} aria-controls="app-drawer-menu" onClick={() => setDrawer(true)}>
+              菜单
+            </button>
+          ) : null}
+          {user ? (
+            <>
+              <span>
+                {user.displayName ?? user.username}（{user.roleLabel}）
+              </span>
+              <Link to="/messages" className="app-inbox" aria-label={user.unread ? `站内信，${user.unread} 条未读` : "站内信"}>
+                站内信{user.unread ? <span className="app-badge" aria-hidden="true">{user.unread > 99 ? "99+" : user.unread}</span> : null}
+              </Link>
+              <Form method="post" action="/logout">
+                <Button size="small" htmlType="submit">退出登录</Button>
+              </Form>
+            </>
+          ) : null}
+        </div>
       </header>
+      {items.length && hydrated ? (
+        <Drawer title="导航菜单" placement="left" width={280} open={drawer} onClose={() => setDrawer(false)} id="app-drawer-menu">
+          <nav aria-label="导航菜单">
+            <Menu
+              mode="vertical"
+              selectedKeys={active}
+              onClick={() => setDrawer(false)}
+              items={items.map((i) => ({ key: i.to, label: <Link to={i.to}>{i.label}</Link> }))}
+            />
+          </nav>
+        </Drawer>
+      ) : null}
       {items.length ? (
         <nav className="app-nav" aria-label="主导航">
           {hydrated ? <Menu

@@ -12,12 +12,31 @@ import { theme } from "./theme";
 const V = (theme.cssVar as { key: string }).key;
 
 export function ListTable<T extends object>(props: TableProps<T>) {
-  return useHydrated() ? <Table<T> {...props} /> : <StaticTable<T> {...props} />;
+  const p = asCards(props);
+  return useHydrated() ? <Table<T> {...p} /> : <StaticTable<T> {...p} />;
 }
 
-interface Col<T> { title?: ReactNode; dataIndex?: string; key?: string; width?: number | string; render?: (v: any, r: T, i: number) => ReactNode }
+/** A column's className for a column the phone's cards leave out (a row number). */
+export const PHONE_HIDDEN = "phone-hidden";
 
-function StaticTable<T extends object>({ columns = [], dataSource = [], rowKey, rowSelection, pagination, locale, scroll }: TableProps<T>) {
+/**
+ * A table that turns into cards at phone width (app.css, .table-cards): each cell carries its
+ * column's title (data-label), shown before the value once the header row is hidden.
+ */
+export function asCards<T extends object>(props: TableProps<T>): TableProps<T> {
+  return {
+    ...props,
+    className: [props.className, "table-cards"].filter(Boolean).join(" "),
+    columns: props.columns?.map((c) => ({
+      ...c,
+      onCell: (r: T, i?: number) => ({ ...c.onCell?.(r, i), ...(typeof c.title === "string" && c.title ? { "data-label": c.title } : {}) }) as React.HTMLAttributes<HTMLTableCellElement>,
+    })),
+  };
+}
+
+interface Col<T> { title?: ReactNode; dataIndex?: string; key?: string; width?: number | string; className?: string; render?: (v: any, r: T, i: number) => ReactNode }
+
+function StaticTable<T extends object>({ columns = [], dataSource = [], rowKey, rowSelection, pagination, locale, scroll, className }: TableProps<T>) {
   const cols = columns as Col<T>[];
   const keyOf = (r: T, i: number) => String(typeof rowKey === "function" ? rowKey(r, i) : rowKey ? Reflect.get(r, rowKey) : i);
   const checkbox = (label: string) => (
@@ -25,7 +44,7 @@ function StaticTable<T extends object>({ columns = [], dataSource = [], rowKey, 
   );
   const width = cols.length + (rowSelection ? 1 : 0);
   return (
-    <div className={`${V} ant-table-css-var ant-table-wrapper`}>
+    <div className={`${V} ant-table-css-var ant-table-wrapper${className ? ` ${className}` : ""}`}>
       <div className={`ant-table ${V} ant-table-css-var${scroll?.x ? " ant-table-scroll-horizontal" : ""}`}>
         <div className="ant-table-container">
           <div className="ant-table-content" style={scroll?.x ? { overflowX: "auto" } : undefined}>
@@ -42,7 +61,7 @@ function StaticTable<T extends object>({ columns = [], dataSource = [], rowKey, 
                     {rowSelection ? <td className="ant-table-cell ant-table-selection-column">{checkbox(`选择第 ${i + 1} 行`)}</td> : null}
                     {cols.map((c, j) => {
                       const v: unknown = c.dataIndex ? Reflect.get(r, c.dataIndex) : undefined;
-                      return <td key={c.key ?? c.dataIndex ?? j} className="ant-table-cell">{c.render ? c.render(v, r, i) : (v as ReactNode)}</td>;
+                      return <td key={c.key ?? c.dataIndex ?? j} className={`ant-table-cell${c.className ? ` ${c.className}` : ""}`} data-label={typeof c.title === "string" && c.title ? c.title : undefined}>{c.render ? c.render(v, r, i) : (v as ReactNode)}</td>;
                     })}
                   </tr>
                 )) : (

@@ -1,5 +1,6 @@
 // A 申报计划 as applicants (and the admin's preview) see it: every section of the plan detail.
 import { Descriptions, Table, Tag, Typography } from "antd";
+import { asCards } from "./list-table";
 
 export const when = (d: string | Date) => new Date(d).toLocaleString("zh-CN", { hour12: false, timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" });
 /** A plan's 申报时间 in a list: two lines (from … 至 / to), never broken inside a date, so the
@@ -55,13 +56,13 @@ export function PlanSections({ plan, acceptedBy }: { plan: PlanLike; acceptedBy:
       <section aria-label="附件要求">
         <H>附件要求</H>
         <Table size="small" rowKey="name" pagination={false} dataSource={plan.attachmentRequirements} locale={{ emptyText: "无附件要求" }}
-          columns={[
+          {...asCards<PlanLike["attachmentRequirements"][number]>({ columns: [
             { title: "附件名称", dataIndex: "name" },
             { title: "是否必传", dataIndex: "required", render: (v: boolean) => (v ? <Tag color="red">必传</Tag> : "选传") },
             { title: "允许的文件类型", dataIndex: "accept", render: (v: string[]) => v.join("、") },
             { title: "单个文件上限", dataIndex: "maxSizeMb", render: (v: number) => `${v} MB` },
             { title: "数量上限", dataIndex: "maxCount", render: (v: number) => `${v} 个` },
-          ]} />
+          ] })} />
       </section>
       <section aria-label="申报对象资格">
         <H>申报对象资格</H>

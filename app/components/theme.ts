@@ -4,7 +4,18 @@
 import type { ThemeConfig } from "antd";
 
 export const theme: ThemeConfig = {
-  token: { colorPrimary: "#0f4c9c", borderRadius: 4 },
+  // Text and state colours dark enough for WCAG AA contrast (4.5:1) on white and on their tag
+  // backgrounds (axe-core in tests/browser/a11y.test.ts): antd's defaults (#8c8c8c secondary text,
+  // #1677ff links, #52c41a success) are below it.
+  token: {
+    colorPrimary: "#0f4c9c", colorLink: "#0f4c9c", colorInfo: "#0f4c9c", borderRadius: 4,
+    colorTextDescription: "rgba(0,0,0,0.65)", colorTextTertiary: "rgba(0,0,0,0.65)", colorTextPlaceholder: "rgba(0,0,0,0.55)",
+    colorSuccess: "#237804", colorError: "#cf1322", colorWarning: "#ad4e00",
+    // The light backgrounds and borders as antd derives them from its own defaults (the darker
+    // seeds above would derive grey-green and brown ones).
+    colorSuccessBg: "#f6ffed", colorSuccessBorder: "#b7eb8f", colorErrorBg: "#fff2f0", colorErrorBorder: "#ffccc7",
+    colorWarningBg: "#fffbe6", colorWarningBorder: "#ffe58f", colorInfoBg: "#e6f4ff", colorInfoBorder: "#91caff",
+  },
   hashed: false,
   cssVar: { key: "zcps" },
 };

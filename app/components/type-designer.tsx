@@ -64,9 +64,9 @@ function move<T>(xs: T[], i: number, by: number): T[] {
 function Reorder(props: { i: number; n: number; onMove: (by: number) => void; onRemove: () => void; what: string }) {
   return (
     <Space size={4}>
-      <Button size="small" disabled={props.i === 0} onClick={() => props.onMove(-1)} aria-label={`上移第 ${props.i + 1} 个${props.what}`}>上移</Button>
-      <Button size="small" disabled={props.i === props.n - 1} onClick={() => props.onMove(1)} aria-label={`下移第 ${props.i + 1} 个${props.what}`}>下移</Button>
-      <Button size="small" danger onClick={props.onRemove} aria-label={`删除第 ${props.i + 1} 个${props.what}`}>删除</Button>
+      <Button size="small" disabled={props.i === 0} onClick={() => props.onMove(-1)} autoInsertSpace={false} aria-label={`上移第 ${props.i + 1} 个${props.what}`}>上移</Button>
+      <Button size="small" disabled={props.i === props.n - 1} onClick={() => props.onMove(1)} autoInsertSpace={false} aria-label={`下移第 ${props.i + 1} 个${props.what}`}>下移</Button>
+      <Button size="small" danger onClick={props.onRemove} autoInsertSpace={false} aria-label={`删除第 ${props.i + 1} 个${props.what}`}>删除</Button>
     </Space>
   );
 }

@@ -3,9 +3,9 @@
 import { useEffect, useMemo, useRef, useState, type ComponentType } from "react";
 import { CloseCircleFilled, CloseOutlined, DeleteOutlined, PaperClipOutlined, UploadOutlined } from "@ant-design/icons";
 import { Widgets as ThemeWidgets } from "@rjsf/antd";
-import { Alert, Button, DatePicker, Progress, Select, Typography, Upload } from "antd";
+import { Alert, Button, DatePicker, Progress, Radio, Select, Typography, Upload } from "antd";
 import dayjs from "dayjs";
-import { ariaDescribedByIds, enumOptionSelectedValue, enumOptionValueDecoder, enumOptionValueEncoder, getOptionValueFormat, SelectedOptionDescription, type WidgetProps } from "@rjsf/utils";
+import { ariaDescribedByIds, enumOptionSelectedValue, enumOptionValueDecoder, enumOptionValueEncoder, getOptionValueFormat, optionId, SelectedOptionDescription, type WidgetProps } from "@rjsf/utils";
 import { acceptAttribute, acceptLabels, fileSpecOf, formatBytes } from "~/engine/file-kinds";
 import { MISSING_WIDGET, type EngineWidgetName } from "~/engine/ui-registry";
 
@@ -354,6 +354,8 @@ export function EnumSelectWidget(props: WidgetProps) {
         style={{ width: "100%" }}
         getPopupContainer={(node: HTMLElement) => node.parentElement ?? document.body}
         aria-describedby={ariaDescribedByIds(id)}
+        // RJSF's oneOf/anyOf chooser and a select whose label is hidden have no <label>: name them.
+        aria-label={hideLabel || /__(one|any)of_select$/.test(id) ? props.label || undefined : undefined}
         onChange={readonly ? undefined : (v: unknown) => onChange(decode(v))}
         onBlur={readonly ? undefined : () => onBlur(id, decode(selected))}
         onFocus={readonly ? undefined : () => onFocus(id, decode(selected))}
@@ -361,6 +363,31 @@ export function EnumSelectWidget(props: WidgetProps) {
       {/* The description of the chosen oneOf/anyOf option, as the theme shows it. */}
       <SelectedOptionDescription id={id} multiple={multiple} options={options} registry={registry} uiSchema={uiSchema} value={value} hideLabel={hideLabel} />
     </>
+  );
+}
+
+/**
+ * A radio group (the antd theme's RadioWidget) named by its field's label: antd renders a
+ * role="radiogroup" <div>, which the field's <label for> does not name (性别 had no accessible name).
+ */
+export function RadioGroupWidget(props: WidgetProps) {
+  const { id, htmlName, options, value, disabled, readonly, autofocus, label, onChange, onBlur, onFocus } = props;
+  const { enumOptions, enumDisabled, emptyValue } = options;
+  const format = getOptionValueFormat(options);
+  const decode = (v: unknown) => enumOptionValueDecoder(v as string, enumOptions, format, emptyValue);
+  return (
+    <Radio.Group id={id} name={htmlName || id} aria-label={label || undefined} aria-describedby={ariaDescribedByIds(id)}
+      disabled={disabled || readonly} value={enumOptionSelectedValue(value, enumOptions, false, format, emptyValue)}
+      onChange={readonly ? undefined : (e) => onChange(decode(e.target.value))}
+      onBlur={readonly ? undefined : (e) => onBlur(id, decode((e.target as HTMLInputElement | null)?.value))}
+      onFocus={readonly ? undefined : (e) => onFocus(id, decode((e.target as HTMLInputElement | null)?.value))}>
+      {(enumOptions ?? []).map((o, i) => (
+        <Radio key={String(o.value)} id={optionId(id, i)} name={htmlName || id} autoFocus={i === 0 ? autofocus : false}
+          disabled={disabled || (Array.isArray(enumDisabled) && enumDisabled.includes(o.value))} value={enumOptionValueEncoder(o.value, i, format)}>
+          {o.label}
+        </Radio>
+      ))}
+    </Radio.Group>
   );
 }
 
@@ -380,6 +407,7 @@ const engineWidgets: Record<EngineWidgetName, ComponentType<WidgetProps>> = {
 
 export const widgets = {
   SelectWidget: EnumSelectWidget,
+  RadioWidget: RadioGroupWidget,
   DateWidget: withPlaceholder(ThemeWidgets.DateWidget, "请选择日期"),
   DateTimeWidget: withPlaceholder(ThemeWidgets.DateTimeWidget, "请选择日期和时间"),
   ...engineWidgets,

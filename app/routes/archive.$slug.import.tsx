@@ -172,7 +172,7 @@ export default function ImportCitations() {
         style={{ marginBottom: 16 }}
       >
         <p style={{ fontSize: 16, margin: "8px 0" }}>{uploading ? "正在读取文件…" : "点击或将导出文件拖到此处上传"}</p>
-        <p style={{ color: "rgba(0,0,0,0.45)", margin: 0 }}>支持 {d.formats.join("、")} 格式（.bib、.ris、.enw、.txt），UTF-8 或 GBK 编码，不超过 2 MB</p>
+        <p style={{ color: "rgba(0,0,0,0.65)", margin: 0 }}>支持 {d.formats.join("、")} 格式（.bib、.ris、.enw、.txt），UTF-8 或 GBK 编码，不超过 2 MB</p>
       </Upload.Dragger>
       {preview ? (
         <>

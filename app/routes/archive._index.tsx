@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { Card, Empty, Space, Typography } from "antd";
-import { CountBadge, ListTable } from "~/components/list-table";
+import { CountBadge, ListTable, PHONE_HIDDEN } from "~/components/list-table";
 import { categoryCounts, listCategories } from "~/engine/archive.server";
 import { requireApplicant } from "~/engine/people/auth.server";
 import { getDb } from "~/utils/db.server";
@@ -35,11 +35,11 @@ export default function Archive() {
         pagination={false}
         locale={{ emptyText: <Empty description="暂无业绩类别，请联系系统管理员" /> }}
         columns={[
-          { title: "序号", dataIndex: "no", width: 64 },
+          { title: "序号", dataIndex: "no", width: 64, className: PHONE_HIDDEN },
           { title: "业绩类别", dataIndex: "title", render: (t: string, r) => <Link to={`/archive/${r.slug}`}>{t}</Link> },
-          { title: "待审核", key: "pending", width: 90, render: (_: unknown, r) => <CountBadge count={r.counts.pending} color="#1677ff" /> },
-          { title: "退回", key: "returned", width: 90, render: (_: unknown, r) => <CountBadge count={r.counts.returned} color={r.counts.returned ? "#ff4d4f" : "#bfbfbf"} /> },
-          { title: "审核通过", key: "approved", width: 90, render: (_: unknown, r) => <CountBadge count={r.counts.approved} color="#52c41a" /> },
+          { title: "待审核", key: "pending", width: 90, render: (_: unknown, r) => <CountBadge count={r.counts.pending} color="#0f4c9c" /> },
+          { title: "退回", key: "returned", width: 90, render: (_: unknown, r) => <CountBadge count={r.counts.returned} color={r.counts.returned ? "#cf1322" : "#737373"} /> },
+          { title: "审核通过", key: "approved", width: 90, render: (_: unknown, r) => <CountBadge count={r.counts.approved} color="#237804" /> },
           { title: "操作", key: "op", width: 140, render: (_: unknown, r) => <Space><Link to={`/archive/${r.slug}`}>查看</Link><Link to={`/archive/${r.slug}/new`}>新增</Link></Space> },
         ]}
       />

@@ -6,6 +6,7 @@ import { json, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { Card, Empty, Select, Space, Table, Typography } from "antd";
 import { PLAN_WINDOW_WIDTH, PlanWindow } from "~/components/plan-view";
+import { asCards } from "~/components/list-table";
 import { listPagination, useListQuery } from "~/components/use-list-query";
 import { listPlans, planRefs, planTypeOf, planView, planTypes } from "~/engine/plans.server";
 import { requireUser } from "~/engine/people/auth.server";
@@ -70,13 +71,13 @@ export default function Plans() {
         dataSource={rows}
         locale={{ emptyText: <Empty description="当前没有符合条件、正在申报的计划" /> }}
         pagination={listPagination({ page, pageSize, total }, go, (n) => `共 ${n} 个计划`)}
-        columns={[
+        {...asCards<(typeof rows)[number]>({ columns: [
           { title: "申报计划", dataIndex: "name", render: (v: string, r) => <Link to={`/plans/${r.id}${filters.acceptanceDepartmentId ? `?department=${filters.acceptanceDepartmentId}` : ""}`}>{v}</Link> },
           ...(review ? [] : [{ title: "认定类型", dataIndex: "recognitionType" }]),
           { title: "职称系列 / 级别", key: "s", render: (_: unknown, r: (typeof rows)[number]) => `${r.titleSeries} · ${r.titleLevel}` },
           { title: review ? "受理评审委员会" : "受理部门", key: "a", render: (_: unknown, r: (typeof rows)[number]) => (r.accepted.length > 2 ? `${r.accepted.slice(0, 2).join("、")} 等 ${r.accepted.length} 个` : r.accepted.join("、")) },
           { title: "申报时间", key: "t", width: PLAN_WINDOW_WIDTH, render: (_: unknown, r: (typeof rows)[number]) => <PlanWindow opensAt={r.opensAt} closesAt={r.closesAt} /> },
-        ]}
+        ] })}
       />
     </Card>
   );

@@ -6,6 +6,7 @@ import { Link, useActionData, useLoaderData, useSubmit } from "@remix-run/react"
 import { Alert, Button, Card, Empty, Popconfirm, Select, Space, Table, Tag, Typography } from "antd";
 import { Notice } from "~/components/notice";
 import { when } from "~/components/plan-view";
+import { asCards } from "~/components/list-table";
 import { listPagination, useListQuery } from "~/components/use-list-query";
 import { stateLabel, stageOf } from "~/engine/workflow/review-machine";
 import { discardDraft, listOwnApplications } from "~/engine/workflow/applications.server";
@@ -68,7 +69,7 @@ export default function Records() {
       <Table rowKey="id" dataSource={rows} scroll={{ x: "max-content" }}
         locale={{ emptyText: <Empty description={<span>还没有申报记录。可在“职称评审申报”等菜单中选择申报计划，点击【马上申报】开始。</span>} /> }}
         pagination={listPagination({ page, pageSize, total }, go, (n) => `共 ${n} 条申报记录`)}
-        columns={[
+        {...asCards<(typeof rows)[number]>({ columns: [
           { title: "申报编号", dataIndex: "number", render: (v: string | null) => v ?? <Typography.Text type="secondary">提交后生成</Typography.Text> },
           { title: "申报计划", dataIndex: "planName" },
           { title: "申报类型", dataIndex: "typeName" },
@@ -87,7 +88,7 @@ export default function Records() {
               </Space>
             ) : r.status === "returned" ? <Space><Link to={`/apply/${r.id}`}>修改</Link><Link to={`/records/${r.id}`}>查看</Link></Space> : <Link to={`/records/${r.id}`}>查看</Link>,
           },
-        ]} />
+        ] })} />
     </Card>
   );
 }

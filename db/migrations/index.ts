@@ -23,5 +23,6 @@ import * as m0022 from "./0022-unit-registrations";
 import * as m0023 from "./0023-publicity";
 import * as m0024 from "./0024-committee-meetings";
 import * as m0025 from "./0025-stage-visits";
+import * as m0026 from "./0026-large-text";
 
-export const migrations = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0013, m0014, m0015, m0016, m0018, m0019, m0020, m0021, m0022, m0023, m0024, m0025];
+export const migrations = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0013, m0014, m0015, m0016, m0018, m0019, m0020, m0021, m0022, m0023, m0024, m0025, m0026];

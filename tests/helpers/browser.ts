@@ -236,3 +236,54 @@ export async function explainingPages(people: Record<string, { h: PageHelpers }>
     throw Object.assign(e as Error, { message: `${(e as Error).message}${problems.length ? `\n${problems.join("\n")}` : ""}\n${where.join("\n")}` });
   }
 }
+
+// ---- accessibility and phone width (issue 16 items 12, 13) ----
+
+export interface AxeFinding { id: string; impact: string; help: string; nodes: string[] }
+
+/** Runs axe-core in the page (its source injected once per document); the serious and critical
+ * violations, each with up to five of its nodes (selector and what fails). */
+export async function axeViolations(page: Page): Promise<AxeFinding[]> {
+  if (!(await page.evaluate(() => "axe" in window))) {
+    const { default: axe } = await import("axe-core");
+    await page.addScriptTag({ content: axe.source });
+  }
+  return page.evaluate(async () => {
+    // Colours are measured once the page stands still (a help text fading in is not yet its colour).
+    await Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().iterations !== Infinity).map((a) => a.finished.catch(() => undefined)));
+    const axe = (window as unknown as { axe: typeof import("axe-core") }).axe;
+    const r = await axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => ({
+      id: v.id, impact: v.impact!, help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(" ")} — ${(n.failureSummary ?? "").replace(/\s+/g, " ").slice(0, 200)}`),
+    }));
+  });
+}
+
+/**
+ * What does not fit the window: the document or a table's scroll container wider than its box,
+ * and text of two or more characters laid out one character per line (a header or a button
+ * squeezed to one character's width). Empty when the page holds.
+ */
+export function layoutProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    const doc = document.documentElement;
+    if (doc.scrollWidth > doc.clientWidth) out.push(`document ${doc.scrollWidth} > ${doc.clientWidth} px wide`);
+    for (const el of document.querySelectorAll<HTMLElement>(".ant-table-content, .ant-table-body, .ant-table-container, .ant-table-wrapper")) {
+      if (el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1) out.push(`table container ${el.scrollWidth} > ${el.clientWidth} px: ${el.innerText.slice(0, 60)}`);
+    }
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const chars = [...(n.textContent ?? "").replace(/\s+/g, "")];
+      if (chars.length < 2) continue;
+      const parent = n.parentElement;
+      if (!parent || parent.closest("script, style, iframe, [aria-hidden='true']") || parent.offsetParent === null) continue;
+      const range = document.createRange();
+      range.selectNodeContents(n);
+      const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+      if (lines.size >= chars.length) out.push(`one character per line: 「${chars.join("")}」 in <${parent.tagName.toLowerCase()} class="${parent.className}">`);
+    }
+    return out;
+  });
+}

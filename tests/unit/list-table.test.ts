@@ -5,7 +5,7 @@ import { createElement } from "react";
 import { renderToString } from "react-dom/server";
 import { ConfigProvider, Table } from "antd";
 import { describe, expect, it } from "vitest";
-import { CountBadge, ListTable } from "~/components/list-table";
+import { asCards, CountBadge, ListTable } from "~/components/list-table";
 import { theme } from "~/components/theme";
 
 const rows = Array.from({ length: 3 }, (_, i) => ({ id: 100 + i, title: `业绩${i}`, n: i }));
@@ -31,7 +31,8 @@ describe("ListTable (server render)", () => {
   it("uses the wrapper, table and pagination classes of antd's own output", () => {
     const props = { rowKey: "id", dataSource: rows, columns, pagination: { current: 1, pageSize: 20, total: 3 } };
     const ours = html(createElement(ListTable<(typeof rows)[number]>, props));
-    const antd = html(createElement(Table<(typeof rows)[number]>, props));
+    // ListTable passes its props through asCards (the phone's cards): antd's Table given the same.
+    const antd = html(createElement(Table<(typeof rows)[number]>, asCards(props)));
     expect(classOf(ours, "ant-table-wrapper")).toBe(classOf(antd, "ant-table-wrapper"));
     expect(classOf(ours, "ant-pagination ")).toBe(classOf(antd, "ant-pagination "));
     expect(classOf(ours, "ant-table-row ")?.split(" ").sort()).toEqual(classOf(antd, "ant-table-row ")?.split(" ").sort());
@@ -52,6 +53,16 @@ describe("ListTable (server render)", () => {
   it("shows the empty text when there are no rows", () => {
     const s = html(createElement(ListTable<(typeof rows)[number]>, { dataSource: [], columns, locale: { emptyText: "暂无业绩" } }));
     expect(s).toContain("暂无业绩");
+  });
+
+  it("cells carry their column's title for the phone's cards, as antd's Table renders them", () => {
+    const props = { rowKey: "id", dataSource: rows, columns };
+    const ours = html(createElement(ListTable<(typeof rows)[number]>, props));
+    const antd = html(createElement(Table<(typeof rows)[number]>, asCards(props)));
+    for (const s of [ours, antd]) {
+      expect(s).toContain("table-cards");
+      for (const c of columns) if (typeof c.title === "string") expect(s).toContain(`data-label="${c.title}"`);
+    }
   });
 
   it("CountBadge is antd's count badge markup", () => {

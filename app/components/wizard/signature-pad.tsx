@@ -23,8 +23,11 @@ export function SignaturePad({ onChange, height = 200 }: { onChange: (dataUrl: s
   }, [height]);
 
   const point = (e: React.PointerEvent<HTMLCanvasElement>) => {
-    const r = e.currentTarget.getBoundingClientRect();
-    return { x: e.clientX - r.left, y: e.clientY - r.top };
+    const c = e.currentTarget;
+    const r = c.getBoundingClientRect();
+    // The pointer and the box are in the window's pixels, the drawing in the canvas's own CSS
+    // pixels: they differ when the page is zoomed (大字版 zooms <body>).
+    return { x: (e.clientX - r.left) * (c.clientWidth / r.width || 1), y: (e.clientY - r.top) * (c.clientHeight / r.height || 1) };
   };
   const down = (e: React.PointerEvent<HTMLCanvasElement>) => {
     e.currentTarget.setPointerCapture(e.pointerId);
@@ -71,7 +74,7 @@ export function SignaturePad({ onChange, height = 200 }: { onChange: (dataUrl: s
       />
       <Space style={{ marginTop: 8 }}>
         <Button onClick={clear} disabled={empty}>清除重写</Button>
-        <span style={{ color: "#8c8c8c" }}>{empty ? "请在上方虚线框内手写签名" : "已签名，可清除后重写"}</span>
+        <span style={{ color: "#595959" }}>{empty ? "请在上方虚线框内手写签名" : "已签名，可清除后重写"}</span>
       </Space>
     </div>
   );

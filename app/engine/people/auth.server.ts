@@ -202,6 +202,8 @@ export interface CurrentUser {
   role: Role;
   displayName: string | null;
   profileCompleted: boolean;
+  /** 大字版 (app/engine/people/preferences.server.ts). */
+  largeText: boolean;
 }
 
 // The root loader and the page's loader both ask for the user of the same request: look it up
@@ -224,10 +226,10 @@ export function getUser(request: Request): Promise<CurrentUser | null> {
 async function loadUser(request: Request): Promise<CurrentUser | null> {
   const id = await getUserId(request);
   if (id === null) return null;
-  const user = await getDb().models.User.findByPk(id, { attributes: ["id", "username", "role", "displayName", "profileCompletedAt", "isDemo"] });
+  const user = await getDb().models.User.findByPk(id, { attributes: ["id", "username", "role", "displayName", "profileCompletedAt", "isDemo", "largeText"] });
   // A role this install does not know (renamed in roles.ts) cannot sign in.
   if (!user || (user.isDemo && !getEnv().demoMode) || !isRole(user.role)) return null;
-  return { id: user.id, username: user.username, role: user.role, displayName: user.displayName, profileCompleted: !!user.profileCompletedAt };
+  return { id: user.id, username: user.username, role: user.role, displayName: user.displayName, profileCompleted: !!user.profileCompletedAt, largeText: user.largeText };
 }
 
 /** Safe in-app redirect target (no protocol-relative or absolute URLs). */

@@ -3,6 +3,7 @@ import { Link, useActionData } from "@remix-run/react";
 import { Alert, Button, Space, Table, Tag, Typography } from "antd";
 import { useEffect, useState } from "react";
 import { cellText } from "../../cells";
+import { asCards } from "../../list-table";
 import { Footer, ResultAlert, useNext, useStepFetcher, type ActionResult, type ClientView, type WizardCtx, type WizardFrame } from "../kit";
 
 type Category = ClientView<"achievements">["categories"][number];
@@ -33,12 +34,12 @@ function CategoryBlock({ c, ctx, post, busy }: { c: Category; ctx: WizardFrame; 
       <Table<Row> size="small" rowKey="id" pagination={rows.length > 10 ? { pageSize: 10, showTotal: (t) => `共 ${t} 条` } : false} dataSource={rows}
         locale={{ emptyText: <span>档案库中没有可提取的{c.title}。<Link to={`/archive/${c.slug}`}>去业绩档案库添加</Link></span> }}
         rowSelection={{ selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(Number)) }}
-        columns={[
+        {...asCards<Row>({ columns: [
           { title: "名称", dataIndex: "title", render: (t: string, r) => t || `（第 ${r.id} 条）` },
           ...c.columns.filter((col) => col.field !== undefined).slice(0, 3).map((col) => ({ title: col.title, key: col.field, render: (_: unknown, r: Row) => cellText(r.data?.[col.field], col.schema, col.ui) })),
           { title: "审核状态", dataIndex: "status", width: 100, render: (s: string) => <Tag color={STATUS_COLOR[s]}>{STATUS_TEXT[s] ?? s}</Tag> },
           { title: "申报状态", key: "x", width: 110, render: (_: unknown, r) => r.extracted ? <Tag color="blue">{r.stale ? "已提取（档案已变更）" : "已提取"}</Tag> : <Typography.Text type="secondary">未提取</Typography.Text> },
-        ]} />
+        ] })} />
     </section>
   );
 }

@@ -12,7 +12,7 @@ export default function Photo({ ctx }: { ctx: WizardCtx<"photo"> }) {
       <Row gutter={24}>
         <Col flex="180px">
           <div style={{ width: 148, height: 207, border: "1px solid #d9d9d9", display: "flex", alignItems: "center", justifyContent: "center", background: "#fafafa" }}>
-            {v.photo ? <img src={v.photo.url} alt="证件照预览" width={148} height={207} style={{ objectFit: "cover" }} /> : <span style={{ color: "#8c8c8c" }}>尚未上传</span>}
+            {v.photo ? <img src={v.photo.url} alt="证件照预览" width={148} height={207} style={{ objectFit: "cover" }} /> : <span style={{ color: "#595959" }}>尚未上传</span>}
           </div>
         </Col>
         <Col flex="auto">
