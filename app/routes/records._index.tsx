@@ -66,7 +66,7 @@ export default function Records() {
         <Select aria-label="状态" value={status ?? ""} style={{ width: 160 }} onChange={(v) => go({ status: v || null, page: null })}
           options={[{ value: "", label: "全部" }, ...Object.entries(STATUS_FILTER).map(([value, label]) => ({ value, label }))]} />
       </Space>
-      <Table rowKey="id" dataSource={rows} scroll={{ x: "max-content" }}
+      <Table rowKey="id" dataSource={rows}
         locale={{ emptyText: <Empty description={<span>还没有申报记录。可在“职称评审申报”等菜单中选择申报计划，点击【马上申报】开始。</span>} /> }}
         pagination={listPagination({ page, pageSize, total }, go, (n) => `共 ${n} 条申报记录`)}
         {...asCards<(typeof rows)[number]>({ columns: [
