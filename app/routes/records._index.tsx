@@ -74,11 +74,17 @@ export default function Records() {
           { title: "申报计划", dataIndex: "planName" },
           { title: "申报类型", dataIndex: "typeName" },
           { title: "提交时间", dataIndex: "submittedAt", render: time },
-          { title: "状态", dataIndex: "statusLabel", render: (v: string, r) => <Tag color={({ draft: "default", returned: "warning", approved: "success", rejected: "error" } as Record<string, string>)[r.status] ?? "processing"}>{v}</Tag> },
-          { title: "公示", dataIndex: "publicity", width: 200, render: (v: string | null) => v ?? "—" },
+          // The 公示 period and outcome under the state: a column of its own squeezed the list past 1280 px.
+          { title: "状态", dataIndex: "statusLabel", render: (v: string, r) => (
+            <>
+              <Tag color={({ draft: "default", returned: "warning", approved: "success", rejected: "error" } as Record<string, string>)[r.status] ?? "processing"}>{v}</Tag>
+              {r.publicity ? <div><Typography.Text type="secondary">公示：{r.publicity}</Typography.Text></div> : null}
+            </>
+          ) },
           { title: "下一步", dataIndex: "next" },
           {
-            title: "操作", key: "op", render: (_: unknown, r) => r.status === "draft" ? (
+            // Links never break inside (「继续申报」 read one character per line when the columns were squeezed).
+            title: "操作", key: "op", onCell: () => ({ style: { whiteSpace: "nowrap" } }), render: (_: unknown, r) => r.status === "draft" ? (
               <Space>
                 <Link to={`/apply/${r.id}`}>继续申报</Link>
                 <Popconfirm title="放弃这份草稿？已填写的内容将被删除" okText="放弃草稿" cancelText="取消"

@@ -136,12 +136,13 @@ describe("the stage cannot be left before the end", () => {
     const end = addDays(today, 14);
     await enterPublicityPeriod(db, staff.unit, id, { start: today, end, version: await version(id) });
     const endCn = `${end.slice(0, 4)}年${Number(end.slice(5, 7))}月${Number(end.slice(8))}日`;
-    for (const p of [
-      recordPublicityOutcome(db, staff.unit, id, { outcome: "none", version: await version(id) }),
-      decideApplication(db, staff.unit, id, "approve", "", await version(id)),
-      batchApprove(db, staff.unit, [{ id, version: await version(id) }]),
+    // One at a time: started together, a refusal could land before it is awaited (an unhandled rejection).
+    for (const attempt of [
+      async () => recordPublicityOutcome(db, staff.unit, id, { outcome: "none", version: await version(id) }),
+      async () => decideApplication(db, staff.unit, id, "approve", "", await version(id)),
+      async () => batchApprove(db, staff.unit, [{ id, version: await version(id) }]),
     ]) {
-      const e = await refusal(p);
+      const e = await refusal(attempt());
       expect(e.status).toBe(409);
       expect(e.message).toContain(`公示期至 ${endCn} 结束`);
     }

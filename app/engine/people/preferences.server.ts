@@ -25,13 +25,13 @@ export async function largeTextFor(request: Request, user: CurrentUser | null): 
  * Turns 大字版 on or off (the form's `largeText` is "1" or "0"; anything else is refused with a
  * Chinese message and nothing changes). Returns where to go back to and the Set-Cookie header.
  */
-export async function setLargeText(db: Db, request: Request, user: CurrentUser | null, form: FormData):
+export async function setLargeText(db: Db, request: Request, user: CurrentUser | null, form: Record<string, unknown>):
   Promise<{ ok: true; to: string; setCookie: string } | { ok: false; error: string }> {
-  const value = form.get("largeText");
+  const value = form.largeText;
   if (value !== "1" && value !== "0") return { ok: false, error: "大字版设置无效，请刷新页面后重试" };
   const on = value === "1";
   if (user) await db.models.User.update({ largeText: on }, { where: { id: user.id } });
   // The cookie too: after 退出登录 the page keeps the size the person last chose.
   const setCookie = on ? await largeTextCookie().serialize(1) : await largeTextCookie().serialize("", { maxAge: 0 });
-  return { ok: true, to: safeRedirect(form.get("redirectTo")), setCookie };
+  return { ok: true, to: safeRedirect(typeof form.redirectTo === "string" ? form.redirectTo : null), setCookie };
 }
