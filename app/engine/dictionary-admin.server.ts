@@ -8,6 +8,7 @@
 // Values travel in two shapes: "values" (ids and arrays, what the edit form posts) and "cells"
 // (human text, what CSV/Excel hold and the list shows): a reference is its title, a list is its
 // items joined by "；", a child row is "父/子".
+import { XLSX_TYPE } from "./file-storage.server";
 import ExcelJS from "exceljs";
 import { Op, QueryTypes, type Transaction, type WhereOptions } from "sequelize";
 import { TITLE_LEVELS } from "../../db/models";
@@ -470,7 +471,7 @@ export async function exportFile(db: Db, key: string, format: "csv" | "xlsx") {
   ws.getRow(1).font = { bold: true };
   ws.columns.forEach((c) => { c.width = 24; });
   const body = Buffer.from(await wb.xlsx.writeBuffer());
-  return { filename, contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body };
+  return { filename, contentType: XLSX_TYPE, body };
 }
 
 export const MAX_IMPORT_BYTES = 5_000_000;

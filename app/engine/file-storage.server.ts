@@ -105,6 +105,15 @@ export function contentDisposition(name: string, mimeType: string) {
   return `${inline ? "inline" : "attachment"}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
+export const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/** A generated workbook as a download (exports, the 表决票 template): never cached. */
+export function xlsxResponse(f: { body: ConstructorParameters<typeof Response>[0]; filename: string }) {
+  return new Response(f.body, {
+    headers: { "Content-Type": XLSX_TYPE, "Content-Disposition": contentDisposition(f.filename, "application/octet-stream"), "Cache-Control": "no-store" },
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Type detection (magic bytes)
 

@@ -2,7 +2,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { exportQueue, queueFiltersFrom } from "~/engine/workflow/review.server";
 import { requireMay } from "~/engine/people/auth.server";
-import { contentDisposition } from "~/engine/file-storage.server";
+import { xlsxResponse } from "~/engine/file-storage.server";
 import { getDb } from "~/utils/db.server";
 import { UserError } from "~/engine/errors";
 import { listParams } from "~/utils/pagination";
@@ -12,13 +12,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   try {
     const f = await exportQueue(getDb(), user, queueFiltersFrom(url, { ...listParams(url), offset: 0, pageSize: 0 }));
-    return new Response(f.body, {
-      headers: {
-        "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "Content-Disposition": contentDisposition(f.filename, "application/octet-stream"),
-        "Cache-Control": "no-store",
-      },
-    });
+    return xlsxResponse(f);
   } catch (e) {
     if (e instanceof UserError) return new Response(e.message, { status: e.status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
     throw e;
