@@ -194,7 +194,12 @@ describe("申报类型管理 start to end: 专业技术人才职称考核认定"
     // A data field is a click away: it goes in at the cursor.
     await h.page.$eval(box, (t) => { const el = t as HTMLTextAreaElement; el.focus(); el.setSelectionRange(el.value.length, el.value.length); });
     await clickNamed(h, ".template-fields .ant-tag", "application.number");
-    await h.page.waitForFunction((sel) => (document.querySelector(sel) as HTMLTextAreaElement).value.endsWith("{{application.number}}"), {}, box);
+    // The editor then focuses the text box a frame later, which scrolls the page: wait for that,
+    // or 【检查】 moves between being measured and being clicked (seen under CI load).
+    await h.page.waitForFunction((sel) => {
+      const t = document.querySelector(sel) as HTMLTextAreaElement;
+      return t.value.endsWith("{{application.number}}") && document.activeElement === t && t.selectionStart === t.value.length;
+    }, {}, box);
     await h.clickButton("检查");
     await h.waitForText("main .template-checked", "检查通过");
     await h.clickButton("预览");

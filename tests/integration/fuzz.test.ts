@@ -470,7 +470,7 @@ async function restoreActors() {
 async function login(role: Role, username: string) {
   const c = new Client(server.url);
   const res = await c.login(username, PASSWORD);
-  expect(res.status).toBe(302);
+  expect(res.status, `login as ${username}: ${server.logs().slice(-3000)}`).toBe(302);
   const user = (await db.models.User.findOne({ where: { username }, raw: true }))!;
   const session = plain(await db.models.Session.findOne({ where: { userId: user.id }, order: [["createdAt", "DESC"]] }))! as unknown as Record<string, unknown>;
   const scopes = (await db.models.UserScope.findAll({ where: { userId: user.id }, order: [["id", "ASC"]], raw: true })).map((s) => ({ kind: s.kind, refId: s.refId }));
