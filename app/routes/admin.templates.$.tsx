@@ -6,6 +6,7 @@ import { json, redirect } from "@remix-run/node";
 import { Link, useFetcher, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Alert, Button, Card, Input, Modal, Space, Tag, Typography } from "antd";
 import { useEffect, useRef, useState } from "react";
+import { flushSync } from "react-dom";
 import { requireMay } from "~/engine/people/auth.server";
 import { checkTemplate, isTemplateId, publishTemplate, templateEditor } from "~/engine/template-admin.server";
 import { getDb } from "~/utils/db.server";
@@ -71,8 +72,11 @@ function TemplateEditor({ data }: { data: ReturnType<typeof useLoaderData<typeof
     const el = box.current;
     const at = el ? el.selectionStart : source.length;
     const end = el ? el.selectionEnd : source.length;
-    setSource(source.slice(0, at) + text + source.slice(end));
-    requestAnimationFrame(() => { el?.focus(); el?.setSelectionRange(at + text.length, at + text.length); });
+    // Rendered at once, so the caret goes after the insertion in this same click (a frame later
+    // the page would scroll under the pointer).
+    flushSync(() => setSource(source.slice(0, at) + text + source.slice(end)));
+    el?.focus();
+    el?.setSelectionRange(at + text.length, at + text.length);
   };
   const runPreview = async () => {
     setPreview({ busy: true });
