@@ -69,20 +69,34 @@ function open(target: DbTarget): Sequelize {
     dialectModule: sqlite3,
     storage: target.sqlitePath,
     logging,
-    // One connection: SQLite serialises writers anyway, and one connection makes the
-    // WAL/busy-timeout pragmas below apply to every query.
-    pool: { max: 1, min: 1, idle: 60_000 },
     retry: { max: 5, match: [/SQLITE_BUSY/] },
     // BEGIN IMMEDIATE: a transaction takes the write lock up front and waits (busy_timeout) for
     // another writer, instead of failing with SQLITE_BUSY when it upgrades from read to write.
     transactionType: Transaction.TYPES.IMMEDIATE,
   });
-  sequelize.addHook("afterConnect", async (conn: unknown) => {
-    const db = conn as sqlite3.Database;
-    await new Promise<void>((resolve, reject) =>
-      db.exec("PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;", (e) => (e ? reject(e) : resolve())),
-    );
-  });
+  return withPragmas(sequelize);
+}
+
+const PRAGMAS = "PRAGMA busy_timeout=5000; PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;";
+
+/**
+ * Every SQLite connection gets its pragmas before its first query. Sequelize's SQLite driver opens
+ * its own connections (one shared, one per transaction) and never runs the afterConnect hook,
+ * so a hook left the file in rollback-journal mode with sqlite3's 1 s busy timeout: under load a
+ * reader blocked a writer past it and a login answered 500 (SQLITE_BUSY). busy_timeout goes first,
+ * so the journal-mode change itself waits for another process's lock instead of failing.
+ */
+function withPragmas(sequelize: Sequelize) {
+  const manager = sequelize.connectionManager as unknown as { getConnection(o?: object): Promise<sqlite3.Database> };
+  const getConnection = manager.getConnection.bind(manager);
+  const ready = new WeakMap<sqlite3.Database, Promise<void>>();
+  manager.getConnection = async (o) => {
+    const conn = await getConnection(o);
+    let p = ready.get(conn);
+    if (!p) ready.set(conn, (p = new Promise<void>((resolve, reject) => conn.exec(PRAGMAS, (e) => (e ? reject(e) : resolve())))));
+    await p;
+    return conn;
+  };
   return sequelize;
 }
 
