@@ -79,7 +79,7 @@ export function DictionaryDeclarationEditor(props: {
                 <Space wrap>
                   <InputNumber aria-label={`第 ${i + 1} 列最大长度`} min={1} max={2000} value={c.maxLength} onChange={(v) => setColumn(i, { maxLength: v ?? undefined })} />
                   <Select aria-label={`第 ${i + 1} 列可选值`} mode="tags" value={c.options ?? []} placeholder="可选值（输入后回车；不填则不限）" style={{ width: 240 }}
-                    open={false} tokenSeparators={["，", ","]}
+                    tokenSeparators={["，", ","]}
                     onChange={(v: string[]) => setColumn(i, { options: [...new Set(v.map((x) => x.trim()).filter(Boolean))] })} />
                 </Space>
               ) : c.type === "ref" ? (
