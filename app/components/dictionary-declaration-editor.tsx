@@ -1,6 +1,6 @@
 // 字典定义 (【新建字典】 and 【编辑字典定义】): id, 名称, the columns (列名, 标题, 类型, 最大长度 and
-// 可选值 of a text column, 必填, 引用的字典), 关键列, 标题列 and 搜索列. Client-safe; the server checks everything again
-// (app/engine/dictionary-declaration.server.ts) and answers problems located on these terms.
+// 可选值 of a text column, 必填, 引用的字典), 关键列, 标题列 and 搜索列. Client-safe; the server checks
+// everything again (app/engine/dictionary-declaration.server.ts) and answers problems located on these terms.
 import { Alert, Button, Card, Checkbox, Form, Input, InputNumber, Select, Space, Table, Typography } from "antd";
 import { useState } from "react";
 

@@ -1,6 +1,6 @@
 // 【新建字典】 and 【编辑字典定义】: an administrator declares a dictionary in the browser (id, 名称,
-// columns of the simple kinds — text (with an optional fixed list of values), date, int, ref —, which column is the key and which names a row,
-// which columns are searched). The declaration becomes a dictionary definition published through
+// columns of the simple kinds — text (with an optional fixed list of values), date, int, ref —,
+// which column is the key and which names a row, which columns are searched). The declaration becomes a dictionary definition published through
 // the one lifecycle publisher (app/engine/definitions), exactly like a file in dictionaries/: the
 // meta-schema and the dictionary kind's checks decide what is valid (admin input: the untrusted
 // rules of the kind), and the kind's afterPublish creates the rows' table or adds new columns.
