@@ -1,10 +1,10 @@
-// 字典定义 (【新建字典】 and 【编辑字典定义】): id, 名称, the columns (列名, 标题, 类型, 最大长度, 必填,
-// 引用的字典), 关键列, 标题列 and 搜索列. Client-safe; the server checks everything again
-// (app/engine/dictionary-declaration.server.ts) and answers problems located on these terms.
+// 字典定义 (【新建字典】 and 【编辑字典定义】): id, 名称, the columns (列名, 标题, 类型, 最大长度 and
+// 可选值 of a text column, 必填, 引用的字典), 关键列, 标题列 and 搜索列. Client-safe; the server checks
+// everything again (app/engine/dictionary-declaration.server.ts) and answers problems located on these terms.
 import { Alert, Button, Card, Checkbox, Form, Input, InputNumber, Select, Space, Table, Typography } from "antd";
 import { useState } from "react";
 
-export interface EditorColumn { name: string; label: string; type: string; required?: boolean; maxLength?: number; ref?: string }
+export interface EditorColumn { name: string; label: string; type: string; required?: boolean; maxLength?: number; options?: string[]; ref?: string }
 export interface EditorDeclaration { id: string; label: string; columns: EditorColumn[]; key: string; title?: string; search: string[] }
 export interface EditorResult { ok: false; problems?: string[]; error?: string }
 
@@ -70,13 +70,18 @@ export function DictionaryDeclarationEditor(props: {
               title: "类型", key: "type",
               render: (_: unknown, c: EditorColumn, i: number) => (
                 <Select aria-label={`第 ${i + 1} 列类型`} value={c.type} options={props.types} style={{ width: 120 }}
-                  onChange={(type: string) => setColumn(i, { type, maxLength: type === "text" ? c.maxLength ?? 128 : undefined, ref: type === "ref" ? c.ref : undefined })} />
+                  onChange={(type: string) => setColumn(i, { type, maxLength: type === "text" ? c.maxLength ?? 128 : undefined, options: type === "text" ? c.options : undefined, ref: type === "ref" ? c.ref : undefined })} />
               ),
             },
             {
-              title: "最大长度 / 引用的字典", key: "more",
+              title: "最大长度、可选值 / 引用的字典", key: "more",
               render: (_: unknown, c: EditorColumn, i: number) => c.type === "text" ? (
-                <InputNumber aria-label={`第 ${i + 1} 列最大长度`} min={1} max={2000} value={c.maxLength} onChange={(v) => setColumn(i, { maxLength: v ?? undefined })} />
+                <Space wrap>
+                  <InputNumber aria-label={`第 ${i + 1} 列最大长度`} min={1} max={2000} value={c.maxLength} onChange={(v) => setColumn(i, { maxLength: v ?? undefined })} />
+                  <Select aria-label={`第 ${i + 1} 列可选值`} mode="tags" value={c.options ?? []} placeholder="可选值（输入后回车；不填则不限）" style={{ width: 240 }}
+                    tokenSeparators={["，", ","]}
+                    onChange={(v: string[]) => setColumn(i, { options: [...new Set(v.map((x) => x.trim()).filter(Boolean))] })} />
+                </Space>
               ) : c.type === "ref" ? (
                 <Select aria-label={`第 ${i + 1} 列引用的字典`} value={c.ref} placeholder="请选择字典" style={{ width: 160 }}
                   options={props.dictionaries.filter((x) => x.id !== d.id).map((x) => ({ value: x.id, label: x.label }))} onChange={(ref: string) => setColumn(i, { ref })} />
@@ -102,7 +107,7 @@ export function DictionaryDeclarationEditor(props: {
           </Form.Item>
           <Form.Item label="搜索列（按关键字查找时搜索的文本列）" required>
             <Select aria-label="搜索列" mode="multiple" value={d.search} onChange={(search: string[]) => set({ search })}
-              options={columnOptions.filter((o) => d.columns.find((c) => c.name === o.value)?.type === "text")} />
+              options={columnOptions.filter((o) => ["text", "date"].includes(d.columns.find((c) => c.name === o.value)?.type ?? ""))} />
           </Form.Item>
         </Form>
       </Card>

@@ -11,7 +11,7 @@ import { singleton } from "~/utils/singleton.server";
 import { UserError } from "~/engine/errors";
 import { sameValueBranches } from "./schema-compile";
 import { getDefinition } from "./definitions/lifecycle.server";
-import { dictionaryKind, refTarget, titleColumn, type DictionaryColumn, type DictionaryDefinition } from "./definitions/kinds/dictionary.server";
+import { DATE_WIDTH, dictionaryKind, refTarget, titleColumn, type DictionaryColumn, type DictionaryDefinition } from "./definitions/kinds/dictionary.server";
 
 export type { DictionaryColumn, DictionaryDefinition };
 
@@ -63,6 +63,7 @@ function columnAttribute(db: Db, c: DictionaryColumn): ModelAttributeColumnOptio
   const J = db.sequelize.getDialect() === "postgres" ? DataTypes.JSONB : DataTypes.JSON;
   switch (c.type) {
     case "text": return { type: DataTypes.STRING(c.maxLength ?? 255), allowNull: !c.required };
+    case "date": return { type: DataTypes.STRING(DATE_WIDTH), allowNull: !c.required };
     case "creditCode": return { type: DataTypes.STRING(18), allowNull: !c.required };
     case "pinyin-initials": return { type: DataTypes.STRING(128), allowNull: false, defaultValue: "" };
     case "pinyin-full": return { type: DataTypes.STRING(512), allowNull: false, defaultValue: "" };

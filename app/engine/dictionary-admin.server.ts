@@ -22,6 +22,7 @@ import {
   type DictionaryColumn, type DictionaryDefinition, type DictRow, type RefTables,
 } from "./dictionaries.server";
 import { pinyinKeys } from "./pinyin";
+import { isCalendarDay } from "./working-days";
 import { SCOPE_KIND_IDS, scopeKind } from "./people/roles";
 import { bodyNumber, bodyText } from "~/utils/body-values";
 
@@ -96,6 +97,15 @@ export async function listRows(db: Db, key: string, p: { q: string; offset: numb
 const scalarText = (v: unknown) => (typeof v === "number" || typeof v === "boolean" ? String(v) : bodyText(v));
 const LIST_TYPES = ["refs", "levels", "children"];
 
+/** A refused value quoted in a message: short enough for any input. */
+const quoted = (s: string) => `「${s.length > 20 ? `${s.slice(0, 20)}…` : s}」`;
+
+/** Why `s` is not a date a date column takes (YYYY-MM-DD, a day that exists), or null. Never guessed: 2026-1-1 or 2026/10/01 is refused, not read as some day. */
+export function dateProblem(label: string, s: string): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return `${label}应为 2026-10-01 这样的格式（填写的是${quoted(s)}）`;
+  return isCalendarDay(s) ? null : `${label}${quoted(s)}不存在（没有这一天）`;
+}
+
 /** Checks and normalises posted values; returns errors per field label. */
 export function normalise(d: DictionaryDefinition, input: Values, refs: RefTables): { values: Values; errors: string[] } {
   const values: Values = {};
@@ -119,6 +129,14 @@ export function normalise(d: DictionaryDefinition, input: Values, refs: RefTable
         const s = scalarText(raw).trim();
         if (!s && f.required) errors.push(`${label}不能为空`);
         else if (f.maxLength && s.length > f.maxLength) errors.push(`${label}不能超过 ${f.maxLength} 个字符`);
+        else if (s && f.options && !f.options.includes(s)) errors.push(`${label}${quoted(s)}不是可选的值（可选：${f.options.join("、")}）`);
+        values[f.name] = s || null;
+        break;
+      }
+      case "date": {
+        const s = scalarText(raw).trim();
+        const problem = s ? dateProblem(label, s) : f.required ? `${label}不能为空` : null;
+        if (problem) errors.push(problem);
         values[f.name] = s || null;
         break;
       }
@@ -477,6 +495,14 @@ export async function exportFile(db: Db, key: string, format: "csv" | "xlsx") {
 export const MAX_IMPORT_BYTES = 5_000_000;
 const MAX_IMPORT_ROWS = 20_000;
 
+/** A cell as text; a date cell (exceljs gives a Date at UTC midnight of the day shown) as YYYY-MM-DD, not its JavaScript toString. */
+function cellText(cell: ExcelJS.Cell): string {
+  const v = cell.value;
+  const day = v instanceof Date ? v : v && typeof v === "object" && "result" in v && v.result instanceof Date ? v.result : null;
+  if (day) return Number.isNaN(day.getTime()) ? "" : day.toISOString().slice(0, 10);
+  return cell.text ?? "";
+}
+
 async function readTable(buf: Buffer, filename: string): Promise<{ line: number; cells: string[] }[]> {
   const isZip = buf.length > 4 && buf[0] === 0x50 && buf[1] === 0x4b;
   if (isZip) {
@@ -492,7 +518,7 @@ async function readTable(buf: Buffer, filename: string): Promise<{ line: number;
     const out: { line: number; cells: string[] }[] = [];
     ws.eachRow({ includeEmpty: false }, (row, n) => {
       const cells: string[] = [];
-      for (let i = 1; i <= row.cellCount; i++) cells.push(row.getCell(i).text ?? "");
+      for (let i = 1; i <= row.cellCount; i++) cells.push(cellText(row.getCell(i)));
       if (cells.some((c) => c.trim() !== "")) out.push({ line: n, cells });
     });
     return out;

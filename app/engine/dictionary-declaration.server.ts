@@ -1,6 +1,6 @@
 // 【新建字典】 and 【编辑字典定义】: an administrator declares a dictionary in the browser (id, 名称,
-// columns of the simple kinds — text, int, ref —, which column is the key and which names a row,
-// which columns are searched). The declaration becomes a dictionary definition published through
+// columns of the simple kinds — text (with an optional fixed list of values), date, int, ref —,
+// which column is the key and which names a row, which columns are searched). The declaration becomes a dictionary definition published through
 // the one lifecycle publisher (app/engine/definitions), exactly like a file in dictionaries/: the
 // meta-schema and the dictionary kind's checks decide what is valid (admin input: the untrusted
 // rules of the kind), and the kind's afterPublish creates the rows' table or adds new columns.
@@ -17,7 +17,7 @@ import { declaredDictionaryIds, listDictionaries } from "./dictionaries.server";
 export { ADMIN_COLUMN_TYPES, COLUMN_TYPE_LABELS };
 
 /** One column as the 字典定义 page edits it. */
-export interface DeclaredColumn { name: string; label: string; type: string; required?: boolean; maxLength?: number; ref?: string }
+export interface DeclaredColumn { name: string; label: string; type: string; required?: boolean; maxLength?: number; options?: string[]; ref?: string }
 
 /** A dictionary as the 字典定义 page edits it. */
 export interface Declaration {
@@ -41,7 +41,7 @@ export const isFileDictionary = (id: string) => declaredDictionaryIds().has(id);
 export function declarationOf(d: DictionaryDefinition): Declaration {
   return {
     id: d.id, label: d.label, key: d.key, title: d.title ?? d.key, search: [...d.search],
-    columns: d.columns.map((c) => ({ name: c.name, label: c.label ?? c.name, type: c.type, required: !!c.required, maxLength: c.maxLength, ref: c.ref })),
+    columns: d.columns.map((c) => ({ name: c.name, label: c.label ?? c.name, type: c.type, required: !!c.required, maxLength: c.maxLength, options: c.options, ref: c.ref })),
   };
 }
 
@@ -62,6 +62,8 @@ export function definitionOf(input: unknown, o: { position: number }): Record<st
       if (c.required === true || (c.name === key && key !== undefined)) col.required = true;
       if (c.name === key && key !== undefined) col.unique = true;
       if (c.type === "text" && c.maxLength !== undefined && c.maxLength !== null && c.maxLength !== "") col.maxLength = c.maxLength;
+      // No options (an empty list) is any text.
+      if (c.type === "text" && c.options !== undefined && c.options !== null && !(Array.isArray(c.options) && c.options.length === 0)) col.options = c.options;
       if (c.type === "ref") col.ref = c.ref;
       return col;
     })
@@ -75,7 +77,7 @@ export function definitionOf(input: unknown, o: { position: number }): Record<st
 
 const FIELD_NAMES: Record<string, string> = {
   id: "编号", label: "名称", key: "关键列", title: "标题列", search: "搜索列", columns: "列", table: "表名",
-  name: "列名", type: "类型", maxLength: "最大长度", required: "必填", ref: "引用的字典",
+  name: "列名", type: "类型", maxLength: "最大长度", options: "可选值", required: "必填", ref: "引用的字典",
 };
 const ID_HINT = "编号应以小写字母开头，只含小写字母、数字和连字符（2–48 个字符），例如 funding-sources";
 const NAME_HINT = "列名应以小写字母开头，只含字母和数字，例如 shortName";

@@ -69,15 +69,20 @@ export function shanghaiDay(now: Date = new Date()): string {
   return SHANGHAI.format(now);
 }
 
+/** A holiday-calendar row's kind (the 类型 column's options in dictionaries/holidays.json). */
+export const HOLIDAY_KIND = "法定节假日";
+export const WORKDAY_KIND = "调休上班日";
 
-/** Rows of a holiday-calendar dictionary → the calendar: a row whose kind says 上班 is a 调休上班日,
- * any other a 法定节假日; rows whose date is not a real YYYY-MM-DD day are left out. */
+/** Rows of a holiday-calendar dictionary → the calendar: kind 调休上班日 is a working day, 法定节假日
+ * a day off; rows whose date is not a real YYYY-MM-DD day are left out. A kind typed before the
+ * column had fixed options (version 1) is still read: one saying 上班 is a working day, any other a day off. */
 export function calendarOf(rows: ReadonlyArray<{ date?: unknown; kind?: unknown }>): HolidayCalendar {
   const holidays = new Set<string>();
   const workdays = new Set<string>();
   for (const r of rows) {
     if (!isCalendarDay(r.date)) continue;
-    (typeof r.kind === "string" && r.kind.includes("上班") ? workdays : holidays).add(r.date);
+    const working = r.kind === WORKDAY_KIND || (r.kind !== HOLIDAY_KIND && typeof r.kind === "string" && r.kind.includes("上班"));
+    (working ? workdays : holidays).add(r.date);
   }
   return { holidays, workdays };
 }

@@ -3,7 +3,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData, useRevalidator } from "@remix-run/react";
-import { Alert, Button, Card, Form as AntForm, Input, InputNumber, Modal, Popconfirm, Select, Space, Table, Typography, Upload } from "antd";
+import { Alert, Button, Card, DatePicker, Form as AntForm, Input, InputNumber, Modal, Popconfirm, Select, Space, Table, Typography, Upload } from "antd";
+import dayjs from "dayjs";
 import { useState } from "react";
 import { listPagination, useListQuery } from "~/components/use-list-query";
 import { createRow, deleteRow, listRows, TITLE_LEVELS, updateRow } from "~/engine/dictionary-admin.server";
@@ -15,6 +16,7 @@ import { handleUserErrors, notFound, readBody } from "~/utils/http.server";
 import { UserError } from "~/engine/errors";
 import { listParams } from "~/utils/pagination";
 import { bodyId } from "~/utils/body-values";
+import { isCalendarDay } from "~/engine/working-days";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.label ?? "字典"} - 字典管理` }];
 
@@ -31,7 +33,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const d = await dictParam(params.dict);
   const p = listParams(new URL(request.url));
   const { rows, total, refs } = await listRows(getDb(), d.id, p);
-  const fields = editableColumns(d).map((c) => ({ name: c.name, label: c.label ?? c.name, type: c.type, required: !!c.required, ref: c.ref, help: c.help }));
+  const fields = editableColumns(d).map((c) => ({ name: c.name, label: c.label ?? c.name, type: c.type, required: !!c.required, ref: c.ref, help: c.help, options: c.options }));
   return json({ key: d.id, label: d.label, title: titleColumn(d), declaredHere: !isFileDictionary(d.id), fields, versioned: !!d.optimisticLock, rows, total, refs, levels: [...TITLE_LEVELS], page: p.page, pageSize: p.pageSize, q: p.q });
 }
 
@@ -87,7 +89,8 @@ export default function AdminDictionary() {
     const init: Record<string, unknown> = {};
     for (const f of fields) {
       const v = r === "new" ? undefined : r[f.name];
-      init[f.name] = f.type === "children" ? ((v as string[]) ?? []).join("\n") : v ?? undefined;
+      // A date the picker cannot show (typed before the column was a date column) is left empty to be picked again.
+      init[f.name] = f.type === "children" ? ((v as string[]) ?? []).join("\n") : f.type === "date" ? (isCalendarDay(v) ? dayjs(v) : undefined) : v ?? undefined;
     }
     form.setFieldsValue(init);
   };
@@ -95,15 +98,25 @@ export default function AdminDictionary() {
   const save = async () => {
     const raw = form.getFieldsValue();
     const values: Record<string, unknown> = {};
-    for (const f of fields) values[f.name] = f.type === "children" ? String(raw[f.name] ?? "").split(/\n/).map((s) => s.trim()).filter(Boolean) : raw[f.name] ?? null;
+    for (const f of fields) {
+      const v = raw[f.name];
+      values[f.name] = f.type === "children" ? String(v ?? "").split(/\n/).map((s) => s.trim()).filter(Boolean) : f.type === "date" ? (v ? dayjs(v).format("YYYY-MM-DD") : null) : v ?? null;
+    }
     const ok = editing === "new"
       ? await post({ intent: "create", values })
       : await post({ intent: "update", id: (editing as Row).id, version: (editing as Row).version, values });
     if (ok) { setEditing(null); setNotice("已保存"); }
   };
 
+  const staleDate = (f: (typeof fields)[number]) => {
+    const v = editing && editing !== "new" ? editing[f.name] : null;
+    return f.type === "date" && v && !isCalendarDay(v) ? `原值「${String(v)}」不是有效日期，请重新选择` : null;
+  };
+
   const input = (f: (typeof fields)[number]) => {
     if (f.type === "int") return <InputNumber style={{ width: "100%" }} />;
+    if (f.type === "date") return <DatePicker format="YYYY-MM-DD" placeholder="请选择日期" style={{ width: "100%" }} />;
+    if (f.options) return <Select allowClear placeholder="请选择" options={f.options.map((o) => ({ value: o, label: o }))} />;
     if (f.type === "children") return <Input.TextArea rows={6} />;
     if (f.type === "levels") return <Select mode="multiple" options={levels.map((l) => ({ value: l, label: l }))} />;
     if (f.type === "ref" || f.type === "refs") {
@@ -177,7 +190,7 @@ export default function AdminDictionary() {
         {error && editing ? <Alert type="error" showIcon title={error} role="alert" style={{ marginBottom: 16 }} /> : null}
         <AntForm form={form} layout="vertical" preserve={false}>
           {fields.map((f) => (
-            <AntForm.Item key={f.name} name={f.name} label={f.label} required={f.required} extra={f.help}>
+            <AntForm.Item key={f.name} name={f.name} label={f.label} required={f.required} extra={staleDate(f) ?? f.help}>
               {input(f)}
             </AntForm.Item>
           ))}

@@ -5,11 +5,9 @@
 // so an administrator's edits (and deletions) are never undone on the next start.
 import type { Db } from "../../app/utils/db.server";
 import { findDictionary, rowModel } from "../../app/engine/dictionaries.server";
-import { addDays } from "../../app/engine/working-days";
+import { addDays, HOLIDAY_KIND as OFF, WORKDAY_KIND as WORK } from "../../app/engine/working-days";
 
 export const HOLIDAY_DICTIONARY = "holidays";
-const OFF = "法定节假日";
-const WORK = "调休上班日";
 
 type Row = { date: string; kind: string; name: string };
 const span = (from: string, days: number, name: string): Row[] => Array.from({ length: days }, (_, i) => ({ date: addDays(from, i), kind: OFF, name }));

@@ -1,7 +1,9 @@
 // 字典管理 → 【新建字典】 in real Chromium against the built server on a fresh SQLite database: the
 // admin declares 研究领域 (its default 名称 column is the key), is taken to the new dictionary, adds
 // two rows with 新增, and the form designer's 字典选择 field offers it; picking it writes the
-// x-dictionary reference and the preview's search picker finds a row by keyword. Every wait is on page state.
+// x-dictionary reference and the preview's search picker finds a row by keyword; 节假日's edit form
+// picks a day with a DatePicker and a 类型 from its list, and 新建字典 declares 可选值 and a 日期
+// column. Every wait is on page state.
 import os from "node:os";
 import path from "node:path";
 import type { Browser } from "puppeteer-core";
@@ -118,5 +120,49 @@ describe("字典管理：新建字典 → 新增两行 → 表单设计器可选
     await adm.pickOption("人工智能");
     await adm.page.waitForFunction(() => (document.querySelector("#root_field3")?.closest(".ant-select") as HTMLElement | null)?.innerText.includes("人工智能"));
     await noEnglish(adm.page, "表单设计器");
+  }, STEP);
+
+  it("节假日 offers a date picker and the two kinds: a day picked is stored as YYYY-MM-DD", async () => {
+    await adm.open(`${server.url}/admin/dictionaries/holidays`);
+    await adm.waitForText("main h3", "节假日");
+    await adm.hydrated();
+    await adm.clickButton("新增");
+    await openModal();
+    const modal = ".ant-modal-wrap:not([style*='display: none'])";
+    await adm.page.waitForSelector(`${modal} input#date`, { visible: true });
+    await adm.typeDate("date", "2027-10-11");
+    await adm.page.click(`${modal} .ant-select:has(input#kind)`);
+    await adm.pickOption("调休上班日");
+    await adm.fill(`${modal} input#name`, "国庆节调休上班");
+    await noEnglish(adm.page, "节假日编辑");
+    await adm.clickButton("保存", modal);
+    await adm.waitForText("main .ant-table-tbody", "2027-10-11");
+    const rows = await db.sequelize.query("SELECT date, kind, name FROM holidays WHERE date = '2027-10-11'", { type: "SELECT" });
+    expect(rows).toEqual([{ date: "2027-10-11", kind: "调休上班日", name: "国庆节调休上班" }]);
+  }, STEP);
+
+  it("新建字典 declares a text column with 可选值 and a 日期 column", async () => {
+    await adm.open(`${server.url}/admin/dictionaries/new`);
+    await adm.fill("input[aria-label='字典编号']", "doc-kinds");
+    await adm.fill("input[aria-label='字典名称']", "文档类别");
+    await adm.clickButton("添加列");
+    await adm.fill("input[aria-label='第 2 列列名']", "grade");
+    await adm.fill("input[aria-label='第 2 列标题']", "等级");
+    await adm.page.click("input[aria-label='第 2 列可选值']");
+    for (const v of ["甲", "乙"]) {
+      await adm.page.type("input[aria-label='第 2 列可选值']", v);
+      await adm.page.keyboard.press("Enter");
+    }
+    await adm.clickButton("添加列");
+    await adm.fill("input[aria-label='第 3 列列名']", "since");
+    await adm.fill("input[aria-label='第 3 列标题']", "起始日期");
+    await adm.page.click("main .ant-select:has(input[aria-label='第 3 列类型'])");
+    await adm.pickOption("日期");
+    await noEnglish(adm.page, "新建字典（日期、可选值）");
+    await adm.clickButton("创建字典");
+    await adm.waitForPath("/admin/dictionaries/doc-kinds");
+    const v = await db.models.DictionaryVersion.findOne({ where: { dictionaryId: "doc-kinds" }, raw: true });
+    const def = typeof v!.definition === "string" ? JSON.parse(v!.definition) : v!.definition;
+    expect(def.columns.slice(1)).toEqual([{ name: "grade", label: "等级", type: "text", maxLength: 128, options: ["甲", "乙"] }, { name: "since", label: "起始日期", type: "date" }]);
   }, STEP);
 });

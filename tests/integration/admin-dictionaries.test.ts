@@ -2,7 +2,8 @@
 // declares 经费来源 (text, int and ref columns, a key, a title and search columns) — published by
 // the definitions publisher with its table created, no migration —; invalid declarations are
 // refused with located Chinese messages and store nothing; a stale edit is 409; a later version
-// adds a column and refuses what would lose data; rows are added and imported like any dictionary;
+// adds a column and refuses what would lose data; a date column and a text column with a fixed list
+// check what is saved and imported, and a text column may become a date column; rows are added and imported like any dictionary;
 // a category published in the designer picks from it (字典选择), an applicant saves a value from it
 // (a value not in it is refused in Chinese) and sees its label; the definition and rows travel in
 // the configuration bundle into a fresh database, where the form still validates. Non-admins: 403.
@@ -65,8 +66,8 @@ describe("新建字典", () => {
     const cases: [string, unknown, string][] = [
       ["bad id", { ...DECLARATION, id: "Bad_ID" }, "编号：格式不正确（编号应以小写字母开头"],
       ["duplicate column", { ...DECLARATION, columns: [...DECLARATION.columns, { name: "name", label: "又一个名称", type: "text" }] }, "列名「name」重复"],
-      ["unknown type", { ...DECLARATION, columns: [DECLARATION.columns[0], { name: "blob", label: "数据", type: "blob" }] }, "第 2 列「blob」的类型：不可用（可选：文本、整数、引用字典）"],
-      ["a type only files may declare", { ...DECLARATION, columns: [...DECLARATION.columns, { name: "levels", label: "级别列表", type: "levels" }] }, "第 5 列「levels」的类型「levels」不可用（可选：文本、整数、引用字典）"],
+      ["unknown type", { ...DECLARATION, columns: [DECLARATION.columns[0], { name: "blob", label: "数据", type: "blob" }] }, "第 2 列「blob」的类型：不可用（可选：文本、日期、整数、引用字典）"],
+      ["a type only files may declare", { ...DECLARATION, columns: [...DECLARATION.columns, { name: "levels", label: "级别列表", type: "levels" }] }, "第 5 列「levels」的类型「levels」不可用（可选：文本、日期、整数、引用字典）"],
       ["key column missing", { ...DECLARATION, key: "nokey" }, "关键列「nokey」不是本字典的列"],
       ["search column missing", { ...DECLARATION, search: ["name", "nmae"] }, "搜索列「nmae」不是本字典的列"],
       ["a number searched", { ...DECLARATION, search: ["name", "grade"] }, "搜索列「grade」应为文本列"],
@@ -160,6 +161,56 @@ describe("新建字典", () => {
     // A file's dictionary has no such page.
     expect((await admin.get("/admin/dictionaries/units/definition")).status).toBe(404);
   });
+
+  it("declares a date column and a text column with a fixed list, which saves and imports are checked against; a text column of dates may become a date column", async () => {
+    const editor = await (await admin.get(`/admin/dictionaries/new?_data=${encodeURIComponent(R.create)}`)).json();
+    expect(editor.types).toContainEqual({ value: "date", label: "日期" });
+    const { declaration, version } = await (await admin.get(`/admin/dictionaries/${ID}/definition?_data=${encodeURIComponent(R.definition)}`)).json();
+    expect(version).toBe(3);
+    const columns = [...declaration.columns,
+      { name: "startsOn", label: "设立日期", type: "date" },
+      { name: "status", label: "状态", type: "text", maxLength: 8, options: ["有效", "停用"] },
+      { name: "since", label: "起始", type: "text", maxLength: 10 }];
+    const tooLong = await admin.action(`/admin/dictionaries/${ID}/definition`, R.definition, { declaration: { ...declaration, columns: columns.map((c) => (c.name === "status" ? { ...c, options: ["有效", "长期有效但暂停使用"] } : c)) }, version: 3 });
+    expect(tooLong.status).toBe(422);
+    expect((await problemsOf(tooLong)).join("\n")).toContain("列「status」的可选值「长期有效但暂停使用」超过最大长度 8");
+    const ok = await admin.action(`/admin/dictionaries/${ID}/definition`, R.definition, { declaration: { ...declaration, columns }, version: 3 });
+    expect(ok.status, await ok.clone().text()).toBe(204);
+    const page = await (await admin.get(`/admin/dictionaries/${ID}/definition?_data=${encodeURIComponent(R.definition)}`)).json();
+    expect(page.declaration.columns.find((c: any) => c.name === "status").options).toEqual(["有效", "停用"]);
+
+    const before = await (await admin.get(`/admin/dictionaries/${ID}?_data=${encodeURIComponent(R.rows)}`)).json();
+    const row = { code: "KJT", name: "浙江省科技厅专项", grade: 2, departmentId: null };
+    for (const [values, message] of [
+      [{ ...row, startsOn: "2026-1-1", status: "有效" }, "设立日期应为 2026-10-01 这样的格式（填写的是「2026-1-1」）"],
+      [{ ...row, startsOn: "2026-02-30", status: "有效" }, "设立日期「2026-02-30」不存在（没有这一天）"],
+      [{ ...row, startsOn: "2026-03-01", status: "作废" }, "状态「作废」不是可选的值（可选：有效、停用）"],
+    ] as const) {
+      const res = await admin.action(`/admin/dictionaries/${ID}`, R.rows, { intent: "create", values });
+      expect(res.status).toBe(400);
+      expect((await res.json()).error).toContain(message);
+    }
+    const csv = "代码,来源名称,设立日期,状态\r\nKJT,浙江省科技厅专项,2026/03/01,有效\r\n";
+    const imported = await admin.upload(`/admin/dictionaries/${ID}/import`, new TextEncoder().encode(csv), "s.csv", "text/csv");
+    expect(imported.status).toBe(400);
+    expect((await imported.json()).error).toContain("第 2 行：设立日期应为 2026-10-01 这样的格式");
+    expect((await (await admin.get(`/admin/dictionaries/${ID}?_data=${encodeURIComponent(R.rows)}`)).json()).total).toBe(before.total);
+    const good = await admin.action(`/admin/dictionaries/${ID}`, R.rows, { intent: "create", values: { ...row, startsOn: "2026-03-01", status: "有效", since: "2026-03-01" } });
+    expect(good.status, await good.clone().text()).toBe(200);
+
+    // The same text, checked as a date from now on: text ↔ date is no change of storage; one too narrow for a date is refused.
+    const asDate = (name: string) => ({ ...page.declaration, columns: page.declaration.columns.map((c: any) => (c.name === name ? { name, label: c.label, type: "date" } : c)) });
+    const narrow = await admin.action(`/admin/dictionaries/${ID}/definition`, R.definition, { declaration: asDate("status"), version: 4 });
+    expect(narrow.status).toBe(422);
+    expect((await problemsOf(narrow)).join("\n")).toContain("列「status」的最大长度为 8，放不下日期，不能改为日期列");
+    const retyped = await admin.action(`/admin/dictionaries/${ID}/definition`, R.definition, { declaration: asDate("since"), version: 4 });
+    expect(retyped.status, await retyped.clone().text()).toBe(204);
+    expect(await versions()).toBe(5);
+    const bad = await admin.action(`/admin/dictionaries/${ID}`, R.rows, { intent: "create", values: { ...row, code: "KJT2", since: "2026-3-1" } });
+    expect((await bad.json()).error).toContain("起始应为 2026-10-01 这样的格式");
+    const list = await (await admin.get(`/admin/dictionaries/${ID}?q=KJT&_data=${encodeURIComponent(R.rows)}`)).json();
+    expect(list.rows.map((r: any) => [r.cells.startsOn, r.cells.status, r.cells.since])).toEqual([["2026-03-01", "有效", "2026-03-01"]]);
+  });
 });
 
 describe("a form field picks from it", () => {
@@ -227,12 +278,13 @@ describe("the configuration bundle", () => {
     expect(bundle.dictionaryDefinitions.map((d: any) => d.id)).toEqual([ID]);
     expect(bundle.dictionaryDefinitions[0]).toMatchObject({ id: ID, table: TABLE, key: "code", title: "name" });
     expect(bundle.dictionaryDefinitions[0].hash).toBeUndefined();
-    expect(bundle.dictionaries[ID].map((r: any) => r.code)).toEqual(["NSFC", "ZJNSF"]);
+    expect(bundle.dictionaries[ID].map((r: any) => r.code)).toEqual(["KJT", "NSFC", "ZJNSF"]);
+    expect(bundle.dictionaries[ID][0]).toMatchObject({ startsOn: "2026-03-01", status: "有效", since: "2026-03-01" });
     const fresh = await createTestDb();
     try {
       const s = await importBundle(fresh.db, { username: "importer" }, bundle);
       expect(s.dictionaryDefinitions.published).toEqual([`${ID} v1`]);
-      expect(s.dictionaries[ID].created).toEqual(["NSFC", "ZJNSF"]);
+      expect(s.dictionaries[ID].created).toEqual(["KJT", "NSFC", "ZJNSF"]);
       expect(await fresh.db.sequelize.getQueryInterface().tableExists(TABLE)).toBe(true);
       const form = (await getForm(fresh.db, `achievement/${SLUG}`))!;
       const there = (await dictionaryRowByKey(fresh.db, ID, "ZJNSF"))!.id;
@@ -252,6 +304,13 @@ describe("the configuration bundle", () => {
       expect(msg).toContain("dictionaryDefinitions[1]（units）：该字典由配置文件声明，不能通过配置包修改");
       expect(msg).toContain("dictionaryDefinitions[2]（other-sources）：table 应为「dict_other_sources」");
       expect(await dictionaryRowByKey(fresh.db, ID, "NEW")).toBeNull();
+      // A bundle row is checked like a saved one: a day that does not exist, a value not in the list.
+      const badRows = structuredClone(bundle);
+      badRows.dictionaries[ID].push({ code: "BADDAY", name: "坏日期", grade: 1, departmentId: null, startsOn: "2026-02-30", status: "作废" });
+      const err2 = await importBundle(fresh.db, { username: "importer" }, badRows).catch((e) => e);
+      expect(err2).toBeInstanceOf(BundleError);
+      expect((err2 as BundleError).problems.join("\n")).toMatch(/设立日期「2026-02-30」不存在（没有这一天）[\s\S]*状态「作废」不是可选的值/);
+      expect(await dictionaryRowByKey(fresh.db, ID, "BADDAY")).toBeNull();
     } finally {
       await fresh.close();
     }
@@ -271,6 +330,6 @@ describe("access", () => {
       expect((await c.action(`/admin/dictionaries/${ID}/definition`, R.definition, { declaration: DECLARATION, version: 3 })).status).toBe(403);
     }
     expect(await ctx.db.models.DictionaryVersion.count({ where: { dictionaryId: "sneaky" } })).toBe(0);
-    expect(await versions()).toBe(3);
+    expect(await versions()).toBe(5);
   });
 });

@@ -2,7 +2,8 @@
 // tests/fixtures/dictionaries/funding-agencies.json, the server creates its table at start, and
 // 字典管理 lists it, edits it, imports and exports it — references to other dictionaries by name
 // included — with no migration, model or code of its own. A later version adds a column; one that
-// changes how a column is stored is refused. On SQLite and Postgres.
+// changes how a column is stored is refused; one that makes a text column of dates a date column
+// (the holiday calendar's version 2) is published at start and keeps its rows. On SQLite and Postgres.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -11,7 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { Client } from "../helpers/http";
 import { createUser } from "~/engine/people/users.server";
-import { DefinitionError, DEFINITIONS, publishDefinition } from "~/engine/definitions/index.server";
+import { DefinitionError, DEFINITIONS, publishDefinition, syncDefinitionFiles } from "~/engine/definitions/index.server";
+import { findDictionary, rowModel } from "~/engine/dictionaries.server";
+import { publicityCalendar } from "~/engine/workflow/publicity.server";
 import { uniqueName } from "../helpers/fixtures";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -134,6 +137,53 @@ describe("a later version", () => {
     const list = await (await admin.get(`/admin/dictionaries/funding-agencies?_data=${encodeURIComponent(ROUTE)}`)).json();
     expect(list.total).toBe(2);
     expect(list.fields.map((f: { label: string }) => f.label)).toContain("网址");
+  });
+
+  it("turns a text column of dates into a date column at start (holidays.json version 1 → 2), keeping the rows typed before", async () => {
+    // The holiday calendar as version 1 declared it (free text), under another id and table.
+    const v2 = { ...JSON.parse(fs.readFileSync(path.join(ROOT, "dictionaries/holidays.json"), "utf8")), id: "old-holidays", table: "old_holidays", position: 95 };
+    const v1 = {
+      ...v2, version: 1,
+      columns: v2.columns.map((c: { name: string; options?: string[] }) => (c.name === "date" ? { ...c, type: "text", maxLength: 10 } : c.name === "kind" ? { ...c, options: undefined } : c)),
+    };
+    const files = fs.mkdtempSync(path.join(os.tmpdir(), "zcps-holidays-"));
+    const sync = async (def: object) => {
+      fs.writeFileSync(path.join(files, "old-holidays.json"), JSON.stringify(def));
+      return syncDefinitionFiles(ctx.db, kind, files);
+    };
+    try {
+      fs.cpSync(path.join(ROOT, "dictionaries/_meta"), path.join(files, "_meta"), { recursive: true });
+      expect(await sync(v1)).toEqual({ published: 1 });
+      const old = (await findDictionary(ctx.db, "old-holidays"))!;
+      await rowModel(ctx.db, old).bulkCreate([{ date: "2026-10-01", kind: "法定节假日", name: "国庆节" }, { date: "2026-10-8", kind: "法定假日", name: "国庆节" }, { date: "2026-10-10", kind: "上班", name: "调休" }]);
+      expect(await sync(v2)).toEqual({ published: 1 });
+      expect(await sync(v2)).toEqual({ published: 0 });
+      const d = (await findDictionary(ctx.db, "old-holidays"))!;
+      expect([d.version, d.columns.find((c) => c.name === "date")?.type]).toEqual([2, "date"]);
+      // The rows stay as typed; the calendar leaves the malformed day out and reads the old kinds as before.
+      const cal = await publicityCalendar(ctx.db, { calendar: "old-holidays" });
+      expect([...cal.holidays]).toEqual(["2026-10-01"]);
+      expect([...cal.workdays]).toEqual(["2026-10-10"]);
+      // Saved again, a row typed before must be corrected.
+      const bad = (await rowModel(ctx.db, d).findOne({ where: { date: "2026-10-8" } }))!;
+      const res = await admin.action("/admin/dictionaries/old-holidays", ROUTE, { intent: "update", id: bad.get("id"), values: { date: "2026-10-8", kind: "法定假日", name: "国庆节" } });
+      expect(res.status).toBe(400);
+      expect((await res.json()).error).toBe("日期应为 2026-10-01 这样的格式（填写的是「2026-10-8」）；类型「法定假日」不是可选的值（可选：法定节假日、调休上班日）");
+      const fixed = await admin.action("/admin/dictionaries/old-holidays", ROUTE, { intent: "update", id: bad.get("id"), values: { date: "2026-10-08", kind: "法定节假日", name: "国庆节" } });
+      expect(fixed.status, await fixed.clone().text()).toBe(200);
+      expect((await publicityCalendar(ctx.db, { calendar: "old-holidays" })).holidays.has("2026-10-08")).toBe(true);
+      // A text column too narrow for a date stays text; back to text, a date column keeps its width.
+      for (const [columns, message] of [
+        [v2.columns.map((c: { name: string }) => (c.name === "kind" ? { name: "kind", label: "类型", type: "date", required: true } : c)), "列「kind」的最大长度为 8，放不下日期"],
+        [v2.columns.map((c: { name: string }) => (c.name === "date" ? { name: "date", label: "日期", type: "text", required: true, unique: true, maxLength: 16 } : c)), "列「date」的最大长度不能修改（10 → 16）"],
+      ] as const) {
+        const e = await publishDefinition(ctx.db, kind, { ...v2, version: 3, columns }, { by: "test", version: 3 }).catch((x) => x);
+        expect(e).toBeInstanceOf(DefinitionError);
+        expect(e.message).toContain(message);
+      }
+    } finally {
+      fs.rmSync(files, { recursive: true, force: true });
+    }
   });
 
   it("may not change how a column is stored, nor point at an unknown dictionary", async () => {

@@ -1,5 +1,6 @@
 // 字典管理 over HTTP, on SQLite and Postgres: CRUD, search + pagination, refused deletes,
-// optimistic-lock conflicts, CSV/Excel import (all-or-nothing) and export, access.
+// optimistic-lock conflicts, CSV/Excel import (all-or-nothing) and export, typed columns (the
+// holiday calendar's date column and fixed kinds: refused in Chinese on save and import), access.
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type RunningServer, type TestServer } from "../helpers/server";
@@ -8,6 +9,8 @@ import { type Db } from "~/utils/db.server";
 import { createUser } from "~/engine/people/users.server";
 import { makeCreditCode, prng } from "../../scripts/seeders/reference-data";
 import { uniqueName, unitId, validProfile } from "../helpers/fixtures";
+import { findDictionary, rowModel } from "~/engine/dictionaries.server";
+import { publicityCalendar } from "~/engine/workflow/publicity.server";
 
 let ctx: TestServer;
 let server: RunningServer;
@@ -228,6 +231,87 @@ describe("import / export", () => {
     expect(cells.some((v) => typeof v === "object" && v !== null && "formula" in (v as object))).toBe(false);
     expect((await upload(admin, "departments", "d.csv", csv)).status).toBe(200);
     expect(await db.models.Department.count({ where: { name: "=HYPERLINK(\"http://evil\")" } })).toBe(1);
+  });
+});
+
+describe("holidays: a date column and a fixed list of kinds (a mistyped day must not silently count)", () => {
+  const H = "/admin/dictionaries/holidays";
+  const rows = async () => (await rowModel(db, (await findDictionary(db, "holidays"))!).findAll({ order: [["date", "ASC"]] })).map((r) => `${r.get("date")} ${r.get("kind")} ${r.get("name") ?? ""}`);
+  const calendar = () => publicityCalendar(db, { calendar: "holidays" });
+
+  it("is published as version 2 with a date column and 类型 options, offered to the edit form", async () => {
+    const d = (await findDictionary(db, "holidays"))!;
+    expect(d.version).toBe(2);
+    const page = await (await admin.get(`${H}?_data=${encodeURIComponent(ROUTE)}`)).json();
+    expect(page.fields.find((f: { name: string }) => f.name === "date")).toMatchObject({ type: "date", required: true });
+    expect(page.fields.find((f: { name: string }) => f.name === "kind")).toMatchObject({ type: "text", options: ["法定节假日", "调休上班日"] });
+    expect(page.rows.every((r: { cells: Record<string, string> }) => /^\d{4}-\d{2}-\d{2}$/.test(r.cells.date))).toBe(true);
+  });
+
+  it("refuses saving a mistyped or missing day and an unknown kind in Chinese, changing nothing", async () => {
+    const before = await rows();
+    const cases: [Record<string, unknown>, string][] = [
+      [{ date: "2027-1-1", kind: "法定节假日" }, "日期应为 2026-10-01 这样的格式（填写的是「2027-1-1」）"],
+      [{ date: "2027/10/01", kind: "法定节假日" }, "日期应为 2026-10-01 这样的格式"],
+      [{ date: "2027-02-29", kind: "法定节假日" }, "日期「2027-02-29」不存在（没有这一天）"],
+      [{ date: "2027-10-09", kind: "法定假日" }, "类型「法定假日」不是可选的值（可选：法定节假日、调休上班日）"],
+      [{ date: ["2027-10-09"], kind: "调休上班日" }, "日期格式不正确"],
+    ];
+    for (const [values, message] of cases) {
+      const res = await admin.action(H, ROUTE, { intent: "create", values });
+      expect(res.status, JSON.stringify(values)).toBe(400);
+      expect((await res.json()).error).toContain(message);
+    }
+    const existing = (await rowModel(db, (await findDictionary(db, "holidays"))!).findOne({ where: { date: "2026-10-01" } }))!;
+    const upd = await admin.action(H, ROUTE, { intent: "update", id: existing.get("id"), values: { date: "2026-10-1", kind: "法定节假日", name: "国庆节" } });
+    expect(upd.status).toBe(400);
+    expect((await upd.json()).error).toContain("日期应为 2026-10-01 这样的格式");
+    expect(await rows()).toEqual(before);
+  });
+
+  it("saves a good row, which the publicity count then uses", async () => {
+    expect((await calendar()).workdays.has("2027-02-20")).toBe(false);
+    const res = await admin.action(H, ROUTE, { intent: "create", values: { date: "2027-02-20", kind: "调休上班日", name: "春节调休上班" } });
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect((await calendar()).workdays.has("2027-02-20")).toBe(true);
+  });
+
+  it("imports nothing from a CSV with a bad day or kind, naming each line", async () => {
+    const before = await rows();
+    const csv = ["日期,类型,节日", "2027-10-04,法定节假日,国庆节", "2027-10-5,法定节假日,国庆节", "2027-09-31,法定节假日,中秋节", "2027-09-26,上班,国庆节调休"].join("\r\n");
+    const res = await upload(admin, "holidays", "h.csv", csv);
+    expect(res.status).toBe(400);
+    const error = (await res.json()).error as string;
+    expect(error).toContain("导入失败，未导入任何数据");
+    expect(error).toContain("第 3 行：日期应为 2026-10-01 这样的格式（填写的是「2027-10-5」）");
+    expect(error).toContain("第 4 行：日期「2027-09-31」不存在（没有这一天）");
+    expect(error).toContain("第 5 行：类型「上班」不是可选的值（可选：法定节假日、调休上班日）");
+    expect(error).not.toContain("第 2 行");
+    expect(await rows()).toEqual(before);
+  });
+
+  it("imports an Excel file whose dates are date cells (read as YYYY-MM-DD), and a good CSV", async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet("节假日");
+    ws.addRow(["日期", "类型", "节日"]);
+    ws.addRow([new Date(Date.UTC(2027, 9, 4)), "法定节假日", "国庆节"]);
+    const typed = ws.addRow([new Date(Date.UTC(2027, 8, 26)), "调休上班日", "国庆节调休上班"]);
+    typed.getCell(1).numFmt = "yyyy-mm-dd";
+    ws.addRow(["2027-10-05", "法定节假日", "国庆节"]);
+    const xlsx = Buffer.from(await wb.xlsx.writeBuffer());
+    const res = await upload(admin, "holidays", "h.xlsx", xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(await res.json()).toMatchObject({ ok: true, created: 3, updated: 0 });
+    const after = await rows();
+    expect(after).toContain("2027-10-04 法定节假日 国庆节");
+    expect(after).toContain("2027-09-26 调休上班日 国庆节调休上班");
+    const cal = await calendar();
+    expect(cal.holidays.has("2027-10-05")).toBe(true);
+    expect(cal.workdays.has("2027-09-26")).toBe(true);
+    // The same day again by CSV: matched by its date, updated.
+    const csv = await upload(admin, "holidays", "h.csv", "日期,类型,节日\r\n2027-10-05,法定节假日,国庆节（第五天）\r\n");
+    expect(await csv.json()).toMatchObject({ ok: true, created: 0, updated: 1 });
+    expect(await rows()).toContain("2027-10-05 法定节假日 国庆节（第五天）");
   });
 });
 

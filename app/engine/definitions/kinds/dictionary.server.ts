@@ -10,7 +10,7 @@ import { ensureDictionaryTable } from "../../dictionaries.server";
 import { contentHash } from "../hash";
 import { at, getDefinition, latestVersion, readJsonFile, type KindSpec, type Raw } from "../lifecycle.server";
 
-export type ColumnType = "text" | "int" | "creditCode" | "ref" | "refs" | "levels" | "children" | "pinyin-initials" | "pinyin-full";
+export type ColumnType = "text" | "date" | "int" | "creditCode" | "ref" | "refs" | "levels" | "children" | "pinyin-initials" | "pinyin-full";
 
 export interface DictionaryColumn {
   name: string;
@@ -20,6 +20,8 @@ export interface DictionaryColumn {
   required?: boolean;
   unique?: boolean;
   maxLength?: number;
+  /** text: the only values allowed (a fixed list, e.g. a holiday's 类型). */
+  options?: string[];
   /** ref/refs: a dictionary id, or "<id>/<children column>" for a child row. */
   ref?: string;
   /** ref/refs: why a row this column points at cannot be deleted ({count}, {name}). */
@@ -58,7 +60,7 @@ const STORED = (c: DictionaryColumn) => c.type !== "children";
 /** How a column is stored, to refuse a version that changes it under existing rows. */
 export function storageOf(c: DictionaryColumn): string {
   switch (c.type) {
-    case "text": case "creditCode": case "pinyin-initials": case "pinyin-full": return "string";
+    case "text": case "date": case "creditCode": case "pinyin-initials": case "pinyin-full": return "string";
     case "int": case "ref": return "integer";
     case "refs": case "levels": return "json";
     case "children": return `children:${c.table}.${c.parent}`;
@@ -66,8 +68,14 @@ export function storageOf(c: DictionaryColumn): string {
 }
 
 /** The column types an administrator may declare in the browser or a configuration bundle. */
-export const ADMIN_COLUMN_TYPES = ["text", "int", "ref"] as const satisfies readonly ColumnType[];
-export const COLUMN_TYPE_LABELS: Partial<Record<ColumnType, string>> = { text: "文本", int: "整数", ref: "引用字典" };
+export const ADMIN_COLUMN_TYPES = ["text", "date", "int", "ref"] as const satisfies readonly ColumnType[];
+export const COLUMN_TYPE_LABELS: Partial<Record<ColumnType, string>> = { text: "文本", date: "日期", int: "整数", ref: "引用字典" };
+/** How wide a date column's text is (YYYY-MM-DD). */
+export const DATE_WIDTH = 10;
+/** The stored width of a text-like column (the table's column keeps the width it was created with). */
+const widthOf = (c: DictionaryColumn) => (c.type === "date" ? DATE_WIDTH : c.maxLength ?? 255);
+/** Types a version may switch between: the same text, only checked differently (a text column of dates becomes a date column). */
+const RETYPABLE = new Set<ColumnType>(["text", "date"]);
 /** The table of a dictionary declared by an administrator: derived from its id, never chosen. */
 export const adminTableOf = (id: string) => `dict_${id.replace(/-/g, "_")}`;
 /** Ids a dictionary may not take (they are paths of 字典管理 itself). */
@@ -106,6 +114,11 @@ function checkDictionary(d: DictionaryDefinition, source: string, untrusted: boo
   }
   for (const o of d.order) need("order", o.column);
   for (const c of d.columns) if (c.of) need(`${c.name}.of`, c.of);
+  for (const c of d.columns) {
+    if (c.type === "date" && c.maxLength !== undefined) p.push(`${at(source)}列「${c.name}」是日期列，不设最大长度（固定为 ${DATE_WIDTH} 个字符）`);
+    const long = c.options?.filter((o) => o !== o.trim() || o.length > widthOf(c)) ?? [];
+    if (long.length) p.push(`${at(source)}列「${c.name}」的可选值「${long.join("、")}」超过最大长度 ${widthOf(c)} 或首尾有空格`);
+  }
   const key = d.columns.find((c) => c.name === d.key);
   if (key && !key.unique && !key.required) p.push(`${at(source)}key「${d.key}」应为必填且不重复的列`);
   return p;
@@ -179,10 +192,13 @@ export const dictionaryKind: KindSpec<DictionaryDefinition> = {
         const old = prev.columns.find((x) => x.name === c.name);
         if (!old) continue;
         if (storageOf(old) !== storageOf(c)) problems.push(`${at(source)}列「${c.name}」的存储方式不能修改（${storageOf(old)} → ${storageOf(c)}）`);
-        else if (old.type !== c.type) problems.push(`${at(source)}列「${c.name}」的类型不能修改（${typeName(old.type)} → ${typeName(c.type)}）`);
+        else if (old.type !== c.type && !(RETYPABLE.has(old.type) && RETYPABLE.has(c.type))) problems.push(`${at(source)}列「${c.name}」的类型不能修改（${typeName(old.type)} → ${typeName(c.type)}）`);
         else if ((old.ref ?? null) !== (c.ref ?? null)) problems.push(`${at(source)}列「${c.name}」引用的字典不能修改（${old.ref} → ${c.ref}）`);
-        // The table's column keeps the length it was created with.
-        if (old.type === "text" && c.type === "text" && (old.maxLength ?? 255) !== (c.maxLength ?? 255)) problems.push(`${at(source)}列「${c.name}」的最大长度不能修改（${old.maxLength ?? 255} → ${c.maxLength ?? 255}）`);
+        // The table's column keeps the width it was created with: text → date needs room for a date.
+        if (RETYPABLE.has(old.type) && RETYPABLE.has(c.type)) {
+          if (c.type === "date" && old.type === "text" && widthOf(old) < DATE_WIDTH) problems.push(`${at(source)}列「${c.name}」的最大长度为 ${widthOf(old)}，放不下日期，不能改为日期列`);
+          else if (c.type === "text" && widthOf(old) !== widthOf(c)) problems.push(`${at(source)}列「${c.name}」的最大长度不能修改（${widthOf(old)} → ${widthOf(c)}）`);
+        }
       }
       // A column left out of a new version is no longer shown nor exported: only one that holds no value may go.
       for (const old of prev.columns.filter((x) => STORED(x) && !def.columns.some((c) => c.name === x.name))) {
