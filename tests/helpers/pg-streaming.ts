@@ -100,7 +100,9 @@ export async function startStreamingPair(): Promise<StreamingPair> {
     pauseReplay: async () => void (await one(url(replicaPort)(), "SELECT pg_wal_replay_pause()")),
     resumeReplay: async () => void (await one(url(replicaPort)(), "SELECT pg_wal_replay_resume()")),
     caughtUp: async (timeoutMs = 30_000) => {
-      const { lsn } = await one<{ lsn: string }>(url(primaryPort)(), "SELECT pg_current_wal_lsn()::text AS lsn");
+      // The insert position, not the write position: with synchronous_commit = off a commit returns
+      // before its record is written, and waiting for the write position could pass before it.
+      const { lsn } = await one<{ lsn: string }>(url(primaryPort)(), "SELECT pg_current_wal_insert_lsn()::text AS lsn");
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const { done } = await one<{ done: boolean }>(url(replicaPort)(), `SELECT pg_last_wal_replay_lsn() >= '${lsn}'::pg_lsn AS done`);
