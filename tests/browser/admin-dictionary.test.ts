@@ -149,9 +149,14 @@ describe("字典管理：新建字典 → 新增两行 → 表单设计器可选
     await adm.fill("input[aria-label='第 2 列列名']", "grade");
     await adm.fill("input[aria-label='第 2 列标题']", "等级");
     await adm.page.click("input[aria-label='第 2 列可选值']");
+    // Each value: typed, seen by the select (an Enter before that creates nothing, and the next
+    // value would join it: 「甲乙」 under CI load), then Enter, then its tag is there.
+    const optionsBox = "input[aria-label='第 2 列可选值']";
     for (const v of ["甲", "乙"]) {
-      await adm.page.type("input[aria-label='第 2 列可选值']", v);
+      await adm.page.type(optionsBox, v);
+      await adm.page.waitForFunction((sel, want) => (document.querySelector(sel) as HTMLInputElement).value === want, {}, optionsBox, v);
       await adm.page.keyboard.press("Enter");
+      await adm.page.waitForFunction((sel, want) => [...(document.querySelector(sel)!.closest(".ant-select")!.querySelectorAll(".ant-select-selection-item"))].some((t) => (t as HTMLElement).innerText.trim() === want), {}, optionsBox, v);
     }
     await adm.clickButton("添加列");
     await adm.fill("input[aria-label='第 3 列列名']", "since");
